@@ -1,0 +1,27 @@
+#include "services/common/clock.h"
+
+namespace tierhub {
+
+absl::Time SystemClock::Now() const { return absl::Now(); }
+
+SystemClock* SystemClock::Get() {
+  static SystemClock* const clock = new SystemClock();
+  return clock;
+}
+
+absl::Time FakeClock::Now() const {
+  absl::MutexLock lock(&mu_);
+  return now_;
+}
+
+void FakeClock::Advance(absl::Duration d) {
+  absl::MutexLock lock(&mu_);
+  now_ += d;
+}
+
+void FakeClock::Set(absl::Time t) {
+  absl::MutexLock lock(&mu_);
+  now_ = t;
+}
+
+}  // namespace tierhub
