@@ -11,10 +11,10 @@
 #define TH_CONCAT_(a, b) TH_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define TH_RETURN_IF_ERROR(expr)                       \
-  do {                                                 \
-    ::absl::Status th_status_ = (expr);                \
-    if (!th_status_.ok()) return th_status_;           \
+#define TH_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status th_status_ = (expr);      \
+    if (!th_status_.ok()) return th_status_; \
   } while (0)
 
 // `lhs` = value of `rexpr` (an absl::StatusOr<T>), or returns its status.

@@ -1,0 +1,37 @@
+// Where a record lives: its primary key in the store and the region it belongs to for
+// jurisdiction. Stateless; thread-safe.
+#ifndef TIERHUB_SERVICES_DOMAIN_RECORD_KEY_H_
+#define TIERHUB_SERVICES_DOMAIN_RECORD_KEY_H_
+
+#include <string>
+
+#include "tierhub/v1/change.pb.h"
+
+namespace tierhub::domain {
+
+// The stable primary key of a record. ASCII, '/'-separated; enums appear as their catalogue
+// codes (MIIT, ENERGY, STEEL, KEY_SUPERVISION), never as numbers:
+//   region/<code>                                       region/440606
+//   ent/<credit_code>                                   ent/91440606MA3EDFR842
+//   eqp/<credit_code>/<equipment_id>                    eqp/91440606MA3EDFR842/BF-2
+//   list/<department>/<round_id>/<kind>/<dimension>/<credit_code>
+//                                  list/ECO/2019-Q2-LISTS/KEY_SUPERVISION/ENVIRONMENT/9144...
+//   round/<round_id>                                    round/2019-Q2-LISTS
+//   case/<case_id>                                      case/C-2019-0001
+//   target/<region_code>/<year>/<industry>/<dimension>  target/440600/2019/CERAMICS/TECHNOLOGY
+//   tip/<tip_off_id>                                    tip/T-12345-0007
+// One list entry per (department, round, kind, dimension, enterprise): a department restating
+// an enterprise in the same list overwrites its earlier entry.
+// REQUIRES: ValidateRecord(record) is OK (ids then hold no '/', credit codes are canonical);
+// otherwise keys may collide. Returns "" for a record with no kind set.
+std::string RecordKey(const v1::Record& record);
+
+// The region code a record belongs to: the record's region_code, or for a region record its
+// own code. A submission round carries no region and is campaign-wide: it returns the
+// national root "000000", which every jurisdiction check places above everyone. Returns "" for
+// a record with no kind set.
+std::string RecordRegion(const v1::Record& record);
+
+}  // namespace tierhub::domain
+
+#endif  // TIERHUB_SERVICES_DOMAIN_RECORD_KEY_H_

@@ -1,0 +1,463 @@
+#include "services/domain/validation.h"
+
+#include <cmath>
+#include <string>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
+#include "services/domain/catalog.h"
+#include "services/domain/credit_code.h"
+#include "services/domain/screening.h"
+
+namespace tierhub::domain {
+namespace {
+
+absl::Status Invalid(absl::string_view path, absl::string_view reason) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": ", reason));
+}
+
+std::string Field(absl::string_view path, absl::string_view field) {
+  return absl::StrCat(path, ".", field);
+}
+
+std::string Index(absl::string_view path, int i) { return absl::StrCat(path, "[", i, "]"); }
+
+// A required enum: set, and a value this build knows (the wire may carry newer numbers).
+template <typename E>
+absl::Status RequireEnum(absl::string_view path, E value, bool (*is_valid)(int),
+                         const std::string& (*name)(E)) {
+  if (!is_valid(value))
+    return Invalid(path, absl::StrCat(static_cast<int>(value), " is not a known value"));
+  if (static_cast<int>(value) == 0)
+    return Invalid(path, absl::StrCat(name(value), " is not allowed"));
+  return absl::OkStatus();
+}
+
+// An optional enum: UNSPECIFIED means "not recorded", but an unknown number is still refused.
+absl::Status OptionalEnum(absl::string_view path, int value, bool (*is_valid)(int)) {
+  if (!is_valid(value)) return Invalid(path, absl::StrCat(value, " is not a known value"));
+  return absl::OkStatus();
+}
+
+#define TH_REQUIRE_ENUM(path, Type, value) \
+  RequireEnum<v1::Type>(path, value, &v1::Type##_IsValid, &v1::Type##_Name<v1::Type>)
+
+absl::Status RequireText(absl::string_view path, absl::string_view text) {
+  if (absl::StripAsciiWhitespace(text).empty()) return Invalid(path, "is empty");
+  return absl::OkStatus();
+}
+
+absl::Status NonNegative(absl::string_view path, double value) {
+  if (!std::isfinite(value) || value < 0) {
+    return Invalid(path, absl::StrCat("must be a finite number >= 0, got ", value));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Percentage(absl::string_view path, double value) {
+  TH_RETURN_IF_ERROR(NonNegative(path, value));
+  if (value > 100) return Invalid(path, absl::StrCat("is a percentage, got ", value));
+  return absl::OkStatus();
+}
+
+// google.protobuf.Timestamp's documented range: 0001-01-01 to 9999-12-31, nanos in [0, 1e9).
+absl::Status ValidTimestamp(absl::string_view path, const google::protobuf::Timestamp& t) {
+  constexpr int64_t kMinSeconds = -62135596800;
+  constexpr int64_t kMaxSeconds = 253402300799;
+  if (t.seconds() < kMinSeconds || t.seconds() > kMaxSeconds || t.nanos() < 0 ||
+      t.nanos() > 999999999) {
+    return Invalid(path, "is not a valid timestamp");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireTimestamp(absl::string_view path, bool has,
+                              const google::protobuf::Timestamp& t) {
+  if (!has) return Invalid(path, "is required");
+  return ValidTimestamp(path, t);
+}
+
+// A region a record is located in: a current code below the national root.
+absl::Status CurrentRegion(absl::string_view path, absl::string_view code,
+                           const RegionTable& regions) {
+  if (!IsRegionCodeShape(code)) {
+    return Invalid(path, absl::StrCat("'", absl::CHexEscape(code), "' is not 6 digits"));
+  }
+  if (code == kNationalRegionCode) return Invalid(path, "000000 is the national root, not a place");
+  if (!regions.IsKnown(code)) {
+    if (regions.IsHistorical(code)) {
+      return Invalid(path, absl::StrCat(code, " is a retired region code; use the current one"));
+    }
+    return Invalid(path, absl::StrCat(code, " is not a known region code"));
+  }
+  return absl::OkStatus();
+}
+
+// capacity and capacity_unit of the same message, given their paths.
+absl::Status CapacityWithUnit(absl::string_view capacity_path, double capacity,
+                              absl::string_view unit_path, v1::CapacityUnit unit) {
+  TH_RETURN_IF_ERROR(NonNegative(capacity_path, capacity));
+  TH_RETURN_IF_ERROR(OptionalEnum(unit_path, unit, &v1::CapacityUnit_IsValid));
+  if (capacity > 0 && unit == v1::CAPACITY_UNIT_UNSPECIFIED) {
+    return Invalid(unit_path, "is required when a capacity is given");
+  }
+  return absl::OkStatus();
+}
+
+// The plan's rule that copper, lead smelting and power have no quality dimension (Table 3).
+absl::Status QualityApplies(absl::string_view dimension_path, v1::Dimension dimension,
+                            v1::Industry industry) {
+  if (dimension == v1::DIMENSION_QUALITY && !IndustryHasQualityDimension(industry)) {
+    return Invalid(dimension_path,
+                   absl::StrCat("QUALITY does not apply to ", IndustryCode(industry),
+                                " (outside the Product Quality Law, Table 3)"));
+  }
+  return absl::OkStatus();
+}
+
+bool IsCopperProcess(v1::SmeltingProcess p) {
+  return p == v1::SMELTING_PROCESS_COPPER_BLAST_FURNACE ||
+         p == v1::SMELTING_PROCESS_COPPER_ELECTRIC_FURNACE ||
+         p == v1::SMELTING_PROCESS_COPPER_REVERBERATORY;
+}
+bool IsLeadProcess(v1::SmeltingProcess p) {
+  return p == v1::SMELTING_PROCESS_LEAD_SINTERING_POT ||
+         p == v1::SMELTING_PROCESS_LEAD_SINTER_NO_ACID_PLANT ||
+         p == v1::SMELTING_PROCESS_LEAD_SINTER_BLAST_FURNACE;
+}
+
+}  // namespace
+
+absl::Status ValidateId(absl::string_view id, absl::string_view path) {
+  constexpr size_t kMaxIdLength = 128;
+  bool ok = !id.empty() && id.size() <= kMaxIdLength;
+  for (char c : id) {
+    ok = ok && (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
+                c == '-' || c == ':' || c == '+' || c == '@');
+  }
+  if (!ok) {
+    return Invalid(path, absl::StrCat("'", absl::CHexEscape(id),
+                                      "' is not an id (1 to 128 of A-Z a-z 0-9 . _ - : + @)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateCreditCodeField(absl::string_view code, absl::string_view path,
+                                     const RegionTable& regions) {
+  if (code.empty()) return Invalid(path, "is required");
+  TH_ASSIGN_OR_RETURN(const CreditCode parsed, ParseCreditCode(code, path));
+  if (parsed.code != code) {
+    return Invalid(path, absl::StrCat("must be written in canonical form ", parsed.code));
+  }
+  const std::string& segment = parsed.region_code;
+  if (regions.IsKnown(segment) || regions.IsHistorical(segment)) return absl::OkStatus();
+  // Only judge segments in provinces the table holds; elsewhere we cannot tell.
+  const std::string province = absl::StrCat(segment.substr(0, 2), "0000");
+  if (regions.IsKnown(province) && province != kNationalRegionCode) {
+    return Invalid(path, absl::StrCat("region segment ", segment,
+                                      " is neither a current nor a retired region code"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateEnterprise(const v1::Enterprise& e, const RegionTable& regions) {
+  constexpr absl::string_view kPath = "enterprise";
+  TH_RETURN_IF_ERROR(
+      ValidateCreditCodeField(e.credit_code(), Field(kPath, "credit_code"), regions));
+  TH_RETURN_IF_ERROR(RequireText(Field(kPath, "name"), e.name()));
+  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), e.region_code(), regions));
+  if (e.industries().empty())
+    return Invalid(Field(kPath, "industries"), "at least one is required");
+  for (int i = 0; i < e.industries_size(); ++i) {
+    const std::string path = Index(Field(kPath, "industries"), i);
+    TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(path, Industry, e.industries(i)));
+    for (int j = 0; j < i; ++j) {
+      if (e.industries(j) == e.industries(i)) {
+        return Invalid(path, absl::StrCat(IndustryCode(e.industries(i)), " is listed twice"));
+      }
+    }
+  }
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "status"), OperatingStatus, e.status()));
+  for (int i = 0; i < e.licences_size(); ++i) {
+    const std::string path = Index(Field(kPath, "licences"), i);
+    const v1::Licence& l = e.licences(i);
+    TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(path, "kind"), LicenceKind, l.kind()));
+    TH_RETURN_IF_ERROR(RequireText(Field(path, "number"), l.number()));
+    TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(path, "status"), LicenceStatus, l.status()));
+    if (l.has_valid_until()) {
+      TH_RETURN_IF_ERROR(ValidTimestamp(Field(path, "valid_until"), l.valid_until()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateEquipment(const v1::Equipment& e, const RegionTable& regions) {
+  constexpr absl::string_view kPath = "equipment";
+  TH_RETURN_IF_ERROR(ValidateId(e.equipment_id(), Field(kPath, "equipment_id")));
+  TH_RETURN_IF_ERROR(
+      ValidateCreditCodeField(e.credit_code(), Field(kPath, "credit_code"), regions));
+  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), e.region_code(), regions));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "industry"), Industry, e.industry()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "type"), EquipmentType, e.type()));
+  if (!EquipmentTypeFitsIndustry(e.type(), e.industry())) {
+    return Invalid(Field(kPath, "type"),
+                   absl::StrCat(v1::EquipmentType_Name(e.type()), " does not belong to industry ",
+                                IndustryCode(e.industry())));
+  }
+  const std::pair<absl::string_view, double> measures[] = {
+      {"volume_m3", e.volume_m3()},   {"tonnage_t", e.tonnage_t()},
+      {"diameter_m", e.diameter_m()}, {"amperage_ka", e.amperage_ka()},
+      {"width_m", e.width_m()},       {"speed_m_per_min", e.speed_m_per_min()},
+      {"age_years", e.age_years()},   {"liquor_ratio", e.liquor_ratio()},
+      {"unit_mw", e.unit_mw()},
+  };
+  for (const auto& [name, value] : measures) {
+    TH_RETURN_IF_ERROR(NonNegative(Field(kPath, name), value));
+  }
+  TH_RETURN_IF_ERROR(Percentage(Field(kPath, "cadmium_pct"), e.cadmium_pct()));
+  TH_RETURN_IF_ERROR(Percentage(Field(kPath, "arsenic_pct"), e.arsenic_pct()));
+  TH_RETURN_IF_ERROR(CapacityWithUnit(Field(kPath, "capacity"), e.capacity(),
+                                      Field(kPath, "capacity_unit"), e.capacity_unit()));
+  const v1::CapacityUnit expected_unit = CapacityUnitFor(e.type());
+  if (e.capacity() > 0 && expected_unit != v1::CAPACITY_UNIT_UNSPECIFIED &&
+      e.capacity_unit() != expected_unit) {
+    return Invalid(Field(kPath, "capacity_unit"),
+                   absl::StrCat(v1::CapacityUnit_Name(e.capacity_unit()), " does not fit ",
+                                v1::EquipmentType_Name(e.type()), ", expected ",
+                                v1::CapacityUnit_Name(expected_unit)));
+  }
+  // Classifiers are optional (UNSPECIFIED = not recorded, screened as unchecked).
+  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "kiln_type"), e.kiln_type(), &v1::KilnType_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "process"), e.process(), &v1::ProcessKind_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "pulp_kind"), e.pulp_kind(), &v1::PulpKind_IsValid));
+  TH_RETURN_IF_ERROR(
+      OptionalEnum(Field(kPath, "paper_grade"), e.paper_grade(), &v1::PaperGrade_IsValid));
+  TH_RETURN_IF_ERROR(
+      OptionalEnum(Field(kPath, "dyeing_kind"), e.dyeing_kind(), &v1::DyeingKind_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "hide_kind"), e.hide_kind(), &v1::HideKind_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "battery_process"), e.battery_process(),
+                                  &v1::BatteryProcess_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "smelting_process"), e.smelting_process(),
+                                  &v1::SmeltingProcess_IsValid));
+  TH_RETURN_IF_ERROR(
+      OptionalEnum(Field(kPath, "press_kind"), e.press_kind(), &v1::PressKind_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "standards_compliance"), e.standards_compliance(),
+                                  &v1::StandardsCompliance_IsValid));
+  // A metal-specific process under the other metal matches no rule and would screen as clean.
+  if ((IsCopperProcess(e.smelting_process()) && e.industry() != v1::INDUSTRY_COPPER_SMELTING) ||
+      (IsLeadProcess(e.smelting_process()) && e.industry() != v1::INDUSTRY_LEAD_SMELTING)) {
+    return Invalid(Field(kPath, "smelting_process"),
+                   absl::StrCat(v1::SmeltingProcess_Name(e.smelting_process()),
+                                " does not belong to industry ", IndustryCode(e.industry())));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateListEntry(const v1::ListEntry& e, const RegionTable& regions) {
+  constexpr absl::string_view kPath = "list_entry";
+  if (!e.submission_id().empty()) {
+    TH_RETURN_IF_ERROR(ValidateId(e.submission_id(), Field(kPath, "submission_id")));
+  }
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "department"), Department, e.department()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "dimension"), Dimension, e.dimension()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "kind"), ListKind, e.kind()));
+  TH_RETURN_IF_ERROR(ValidateId(e.round_id(), Field(kPath, "round_id")));
+  TH_RETURN_IF_ERROR(
+      ValidateCreditCodeField(e.credit_code(), Field(kPath, "credit_code"), regions));
+  TH_RETURN_IF_ERROR(RequireText(Field(kPath, "enterprise_name"), e.enterprise_name()));
+  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), e.region_code(), regions));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "industry"), Industry, e.industry()));
+  if (!ListKindFitsDimension(e.kind(), e.dimension())) {
+    return Invalid(Field(kPath, "kind"),
+                   absl::StrCat(ListKindCode(e.kind()), " is not a list of the ",
+                                DimensionCode(e.dimension()), " dimension"));
+  }
+  if (!DepartmentMayActOn(e.department(), e.dimension())) {
+    return Invalid(Field(kPath, "department"),
+                   absl::StrCat(DepartmentCode(e.department()), " does not lead the ",
+                                DimensionCode(e.dimension()), " dimension"));
+  }
+  TH_RETURN_IF_ERROR(QualityApplies(Field(kPath, "dimension"), e.dimension(), e.industry()));
+  if (e.has_deadline()) {
+    TH_RETURN_IF_ERROR(ValidTimestamp(Field(kPath, "deadline"), e.deadline()));
+  } else if (e.kind() == v1::LIST_KIND_RECTIFICATION_DEADLINE) {
+    return Invalid(Field(kPath, "deadline"), "is required on a RECTIFICATION_DEADLINE list");
+  }
+  TH_RETURN_IF_ERROR(
+      TH_REQUIRE_ENUM(Field(kPath, "reported_status"), OperatingStatus, e.reported_status()));
+  return CapacityWithUnit(Field(kPath, "capacity"), e.capacity(), Field(kPath, "capacity_unit"),
+                          e.capacity_unit());
+}
+
+absl::Status ValidateRound(const v1::SubmissionRound& r) {
+  constexpr absl::string_view kPath = "round";
+  TH_RETURN_IF_ERROR(ValidateId(r.round_id(), Field(kPath, "round_id")));
+  TH_RETURN_IF_ERROR(RequireText(Field(kPath, "title"), r.title()));
+  TH_RETURN_IF_ERROR(RequireTimestamp(Field(kPath, "deadline"), r.has_deadline(), r.deadline()));
+  return RequireEnum<v1::SubmissionRound::Scope>(
+      Field(kPath, "scope"), r.scope(), &v1::SubmissionRound::Scope_IsValid,
+      &v1::SubmissionRound::Scope_Name<v1::SubmissionRound::Scope>);
+}
+
+absl::Status ValidateCase(const v1::EnforcementCase& c, const RegionTable& regions) {
+  constexpr absl::string_view kPath = "enforcement_case";
+  TH_RETURN_IF_ERROR(ValidateId(c.case_id(), Field(kPath, "case_id")));
+  TH_RETURN_IF_ERROR(
+      ValidateCreditCodeField(c.credit_code(), Field(kPath, "credit_code"), regions));
+  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), c.region_code(), regions));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "industry"), Industry, c.industry()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "dimension"), Dimension, c.dimension()));
+  TH_RETURN_IF_ERROR(QualityApplies(Field(kPath, "dimension"), c.dimension(), c.industry()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "state"), CaseState, c.state()));
+  TH_RETURN_IF_ERROR(RequireTimestamp(Field(kPath, "found_at"), c.has_found_at(), c.found_at()));
+  if (c.has_deadline()) TH_RETURN_IF_ERROR(ValidTimestamp(Field(kPath, "deadline"), c.deadline()));
+  if (c.extensions() < 0) {
+    return Invalid(Field(kPath, "extensions"), absl::StrCat("must be >= 0, got ", c.extensions()));
+  }
+  // Energy: "可提出不超过 3 个月的延期申请" — one extension at most.
+  if (c.dimension() == v1::DIMENSION_ENERGY && c.extensions() > 1) {
+    return Invalid(
+        Field(kPath, "extensions"),
+        absl::StrCat("an ENERGY case allows at most one extension, got ", c.extensions()));
+  }
+  for (int i = 0; i < c.history_size(); ++i) {
+    const std::string path = Index(Field(kPath, "history"), i);
+    const v1::CaseTransition& t = c.history(i);
+    TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(path, "to_state"), CaseState, t.to_state()));
+    TH_RETURN_IF_ERROR(
+        OptionalEnum(Field(path, "from_state"), t.from_state(), &v1::CaseState_IsValid));
+    TH_RETURN_IF_ERROR(RequireText(Field(path, "actor"), t.actor()));
+    TH_RETURN_IF_ERROR(RequireTimestamp(Field(path, "at"), t.has_at(), t.at()));
+    if (i > 0) {
+      const v1::CaseTransition& prev = c.history(i - 1);
+      if (t.from_state() != prev.to_state()) {
+        return Invalid(Field(path, "from_state"),
+                       absl::StrCat(v1::CaseState_Name(t.from_state()),
+                                    " does not follow the previous step's ",
+                                    v1::CaseState_Name(prev.to_state())));
+      }
+      if (t.at().seconds() < prev.at().seconds() ||
+          (t.at().seconds() == prev.at().seconds() && t.at().nanos() < prev.at().nanos())) {
+        return Invalid(Field(path, "at"), "is earlier than the previous step");
+      }
+    }
+  }
+  if (c.history_size() > 0 && c.history(c.history_size() - 1).to_state() != c.state()) {
+    return Invalid(
+        Field(kPath, "state"),
+        absl::StrCat(v1::CaseState_Name(c.state()),
+                     " differs from the last step of "
+                     "history (",
+                     v1::CaseState_Name(c.history(c.history_size() - 1).to_state()), ")"));
+  }
+  if (c.has_sealing()) {
+    const v1::SealingSteps& s = c.sealing();
+    const std::pair<absl::string_view, const google::protobuf::Timestamp*> steps[] = {
+        {"water_cut", s.has_water_cut() ? &s.water_cut() : nullptr},
+        {"power_cut", s.has_power_cut() ? &s.power_cut() : nullptr},
+        {"power_units_removed", s.has_power_units_removed() ? &s.power_units_removed() : nullptr},
+        {"equipment_sealed", s.has_equipment_sealed() ? &s.equipment_sealed() : nullptr},
+    };
+    for (const auto& [name, ts] : steps) {
+      if (ts != nullptr) {
+        TH_RETURN_IF_ERROR(ValidTimestamp(Field(Field(kPath, "sealing"), name), *ts));
+      }
+    }
+  }
+  if (c.state() == v1::CASE_STATE_ACCEPTED) {
+    TH_RETURN_IF_ERROR(RequireText(Field(kPath, "accepted_by"), c.accepted_by()));
+    TH_RETURN_IF_ERROR(
+        RequireTimestamp(Field(kPath, "accepted_at"), c.has_accepted_at(), c.accepted_at()));
+  } else if (c.has_accepted_at()) {
+    TH_RETURN_IF_ERROR(ValidTimestamp(Field(kPath, "accepted_at"), c.accepted_at()));
+  }
+  if (!c.equipment_id().empty()) {
+    TH_RETURN_IF_ERROR(ValidateId(c.equipment_id(), Field(kPath, "equipment_id")));
+  }
+  return CapacityWithUnit(Field(kPath, "capacity"), c.capacity(), Field(kPath, "capacity_unit"),
+                          c.capacity_unit());
+}
+
+absl::Status ValidateCityTarget(const v1::CityTarget& t, const RegionTable& regions) {
+  constexpr absl::string_view kPath = "city_target";
+  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), t.region_code(), regions));
+  const v1::Region* region = regions.Lookup(t.region_code());  // non-null: checked above
+  if (region->level() != v1::REGION_LEVEL_CITY) {
+    return Invalid(Field(kPath, "region_code"),
+                   absl::StrCat(t.region_code(), " is not a prefecture-level city"));
+  }
+  // The campaign's plans are annual; anything outside this window is a typo.
+  if (t.year() < 2000 || t.year() > 2100) {
+    return Invalid(Field(kPath, "year"), absl::StrCat(t.year(), " is outside 2000..2100"));
+  }
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "industry"), Industry, t.industry()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "dimension"), Dimension, t.dimension()));
+  TH_RETURN_IF_ERROR(QualityApplies(Field(kPath, "dimension"), t.dimension(), t.industry()));
+  if (t.enterprises_to_exit() < 0) {
+    return Invalid(Field(kPath, "enterprises_to_exit"),
+                   absl::StrCat("must be >= 0, got ", t.enterprises_to_exit()));
+  }
+  TH_RETURN_IF_ERROR(CapacityWithUnit(Field(kPath, "capacity_to_exit"), t.capacity_to_exit(),
+                                      Field(kPath, "capacity_unit"), t.capacity_unit()));
+  for (int i = 0; i < t.checkpoints_size(); ++i) {
+    TH_RETURN_IF_ERROR(ValidTimestamp(Index(Field(kPath, "checkpoints"), i), t.checkpoints(i)));
+  }
+  for (int i = 0; i < t.responsible_size(); ++i) {
+    const std::string path = Index(Field(kPath, "responsible"), i);
+    TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(path, Department, t.responsible(i)));
+    for (int j = 0; j < i; ++j) {
+      if (t.responsible(j) == t.responsible(i)) {
+        return Invalid(path, absl::StrCat(DepartmentCode(t.responsible(i)), " is listed twice"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateTipOff(const v1::TipOff& t, const RegionTable& regions) {
+  constexpr absl::string_view kPath = "tip_off";
+  TH_RETURN_IF_ERROR(ValidateId(t.tip_off_id(), Field(kPath, "tip_off_id")));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "channel"), TipOffChannel, t.channel()));
+  TH_RETURN_IF_ERROR(RequireText(Field(kPath, "content"), t.content()));
+  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), t.region_code(), regions));
+  // The enterprise may not be identified yet ("if known").
+  if (!t.credit_code().empty()) {
+    TH_RETURN_IF_ERROR(
+        ValidateCreditCodeField(t.credit_code(), Field(kPath, "credit_code"), regions));
+  }
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "responsible"), Department, t.responsible()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "outcome"), TipOffOutcome, t.outcome()));
+  if (!t.case_id().empty()) TH_RETURN_IF_ERROR(ValidateId(t.case_id(), Field(kPath, "case_id")));
+  return RequireTimestamp(Field(kPath, "received_at"), t.has_received_at(), t.received_at());
+}
+
+absl::Status ValidateRegion(const v1::Region& region) { return CheckRegionShape(region, "region"); }
+
+absl::Status ValidateRecord(const v1::Record& record, const RegionTable& regions) {
+  switch (record.kind_case()) {
+    case v1::Record::kRegion:
+      return ValidateRegion(record.region());
+    case v1::Record::kEnterprise:
+      return ValidateEnterprise(record.enterprise(), regions);
+    case v1::Record::kEquipment:
+      return ValidateEquipment(record.equipment(), regions);
+    case v1::Record::kListEntry:
+      return ValidateListEntry(record.list_entry(), regions);
+    case v1::Record::kRound:
+      return ValidateRound(record.round());
+    case v1::Record::kEnforcementCase:
+      return ValidateCase(record.enforcement_case(), regions);
+    case v1::Record::kCityTarget:
+      return ValidateCityTarget(record.city_target(), regions);
+    case v1::Record::kTipOff:
+      return ValidateTipOff(record.tip_off(), regions);
+    case v1::Record::KIND_NOT_SET:
+      break;
+  }
+  return Invalid("record", "kind is not set");
+}
+
+}  // namespace tierhub::domain

@@ -1,0 +1,69 @@
+// The store's on-disk format: column family names, key layouts and value codecs, in one place
+// so that docs/STORE_FORMAT.md has one source to match. Internal to the store (and its tests).
+#ifndef TIERHUB_SERVICES_STORE_FORMAT_H_
+#define TIERHUB_SERVICES_STORE_FORMAT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace rocksdb {
+class MergeOperator;
+class Status;
+}  // namespace rocksdb
+
+namespace tierhub::store::format {
+
+inline constexpr char kRecordsCf[] = "records";
+inline constexpr char kLogCf[] = "log";
+inline constexpr char kMetaCf[] = "meta";
+inline constexpr char kIndexCf[] = "index";
+inline constexpr char kCountersCf[] = "counters";
+inline constexpr char kConflictsCf[] = "conflicts";
+
+// Meta keys. Numbers are EncodeSeq()-encoded; kMetaHlc holds a serialized v1::Version.
+inline constexpr char kMetaNodeId[] = "node_id";      // node that created the store
+inline constexpr char kMetaLastSeq[] = "last_seq";    // highest local log seq ever assigned
+inline constexpr char kMetaOwnSeq[] = "own_seq";      // highest origin_seq of our own writes
+inline constexpr char kMetaLogFirst[] = "log_first";  // lowest retained log seq (after truncate)
+inline constexpr char kMetaHlc[] = "hlc";             // HLC high-water mark
+inline constexpr char kMetaWatermarkPrefix[] = "wm/";
+inline constexpr char kMetaCursorPrefix[] = "cursor/";
+
+// 8-byte big-endian, so that byte order is numeric order.
+std::string EncodeSeq(uint64_t seq);
+[[nodiscard]] bool DecodeSeq(std::string_view in, uint64_t* seq);
+
+// Index entry key: index_key, NUL, record_key. Sorted by index key, then record key; a prefix
+// of index keys is one range. REQUIRES: index_key has no NUL (checked by the store).
+std::string IndexEntryKey(std::string_view index_key, std::string_view record_key);
+[[nodiscard]] bool ParseIndexEntryKey(std::string_view entry, std::string_view* index_key,
+                                      std::string_view* record_key);
+
+// Conflict journal key: record_key, then EncodeSeq(detected_seq). A record key prefix is one
+// range; a key's conflicts sort by detection order.
+std::string ConflictKey(std::string_view record_key, uint64_t detected_seq);
+
+// Counter values and merge operands: zigzag-encoded varint64 (1 byte for -64..63).
+std::string EncodeCounter(int64_t value);
+[[nodiscard]] bool DecodeCounter(std::string_view in, int64_t* value);
+
+// A merge operator that adds EncodeCounter() operands (two's complement wrap-around, never UB).
+std::shared_ptr<rocksdb::MergeOperator> NewCounterAddOperator();
+
+// The smallest string greater than every string that starts with `prefix`, or "" if there is
+// none (empty prefix, or all 0xff bytes): the exclusive upper bound of a prefix scan.
+std::string PrefixSuccessor(std::string_view prefix);
+
+// The one boundary where rocksdb::Status becomes absl::Status. `context` says what was being
+// done, e.g. "write batch". IOError(NoSpace) -> RESOURCE_EXHAUSTED, other IOError and
+// Busy/TryAgain/TimedOut -> UNAVAILABLE, Corruption -> DATA_LOSS, NotFound -> NOT_FOUND,
+// InvalidArgument -> INVALID_ARGUMENT, anything else -> INTERNAL.
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view context);
+
+}  // namespace tierhub::store::format
+
+#endif  // TIERHUB_SERVICES_STORE_FORMAT_H_

@@ -1,0 +1,58 @@
+// RecordHooks: the domain layer's say in what the store keeps beside a record. The store is
+// domain-agnostic; it asks these hooks to validate a change and to name the secondary index
+// entries and aggregate counters a live record contributes, and maintains both itself.
+#ifndef TIERHUB_SERVICES_STORE_RECORD_HOOKS_H_
+#define TIERHUB_SERVICES_STORE_RECORD_HOOKS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "tierhub/v1/change.pb.h"
+
+namespace tierhub::store {
+
+// One contribution of a record to an aggregate counter.
+struct CounterDelta {
+  std::string key;  // counter key, e.g. "status/3/440100"
+  int64_t delta;    // usually +1, or a capacity in the counter's unit
+};
+
+// Supplied by the domain layer. Implementations must be deterministic (the same record always
+// yields the same index keys and counters, on every node and across restarts: the store
+// subtracts an old record's contributions by recomputing them) and thread-safe.
+class RecordHooks {
+ public:
+  virtual ~RecordHooks() = default;
+
+  // Refuses bad data before anything reaches a WriteBatch. Returns INVALID_ARGUMENT (or
+  // PERMISSION_DENIED, FAILED_PRECONDITION) with a message naming the field and the reason.
+  // For a local write the change carries key, author and body only: sequences, origin and
+  // versions are assigned after validation.
+  [[nodiscard]] virtual absl::Status Validate(const v1::Change& change) const = 0;
+
+  // Appends the secondary index keys of a live record stored under `key`. The store keeps each
+  // as an entry pointing at `key`. REQUIRES: index keys contain no NUL byte (the store's key
+  // separator; a hook that breaks this gets INTERNAL and nothing is written).
+  virtual void IndexKeys(std::string_view key, const v1::Record& record,
+                         std::vector<std::string>* out) const = 0;
+
+  // Appends the aggregate counter contributions of a live record stored under `key`. The same
+  // counter key may appear more than once; contributions add up.
+  virtual void Counters(std::string_view key, const v1::Record& record,
+                        std::vector<CounterDelta>* out) const = 0;
+};
+
+// Accepts everything, indexes nothing, counts nothing. Thread-safe.
+class NoHooks final : public RecordHooks {
+ public:
+  [[nodiscard]] absl::Status Validate(const v1::Change&) const override { return absl::OkStatus(); }
+  void IndexKeys(std::string_view, const v1::Record&, std::vector<std::string>*) const override {}
+  void Counters(std::string_view, const v1::Record&, std::vector<CounterDelta>*) const override {}
+};
+
+}  // namespace tierhub::store
+
+#endif  // TIERHUB_SERVICES_STORE_RECORD_HOOKS_H_

@@ -1,0 +1,819 @@
+#include "services/store/store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
+#include "rocksdb/write_batch.h"
+#include "services/common/status_macros.h"
+#include "services/store/format.h"
+
+namespace tierhub::store {
+namespace {
+
+namespace f = format;
+
+std::string_view View(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+// Debian's Abseil has its own string_view, which StrCat does not take from std::string_view.
+absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// Calls fn(key, value) for each entry of `cf` whose key starts with `prefix`, until fn returns
+// false or an error. One iterator, bounded by the prefix: memory does not grow with the range.
+template <typename Fn>
+absl::Status ForEachWithPrefix(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                               std::string_view prefix, std::string_view what, Fn fn) {
+  rocksdb::ReadOptions ro;
+  const std::string upper = f::PrefixSuccessor(prefix);
+  const rocksdb::Slice upper_slice(upper);
+  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+    absl::StatusOr<bool> more = fn(View(it->key()), View(it->value()));
+    if (!more.ok()) return more.status();
+    if (!*more) return absl::OkStatus();
+  }
+  return f::FromRocks(it->status(), what);
+}
+
+v1::StoredRecord StoredFromChange(const v1::Change& c) {
+  v1::StoredRecord s;
+  *s.mutable_version() = c.version();
+  s.set_seq(c.seq());
+  s.set_origin_node(c.origin_node());
+  s.set_origin_seq(c.origin_seq());
+  s.set_origin_region(c.origin_region());
+  *s.mutable_author() = c.author();
+  if (c.has_record()) {
+    *s.mutable_record() = c.record();
+  } else {
+    *s.mutable_tombstone() = c.tombstone();
+  }
+  return s;
+}
+
+// The change that wrote `s`, as far as the record itself remembers it (no base_version). Used
+// only when the change's log entry has been truncated away.
+v1::Change ChangeFromStored(std::string_view key, const v1::StoredRecord& s) {
+  v1::Change c;
+  c.set_seq(s.seq());
+  c.set_origin_node(s.origin_node());
+  c.set_origin_seq(s.origin_seq());
+  c.set_origin_region(s.origin_region());
+  *c.mutable_version() = s.version();
+  *c.mutable_author() = s.author();
+  c.set_key(std::string(key));
+  if (s.has_record()) {
+    *c.mutable_record() = s.record();
+  } else {
+    *c.mutable_tombstone() = s.tombstone();
+  }
+  return c;
+}
+
+absl::Status CheckKey(std::string_view key) {
+  if (key.empty()) return absl::InvalidArgumentError("key: empty");
+  return absl::OkStatus();
+}
+
+// Joins per-item errors into one status carrying the first error's code.
+absl::Status JoinErrors(absl::StatusCode code, const std::vector<std::string>& errors) {
+  return absl::Status(
+      code,
+      absl::StrCat(errors.size(), " bad item(s), nothing written: ", absl::StrJoin(errors, "; ")));
+}
+
+// fsyncs every regular file under `dir`, then `dir` and its parent, so a restored backup
+// survives a power loss right after OpenFromBackup returns.
+absl::Status SyncTree(const std::filesystem::path& dir) {
+  auto sync_path = [](const std::filesystem::path& p, int flags) -> absl::Status {
+    const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+    if (fd < 0) return absl::UnavailableError(absl::StrCat("open ", p.string(), " for fsync"));
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) return absl::UnavailableError(absl::StrCat("fsync ", p.string()));
+    return absl::OkStatus();
+  };
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
+    if (entry.is_regular_file()) TH_RETURN_IF_ERROR(sync_path(entry.path(), O_RDONLY));
+  }
+  if (ec) return absl::UnavailableError(absl::StrCat("list ", dir.string(), ": ", ec.message()));
+  TH_RETURN_IF_ERROR(sync_path(dir, O_RDONLY | O_DIRECTORY));
+  return sync_path(std::filesystem::absolute(dir).parent_path(), O_RDONLY | O_DIRECTORY);
+}
+
+}  // namespace
+
+// Accumulates one call's mutations into a single WriteBatch. Keeps an overlay of the records
+// and log entries already staged, so that a later change in the same batch sees the earlier
+// ones exactly as a later batch would.
+class Store::BatchBuilder {
+ public:
+  explicit BatchBuilder(const Store* store) : store_(store) {}
+
+  // The record under `key` as of everything staged so far (nullopt if never written).
+  absl::StatusOr<std::optional<v1::StoredRecord>> Current(const std::string& key) {
+    auto it = current_.find(key);
+    if (it == current_.end()) {
+      TH_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> stored, store_->Get(key));
+      it = current_.emplace(key, std::move(stored)).first;
+    }
+    return it->second;
+  }
+
+  // Stores `next` under `key`, adding and removing index entries and counter contributions by
+  // the difference between the current record and `next`. REQUIRES: Current(key) was called.
+  absl::Status SetRecord(const std::string& key, v1::StoredRecord next) {
+    std::optional<v1::StoredRecord>& current = current_.at(key);
+    std::set<std::string> old_index;
+    std::set<std::string> new_index;
+    std::map<std::string, int64_t> deltas;
+    if (current.has_value() && IsLive(*current)) {
+      TH_RETURN_IF_ERROR(Contribute(key, current->record(), -1, &old_index, &deltas));
+    }
+    if (IsLive(next)) TH_RETURN_IF_ERROR(Contribute(key, next.record(), +1, &new_index, &deltas));
+    for (const std::string& k : old_index) {
+      if (new_index.count(k) == 0) Note(batch_.Delete(store_->index_, f::IndexEntryKey(k, key)));
+    }
+    for (const std::string& k : new_index) {
+      if (old_index.count(k) == 0) Note(batch_.Put(store_->index_, f::IndexEntryKey(k, key), ""));
+    }
+    for (const auto& [counter, delta] : deltas) {
+      if (delta != 0) Note(batch_.Merge(store_->counters_, counter, f::EncodeCounter(delta)));
+    }
+    Note(batch_.Put(store_->records_, key, next.SerializeAsString()));
+    current = std::move(next);
+    return absl::OkStatus();
+  }
+
+  void AppendLog(const v1::Change& change) {
+    Note(batch_.Put(store_->log_, f::EncodeSeq(change.seq()), change.SerializeAsString()));
+    logged_[change.seq()] = change;
+  }
+
+  // The change that wrote `stored`: its log entry (staged or on disk) if still retained.
+  absl::StatusOr<v1::Change> ChangeOf(const std::string& key, const v1::StoredRecord& stored) {
+    if (auto it = logged_.find(stored.seq()); it != logged_.end()) return it->second;
+    TH_ASSIGN_OR_RETURN(std::optional<v1::Change> entry, store_->ReadLogEntry(stored.seq()));
+    if (entry.has_value() && entry->key() == key) return *std::move(entry);
+    return ChangeFromStored(key, stored);
+  }
+
+  void PutConflict(const v1::Conflict& conflict) {
+    Note(batch_.Put(store_->conflicts_, f::ConflictKey(conflict.key(), conflict.detected_seq()),
+                    conflict.SerializeAsString()));
+  }
+
+  void PutMetaNumber(std::string_view key, uint64_t value) {
+    Note(batch_.Put(store_->meta_, key, f::EncodeSeq(value)));
+  }
+
+  void PutHlc(const v1::Version& high) {
+    Note(batch_.Put(store_->meta_, f::kMetaHlc, high.SerializeAsString()));
+  }
+
+  // The batch, or the first error met while staging it.
+  absl::StatusOr<rocksdb::WriteBatch*> batch() {
+    if (!staging_status_.ok()) return f::FromRocks(staging_status_, "stage write batch");
+    return &batch_;
+  }
+
+ private:
+  // Adds sign * the record's counter contributions to `deltas` and its index keys to `index`.
+  absl::Status Contribute(const std::string& key, const v1::Record& record, int sign,
+                          std::set<std::string>* index, std::map<std::string, int64_t>* deltas) {
+    const RecordHooks& hooks = *store_->options_.hooks;
+    std::vector<std::string> keys;
+    hooks.IndexKeys(key, record, &keys);
+    for (std::string& k : keys) {
+      if (k.find('\0') != std::string::npos) {
+        return absl::InternalError(
+            absl::StrCat("RecordHooks::IndexKeys returned an index key with a NUL byte for ", key));
+      }
+      index->insert(std::move(k));
+    }
+    std::vector<CounterDelta> counters;
+    hooks.Counters(key, record, &counters);
+    for (const CounterDelta& c : counters) (*deltas)[c.key] += sign * c.delta;
+    return absl::OkStatus();
+  }
+
+  void Note(const rocksdb::Status& s) {
+    if (!s.ok() && staging_status_.ok()) staging_status_ = s;
+  }
+
+  const Store* store_;
+  rocksdb::WriteBatch batch_;
+  rocksdb::Status staging_status_;
+  std::map<std::string, std::optional<v1::StoredRecord>> current_;
+  std::map<uint64_t, v1::Change> logged_;
+};
+
+Store::Store(Options options)
+    : options_(std::move(options)),
+      hlc_(std::make_unique<HybridLogicalClock>(options_.clock, options_.node_id)) {}
+
+Store::~Store() {
+  if (db_ == nullptr) return;
+  // Errors here cannot be reported; every batch was already committed (and synced, if asked).
+  for (rocksdb::ColumnFamilyHandle* h :
+       {records_, log_, meta_, index_, counters_, conflicts_, default_}) {
+    if (h != nullptr) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  }
+  db_->Close().PermitUncheckedError();
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(Options options) {
+  if (options.path.empty()) return absl::InvalidArgumentError("options.path: empty");
+  if (options.node_id.empty()) return absl::InvalidArgumentError("options.node_id: empty");
+  if (options.clock == nullptr) return absl::InvalidArgumentError("options.clock: null");
+  if (options.hooks == nullptr) return absl::InvalidArgumentError("options.hooks: null");
+  if (options.block_cache_mb == 0) {
+    return absl::InvalidArgumentError("options.block_cache_mb: must be > 0");
+  }
+  std::unique_ptr<Store> store(new Store(std::move(options)));
+  TH_RETURN_IF_ERROR(store->OpenDb());
+  TH_RETURN_IF_ERROR(store->Recover());
+  return store;
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::OpenFromBackup(const std::string& backup_dir,
+                                                             const std::string& target_dir,
+                                                             Options options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(backup_dir, ec)) {
+    return absl::NotFoundError(absl::StrCat("backup directory ", backup_dir, " not found"));
+  }
+  if (fs::exists(target_dir, ec)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("restore target ", target_dir, " already exists"));
+  }
+  fs::copy(backup_dir, target_dir, fs::copy_options::recursive, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("copy backup ", backup_dir, " to ", target_dir, ": ", ec.message()));
+  }
+  TH_RETURN_IF_ERROR(SyncTree(target_dir));
+  options.path = target_dir;
+  return Open(std::move(options));
+}
+
+absl::Status Store::OpenDb() {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  if (options_.env != nullptr) db_options.env = options_.env;
+  // RocksDB would otherwise retry a failed write's recovery on a background timer; resuming on
+  // the next write (CommitLocked) keeps recovery on the caller's thread and deterministic.
+  db_options.max_bgerror_resume_count = 0;
+  // Bounds memtable memory across all column families.
+  db_options.db_write_buffer_size = 64 << 20;
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options_.block_cache_mb << 20);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::ColumnFamilyOptions counter_options = cf_options;
+  counter_options.merge_operator = f::NewCounterAddOperator();
+
+  const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
+      {rocksdb::kDefaultColumnFamilyName, cf_options},
+      {f::kRecordsCf, cf_options},
+      {f::kLogCf, cf_options},
+      {f::kMetaCf, cf_options},
+      {f::kIndexCf, cf_options},
+      {f::kCountersCf, counter_options},
+      {f::kConflictsCf, cf_options},
+  };
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options_.path, descriptors, &handles, &db);
+  if (!s.ok()) return f::FromRocks(s, absl::StrCat("open store at ", options_.path));
+  db_.reset(db);
+  default_ = handles[0];
+  records_ = handles[1];
+  log_ = handles[2];
+  meta_ = handles[3];
+  index_ = handles[4];
+  counters_ = handles[5];
+  conflicts_ = handles[6];
+  return absl::OkStatus();
+}
+
+absl::Status Store::Recover() {
+  TH_ASSIGN_OR_RETURN(std::optional<std::string> owner, GetRaw(meta_, f::kMetaNodeId));
+  if (!owner.has_value()) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    TH_RETURN_IF_ERROR(
+        f::FromRocks(db_->Put(wo, meta_, f::kMetaNodeId, options_.node_id), "record store owner"));
+  } else if (*owner != options_.node_id) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "store at ", options_.path, " belongs to node ", *owner, ", not ", options_.node_id));
+  }
+
+  TH_ASSIGN_OR_RETURN(const uint64_t last_seq, GetMetaNumber(f::kMetaLastSeq));
+  TH_ASSIGN_OR_RETURN(const uint64_t own_seq, GetMetaNumber(f::kMetaOwnSeq));
+  TH_ASSIGN_OR_RETURN(std::optional<std::string> log_first_raw, GetRaw(meta_, f::kMetaLogFirst));
+  uint64_t log_first = 1;
+  if (log_first_raw.has_value() && !f::DecodeSeq(*log_first_raw, &log_first)) {
+    return absl::DataLossError("meta log_first: malformed");
+  }
+
+  // The meta numbers and the log are written in the same batches; if they disagree the files
+  // were damaged or edited, and serving on would hand out reused sequence numbers.
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_));
+    it->SeekToLast();
+    TH_RETURN_IF_ERROR(f::FromRocks(it->status(), "read log tail"));
+    uint64_t tail = 0;
+    if (it->Valid() && !f::DecodeSeq(View(it->key()), &tail)) {
+      return absl::DataLossError("log key: malformed");
+    }
+    const bool expect_entries = last_seq >= log_first;
+    if (it->Valid() != expect_entries || (it->Valid() && tail != last_seq)) {
+      return absl::DataLossError(absl::StrCat("log tail ", it->Valid() ? tail : 0,
+                                              " disagrees with meta last_seq ", last_seq,
+                                              " (log_first ", log_first, ")"));
+    }
+  }
+
+  TH_ASSIGN_OR_RETURN(std::optional<std::string> hlc_raw, GetRaw(meta_, f::kMetaHlc));
+  if (hlc_raw.has_value()) {
+    v1::Version high;
+    if (!high.ParseFromString(*hlc_raw)) return absl::DataLossError("meta hlc: malformed");
+    hlc_->Observe(high);
+  }
+
+  auto watermarks = Watermarks();
+  if (!watermarks.ok()) return watermarks.status();
+  absl::MutexLock lock(&write_mu_);
+  watermarks_.clear();
+  watermarks_.insert(watermarks->begin(), watermarks->end());
+  last_seq_.store(last_seq, std::memory_order_release);
+  own_seq_.store(own_seq, std::memory_order_release);
+  first_log_seq_.store(log_first, std::memory_order_release);
+  return absl::OkStatus();
+}
+
+absl::Status Store::CommitLocked(rocksdb::WriteBatch* batch, bool sync) {
+  if (needs_resume_) {
+    TH_RETURN_IF_ERROR(f::FromRocks(db_->Resume(), "resume after a failed write"));
+    needs_resume_ = false;
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  rocksdb::Status s = db_->Write(wo, batch);
+  if (!s.ok()) {
+    needs_resume_ = true;
+    return f::FromRocks(s, "write batch");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::Change>> Store::Write(std::vector<Mutation> mutations) {
+  std::vector<v1::Change> changes(mutations.size());
+  std::vector<std::string> errors;
+  absl::StatusCode first_code = absl::StatusCode::kOk;
+  for (size_t i = 0; i < mutations.size(); ++i) {
+    Mutation& m = mutations[i];
+    v1::Change& c = changes[i];
+    c.set_key(std::move(m.key));
+    *c.mutable_author() = std::move(m.author);
+    if (auto* record = std::get_if<v1::Record>(&m.body)) {
+      *c.mutable_record() = std::move(*record);
+    } else {
+      *c.mutable_tombstone() = std::move(std::get<v1::Tombstone>(m.body));
+    }
+    absl::Status s = CheckKey(c.key());
+    if (s.ok()) s = options_.hooks->Validate(c);
+    if (!s.ok()) {
+      if (errors.empty()) first_code = s.code();
+      errors.push_back(absl::StrCat("mutation[", i, "]: ", s.message()));
+    }
+  }
+  if (!errors.empty()) return JoinErrors(first_code, errors);
+  if (changes.empty()) return changes;
+
+  absl::MutexLock lock(&write_mu_);
+  BatchBuilder builder(this);
+  uint64_t seq = last_seq_.load(std::memory_order_relaxed);
+  uint64_t own = own_seq_.load(std::memory_order_relaxed);
+  for (v1::Change& c : changes) {
+    TH_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> current, builder.Current(c.key()));
+    c.set_seq(++seq);
+    c.set_origin_node(options_.node_id);
+    c.set_origin_region(options_.region_code);
+    c.set_origin_seq(++own);
+    *c.mutable_version() = hlc_->Now();
+    if (current.has_value()) *c.mutable_base_version() = current->version();
+    TH_RETURN_IF_ERROR(builder.SetRecord(c.key(), StoredFromChange(c)));
+    builder.AppendLog(c);
+  }
+  builder.PutMetaNumber(f::kMetaLastSeq, seq);
+  builder.PutMetaNumber(f::kMetaOwnSeq, own);
+  builder.PutHlc(hlc_->High());
+  TH_ASSIGN_OR_RETURN(rocksdb::WriteBatch * batch, builder.batch());
+  TH_RETURN_IF_ERROR(CommitLocked(batch, options_.sync_writes));
+  last_seq_.store(seq, std::memory_order_release);
+  own_seq_.store(own, std::memory_order_release);
+  NotifyLog();
+  return changes;
+}
+
+absl::StatusOr<ApplyResult> Store::ApplyRemote(const std::vector<v1::Change>& changes,
+                                               const ApplyOptions& options) {
+  ApplyResult result;
+  if (changes.empty() && options.cursor_name.empty()) return result;
+  absl::MutexLock lock(&write_mu_);
+
+  // Pass 1: decide duplicates and refuse gaps and bad changes before staging anything.
+  std::map<std::string, uint64_t> next_watermarks;
+  std::vector<bool> accepted(changes.size(), false);
+  std::vector<std::string> errors;
+  absl::StatusCode first_code = absl::StatusCode::kOk;
+  auto bad = [&](size_t i, const absl::Status& s) {
+    if (errors.empty()) first_code = s.code();
+    errors.push_back(absl::StrCat("change[", i, "]: ", s.message()));
+  };
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const v1::Change& c = changes[i];
+    const std::string& origin = c.origin_node();
+    if (origin.empty()) {
+      bad(i, absl::InvalidArgumentError("origin_node: empty"));
+      continue;
+    }
+    if (origin == options_.node_id) {
+      bad(i, absl::InvalidArgumentError(absl::StrCat(
+                 "origin_node: ", origin, " is this node; a node never applies its own changes")));
+      continue;
+    }
+    if (c.origin_seq() == 0) {
+      bad(i, absl::InvalidArgumentError("origin_seq: must be >= 1"));
+      continue;
+    }
+    if (!options.enforce_origin_order) {
+      accepted[i] = true;
+      absl::Status s = CheckKey(c.key());
+      if (s.ok() && !c.has_version()) s = absl::InvalidArgumentError("version: missing");
+      if (s.ok() && !c.has_record() && !c.has_tombstone()) {
+        s = absl::InvalidArgumentError("body: neither record nor tombstone");
+      }
+      if (s.ok()) s = options_.hooks->Validate(c);
+      if (!s.ok()) bad(i, s);
+      continue;
+    }
+    auto [wm, inserted] = next_watermarks.try_emplace(origin, 0);
+    if (inserted) {
+      auto cached = watermarks_.find(origin);
+      if (cached != watermarks_.end()) wm->second = cached->second;
+    }
+    if (c.origin_seq() <= wm->second) {
+      ++result.duplicates;
+      continue;
+    }
+    if (c.origin_seq() != wm->second + 1) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "gap in changes from origin ", origin, ": expected origin_seq ", wm->second + 1, ", got ",
+          c.origin_seq(), " (change[", i, "]); batch refused, nothing written"));
+    }
+    wm->second = c.origin_seq();
+    accepted[i] = true;
+    absl::Status s = CheckKey(c.key());
+    if (s.ok() && !c.has_version()) s = absl::InvalidArgumentError("version: missing");
+    if (s.ok() && c.version().origin_node() != origin) {
+      s = absl::InvalidArgumentError(
+          absl::StrCat("version.origin_node: ", c.version().origin_node(),
+                       " differs from origin_node ", origin));
+    }
+    if (s.ok() && !c.has_record() && !c.has_tombstone()) {
+      s = absl::InvalidArgumentError("body: neither record nor tombstone");
+    }
+    if (s.ok()) s = options_.hooks->Validate(c);
+    if (!s.ok()) bad(i, s);
+  }
+  if (!errors.empty()) return JoinErrors(first_code, errors);
+
+  // Pass 2: stage every accepted change.
+  BatchBuilder builder(this);
+  uint64_t seq = last_seq_.load(std::memory_order_relaxed);
+  for (size_t i = 0; i < changes.size(); ++i) {
+    if (!accepted[i]) continue;
+    v1::Change c = changes[i];
+    hlc_->Observe(c.version());
+    TH_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> current, builder.Current(c.key()));
+    if (!options.enforce_origin_order && current.has_value()) {
+      // Without watermarks, a version already stored means the change arrived before (e.g.
+      // through a snapshot); in a snapshot, anything not newer is already superseded here.
+      const int order = CompareVersions(c.version(), current->version());
+      if (order == 0 || (options.snapshot && order < 0)) {
+        ++result.duplicates;
+        continue;
+      }
+      if (options.snapshot) *c.mutable_base_version() = current->version();  // no concurrent edit
+    }
+    c.set_seq(++seq);
+    builder.AppendLog(c);
+    ++result.applied;
+    if (!current.has_value()) {
+      TH_RETURN_IF_ERROR(builder.SetRecord(c.key(), StoredFromChange(c)));
+      continue;
+    }
+    const int order = CompareVersions(c.version(), current->version());
+    if (order == 0) continue;  // This very version is already stored; nothing is lost.
+    const bool concurrent =
+        !c.has_base_version() || CompareVersions(c.base_version(), current->version()) != 0;
+    v1::Conflict conflict;
+    conflict.set_key(c.key());
+    conflict.set_detected_seq(c.seq());
+    if (order > 0) {
+      if (concurrent) {
+        TH_ASSIGN_OR_RETURN(*conflict.mutable_loser(), builder.ChangeOf(c.key(), *current));
+        *conflict.mutable_winner() = c.version();
+      }
+      TH_RETURN_IF_ERROR(builder.SetRecord(c.key(), StoredFromChange(c)));
+      if (!concurrent) continue;
+    } else {
+      // Older than what is stored: it loses whether or not it claims to build on it.
+      *conflict.mutable_loser() = c;
+      *conflict.mutable_winner() = current->version();
+    }
+    builder.PutConflict(conflict);
+    ++result.conflicts;
+  }
+  for (const auto& [origin, wm] : next_watermarks) {
+    builder.PutMetaNumber(absl::StrCat(f::kMetaWatermarkPrefix, Av(origin)), wm);
+  }
+  if (!options.cursor_name.empty()) {
+    builder.PutMetaNumber(absl::StrCat(f::kMetaCursorPrefix, Av(options.cursor_name)),
+                          options.cursor_value);
+  }
+  builder.PutMetaNumber(f::kMetaLastSeq, seq);
+  builder.PutHlc(hlc_->High());
+  TH_ASSIGN_OR_RETURN(rocksdb::WriteBatch * batch, builder.batch());
+  TH_RETURN_IF_ERROR(CommitLocked(batch, options_.sync_writes));
+  for (const auto& [origin, wm] : next_watermarks) watermarks_[origin] = wm;
+  last_seq_.store(seq, std::memory_order_release);
+  NotifyLog();
+  return result;
+}
+
+absl::StatusOr<std::optional<std::string>> Store::GetRaw(rocksdb::ColumnFamilyHandle* cf,
+                                                         std::string_view key) const {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf, rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return f::FromRocks(s, absl::StrCat("get ", cf->GetName(), " ", Av(key)));
+  return value;
+}
+
+absl::StatusOr<uint64_t> Store::GetMetaNumber(std::string_view key) const {
+  TH_ASSIGN_OR_RETURN(std::optional<std::string> raw, GetRaw(meta_, key));
+  uint64_t value = 0;
+  if (raw.has_value() && !f::DecodeSeq(*raw, &value)) {
+    return absl::DataLossError(absl::StrCat("meta ", Av(key), ": malformed"));
+  }
+  return value;
+}
+
+absl::StatusOr<std::optional<v1::StoredRecord>> Store::Get(std::string_view key) const {
+  TH_ASSIGN_OR_RETURN(std::optional<std::string> raw, GetRaw(records_, key));
+  if (!raw.has_value()) return std::nullopt;
+  v1::StoredRecord stored;
+  if (!stored.ParseFromString(*raw)) {
+    return absl::DataLossError(absl::StrCat("record ", Av(key), ": malformed"));
+  }
+  return stored;
+}
+
+absl::StatusOr<std::optional<v1::Record>> Store::GetLive(std::string_view key) const {
+  TH_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> stored, Get(key));
+  if (!stored.has_value() || !IsLive(*stored)) return std::nullopt;
+  return std::move(*stored->mutable_record());
+}
+
+void Store::NotifyLog() const {
+  absl::MutexLock lock(&notify_mu_);
+  log_cv_.SignalAll();
+}
+
+bool Store::WaitForLog(uint64_t after_seq, absl::Duration timeout) const {
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::MutexLock lock(&notify_mu_);
+  while (LastSeq() <= after_seq) {
+    if (log_cv_.WaitWithDeadline(&notify_mu_, deadline)) break;
+  }
+  return LastSeq() > after_seq;
+}
+
+absl::StatusOr<uint64_t> Store::ScanSnapshot(
+    absl::FunctionRef<bool(std::string_view key, const v1::StoredRecord& stored)> fn) const {
+  const rocksdb::Snapshot* snapshot = nullptr;
+  uint64_t seq = 0;
+  {
+    // Under the writer lock, so that the snapshot and LastSeq() describe the same point.
+    absl::MutexLock lock(&write_mu_);
+    snapshot = db_->GetSnapshot();
+    seq = LastSeq();
+  }
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, records_));
+  v1::StoredRecord stored;
+  absl::Status status;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      status = absl::DataLossError(absl::StrCat("record ", it->key().ToString(), ": malformed"));
+      break;
+    }
+    if (!fn(View(it->key()), stored)) break;
+  }
+  if (status.ok()) status = f::FromRocks(it->status(), "snapshot scan");
+  it.reset();
+  db_->ReleaseSnapshot(snapshot);
+  if (!status.ok()) return status;
+  return seq;
+}
+
+absl::Status Store::ScanRecords(
+    std::string_view prefix,
+    absl::FunctionRef<bool(std::string_view key, const v1::StoredRecord& stored)> fn) const {
+  v1::StoredRecord stored;
+  return ForEachWithPrefix(
+      db_.get(), records_, prefix, "scan records",
+      [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+        if (!stored.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          return absl::DataLossError(absl::StrCat("record ", Av(key), ": malformed"));
+        }
+        return fn(key, stored);
+      });
+}
+
+absl::Status Store::ScanIndex(
+    std::string_view prefix,
+    absl::FunctionRef<bool(std::string_view index_key, std::string_view record_key)> fn) const {
+  return ForEachWithPrefix(db_.get(), index_, prefix, "scan index",
+                           [&](std::string_view entry, std::string_view) -> absl::StatusOr<bool> {
+                             std::string_view index_key;
+                             std::string_view record_key;
+                             if (!f::ParseIndexEntryKey(entry, &index_key, &record_key)) {
+                               return absl::DataLossError("index entry: no separator");
+                             }
+                             return fn(index_key, record_key);
+                           });
+}
+
+absl::StatusOr<std::optional<v1::Change>> Store::ReadLogEntry(uint64_t seq) const {
+  TH_ASSIGN_OR_RETURN(std::optional<std::string> raw, GetRaw(log_, f::EncodeSeq(seq)));
+  if (!raw.has_value()) return std::nullopt;
+  v1::Change change;
+  if (!change.ParseFromString(*raw)) {
+    return absl::DataLossError(absl::StrCat("log entry ", seq, ": malformed"));
+  }
+  return change;
+}
+
+absl::StatusOr<std::vector<v1::Change>> Store::ReadLog(uint64_t from_seq, size_t max_changes,
+                                                       size_t max_bytes) const {
+  if (from_seq == 0) return absl::InvalidArgumentError("from_seq: must be >= 1");
+  if (max_changes == 0) return absl::InvalidArgumentError("max_changes: must be >= 1");
+  std::vector<v1::Change> out;
+  size_t bytes = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_));
+  for (it->Seek(f::EncodeSeq(from_seq)); it->Valid() && out.size() < max_changes; it->Next()) {
+    const rocksdb::Slice value = it->value();
+    if (!out.empty() && bytes + value.size() > max_bytes) break;
+    uint64_t seq = 0;
+    v1::Change& change = out.emplace_back();
+    if (!f::DecodeSeq(View(it->key()), &seq) ||
+        !change.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
+        change.seq() != seq) {
+      return absl::DataLossError(absl::StrCat("log entry after seq ", from_seq, ": malformed"));
+    }
+    bytes += value.size();
+  }
+  TH_RETURN_IF_ERROR(f::FromRocks(it->status(), "read log"));
+  // The log is dense, so a first entry past from_seq (or none, below the retained range) means
+  // from_seq was truncated away while or before we looked.
+  const uint64_t first = FirstLogSeq();
+  if ((!out.empty() && out.front().seq() != from_seq) || (out.empty() && from_seq < first)) {
+    return absl::FailedPreconditionError(absl::StrCat("log truncated: seq ", from_seq,
+                                                      " is below the first retained seq ", first,
+                                                      "; resynchronise from a snapshot"));
+  }
+  return out;
+}
+
+absl::Status Store::TruncateLogBefore(uint64_t seq) {
+  absl::MutexLock lock(&write_mu_);
+  const uint64_t first = first_log_seq_.load(std::memory_order_relaxed);
+  const uint64_t target = std::min(seq, last_seq_.load(std::memory_order_relaxed) + 1);
+  if (target <= first) return absl::OkStatus();
+  rocksdb::WriteBatch batch;
+  TH_RETURN_IF_ERROR(f::FromRocks(
+      batch.DeleteRange(log_, f::EncodeSeq(first), f::EncodeSeq(target)), "stage truncate"));
+  TH_RETURN_IF_ERROR(
+      f::FromRocks(batch.Put(meta_, f::kMetaLogFirst, f::EncodeSeq(target)), "stage truncate"));
+  TH_RETURN_IF_ERROR(CommitLocked(&batch, /*sync=*/true));
+  first_log_seq_.store(target, std::memory_order_release);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> Store::GetCounter(std::string_view key) const {
+  TH_ASSIGN_OR_RETURN(std::optional<std::string> raw, GetRaw(counters_, key));
+  int64_t value = 0;
+  if (raw.has_value() && !f::DecodeCounter(*raw, &value)) {
+    return absl::DataLossError(absl::StrCat("counter ", Av(key), ": malformed"));
+  }
+  return value;
+}
+
+absl::Status Store::ScanCounters(
+    std::string_view prefix,
+    absl::FunctionRef<bool(std::string_view key, int64_t value)> fn) const {
+  return ForEachWithPrefix(
+      db_.get(), counters_, prefix, "scan counters",
+      [&](std::string_view key, std::string_view raw) -> absl::StatusOr<bool> {
+        int64_t value = 0;
+        if (!f::DecodeCounter(raw, &value)) {
+          return absl::DataLossError(absl::StrCat("counter ", Av(key), ": malformed"));
+        }
+        return value == 0 || fn(key, value);
+      });
+}
+
+absl::StatusOr<uint64_t> Store::Watermark(std::string_view origin) const {
+  return GetMetaNumber(absl::StrCat(f::kMetaWatermarkPrefix, Av(origin)));
+}
+
+absl::StatusOr<std::map<std::string, uint64_t>> Store::Watermarks() const {
+  std::map<std::string, uint64_t> out;
+  const std::string_view prefix = f::kMetaWatermarkPrefix;
+  TH_RETURN_IF_ERROR(ForEachWithPrefix(
+      db_.get(), meta_, prefix, "scan watermarks",
+      [&](std::string_view key, std::string_view raw) -> absl::StatusOr<bool> {
+        uint64_t wm = 0;
+        if (!f::DecodeSeq(raw, &wm)) {
+          return absl::DataLossError(absl::StrCat("meta ", Av(key), ": malformed"));
+        }
+        out.emplace(key.substr(prefix.size()), wm);
+        return true;
+      }));
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Conflict>> Store::ListConflicts(std::string_view key_prefix,
+                                                               size_t limit) const {
+  std::vector<v1::Conflict> out;
+  if (limit == 0) return out;
+  TH_RETURN_IF_ERROR(ForEachWithPrefix(
+      db_.get(), conflicts_, key_prefix, "scan conflicts",
+      [&](std::string_view key, std::string_view raw) -> absl::StatusOr<bool> {
+        if (!out.emplace_back().ParseFromArray(raw.data(), static_cast<int>(raw.size()))) {
+          return absl::DataLossError("conflict entry: malformed");
+        }
+        return out.size() < limit;
+      }));
+  return out;
+}
+
+absl::StatusOr<uint64_t> Store::GetCursor(std::string_view name) const {
+  if (name.empty()) return absl::InvalidArgumentError("cursor name: empty");
+  return GetMetaNumber(absl::StrCat(f::kMetaCursorPrefix, Av(name)));
+}
+
+absl::Status Store::SetCursor(std::string_view name, uint64_t value) {
+  if (name.empty()) return absl::InvalidArgumentError("cursor name: empty");
+  rocksdb::WriteBatch batch;
+  TH_RETURN_IF_ERROR(f::FromRocks(
+      batch.Put(meta_, absl::StrCat(f::kMetaCursorPrefix, Av(name)), f::EncodeSeq(value)),
+      "stage cursor"));
+  absl::MutexLock lock(&write_mu_);
+  return CommitLocked(&batch, /*sync=*/true);
+}
+
+absl::Status Store::Checkpoint(const std::string& dir) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  TH_RETURN_IF_ERROR(
+      f::FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "create checkpoint object"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  return f::FromRocks(checkpoint->CreateCheckpoint(dir), absl::StrCat("checkpoint to ", dir));
+}
+
+}  // namespace tierhub::store

@@ -1,0 +1,260 @@
+// Store: the node's one durable state, a RocksDB database with a change log (principles 2-4, 7,
+// 8). Generic over record content: the domain layer speaks through RecordHooks.
+#ifndef TIERHUB_SERVICES_STORE_STORE_H_
+#define TIERHUB_SERVICES_STORE_STORE_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "services/common/clock.h"
+#include "services/store/hlc.h"
+#include "services/store/record_hooks.h"
+#include "tierhub/v1/change.pb.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+class Env;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace tierhub::store {
+
+// A local write of one key: a record or a tombstone, by an author.
+struct Mutation {
+  std::string key;
+  v1::Author author;
+  std::variant<v1::Record, v1::Tombstone> body;
+};
+
+// What ApplyRemote() did with a batch.
+struct ApplyResult {
+  uint64_t applied = 0;     // changes appended to the log (each got a new local seq)
+  uint64_t duplicates = 0;  // changes at or below their origin's watermark, skipped
+  uint64_t conflicts = 0;   // applied changes that were concurrent edits (one journal entry each)
+};
+
+// How ApplyRemote() treats a batch.
+struct ApplyOptions {
+  // Upward batches hold every change of each origin, in order: dedup by per-origin watermark
+  // and refuse gaps. Downward pulls are filtered by jurisdiction, so an origin's sequence has
+  // holes there; they dedup by the pull cursor instead and leave watermarks alone.
+  bool enforce_origin_order = true;
+  // A resync from a snapshot: a change at or below the stored version is skipped (not logged),
+  // a newer one replaces the record without a conflict entry.
+  bool snapshot = false;
+  // If set, this cursor is set to cursor_value in the same WriteBatch (also for an empty batch).
+  std::string cursor_name;
+  uint64_t cursor_value = 0;
+};
+
+// True if the stored record is live (a record, not a tombstone).
+inline bool IsLive(const v1::StoredRecord& stored) { return stored.has_record(); }
+
+// The RocksDB store: records, change log, per-origin watermarks, cursors, secondary index,
+// aggregate counters and conflict journal, each in its own column family (docs/STORE_FORMAT.md).
+//
+// Every mutating call commits exactly one rocksdb::WriteBatch, so a crash at any instant leaves
+// the record, its log entry, its index entries, its counter deltas and the sequence numbers
+// consistent with each other. Log sequences are dense and never reused: a call that fails
+// consumes none.
+//
+// Thread-safe. Writers serialise on one internal mutex (read-modify-write of records and the
+// dense sequences need it); readers take no lock and see each batch whole or not at all.
+class Store {
+ public:
+  struct Options {
+    std::string path;                    // database directory (created if missing)
+    std::string node_id;                 // this node; must match the store's on reopen
+    std::string region_code;             // this node's region, stamped as origin_region
+    const Clock* clock = nullptr;        // borrowed; must outlive the Store
+    const RecordHooks* hooks = nullptr;  // borrowed; must outlive the Store
+    bool sync_writes = true;             // fsync each batch before returning
+    size_t block_cache_mb = 64;          // shared block cache across column families, > 0
+    rocksdb::Env* env = nullptr;         // borrowed; nullptr = rocksdb::Env::Default()
+  };
+
+  // Opens or creates the store. Recovers the local and own-origin sequences, watermarks and the
+  // HLC high-water mark from disk. INVALID_ARGUMENT for bad options; FAILED_PRECONDITION if the
+  // store belongs to another node; DATA_LOSS if the meta state and the log disagree; other codes
+  // from RocksDB (UNAVAILABLE if another process holds the lock).
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Store>> Open(Options options);
+
+  // Copies a Checkpoint() taken earlier from `backup_dir` into `target_dir` (which must not
+  // exist), syncs the copy and opens it with `options` (options.path is replaced).
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Store>> OpenFromBackup(
+      const std::string& backup_dir, const std::string& target_dir, Options options);
+
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // ---- Writes ----
+
+  // Writes local mutations in order as one batch. All mutations are validated first; if any is
+  // bad nothing is written and the error (the first bad one's code) names every bad mutation by
+  // index ("mutation[2]: ..."). Each change gets a new HLC version, origin = this node (and its
+  // region), the next own origin_seq and local seq, and base_version = the version it
+  // overwrites. Returns the changes as written.
+  [[nodiscard]] absl::StatusOr<std::vector<v1::Change>> Write(std::vector<Mutation> mutations);
+
+  // Applies changes received from a child, as one batch. Per origin: origin_seq <= watermark is
+  // a duplicate (skipped); watermark + 1 is accepted; anything higher refuses the whole batch
+  // with FAILED_PRECONDITION naming the origin and the expected and received sequence. A change
+  // from this node, or a malformed or invalid one, refuses the batch with INVALID_ARGUMENT.
+  // Accepted changes keep origin, origin_region, origin_seq, version, author and base_version,
+  // get a new local
+  // seq and go into the log. The newer version wins the record; if the change was concurrent
+  // (its base_version is not the stored version) the older of the two goes to the conflict
+  // journal.
+  // With options.enforce_origin_order false, watermarks are neither checked nor advanced.
+  [[nodiscard]] absl::StatusOr<ApplyResult> ApplyRemote(const std::vector<v1::Change>& changes,
+                                                        const ApplyOptions& options = {});
+
+  // ---- Records ----
+
+  // The stored record (live or tombstone) or nullopt if the key was never written.
+  [[nodiscard]] absl::StatusOr<std::optional<v1::StoredRecord>> Get(std::string_view key) const;
+  // The live record, or nullopt if the key is absent or tombstoned.
+  [[nodiscard]] absl::StatusOr<std::optional<v1::Record>> GetLive(std::string_view key) const;
+
+  // Calls fn for each stored record (tombstones included; see IsLive) whose key starts with
+  // `prefix`, in key order, until fn returns false. Streams: memory does not grow with the scan.
+  [[nodiscard]] absl::Status ScanRecords(
+      std::string_view prefix,
+      absl::FunctionRef<bool(std::string_view key, const v1::StoredRecord& stored)> fn) const;
+
+  // Calls fn for each index entry whose index key starts with `prefix`, ordered by index key
+  // then record key, until fn returns false.
+  [[nodiscard]] absl::Status ScanIndex(
+      std::string_view prefix,
+      absl::FunctionRef<bool(std::string_view index_key, std::string_view record_key)> fn) const;
+
+  // Like ScanRecords over all keys, but at one consistent point of the store; returns the
+  // LastSeq() of that point, so a reader can follow the log from the next sequence on.
+  [[nodiscard]] absl::StatusOr<uint64_t> ScanSnapshot(
+      absl::FunctionRef<bool(std::string_view key, const v1::StoredRecord& stored)> fn) const;
+
+  // ---- Change log ----
+
+  // Blocks until LastSeq() > after_seq or `timeout` passes; returns whether it is. Woken by
+  // every commit, so a log follower needs no polling.
+  bool WaitForLog(uint64_t after_seq, absl::Duration timeout) const;
+
+  // Up to max_changes changes from `from_seq` (inclusive) in seq order, stopping before the
+  // total serialized size would exceed max_bytes (but always at least one change if any is
+  // there, so a reader always progresses). Empty if from_seq > LastSeq(). FAILED_PRECONDITION if
+  // from_seq has been truncated away (the reader must resync from a snapshot); INVALID_ARGUMENT
+  // if from_seq or max_changes is 0.
+  [[nodiscard]] absl::StatusOr<std::vector<v1::Change>> ReadLog(uint64_t from_seq,
+                                                                size_t max_changes,
+                                                                size_t max_bytes) const;
+  // Highest local seq assigned (0 for an empty store).
+  uint64_t LastSeq() const { return last_seq_.load(std::memory_order_acquire); }
+  // Lowest retained local seq; LastSeq() + 1 when the log is empty.
+  uint64_t FirstLogSeq() const { return first_log_seq_.load(std::memory_order_acquire); }
+  // Highest origin_seq of this node's own writes.
+  uint64_t OwnOriginSeq() const { return own_seq_.load(std::memory_order_acquire); }
+
+  // Deletes log entries with seq < `seq` (clamped to LastSeq() + 1); records stay. Durable.
+  [[nodiscard]] absl::Status TruncateLogBefore(uint64_t seq);
+
+  // ---- Aggregates ----
+
+  // Current value of a counter (0 if never touched).
+  [[nodiscard]] absl::StatusOr<int64_t> GetCounter(std::string_view key) const;
+  // Calls fn for each non-zero counter whose key starts with `prefix`, in key order, until fn
+  // returns false. A counter that went back to zero is indistinguishable from an untouched one.
+  [[nodiscard]] absl::Status ScanCounters(
+      std::string_view prefix,
+      absl::FunctionRef<bool(std::string_view key, int64_t value)> fn) const;
+
+  // ---- Exchange state ----
+
+  // Highest origin_seq applied from `origin` (0 if none).
+  [[nodiscard]] absl::StatusOr<uint64_t> Watermark(std::string_view origin) const;
+  // All origins' watermarks.
+  [[nodiscard]] absl::StatusOr<std::map<std::string, uint64_t>> Watermarks() const;
+
+  // Conflict journal entries whose record key starts with `key_prefix`, in key then detection
+  // order, at most `limit`.
+  [[nodiscard]] absl::StatusOr<std::vector<v1::Conflict>> ListConflicts(std::string_view key_prefix,
+                                                                        size_t limit) const;
+
+  // Named durable positions (e.g. the parent's acknowledged seq). 0 if never set. SetCursor
+  // always syncs, whatever Options::sync_writes says.
+  [[nodiscard]] absl::StatusOr<uint64_t> GetCursor(std::string_view name) const;
+  [[nodiscard]] absl::Status SetCursor(std::string_view name, uint64_t value);
+
+  // ---- Backup ----
+
+  // Writes an openable copy of the store into `dir` (must not exist) while it stays online.
+  // SST files are hard-linked when `dir` is on the same filesystem.
+  [[nodiscard]] absl::Status Checkpoint(const std::string& dir) const;
+
+  const std::string& node_id() const { return options_.node_id; }
+
+ private:
+  class BatchBuilder;
+
+  explicit Store(Options options);
+
+  [[nodiscard]] absl::Status OpenDb();
+  [[nodiscard]] absl::Status Recover();
+
+  // Commits `batch`, syncing if `sync`. After a failed write RocksDB refuses further writes
+  // until resumed; the next commit resumes it first, so a cleared fault heals without a restart.
+  [[nodiscard]] absl::Status CommitLocked(rocksdb::WriteBatch* batch, bool sync)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  [[nodiscard]] absl::StatusOr<std::optional<v1::Change>> ReadLogEntry(uint64_t seq) const;
+  [[nodiscard]] absl::StatusOr<std::optional<std::string>> GetRaw(rocksdb::ColumnFamilyHandle* cf,
+                                                                  std::string_view key) const;
+  [[nodiscard]] absl::StatusOr<uint64_t> GetMetaNumber(std::string_view key) const;
+
+  const Options options_;
+  std::unique_ptr<HybridLogicalClock> hlc_;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* records_ = nullptr;  // owned; destroyed before db_
+  rocksdb::ColumnFamilyHandle* log_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* index_ = nullptr;
+  rocksdb::ColumnFamilyHandle* counters_ = nullptr;
+  rocksdb::ColumnFamilyHandle* conflicts_ = nullptr;
+  rocksdb::ColumnFamilyHandle* default_ = nullptr;
+
+  mutable absl::Mutex write_mu_;
+  // Set when a commit failed; the next commit first asks RocksDB to resume.
+  bool needs_resume_ ABSL_GUARDED_BY(write_mu_) = false;
+  // Cache of the meta watermarks, authoritative for writers.
+  std::map<std::string, uint64_t, std::less<>> watermarks_ ABSL_GUARDED_BY(write_mu_);
+
+  // Wakes WaitForLog() callers after a commit that advanced last_seq_.
+  void NotifyLog() const;
+  mutable absl::Mutex notify_mu_;
+  mutable absl::CondVar log_cv_;
+
+  // Written only under write_mu_ after a successful commit; read lock-free.
+  std::atomic<uint64_t> last_seq_{0};
+  std::atomic<uint64_t> own_seq_{0};
+  std::atomic<uint64_t> first_log_seq_{1};
+};
+
+}  // namespace tierhub::store
+
+#endif  // TIERHUB_SERVICES_STORE_STORE_H_

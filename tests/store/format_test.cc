@@ -1,0 +1,109 @@
+#include "services/store/format.h"
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "rocksdb/merge_operator.h"
+#include "rocksdb/status.h"
+
+namespace tierhub::store::format {
+namespace {
+
+TEST(FormatTest, SeqEncodingSortsNumerically) {
+  EXPECT_LT(EncodeSeq(1), EncodeSeq(2));
+  EXPECT_LT(EncodeSeq(255), EncodeSeq(256));
+  EXPECT_LT(EncodeSeq(0xffffffffull), EncodeSeq(0x100000000ull));
+  uint64_t seq = 0;
+  ASSERT_TRUE(DecodeSeq(EncodeSeq(0x0102030405060708ull), &seq));
+  EXPECT_EQ(seq, 0x0102030405060708ull);
+  EXPECT_EQ(EncodeSeq(1), std::string("\0\0\0\0\0\0\0\1", 8));
+  EXPECT_FALSE(DecodeSeq("short", &seq));
+}
+
+TEST(FormatTest, CounterEncodingRoundTripsAndIsCompact) {
+  for (int64_t v : {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{63}, int64_t{-64}, int64_t{64},
+                    int64_t{1} << 40, std::numeric_limits<int64_t>::max(),
+                    std::numeric_limits<int64_t>::min()}) {
+    int64_t out = 42;
+    ASSERT_TRUE(DecodeCounter(EncodeCounter(v), &out)) << v;
+    EXPECT_EQ(out, v);
+  }
+  EXPECT_EQ(EncodeCounter(1).size(), 1u);
+  EXPECT_EQ(EncodeCounter(-64).size(), 1u);
+  EXPECT_EQ(EncodeCounter(64).size(), 2u);
+  EXPECT_EQ(EncodeCounter(std::numeric_limits<int64_t>::min()).size(), 10u);
+}
+
+TEST(FormatTest, CounterDecodingRejectsGarbage) {
+  int64_t out = 0;
+  EXPECT_FALSE(DecodeCounter("", &out));
+  EXPECT_FALSE(DecodeCounter("\x80", &out));                   // truncated
+  EXPECT_FALSE(DecodeCounter(std::string("\x01\x01"), &out));  // trailing byte
+  EXPECT_FALSE(DecodeCounter(std::string(11, '\xff'), &out));  // longer than 64 bits
+}
+
+TEST(FormatTest, CounterMergeOperatorAdds) {
+  std::shared_ptr<rocksdb::MergeOperator> op = NewCounterAddOperator();
+  auto* assoc = static_cast<rocksdb::AssociativeMergeOperator*>(op.get());
+  std::string merged;
+  const std::string base = EncodeCounter(5);
+  ASSERT_TRUE(assoc->Merge("k", nullptr, EncodeCounter(-2), &merged, nullptr));
+  int64_t v = 0;
+  ASSERT_TRUE(DecodeCounter(merged, &v));
+  EXPECT_EQ(v, -2);
+  const rocksdb::Slice base_slice(base);
+  merged.clear();
+  ASSERT_TRUE(assoc->Merge("k", &base_slice, EncodeCounter(-2), &merged, nullptr));
+  ASSERT_TRUE(DecodeCounter(merged, &v));
+  EXPECT_EQ(v, 3);
+  merged.clear();
+  EXPECT_FALSE(assoc->Merge("k", &base_slice, "\x80", &merged, nullptr));
+}
+
+TEST(FormatTest, IndexEntryKeysSplitAndGroupByIndexKey) {
+  // Record keys may hold any byte, NUL included: they come last.
+  const std::string record = std::string("ent/a\0b", 7);
+  const std::string entry = IndexEntryKey("region/440100", record);
+  std::string_view index_key;
+  std::string_view record_key;
+  ASSERT_TRUE(ParseIndexEntryKey(entry, &index_key, &record_key));
+  EXPECT_EQ(index_key, "region/440100");
+  EXPECT_EQ(record_key, record);
+  // All entries of one index key sort before those of a longer index key.
+  EXPECT_LT(IndexEntryKey("a", "zzz"), IndexEntryKey("a/b", ""));
+  EXPECT_FALSE(ParseIndexEntryKey("no-separator", &index_key, &record_key));
+}
+
+TEST(FormatTest, ConflictKeysSortByRecordThenDetection) {
+  EXPECT_LT(ConflictKey("ent/a", 9), ConflictKey("ent/a", 10));
+  EXPECT_EQ(ConflictKey("ent/a", 1).substr(0, 5), "ent/a");
+}
+
+TEST(FormatTest, PrefixSuccessorBoundsAPrefixScan) {
+  EXPECT_EQ(PrefixSuccessor("abc"), "abd");
+  EXPECT_EQ(PrefixSuccessor(std::string("a\xff", 2)), "b");
+  EXPECT_EQ(PrefixSuccessor(std::string("\xff\xff", 2)), "");
+  EXPECT_EQ(PrefixSuccessor(""), "");
+}
+
+TEST(FormatTest, RocksStatusesMapToOneCodeEach) {
+  EXPECT_TRUE(FromRocks(rocksdb::Status::OK(), "x").ok());
+  EXPECT_EQ(FromRocks(rocksdb::Status::NoSpace("disk"), "x").code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(FromRocks(rocksdb::Status::IOError("eio"), "x").code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(FromRocks(rocksdb::Status::Busy(), "x").code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(FromRocks(rocksdb::Status::Corruption("crc"), "x").code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(FromRocks(rocksdb::Status::NotFound(), "x").code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(FromRocks(rocksdb::Status::InvalidArgument(), "x").code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FromRocks(rocksdb::Status::NotSupported(), "x").code(), absl::StatusCode::kInternal);
+  absl::Status s = FromRocks(rocksdb::Status::Corruption("bad block"), "read log");
+  EXPECT_NE(s.message().find("read log: "), std::string_view::npos);
+  EXPECT_NE(s.message().find("bad block"), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace tierhub::store::format
