@@ -35,8 +35,8 @@ void SetLogNodeId(absl::string_view node_id) {
 void LogLine(LogLevel level, absl::string_view message) {
   std::string time = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
   absl::MutexLock lock(&g_mu);
-  std::string line = absl::StrCat(time, " ", g_node_id ? *g_node_id : "-", " ",
-                                  LevelName(level), " ", message, "\n");
+  std::string line = absl::StrCat(time, " ", g_node_id ? *g_node_id : "-", " ", LevelName(level),
+                                  " ", message, "\n");
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
 }

@@ -1,0 +1,48 @@
+#include "services/exchange/channel.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/exchange/identity.h"
+
+namespace tierhub::exchange {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot be read"));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ChannelOptions& options) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
+  if (options.insecure) {
+    return grpc::CreateCustomChannel(options.address, grpc::InsecureChannelCredentials(), args);
+  }
+  grpc::SslCredentialsOptions ssl;
+  auto ca = ReadFile(options.ca_file);
+  if (!ca.ok()) return ca.status();
+  auto cert = ReadFile(options.cert_file);
+  if (!cert.ok()) return cert.status();
+  auto key = ReadFile(options.key_file);
+  if (!key.ok()) return key.status();
+  ssl.pem_root_certs = *ca;
+  ssl.pem_cert_chain = *cert;
+  ssl.pem_private_key = *key;
+  return grpc::CreateCustomChannel(options.address, grpc::SslCredentials(ssl), args);
+}
+
+void PrepareContext(const ChannelOptions& options, grpc::ClientContext* context) {
+  if (options.insecure && !options.identity.empty()) {
+    context->AddMetadata(kInsecureIdentityHeader, options.identity);
+  }
+}
+
+}  // namespace tierhub::exchange

@@ -1,0 +1,36 @@
+// Client channels to a tierhub node: mutual TLS with the dev or production CA, or the
+// development-only insecure mode, in which the caller's identity travels in a header.
+#ifndef TIERHUB_SERVICES_EXCHANGE_CHANNEL_H_
+#define TIERHUB_SERVICES_EXCHANGE_CHANNEL_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+
+namespace tierhub::exchange {
+
+struct ChannelOptions {
+  std::string address;       // host:port
+  bool insecure = false;
+  std::string identity;      // common name sent as a header in insecure mode
+  std::string ca_file;       // PEM files for mutual TLS
+  std::string cert_file;
+  std::string key_file;
+};
+
+// Reads the PEM files (NOT_FOUND naming the file if one is missing) and makes the channel.
+[[nodiscard]] absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(
+    const ChannelOptions& options);
+
+// Prepares a call's context: the identity header in insecure mode; wait-for-ready off.
+void PrepareContext(const ChannelOptions& options, grpc::ClientContext* context);
+
+// Reads a whole file.
+[[nodiscard]] absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+}  // namespace tierhub::exchange
+
+#endif  // TIERHUB_SERVICES_EXCHANGE_CHANNEL_H_

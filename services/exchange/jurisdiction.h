@@ -1,0 +1,40 @@
+// Jurisdiction rules of the exchange (ARCHITECTURE principles 4-6): which changes a child may
+// push, which a node pushes up, which a parent sends down. Pure functions; thread-safe.
+#ifndef TIERHUB_SERVICES_EXCHANGE_JURISDICTION_H_
+#define TIERHUB_SERVICES_EXCHANGE_JURISDICTION_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "tierhub/v1/change.pb.h"
+
+namespace tierhub::exchange {
+
+// Records about the whole country (e.g. submission rounds) carry the national root's code.
+inline constexpr char kGlobalRegion[] = "000000";
+
+// True for global reference data, which every node may receive and only the root may write.
+bool IsGlobalRegion(const std::string& region);
+
+// The region a change is about (kGlobalRegion for global reference data such as rounds).
+std::string ChangeRegion(const v1::Change& change);
+
+// True if `code` lies under `jurisdiction` (by GB/T 2260 prefix; "000000" holds everything).
+bool InJurisdiction(const std::string& jurisdiction, const std::string& code);
+
+// A change pushed up by a child authenticated for `child_region` must come from the child's
+// subtree and be about a region under it. PERMISSION_DENIED names the change and the reason.
+[[nodiscard]] absl::Status CheckChildChange(const v1::Change& change,
+                                            const std::string& child_region);
+
+// A node pushes up exactly the changes that originated in its own subtree (its own writes and
+// its children's), never what it pulled down from its parent.
+bool ShouldPushUp(const v1::Change& change, const std::string& self_region);
+
+// A parent sends down global reference data and records inside the child's jurisdiction, never
+// changes that came from the child's own subtree.
+bool ShouldSendDown(const v1::Change& change, const std::string& child_region);
+
+}  // namespace tierhub::exchange
+
+#endif  // TIERHUB_SERVICES_EXCHANGE_JURISDICTION_H_

@@ -1,0 +1,397 @@
+#include "services/exchange/parent_link.h"
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/grpc_status.h"
+#include "services/common/log.h"
+#include "services/exchange/identity.h"
+#include "services/exchange/jurisdiction.h"
+
+namespace tierhub::exchange {
+namespace {
+
+// How long an idle pusher waits for new log entries before rechecking its stream. New
+// changes wake it at once.
+constexpr absl::Duration kIdleWait = absl::Milliseconds(200);
+
+std::vector<v1::Change> ToChanges(const v1::SnapshotResponse& chunk) {
+  std::vector<v1::Change> changes;
+  changes.reserve(chunk.records_size());
+  for (const v1::StoredRecordEntry& entry : chunk.records()) {
+    const v1::StoredRecord& s = entry.stored();
+    v1::Change c;
+    c.set_key(entry.key());
+    c.set_origin_node(s.origin_node());
+    c.set_origin_seq(s.origin_seq());
+    c.set_origin_region(s.origin_region());
+    *c.mutable_version() = s.version();
+    *c.mutable_author() = s.author();
+    if (s.has_tombstone()) {
+      *c.mutable_tombstone() = s.tombstone();
+    } else {
+      *c.mutable_record() = s.record();
+    }
+    changes.push_back(std::move(c));
+  }
+  return changes;
+}
+
+}  // namespace
+
+ParentLink::ParentLink(ParentLinkOptions options, store::Store* store, const Clock* clock,
+                       SyncState* state)
+    : options_(std::move(options)), store_(store), clock_(clock), state_(state) {}
+
+ParentLink::~ParentLink() { Stop(); }
+
+void ParentLink::Start() {
+  up_ = std::thread([this] { UpLoop(); });
+  down_ = std::thread([this] { DownLoop(); });
+}
+
+void ParentLink::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    for (grpc::ClientContext* context : live_contexts_) context->TryCancel();
+  }
+  if (up_.joinable()) up_.join();
+  if (down_.joinable()) down_.join();
+}
+
+void ParentLink::TrackContext(grpc::ClientContext* context) {
+  absl::MutexLock lock(&mu_);
+  live_contexts_.push_back(context);
+  if (stopping_) context->TryCancel();
+}
+
+void ParentLink::UntrackContext(grpc::ClientContext* context) {
+  absl::MutexLock lock(&mu_);
+  live_contexts_.erase(std::remove(live_contexts_.begin(), live_contexts_.end(), context),
+                       live_contexts_.end());
+}
+
+void ParentLink::Backoff(absl::Duration* backoff) {
+  // Full jitter: sleep a uniform fraction of the current backoff, so that many children
+  // reconnecting after a parent restart spread out.
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  const absl::Duration sleep = *backoff * jitter(rng);
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithTimeout(absl::Condition(&stopping_), sleep);
+  *backoff = std::min(*backoff * 2, options_.max_backoff);
+}
+
+absl::StatusOr<std::unique_ptr<v1::Exchange::Stub>> ParentLink::Connect() {
+  auto channel = MakeChannel(options_.channel);
+  if (!channel.ok()) return channel.status();
+  return v1::Exchange::NewStub(*channel);
+}
+
+void ParentLink::UpLoop() {
+  absl::Duration backoff = options_.initial_backoff;
+  uint64_t retries = 0;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    auto stub = Connect();
+    absl::Status ended = stub.ok() ? PushSession(stub->get()) : stub.status();
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    ++retries;
+    const bool refused = ended.code() == absl::StatusCode::kPermissionDenied ||
+                         ended.code() == absl::StatusCode::kFailedPrecondition ||
+                         ended.code() == absl::StatusCode::kUnauthenticated;
+    if (refused) {
+      LogError("link up to ", options_.parent_node_id, " refused: ", ended.ToString());
+    } else if (retries == 1 || retries % 20 == 0) {
+      LogWarning("link up to ", options_.parent_node_id, " down (attempt ", retries,
+                 "): ", ended.ToString());
+    }
+    state_->UpdateParentLink(SyncState::Link::kUpward, [&](v1::LinkStatus& s) {
+      s.set_state(refused ? v1::LINK_STATE_REFUSED : v1::LINK_STATE_CONNECTING);
+      s.set_retries(retries);
+      s.set_last_error(std::string(ended.message()));
+    });
+    if (ended.ok()) {
+      backoff = options_.initial_backoff;  // a session that ran cleanly resets the backoff
+      retries = 0;
+    }
+    Backoff(&backoff);
+  }
+}
+
+absl::Status ParentLink::CheckParent(const grpc::ClientContext& context,
+                                     const v1::PushWelcome& welcome) const {
+  std::string claimed = welcome.parent_node_id();
+  if (!options_.channel.insecure) {
+    // The parent's certificate, not what it says, decides who it is.
+    auto auth = context.auth_context();
+    auto names = auth ? auth->FindPropertyValues("x509_common_name")
+                      : std::vector<grpc::string_ref>{};
+    if (names.empty()) return absl::PermissionDeniedError("parent presented no certificate name");
+    auto id = ParseCommonName(std::string(names.front().data(), names.front().size()));
+    if (!id.ok() || id->kind != Identity::Kind::kNode ||
+        !InJurisdiction(id->region_code, options_.region_code)) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "parent certificate '", std::string(names.front().data(), names.front().size()),
+          "' is not a node above region ", options_.region_code));
+    }
+    claimed = id->name;
+  }
+  if (claimed != options_.parent_node_id) {
+    return absl::PermissionDeniedError(absl::StrCat("parent is '", claimed, "', config expects '",
+                                                    options_.parent_node_id, "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
+  grpc::ClientContext context;
+  PrepareContext(options_.channel, &context);
+  TrackContext(&context);
+  absl::Cleanup untrack = [&] { UntrackContext(&context); };
+  auto stream = stub->Push(&context);
+
+  v1::PushRequest hello;
+  hello.mutable_hello()->set_child_node_id(options_.node_id);
+  hello.mutable_hello()->set_child_region_code(options_.region_code);
+  v1::PushResponse response;
+  if (!stream->Write(hello) || !stream->Read(&response) || !response.has_welcome()) {
+    return FromGrpc(stream->Finish());
+  }
+  absl::Status parent_ok = CheckParent(context, response.welcome());
+  if (!parent_ok.ok()) {
+    context.TryCancel();
+    stream->Finish().ok();
+    return parent_ok;
+  }
+  uint64_t next = response.welcome().acked_seq() + 1;
+  LogInfo("link up to ", options_.parent_node_id, " connected; parent has applied up to ",
+          next - 1);
+  state_->UpdateParentLink(SyncState::Link::kUpward, [&](v1::LinkStatus& s) {
+    s.set_peer_node_id(options_.parent_node_id);
+    s.set_state(v1::LINK_STATE_CONNECTED);
+    s.set_last_acked_seq(next - 1);
+    s.set_retries(0);
+    s.clear_last_error();
+    SetTimestamp(clock_->Now(), s.mutable_last_contact());
+  });
+
+  // Acknowledgements come back on their own thread; the writer below keeps at most
+  // `window` batches unacknowledged, so memory stays bounded however far behind the parent is.
+  absl::Mutex window_mu;
+  uint32_t in_flight = 0;
+  bool reader_done = false;
+  absl::Status reader_status;
+  std::thread reader([&] {
+    v1::PushResponse ack;
+    while (stream->Read(&ack)) {
+      if (!ack.has_ack()) continue;
+      absl::Status saved = store_->SetCursor(kParentAckedCursor, ack.ack().last_seq());
+      if (!saved.ok()) {
+        LogError("cannot store acknowledged position: ", saved.ToString());
+        absl::MutexLock lock(&window_mu);
+        reader_status = saved;
+        break;
+      }
+      state_->UpdateParentLink(SyncState::Link::kUpward, [&](v1::LinkStatus& s) {
+        s.set_last_acked_seq(ack.ack().last_seq());
+        SetTimestamp(clock_->Now(), s.mutable_last_contact());
+      });
+      absl::MutexLock lock(&window_mu);
+      --in_flight;
+    }
+    absl::MutexLock lock(&window_mu);
+    reader_done = true;
+  });
+
+  while (true) {
+    {
+      absl::MutexLock lock(&window_mu);
+      auto can_send = [&] { return reader_done || in_flight < options_.window; };
+      window_mu.Await(absl::Condition(&can_send));
+      if (reader_done) break;
+    }
+    auto changes = store_->ReadLog(next, options_.batch_changes, options_.batch_bytes);
+    if (!changes.ok()) {
+      LogError("cannot read own log at ", next, ": ", changes.status().ToString());
+      break;
+    }
+    if (changes->empty()) {
+      store_->WaitForLog(next - 1, kIdleWait);
+      continue;
+    }
+    v1::PushRequest request;
+    v1::ChangeBatch* batch = request.mutable_batch();
+    batch->set_last_seq(changes->back().seq());  // before the changes are moved out
+    for (v1::Change& change : *changes) {
+      if (ShouldPushUp(change, options_.region_code)) *batch->add_changes() = std::move(change);
+    }
+    const size_t bytes = request.ByteSizeLong();
+    const int count = batch->changes_size();
+    {
+      absl::MutexLock lock(&window_mu);
+      ++in_flight;
+    }
+    if (!stream->Write(request)) break;
+    next = batch->last_seq() + 1;
+    state_->UpdateCounters([&](v1::Counters& c) {
+      c.set_batches_out(c.batches_out() + 1);
+      c.set_changes_out(c.changes_out() + count);
+      c.set_bytes_out(c.bytes_out() + bytes);
+    });
+  }
+  context.TryCancel();
+  reader.join();
+  grpc::Status finished = stream->Finish();
+  if (!reader_status.ok()) return reader_status;
+  return FromGrpc(finished);
+}
+
+void ParentLink::DownLoop() {
+  absl::Duration backoff = options_.initial_backoff;
+  uint64_t retries = 0;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    auto stub = Connect();
+    absl::Status ended = stub.ok() ? PullSession(stub->get()) : stub.status();
+    if (ended.code() == absl::StatusCode::kOutOfRange) {
+      LogWarning("link down from ", options_.parent_node_id, ": ", ended.message(),
+                 "; resynchronising from a snapshot");
+      state_->UpdateParentLink(SyncState::Link::kDownward,
+                               [](v1::LinkStatus& s) { s.set_state(v1::LINK_STATE_RESYNCING); });
+      state_->UpdateCounters([](v1::Counters& c) { c.set_resyncs(c.resyncs() + 1); });
+      ended = Resync(stub->get());
+      if (ended.ok()) {
+        LogInfo("resync from ", options_.parent_node_id, " done");
+        backoff = options_.initial_backoff;
+        continue;
+      }
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    ++retries;
+    if (retries == 1 || retries % 20 == 0) {
+      LogWarning("link down from ", options_.parent_node_id, " interrupted (attempt ", retries,
+                 "): ", ended.ToString());
+    }
+    state_->UpdateParentLink(SyncState::Link::kDownward, [&](v1::LinkStatus& s) {
+      s.set_state(v1::LINK_STATE_CONNECTING);
+      s.set_retries(retries);
+      s.set_last_error(std::string(ended.message()));
+    });
+    Backoff(&backoff);
+  }
+}
+
+absl::Status ParentLink::PullSession(v1::Exchange::Stub* stub) {
+  auto cursor = store_->GetCursor(kParentPulledCursor);
+  if (!cursor.ok()) return cursor.status();
+  grpc::ClientContext context;
+  PrepareContext(options_.channel, &context);
+  TrackContext(&context);
+  absl::Cleanup untrack = [&] { UntrackContext(&context); };
+  v1::PullRequest request;
+  request.set_child_node_id(options_.node_id);
+  request.set_child_region_code(options_.region_code);
+  request.set_from_seq(*cursor + 1);
+  auto reader = stub->Pull(&context, request);
+  state_->UpdateParentLink(SyncState::Link::kDownward, [&](v1::LinkStatus& s) {
+    s.set_peer_node_id(options_.parent_node_id);
+    s.set_state(v1::LINK_STATE_CONNECTED);
+    s.set_last_acked_seq(*cursor);
+    s.clear_last_error();
+  });
+  v1::PullResponse response;
+  while (reader->Read(&response)) {
+    std::vector<v1::Change> changes(response.changes().begin(), response.changes().end());
+    store::ApplyOptions apply;
+    apply.enforce_origin_order = false;  // filtered: an origin's sequence has holes here
+    apply.cursor_name = kParentPulledCursor;
+    apply.cursor_value = response.last_seq();
+    auto result = store_->ApplyRemote(changes, apply);
+    if (!result.ok()) {
+      LogError("cannot apply changes from parent: ", result.status().ToString());
+      context.TryCancel();
+      reader->Finish().ok();
+      return result.status();
+    }
+    state_->UpdateParentLink(SyncState::Link::kDownward, [&](v1::LinkStatus& s) {
+      s.set_last_acked_seq(response.last_seq());
+      SetTimestamp(clock_->Now(), s.mutable_last_contact());
+    });
+    state_->UpdateCounters([&](v1::Counters& c) {
+      c.set_changes_in(c.changes_in() + result->applied);
+      c.set_conflicts(c.conflicts() + result->conflicts);
+    });
+  }
+  return FromGrpc(reader->Finish());
+}
+
+absl::Status ParentLink::Resync(v1::Exchange::Stub* stub) {
+  grpc::ClientContext context;
+  PrepareContext(options_.channel, &context);
+  TrackContext(&context);
+  absl::Cleanup untrack = [&] { UntrackContext(&context); };
+  v1::SnapshotRequest request;
+  request.set_child_node_id(options_.node_id);
+  request.set_child_region_code(options_.region_code);
+  auto reader = stub->Snapshot(&context, request);
+  v1::SnapshotResponse chunk;
+  uint64_t follow_from = 0;
+  uint64_t records = 0;
+  while (reader->Read(&chunk)) {
+    store::ApplyOptions apply;
+    apply.enforce_origin_order = false;
+    apply.snapshot = true;
+    auto result = store_->ApplyRemote(ToChanges(chunk), apply);
+    if (!result.ok()) {
+      context.TryCancel();
+      reader->Finish().ok();
+      return result.status();
+    }
+    records += chunk.records_size();
+    if (chunk.done()) follow_from = chunk.follow_from_seq();
+  }
+  absl::Status status = FromGrpc(reader->Finish());
+  if (!status.ok()) return status;
+  if (follow_from == 0) return absl::UnavailableError("snapshot ended without its last part");
+  LogInfo("snapshot applied: ", records, " records; following the parent's log from ",
+          follow_from);
+  return store_->SetCursor(kParentPulledCursor, follow_from - 1);
+}
+
+void ParentLink::RefreshStatus() {
+  auto acked = store_->GetCursor(kParentAckedCursor);
+  if (!acked.ok()) return;
+  const uint64_t last = store_->LastSeq();
+  const uint64_t pending = last > *acked ? last - *acked : 0;
+  double lag = 0;
+  if (pending > 0) {
+    auto oldest = store_->ReadLog(*acked + 1, 1, 1 << 20);
+    if (oldest.ok() && !oldest->empty()) {
+      const absl::Time written = absl::FromUnixMicros((*oldest)[0].version().wall_micros());
+      lag = std::max(0.0, absl::ToDoubleSeconds(clock_->Now() - written));
+    }
+  }
+  state_->UpdateParentLink(SyncState::Link::kUpward, [&](v1::LinkStatus& s) {
+    s.set_pending_changes(pending);
+    s.set_lag_seconds(lag);
+  });
+}
+
+}  // namespace tierhub::exchange

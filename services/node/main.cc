@@ -1,0 +1,78 @@
+// tierhubd: the tier node daemon. One binary for every tier; the config says which.
+//
+//   tierhubd --config=/etc/tierhub/node.textproto [--listen_address=...] [--store_path=...]
+//
+// SIGTERM or SIGINT: stop accepting, finish in-flight batches, flush, exit 0.
+#include <csignal>
+#include <cstdio>
+#include <pthread.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "services/common/log.h"
+#include "services/node/config.h"
+#include "services/node/node.h"
+
+ABSL_FLAG(std::string, config, "", "Node config file (protobuf text format or JSON). Required.");
+ABSL_FLAG(std::string, listen_address, "", "Overrides listen_address from the config.");
+ABSL_FLAG(std::string, parent_address, "", "Overrides parent_address from the config.");
+ABSL_FLAG(std::string, store_path, "", "Overrides store_path from the config.");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, the bound port is written to this file once serving (for port 0).");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "tierhub tier node daemon.\n\n"
+      "Example:\n  tierhubd --config=deploy/demo/province.textproto\n\n"
+      "The config (a tierhub.v1.NodeConfig) names the node, its tier and region, where it\n"
+      "listens, its parent, its store and its TLS files. See deploy/ for samples.");
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_config).empty()) {
+    std::fprintf(stderr, "tierhubd: --config is required (see --help)\n");
+    return 2;
+  }
+  auto config = tierhub::node::LoadNodeConfig(absl::GetFlag(FLAGS_config));
+  if (!config.ok()) {
+    std::fprintf(stderr, "tierhubd: %s\n", config.status().ToString().c_str());
+    return 2;
+  }
+  if (!absl::GetFlag(FLAGS_listen_address).empty()) {
+    config->set_listen_address(absl::GetFlag(FLAGS_listen_address));
+  }
+  if (!absl::GetFlag(FLAGS_parent_address).empty()) {
+    config->set_parent_address(absl::GetFlag(FLAGS_parent_address));
+  }
+  if (!absl::GetFlag(FLAGS_store_path).empty()) {
+    config->set_store_path(absl::GetFlag(FLAGS_store_path));
+  }
+
+  // Signals are taken synchronously by this thread; every thread started later inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  tierhub::node::Node::Options options;
+  options.config = *config;
+  auto node = tierhub::node::Node::Start(std::move(options));
+  if (!node.ok()) {
+    std::fprintf(stderr, "tierhubd: %s\n", node.status().ToString().c_str());
+    return 1;
+  }
+  if (!absl::GetFlag(FLAGS_port_file).empty()) {
+    const std::string path = absl::GetFlag(FLAGS_port_file);
+    const std::string tmp = path + ".tmp";
+    if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+      std::fprintf(f, "%d\n", (*node)->port());
+      std::fclose(f);
+      std::rename(tmp.c_str(), path.c_str());
+    }
+  }
+  int signal = 0;
+  sigwait(&signals, &signal);
+  tierhub::LogInfo("received ", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*node)->Shutdown();
+  return 0;
+}

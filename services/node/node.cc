@@ -1,0 +1,193 @@
+#include "services/node/node.h"
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "services/common/log.h"
+#include "services/common/status_macros.h"
+#include "services/exchange/channel.h"
+#include "services/node/config.h"
+
+namespace tierhub::node {
+namespace {
+
+constexpr uint32_t kDefaultRetentionSeconds = 7 * 24 * 3600;
+constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
+    const v1::NodeConfig& config) {
+  if (config.insecure()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl(
+      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  TH_ASSIGN_OR_RETURN(ssl.pem_root_certs, exchange::ReadFile(config.tls().ca_file()));
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  TH_ASSIGN_OR_RETURN(pair.private_key, exchange::ReadFile(config.tls().key_file()));
+  TH_ASSIGN_OR_RETURN(pair.cert_chain, exchange::ReadFile(config.tls().cert_file()));
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+Node::Node(Options options)
+    : options_(std::move(options)),
+      clock_(options_.clock != nullptr ? options_.clock : SystemClock::Get()) {}
+
+Node::~Node() { Shutdown(); }
+
+absl::StatusOr<std::unique_ptr<Node>> Node::Start(Options options) {
+  TH_RETURN_IF_ERROR(ValidateNodeConfig(options.config));
+  std::unique_ptr<Node> node(new Node(std::move(options)));
+  TH_RETURN_IF_ERROR(node->Init());
+  return node;
+}
+
+absl::Status Node::Init() {
+  const v1::NodeConfig& config = options_.config;
+  SetLogNodeId(config.node_id());
+  if (config.insecure()) {
+    LogWarning("INSECURE MODE: no TLS, identities are taken from request headers unchecked. "
+               "Development only.");
+  }
+  store::Store::Options store_options;
+  store_options.path = config.store_path();
+  store_options.node_id = config.node_id();
+  store_options.region_code = config.region_code();
+  store_options.clock = clock_;
+  store_options.hooks = &hooks_;
+  if (config.block_cache_mb() > 0) store_options.block_cache_mb = config.block_cache_mb();
+  TH_ASSIGN_OR_RETURN(store_, store::Store::Open(store_options));
+
+  const bool has_parent = !config.parent_address().empty();
+  exchange::ExchangeOptions exchange_options;
+  exchange_options.node_id = config.node_id();
+  exchange_options.region_code = config.region_code();
+  exchange_options.tier = config.tier();
+  exchange_options.has_parent = has_parent;
+  exchange_options.insecure = config.insecure();
+  exchange_options.refresh_status = [this] {
+    if (parent_link_ != nullptr) parent_link_->RefreshStatus();
+  };
+  exchange_ = std::make_unique<exchange::ExchangeService>(std::move(exchange_options),
+                                                          store_.get(), clock_, &sync_state_);
+  registry::RegistryOptions registry_options;
+  registry_options.node_id = config.node_id();
+  registry_options.region_code = config.region_code();
+  registry_options.is_root = !has_parent;
+  registry_options.insecure = config.insecure();
+  registry_ = std::make_unique<registry::RegistryService>(registry_options, store_.get());
+
+  TH_ASSIGN_OR_RETURN(auto credentials, ServerCredentials(config));
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen_address(), credentials, &port_);
+  builder.RegisterService(exchange_.get());
+  builder.RegisterService(registry_.get());
+  builder.SetMaxReceiveMessageSize(64 << 20);
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("listen_address: cannot listen on ", config.listen_address()));
+  }
+  server_->GetHealthCheckService()->SetServingStatus(true);
+  LogInfo("started: tier ", v1::RegionLevel_Name(config.tier()), ", region ",
+          config.region_code(), ", listening on ", address(), ", store ", config.store_path(),
+          " (log head ", store_->LastSeq(), ")", config.coordinator() ? ", coordinator" : "",
+          config.insecure() ? ", INSECURE" : ", mTLS");
+
+  if (has_parent) {
+    exchange::ParentLinkOptions link;
+    link.node_id = config.node_id();
+    link.region_code = config.region_code();
+    link.parent_node_id = config.parent_node_id();
+    link.channel.address = config.parent_address();
+    link.channel.insecure = config.insecure();
+    link.channel.identity = absl::StrCat("node:", config.region_code(), ":", config.node_id());
+    link.channel.ca_file = config.tls().ca_file();
+    link.channel.cert_file = config.tls().cert_file();
+    link.channel.key_file = config.tls().key_file();
+    link.initial_backoff = options_.link_initial_backoff;
+    link.max_backoff = options_.link_max_backoff;
+    parent_link_ =
+        std::make_unique<exchange::ParentLink>(link, store_.get(), clock_, &sync_state_);
+    parent_link_->Start();
+    LogInfo("linking to parent ", config.parent_node_id(), " at ", config.parent_address());
+  }
+  maintenance_ = std::thread([this] { MaintenanceLoop(); });
+  return absl::OkStatus();
+}
+
+std::string Node::address() const {
+  const std::string& listen = options_.config.listen_address();
+  return absl::StrCat(listen.substr(0, listen.rfind(':')), ":", port_);
+}
+
+absl::Status Node::ApplyRetention() {
+  const uint32_t seconds = options_.config.log_retention_seconds() > 0
+                               ? options_.config.log_retention_seconds()
+                               : kDefaultRetentionSeconds;
+  const int64_t cutoff_micros = absl::ToUnixMicros(clock_->Now() - absl::Seconds(seconds));
+  // Never drop what the parent has not acknowledged: this node's own log feeds its parent.
+  uint64_t limit = store_->LastSeq() + 1;
+  if (parent_link_ != nullptr) {
+    TH_ASSIGN_OR_RETURN(uint64_t acked, store_->GetCursor(exchange::kParentAckedCursor));
+    limit = std::min(limit, acked + 1);
+  }
+  uint64_t cut = store_->FirstLogSeq();
+  while (cut < limit) {
+    TH_ASSIGN_OR_RETURN(auto changes, store_->ReadLog(cut, 1000, 16 << 20));
+    if (changes.empty()) break;
+    bool stop = false;
+    for (const v1::Change& change : changes) {
+      if (change.seq() >= limit || change.version().wall_micros() >= cutoff_micros) {
+        stop = true;
+        break;
+      }
+      cut = change.seq() + 1;
+    }
+    if (stop) break;
+  }
+  if (cut > store_->FirstLogSeq()) {
+    LogInfo("log retention: dropping entries before ", cut);
+    return store_->TruncateLogBefore(cut);
+  }
+  return absl::OkStatus();
+}
+
+void Node::MaintenanceLoop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), options_.maintenance_interval)) {
+        return;
+      }
+    }
+    absl::Status status = ApplyRetention();
+    if (!status.ok()) LogWarning("log retention failed: ", status.ToString());
+  }
+}
+
+void Node::Shutdown() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  LogInfo("shutting down");
+  if (maintenance_.joinable()) maintenance_.join();
+  if (exchange_ != nullptr) exchange_->Shutdown();
+  if (server_ != nullptr) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      std::chrono::milliseconds(absl::ToInt64Milliseconds(kShutdownGrace)));
+  }
+  if (parent_link_ != nullptr) parent_link_->Stop();
+  server_.reset();
+  store_.reset();
+  LogInfo("stopped");
+}
+
+}  // namespace tierhub::node

@@ -1,0 +1,76 @@
+// Node: one tier node (county, city, province or national; they differ only in config). Wires
+// the store, the Exchange and Registry services, the link to the parent, standard health
+// checking and reflection, and log retention. Thread-safe.
+#ifndef TIERHUB_SERVICES_NODE_NODE_H_
+#define TIERHUB_SERVICES_NODE_NODE_H_
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/server.h"
+#include "services/common/clock.h"
+#include "services/exchange/exchange_service.h"
+#include "services/exchange/parent_link.h"
+#include "services/exchange/sync_state.h"
+#include "services/registry/domain_hooks.h"
+#include "services/registry/registry_service.h"
+#include "services/store/store.h"
+#include "tierhub/v1/config.pb.h"
+
+namespace tierhub::node {
+
+class Node {
+ public:
+  struct Options {
+    v1::NodeConfig config;
+    const Clock* clock = nullptr;  // borrowed; nullptr = SystemClock
+    absl::Duration maintenance_interval = absl::Minutes(1);  // log retention check
+    absl::Duration link_initial_backoff = absl::Milliseconds(100);
+    absl::Duration link_max_backoff = absl::Seconds(10);
+  };
+
+  // Validates the config, opens the store, starts serving and linking to the parent.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Node>> Start(Options options);
+  ~Node();  // calls Shutdown()
+
+  // Stops accepting calls, lets in-flight ones finish (bounded), stops the parent link, and
+  // closes the store. Idempotent.
+  void Shutdown();
+
+  // The port the server listens on (useful with listen_address port 0).
+  int port() const { return port_; }
+  std::string address() const;
+  store::Store* store() { return store_.get(); }
+  registry::RegistryService* registry() { return registry_.get(); }
+  const v1::NodeConfig& config() const { return options_.config; }
+
+  // Deletes log entries older than the retention that the parent has acknowledged.
+  [[nodiscard]] absl::Status ApplyRetention();
+
+ private:
+  explicit Node(Options options);
+  [[nodiscard]] absl::Status Init();
+  void MaintenanceLoop();
+
+  Options options_;
+  const Clock* clock_;
+  registry::DomainHooks hooks_;
+  std::unique_ptr<store::Store> store_;
+  exchange::SyncState sync_state_;
+  std::unique_ptr<exchange::ExchangeService> exchange_;
+  std::unique_ptr<registry::RegistryService> registry_;
+  std::unique_ptr<exchange::ParentLink> parent_link_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread maintenance_;
+};
+
+}  // namespace tierhub::node
+
+#endif  // TIERHUB_SERVICES_NODE_NODE_H_

@@ -1,0 +1,248 @@
+// In-process multi-node tests of the exchange protocol: real nodes, real RocksDB, real gRPC on
+// loopback; one process.
+#include <filesystem>
+#include <set>
+
+#include "google/protobuf/util/message_differencer.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "services/domain/validation.h"
+#include "services/exchange/identity.h"
+#include "services/exchange/jurisdiction.h"
+#include "tests/exchange/test_cluster.h"
+#include "tests/testutil/temp_dir.h"
+#include "tierhub/v1/exchange.grpc.pb.h"
+
+namespace tierhub::testutil {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+std::vector<v1::Record> Enterprises(const std::string& region, int from, int count) {
+  std::vector<v1::Record> out;
+  for (int i = from; i < from + count; ++i) out.push_back(MakeEnterprise(region, i));
+  return out;
+}
+
+// Same keys and the same winning versions and origins.
+void ExpectSameRecords(const std::map<std::string, v1::StoredRecord>& a,
+                       const std::map<std::string, v1::StoredRecord>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& [key, stored] : a) {
+    auto it = b.find(key);
+    ASSERT_NE(it, b.end()) << key;
+    EXPECT_TRUE(MessageDifferencer::Equals(stored.version(), it->second.version())) << key;
+    EXPECT_EQ(stored.origin_node(), it->second.origin_node()) << key;
+    EXPECT_EQ(stored.origin_seq(), it->second.origin_seq()) << key;
+    EXPECT_TRUE(MessageDifferencer::Equals(stored.record(), it->second.record())) << key;
+  }
+}
+
+class ExchangeTest : public ::testing::Test {
+ protected:
+  TempDir dir_;
+};
+
+TEST_F(ExchangeTest, CountyWritesReachProvinceThroughCityWithOriginPreserved) {
+  TestCluster cluster(dir_.path());
+  ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "").ok());
+  ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "gd").ok());
+  ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "fs").ok());
+
+  auto written = cluster.Write("sd", Enterprises("440606", 1, 120));
+  ASSERT_TRUE(written.ok()) << written.status();
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("gd").size() == 120; }));
+  ExpectSameRecords(cluster.Records("sd"), cluster.Records("gd"));
+  ExpectSameRecords(cluster.Records("sd"), cluster.Records("fs"));
+  for (const auto& [key, stored] : cluster.Records("gd")) {
+    EXPECT_EQ(stored.origin_node(), "sd");
+    EXPECT_EQ(stored.author().node_id(), "sd");
+  }
+  // Exactly once: the province applied origin sd's 120 changes, each once.
+  EXPECT_EQ(cluster.node("gd")->store()->Watermark("sd").value(), 120u);
+}
+
+TEST_F(ExchangeTest, FourTiersCarryChangesUpAndDown) {
+  TestCluster cluster(dir_.path());
+  ASSERT_TRUE(cluster.Add("cn", v1::REGION_LEVEL_NATIONAL, "000000", "").ok());
+  ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "cn").ok());
+  ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "gd").ok());
+  ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "fs").ok());
+
+  ASSERT_TRUE(cluster.Write("sd", Enterprises("440606", 1, 10)).ok());
+  // The national node writes about Shunde: it must come down three tiers.
+  ASSERT_TRUE(cluster.Write("cn", Enterprises("440606", 500, 3)).ok());
+  ASSERT_TRUE(WaitUntil([&] {
+    return cluster.Records("cn").size() == 13 && cluster.Records("sd").size() == 13;
+  }));
+  ExpectSameRecords(cluster.Records("cn"), cluster.Records("sd"));
+  EXPECT_EQ(cluster.node("cn")->store()->Watermark("sd").value(), 10u);
+}
+
+TEST_F(ExchangeTest, DownwardPullIsFilteredToJurisdictionAndNeverEchoes) {
+  TestCluster cluster(dir_.path());
+  ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "").ok());
+  ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "gd").ok());
+  ASSERT_TRUE(cluster.Add("gz", v1::REGION_LEVEL_CITY, "440100", "gd").ok());
+  ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "fs").ok());
+
+  ASSERT_TRUE(cluster.Write("gd", Enterprises("440606", 1, 5)).ok());   // for Shunde
+  ASSERT_TRUE(cluster.Write("gd", Enterprises("440604", 10, 4)).ok());  // Chancheng
+  ASSERT_TRUE(cluster.Write("gd", Enterprises("440103", 20, 3)).ok());  // Guangzhou
+  ASSERT_TRUE(cluster.Write("sd", Enterprises("440606", 30, 2)).ok());
+  ASSERT_TRUE(WaitUntil([&] {
+    return cluster.Records("sd").size() == 7 && cluster.Records("fs").size() == 11 &&
+           cluster.Records("gz").size() == 3 && cluster.Records("gd").size() == 14;
+  }));
+  // Nothing outside each node's jurisdiction arrived.
+  EXPECT_EQ(cluster.Records("sd", "440606").size(), 7u);
+  EXPECT_EQ(cluster.Records("fs", "440600").size(), 11u);
+  EXPECT_EQ(cluster.Records("gz", "440100").size(), 3u);
+  // Let the pulls run a while longer: still nothing more, and Shunde's own two changes were
+  // never sent back to it (its log holds its 2 writes and the 5 pulled ones).
+  ASSERT_TRUE(cluster.Write("gd", Enterprises("440103", 40, 1)).ok());
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("gz").size() == 4; }));
+  EXPECT_EQ(cluster.Records("sd").size(), 7u);
+  EXPECT_EQ(cluster.node("sd")->store()->LastSeq(), 7u);
+  if (cluster.node("sd")->store()->LastSeq() != 7u) {
+    auto log = cluster.node("sd")->store()->ReadLog(1, 20, 1 << 20);
+    ASSERT_TRUE(log.ok());
+    for (const auto& c : *log) ADD_FAILURE() << c.ShortDebugString();
+  }
+}
+
+TEST_F(ExchangeTest, ChildKeepsWritingWhileParentIsDownThenCatchesUp) {
+  TestCluster cluster(dir_.path());
+  ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "").ok());
+  ASSERT_TRUE(cluster.Add("dg", v1::REGION_LEVEL_CITY, "441900", "gd").ok());
+  ASSERT_TRUE(cluster.Write("dg", Enterprises("441900", 1, 10)).ok());
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("gd").size() == 10; }));
+
+  cluster.Stop("gd");
+  for (int round = 0; round < 5; ++round) {
+    ASSERT_TRUE(cluster.Write("dg", Enterprises("441900", 100 + round * 100, 100)).ok());
+  }
+  ASSERT_TRUE(cluster.Restart("gd").ok());
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("gd").size() == 510; }));
+  ExpectSameRecords(cluster.Records("dg"), cluster.Records("gd"));
+  EXPECT_EQ(cluster.node("gd")->store()->Watermark("dg").value(), 510u);
+}
+
+TEST_F(ExchangeTest, ChildWritingOutsideItsRegionIsRefusedAndNothingStored) {
+  TestCluster cluster(dir_.path());
+  ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "").ok());
+  auto channel =
+      grpc::CreateChannel(cluster.address("fs"), grpc::InsecureChannelCredentials());
+  auto stub = v1::Exchange::NewStub(channel);
+  grpc::ClientContext context;
+  context.AddMetadata(exchange::kInsecureIdentityHeader, "node:440604:cc");
+  auto stream = stub->Push(&context);
+  v1::PushRequest hello;
+  hello.mutable_hello()->set_child_node_id("cc");
+  hello.mutable_hello()->set_child_region_code("440604");
+  ASSERT_TRUE(stream->Write(hello));
+  v1::PushResponse welcome;
+  ASSERT_TRUE(stream->Read(&welcome));
+  ASSERT_TRUE(welcome.has_welcome());
+
+  // A change from Chancheng about Shunde's enterprise.
+  v1::PushRequest request;
+  v1::Change* change = request.mutable_batch()->add_changes();
+  *change->mutable_record() = MakeEnterprise("440606", 1);
+  change->set_key(domain::RecordKey(change->record()));
+  change->set_origin_node("cc");
+  change->set_origin_seq(1);
+  change->set_origin_region("440604");
+  change->mutable_version()->set_wall_micros(1);
+  change->mutable_version()->set_origin_node("cc");
+  request.mutable_batch()->set_last_seq(1);
+  ASSERT_TRUE(stream->Write(request));
+  v1::PushResponse ack;
+  EXPECT_FALSE(stream->Read(&ack));
+  grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
+  EXPECT_NE(status.error_message().find("440606"), std::string::npos);
+  EXPECT_TRUE(cluster.Records("fs").empty());
+  EXPECT_EQ(cluster.node("fs")->store()->LastSeq(), 0u);
+}
+
+TEST_F(ExchangeTest, NodeRefusesToWriteOutsideItsRegion) {
+  TestCluster cluster(dir_.path());
+  ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "").ok());
+  auto written = cluster.Write("fs", {MakeEnterprise("440606", 1), MakeEnterprise("440103", 2)});
+  EXPECT_EQ(written.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(written.status().message().find("records[1]"), std::string::npos);
+  EXPECT_TRUE(cluster.Records("fs").empty());
+}
+
+TEST_F(ExchangeTest, CursorPastRetentionResyncsFromSnapshot) {
+  FakeClock clock;
+  TestCluster cluster(dir_.path(), &clock);
+  ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "", /*retention_seconds=*/60).ok());
+  ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "fs").ok());
+  ASSERT_TRUE(cluster.Write("fs", Enterprises("440606", 1, 5)).ok());
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("sd").size() == 5; }));
+
+  cluster.Stop("sd");
+  ASSERT_TRUE(cluster.Write("fs", Enterprises("440606", 100, 50)).ok());
+  ASSERT_TRUE(cluster.Write("fs", Enterprises("440604", 200, 7)).ok());
+  clock.Advance(absl::Minutes(5));
+  ASSERT_TRUE(cluster.node("fs")->ApplyRetention().ok());
+  ASSERT_GT(cluster.node("fs")->store()->FirstLogSeq(), 6u);  // sd's cursor fell out
+
+  ASSERT_TRUE(cluster.Restart("sd").ok());
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("sd").size() == 55; }));
+  ExpectSameRecords(cluster.Records("fs", "440606"), cluster.Records("sd"));
+  // And it follows the log again after the resync.
+  ASSERT_TRUE(cluster.Write("fs", Enterprises("440606", 300, 2)).ok());
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("sd").size() == 57; }));
+}
+
+TEST_F(ExchangeTest, ConcurrentEditsConvergeAndTheLoserIsJournalled) {
+  FakeClock clock;
+  TestCluster cluster(dir_.path(), &clock);
+  ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "").ok());
+  ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "fs").ok());
+  v1::Record original = MakeEnterprise("440606", 1);
+  ASSERT_TRUE(cluster.Write("sd", {original}).ok());
+  const std::string key = domain::RecordKey(original);
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("fs").size() == 1; }));
+
+  // Cut the county off, and let both sides edit the same enterprise.
+  cluster.Stop("sd");
+  v1::Record city_edit = original;
+  city_edit.mutable_enterprise()->set_status(v1::OPERATING_STATUS_SUSPENDED);
+  clock.Advance(absl::Seconds(1));
+  ASSERT_TRUE(cluster.Write("fs", {city_edit}).ok());
+  ASSERT_TRUE(cluster.Restart("sd", "127.0.0.1:1").ok());  // parent unreachable
+  v1::Record county_edit = original;
+  county_edit.mutable_enterprise()->set_status(v1::OPERATING_STATUS_CLOSED);
+  clock.Advance(absl::Seconds(1));  // the county's edit is the newer one
+  ASSERT_TRUE(cluster.Write("sd", {county_edit}).ok());
+  cluster.Stop("sd");
+  ASSERT_TRUE(cluster.Restart("sd").ok());
+
+  auto status_at = [&](const std::string& id) {
+    auto records = cluster.Records(id);
+    return records.count(key) ? records[key].record().enterprise().status()
+                              : v1::OPERATING_STATUS_UNSPECIFIED;
+  };
+  ASSERT_TRUE(WaitUntil([&] {
+    return status_at("fs") == v1::OPERATING_STATUS_CLOSED &&
+           status_at("sd") == v1::OPERATING_STATUS_CLOSED &&
+           !cluster.node("fs")->store()->ListConflicts("", 10).value().empty() &&
+           !cluster.node("sd")->store()->ListConflicts("", 10).value().empty();
+  }));
+  ExpectSameRecords(cluster.Records("fs"), cluster.Records("sd"));
+  for (const std::string id : {"fs", "sd"}) {
+    auto conflicts = cluster.node(id)->store()->ListConflicts("", 10).value();
+    ASSERT_EQ(conflicts.size(), 1u) << id;
+    EXPECT_EQ(conflicts[0].key(), key);
+    EXPECT_EQ(conflicts[0].loser().record().enterprise().status(),
+              v1::OPERATING_STATUS_SUSPENDED) << id;
+  }
+}
+
+}  // namespace
+}  // namespace tierhub::testutil

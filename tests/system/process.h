@@ -1,0 +1,35 @@
+// Real child processes for system tests: started with fork/exec, output to a log file, stopped
+// with SIGTERM or killed with SIGKILL.
+#ifndef TIERHUB_TESTS_SYSTEM_PROCESS_H_
+#define TIERHUB_TESTS_SYSTEM_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace tierhub::testutil {
+
+class Process {
+ public:
+  Process() = default;
+  ~Process();  // kills the process if it still runs
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  // Starts `argv[0]` with `argv`, appending stdout and stderr to `log_path`.
+  bool Start(const std::vector<std::string>& argv, const std::string& log_path);
+  // SIGKILL and reap.
+  void Kill();
+  // SIGTERM and wait; returns the exit code (or -signal).
+  int Terminate();
+  bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+}  // namespace tierhub::testutil
+
+#endif  // TIERHUB_TESTS_SYSTEM_PROCESS_H_

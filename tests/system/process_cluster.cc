@@ -1,0 +1,112 @@
+#include "tests/system/process_cluster.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "tests/exchange/test_cluster.h"
+
+namespace tierhub::testutil {
+
+ProcessCluster::ProcessCluster(std::string dir) : dir_(std::move(dir)) {
+  std::filesystem::create_directories(dir_ + "/certs");
+}
+
+ProcessCluster::~ProcessCluster() {
+  for (auto& [id, entry] : nodes_) entry.process->Kill();
+}
+
+absl::Status ProcessCluster::Issue(const std::vector<std::string>& args) {
+  std::string command = absl::StrCat(DEV_CA_PATH, " ", dir_, "/certs ", absl::StrJoin(args, " "),
+                                     " >/dev/null 2>&1");
+  if (std::system(command.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("dev-ca.sh failed: ", command));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ProcessCluster::Add(const std::string& id, v1::RegionLevel tier,
+                                 const std::string& region, const std::string& parent) {
+  absl::Status issued = Issue({"node", id, region});
+  if (!issued.ok()) return issued;
+  Entry entry;
+  entry.id = id;
+  entry.region = region;
+  entry.parent = parent;
+  entry.tier = tier;
+  entry.process = std::make_unique<Process>();
+  auto [it, inserted] = nodes_.emplace(id, std::move(entry));
+  return Launch(it->second);
+}
+
+absl::Status ProcessCluster::Launch(Entry& entry) {
+  const std::string certs = dir_ + "/certs/";
+  const std::string config_path = absl::StrCat(dir_, "/", entry.id, ".textproto");
+  {
+    std::ofstream config(config_path);
+    config << "node_id: \"" << entry.id << "\"\n"
+           << "tier: " << v1::RegionLevel_Name(entry.tier) << "\n"
+           << "region_code: \"" << entry.region << "\"\n"
+           << "listen_address: \"127.0.0.1:" << entry.port << "\"\n"
+           << "store_path: \"" << dir_ << "/" << entry.id << ".db\"\n"
+           << "block_cache_mb: 8\n"
+           << "tls { ca_file: \"" << certs << "ca.pem\" cert_file: \"" << certs << entry.id
+           << ".pem\" key_file: \"" << certs << entry.id << ".key\" }\n";
+    if (!entry.parent.empty()) {
+      config << "parent_address: \"127.0.0.1:" << nodes_.at(entry.parent).port << "\"\n"
+             << "parent_node_id: \"" << entry.parent << "\"\n";
+    }
+  }
+  const std::string port_file = absl::StrCat(dir_, "/", entry.id, ".port");
+  std::filesystem::remove(port_file);
+  if (!entry.process->Start({TIERHUBD_PATH, "--config=" + config_path, "--port_file=" + port_file},
+                            log_path(entry.id))) {
+    return absl::InternalError("fork failed");
+  }
+  int port = 0;
+  bool up = WaitUntil(
+      [&] {
+        std::ifstream in(port_file);
+        return static_cast<bool>(in >> port) && port > 0;
+      },
+      absl::Seconds(30));
+  if (!up) {
+    return absl::DeadlineExceededError(
+        absl::StrCat(entry.id, " did not start; see ", log_path(entry.id)));
+  }
+  entry.port = port;
+  return absl::OkStatus();
+}
+
+absl::Status ProcessCluster::Restart(const std::string& id) {
+  Entry& entry = nodes_.at(id);
+  entry.process->Kill();
+  return Launch(entry);
+}
+
+void ProcessCluster::Kill(const std::string& id) { nodes_.at(id).process->Kill(); }
+
+int ProcessCluster::Terminate(const std::string& id) { return nodes_.at(id).process->Terminate(); }
+
+exchange::ChannelOptions ProcessCluster::AsNode(const std::string& id,
+                                                const std::string& as_node) const {
+  exchange::ChannelOptions options;
+  options.address = absl::StrCat("127.0.0.1:", nodes_.at(id).port);
+  options.ca_file = dir_ + "/certs/ca.pem";
+  options.cert_file = absl::StrCat(dir_, "/certs/", as_node, ".pem");
+  options.key_file = absl::StrCat(dir_, "/certs/", as_node, ".key");
+  return options;
+}
+
+absl::StatusOr<exchange::ChannelOptions> ProcessCluster::Client(
+    const std::string& id, const std::string& cert_name,
+    const std::vector<std::string>& issue_args) {
+  absl::Status issued = Issue(issue_args);
+  if (!issued.ok()) return issued;
+  return AsNode(id, cert_name);
+}
+
+}  // namespace tierhub::testutil

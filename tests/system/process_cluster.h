@@ -1,0 +1,59 @@
+// A cluster of real tierhubd processes on loopback with mutual TLS (dev CA certificates made
+// by deploy/dev-ca.sh). Ports are chosen by the OS at first start and kept across restarts so
+// that children find their parent again.
+#ifndef TIERHUB_TESTS_SYSTEM_PROCESS_CLUSTER_H_
+#define TIERHUB_TESTS_SYSTEM_PROCESS_CLUSTER_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "grpcpp/channel.h"
+#include "services/exchange/channel.h"
+#include "tests/system/process.h"
+#include "tierhub/v1/domain.pb.h"
+
+namespace tierhub::testutil {
+
+class ProcessCluster {
+ public:
+  // `dir` holds configs, stores, certificates and logs.
+  explicit ProcessCluster(std::string dir);
+  ~ProcessCluster();
+
+  // Issues the node's certificate and starts it (the parent must run already).
+  absl::Status Add(const std::string& id, v1::RegionLevel tier, const std::string& region,
+                   const std::string& parent);
+  absl::Status Restart(const std::string& id);
+  void Kill(const std::string& id);  // SIGKILL
+  int Terminate(const std::string& id);  // SIGTERM, returns the exit code
+  bool running(const std::string& id) const { return nodes_.at(id).process->running(); }
+
+  // Issues a certificate (a dev-ca.sh command line after the directory) and returns the
+  // channel options of a client using it against node `id`.
+  absl::StatusOr<exchange::ChannelOptions> Client(const std::string& id,
+                                                  const std::string& cert_name,
+                                                  const std::vector<std::string>& issue_args);
+  // Channel options using node `as_node`'s own certificate against node `id`.
+  exchange::ChannelOptions AsNode(const std::string& id, const std::string& as_node) const;
+
+  std::string log_path(const std::string& id) const { return dir_ + "/" + id + ".log"; }
+
+ private:
+  struct Entry {
+    std::string id, region, parent;
+    v1::RegionLevel tier = v1::REGION_LEVEL_UNSPECIFIED;
+    int port = 0;
+    std::unique_ptr<Process> process;
+  };
+  absl::Status Launch(Entry& entry);
+  absl::Status Issue(const std::vector<std::string>& args);
+
+  std::string dir_;
+  std::map<std::string, Entry> nodes_;
+};
+
+}  // namespace tierhub::testutil
+
+#endif  // TIERHUB_TESTS_SYSTEM_PROCESS_CLUSTER_H_
