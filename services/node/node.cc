@@ -79,6 +79,9 @@ absl::Status Node::Init() {
   registry_options.insecure = config.insecure();
   registry_ = std::make_unique<registry::RegistryService>(registry_options, store_.get());
 
+  admin_ = std::make_unique<AdminService>(config.region_code(), config.insecure(), store_.get(),
+                                          [this] { return ApplyRetention(); });
+
   TH_ASSIGN_OR_RETURN(auto credentials, ServerCredentials(config));
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -86,6 +89,7 @@ absl::Status Node::Init() {
   builder.AddListeningPort(config.listen_address(), credentials, &port_);
   builder.RegisterService(exchange_.get());
   builder.RegisterService(registry_.get());
+  builder.RegisterService(admin_.get());
   builder.SetMaxReceiveMessageSize(64 << 20);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {

@@ -15,6 +15,7 @@
 #include "services/exchange/exchange_service.h"
 #include "services/exchange/parent_link.h"
 #include "services/exchange/sync_state.h"
+#include "services/node/admin_service.h"
 #include "services/registry/domain_hooks.h"
 #include "services/registry/registry_service.h"
 #include "services/store/store.h"
@@ -26,7 +27,7 @@ class Node {
  public:
   struct Options {
     v1::NodeConfig config;
-    const Clock* clock = nullptr;  // borrowed; nullptr = SystemClock
+    const Clock* clock = nullptr;                            // borrowed; nullptr = SystemClock
     absl::Duration maintenance_interval = absl::Minutes(1);  // log retention check
     absl::Duration link_initial_backoff = absl::Milliseconds(100);
     absl::Duration link_max_backoff = absl::Seconds(10);
@@ -62,6 +63,7 @@ class Node {
   exchange::SyncState sync_state_;
   std::unique_ptr<exchange::ExchangeService> exchange_;
   std::unique_ptr<registry::RegistryService> registry_;
+  std::unique_ptr<AdminService> admin_;
   std::unique_ptr<exchange::ParentLink> parent_link_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

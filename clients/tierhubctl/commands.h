@@ -1,0 +1,30 @@
+// tierhubctl's commands. Each has a name, a one-line summary and a help text with an example.
+#ifndef TIERHUB_CLIENTS_TIERHUBCTL_COMMANDS_H_
+#define TIERHUB_CLIENTS_TIERHUBCTL_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "clients/tierhubctl/cli.h"
+
+namespace tierhub::ctl {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  const char* help;  // options and an example
+  absl::Status (*run)(const Args& args);
+};
+
+// Operators: status, health, records, conflicts, digest, backup, retention.
+void AddOpsCommands(std::vector<Command>* out);
+// Data: load-synthetic, screen.
+void AddDataCommands(std::vector<Command>* out);
+
+// Prints `text` to stdout.
+void Print(const std::string& text);
+
+}  // namespace tierhub::ctl
+
+#endif  // TIERHUB_CLIENTS_TIERHUBCTL_COMMANDS_H_

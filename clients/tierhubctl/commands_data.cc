@@ -1,0 +1,80 @@
+// Data commands: load-synthetic.
+#include "absl/strings/str_cat.h"
+#include "clients/synthetic/synthetic.h"
+#include "clients/tierhubctl/commands.h"
+#include "clients/tierhubctl/progress.h"
+#include "services/common/status_macros.h"
+#include "services/domain/region_table.h"
+#include "services/domain/screening.h"
+#include "tierhub/v1/registry.grpc.pb.h"
+
+namespace tierhub::ctl {
+namespace {
+
+constexpr int kEnterprisesPerCall = 200;
+
+absl::Status LoadSynthetic(const Args& args) {
+  const std::string region = args.Get("region");
+  if (domain::DefaultRegions().Lookup(region) == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--region: '", region, "' is not a known region code (e.g. 440606)"));
+  }
+  TH_ASSIGN_OR_RETURN(int64_t count, args.GetInt("count", 100));
+  TH_ASSIGN_OR_RETURN(int64_t first, args.GetInt("first", 1));
+  TH_ASSIGN_OR_RETURN(int64_t seed, args.GetInt("seed", 2019));
+  if (count <= 0 || count > 1000000) {
+    return absl::InvalidArgumentError("--count: must be between 1 and 1000000");
+  }
+  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
+  auto stub = v1::Registry::NewStub(conn.channel());
+  Progress progress(absl::StrCat("loading ", region), count);
+  int64_t done = 0, equipment = 0, backward = 0;
+  while (done < count) {
+    const int n = static_cast<int>(std::min<int64_t>(kEnterprisesPerCall, count - done));
+    v1::WriteRecordsRequest request;
+    for (auto& e : synthetic::MakeEnterprises(region, static_cast<int>(first + done), n,
+                                              static_cast<uint64_t>(seed))) {
+      *request.add_records() = std::move(e.enterprise);
+      for (auto& eq : e.equipment) {
+        if (domain::Screen(eq.equipment()).eliminate) ++backward;
+        ++equipment;
+        *request.add_records() = std::move(eq);
+      }
+    }
+    grpc::ClientContext context;
+    conn.Prepare(&context, 120);
+    v1::WriteRecordsResponse response;
+    grpc::Status s = stub->WriteRecords(&context, request, &response);
+    if (!s.ok()) {
+      return CallFailed(absl::StrCat("write (after ", done, " enterprises stored)"), s,
+                        args.Get("node"));
+    }
+    done += n;
+    progress.Update(done);
+  }
+  Print(args.Has("json")
+            ? absl::StrCat("{\"region\": \"", region, "\", \"enterprises\": ", done,
+                           ", \"equipment\": ", equipment, ", \"table5_eliminate\": ", backward,
+                           "}\n")
+            : absl::StrCat("stored ", done, " synthetic enterprises and ", equipment,
+                           " pieces of equipment in ", region, " (", backward,
+                           " in Table 5's eliminate class)\n"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void AddDataCommands(std::vector<Command>* out) {
+  out->push_back({"load-synthetic",
+                  "store clearly synthetic enterprises and equipment (demo and testing)",
+                  "  --region=CODE   region the enterprises are in (a county, or a city\n"
+                  "                  without counties such as 441900)\n"
+                  "  --count=N       enterprises (default 100); 1-3 pieces of equipment each\n"
+                  "  --first=N       first serial number (default 1; use a new range to add)\n"
+                  "  --seed=N        (default 2019)\n\n"
+                  "Example:\n  tierhubctl load-synthetic --region=440606 --count=500 "
+                  "--node=127.0.0.1:7446 --ca=ca.pem --cert=sd.pem --key=sd.key\n",
+                  LoadSynthetic});
+}
+
+}  // namespace tierhub::ctl
