@@ -135,8 +135,8 @@ absl::Status ParentLink::CheckParent(const grpc::ClientContext& context,
   if (!options_.channel.insecure) {
     // The parent's certificate, not what it says, decides who it is.
     auto auth = context.auth_context();
-    auto names = auth ? auth->FindPropertyValues("x509_common_name")
-                      : std::vector<grpc::string_ref>{};
+    auto names =
+        auth ? auth->FindPropertyValues("x509_common_name") : std::vector<grpc::string_ref>{};
     if (names.empty()) return absl::PermissionDeniedError("parent presented no certificate name");
     auto id = ParseCommonName(std::string(names.front().data(), names.front().size()));
     if (!id.ok() || id->kind != Identity::Kind::kNode ||
@@ -148,8 +148,8 @@ absl::Status ParentLink::CheckParent(const grpc::ClientContext& context,
     claimed = id->name;
   }
   if (claimed != options_.parent_node_id) {
-    return absl::PermissionDeniedError(absl::StrCat("parent is '", claimed, "', config expects '",
-                                                    options_.parent_node_id, "'"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("parent is '", claimed, "', config expects '", options_.parent_node_id, "'"));
   }
   return absl::OkStatus();
 }
@@ -173,6 +173,18 @@ absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
     context.TryCancel();
     stream->Finish().ok();
     return parent_ok;
+  }
+  if (response.welcome().acked_seq() > store_->LastSeq()) {
+    // The parent has applied changes this store no longer has: it was restored from an older
+    // backup or recreated. Sending new changes would reuse origin sequences the parent already
+    // holds, and the parent would drop them as duplicates. A person must resolve this.
+    context.TryCancel();
+    stream->Finish().ok();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "parent has applied this node's log up to ", response.welcome().acked_seq(),
+        " but the log here ends at ", store_->LastSeq(),
+        ": this store is older than what the parent holds (restored from a backup?); "
+        "rebuild it under a new node id (docs/OPERATIONS.md)"));
   }
   uint64_t next = response.welcome().acked_seq() + 1;
   LogInfo("link up to ", options_.parent_node_id, " connected; parent has applied up to ",
@@ -370,8 +382,7 @@ absl::Status ParentLink::Resync(v1::Exchange::Stub* stub) {
   absl::Status status = FromGrpc(reader->Finish());
   if (!status.ok()) return status;
   if (follow_from == 0) return absl::UnavailableError("snapshot ended without its last part");
-  LogInfo("snapshot applied: ", records, " records; following the parent's log from ",
-          follow_from);
+  LogInfo("snapshot applied: ", records, " records; following the parent's log from ", follow_from);
   return store_->SetCursor(kParentPulledCursor, follow_from - 1);
 }
 

@@ -48,6 +48,12 @@ class Node {
   registry::RegistryService* registry() { return registry_.get(); }
   const v1::NodeConfig& config() const { return options_.config; }
 
+  // The sync picture as GetSyncStatus reports its links (without an RPC).
+  void FillSyncStatusForTest(v1::SyncStatusResponse* out) {
+    if (parent_link_ != nullptr) parent_link_->RefreshStatus();
+    sync_state_.Fill(out, parent_link_ != nullptr);
+  }
+
   // Deletes log entries older than the retention that the parent has acknowledged.
   [[nodiscard]] absl::Status ApplyRetention();
 

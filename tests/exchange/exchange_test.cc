@@ -73,9 +73,8 @@ TEST_F(ExchangeTest, FourTiersCarryChangesUpAndDown) {
   ASSERT_TRUE(cluster.Write("sd", Enterprises("440606", 1, 10)).ok());
   // The national node writes about Shunde: it must come down three tiers.
   ASSERT_TRUE(cluster.Write("cn", Enterprises("440606", 500, 3)).ok());
-  ASSERT_TRUE(WaitUntil([&] {
-    return cluster.Records("cn").size() == 13 && cluster.Records("sd").size() == 13;
-  }));
+  ASSERT_TRUE(WaitUntil(
+      [&] { return cluster.Records("cn").size() == 13 && cluster.Records("sd").size() == 13; }));
   ExpectSameRecords(cluster.Records("cn"), cluster.Records("sd"));
   EXPECT_EQ(cluster.node("cn")->store()->Watermark("sd").value(), 10u);
 }
@@ -132,8 +131,7 @@ TEST_F(ExchangeTest, ChildKeepsWritingWhileParentIsDownThenCatchesUp) {
 TEST_F(ExchangeTest, ChildWritingOutsideItsRegionIsRefusedAndNothingStored) {
   TestCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "").ok());
-  auto channel =
-      grpc::CreateChannel(cluster.address("fs"), grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(cluster.address("fs"), grpc::InsecureChannelCredentials());
   auto stub = v1::Exchange::NewStub(channel);
   grpc::ClientContext context;
   context.AddMetadata(exchange::kInsecureIdentityHeader, "node:440604:cc");
@@ -179,7 +177,8 @@ TEST_F(ExchangeTest, NodeRefusesToWriteOutsideItsRegion) {
 TEST_F(ExchangeTest, CursorPastRetentionResyncsFromSnapshot) {
   FakeClock clock;
   TestCluster cluster(dir_.path(), &clock);
-  ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "", /*retention_seconds=*/60).ok());
+  ASSERT_TRUE(
+      cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "", /*retention_seconds=*/60).ok());
   ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "fs").ok());
   ASSERT_TRUE(cluster.Write("fs", Enterprises("440606", 1, 5)).ok());
   ASSERT_TRUE(WaitUntil([&] { return cluster.Records("sd").size() == 5; }));
@@ -239,9 +238,42 @@ TEST_F(ExchangeTest, ConcurrentEditsConvergeAndTheLoserIsJournalled) {
     auto conflicts = cluster.node(id)->store()->ListConflicts("", 10).value();
     ASSERT_EQ(conflicts.size(), 1u) << id;
     EXPECT_EQ(conflicts[0].key(), key);
-    EXPECT_EQ(conflicts[0].loser().record().enterprise().status(),
-              v1::OPERATING_STATUS_SUSPENDED) << id;
+    EXPECT_EQ(conflicts[0].loser().record().enterprise().status(), v1::OPERATING_STATUS_SUSPENDED)
+        << id;
   }
+}
+
+}  // namespace
+}  // namespace tierhub::testutil
+
+namespace tierhub::testutil {
+namespace {
+
+TEST_F(ExchangeTest, StoreRestoredFromAnOlderBackupRefusesToLinkUp) {
+  TestCluster cluster(dir_.path());
+  ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "").ok());
+  ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "fs").ok());
+  ASSERT_TRUE(cluster.Write("sd", Enterprises("440606", 1, 3)).ok());
+  const std::string backup = dir_.Sub("sd-backup");
+  ASSERT_TRUE(cluster.node("sd")->store()->Checkpoint(backup).ok());
+  ASSERT_TRUE(cluster.Write("sd", Enterprises("440606", 10, 5)).ok());
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("fs").size() == 8; }));
+
+  const std::string store_path = cluster.node("sd")->config().store_path();
+  cluster.Stop("sd");
+  std::filesystem::remove_all(store_path);
+  std::filesystem::rename(backup, store_path);
+  ASSERT_TRUE(cluster.Restart("sd").ok());
+  // New writes would reuse origin sequences 4.. that the city already holds: refuse, loudly.
+  ASSERT_TRUE(cluster.Write("sd", Enterprises("440606", 20, 1)).ok());
+  ASSERT_TRUE(WaitUntil([&] {
+    v1::SyncStatusResponse status;
+    cluster.node("sd")->FillSyncStatusForTest(&status);
+    return status.upward().state() == v1::LINK_STATE_REFUSED &&
+           status.upward().last_error().find("older than what the parent holds") !=
+               std::string::npos;
+  }));
+  EXPECT_EQ(cluster.Records("fs").size(), 8u);
 }
 
 }  // namespace
