@@ -62,8 +62,8 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& args) {
     if (eq != std::string::npos) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
-    } else if (i + 1 < args.size() && !absl::StartsWith(args[i + 1], "--") &&
-               name != "json" && name != "insecure" && name != "help" && name != "quiet") {
+    } else if (i + 1 < args.size() && !absl::StartsWith(args[i + 1], "--") && name != "json" &&
+               name != "insecure" && name != "help" && name != "quiet") {
       value = args[++i];
     }
     if (name.empty()) return absl::InvalidArgumentError(absl::StrCat("'", a, "' has no name"));
@@ -103,8 +103,8 @@ absl::StatusOr<exchange::ChannelOptions> ConnectionFrom(const Args& args) {
   exchange::ChannelOptions o;
   o.address = args.Get("node", Env("TIERHUB_NODE"));
   if (o.address.empty()) o.address = "127.0.0.1:7440";
-  o.insecure = args.Has("insecure") ? args.Get("insecure") != "false"
-                                    : Env("TIERHUB_INSECURE") == "1";
+  o.insecure =
+      args.Has("insecure") ? args.Get("insecure") != "false" : Env("TIERHUB_INSECURE") == "1";
   o.identity = args.Get("identity", Env("TIERHUB_IDENTITY"));
   o.ca_file = args.Get("ca", Env("TIERHUB_CA"));
   o.cert_file = args.Get("cert", Env("TIERHUB_CERT"));

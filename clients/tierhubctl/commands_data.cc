@@ -52,13 +52,12 @@ absl::Status LoadSynthetic(const Args& args) {
     done += n;
     progress.Update(done);
   }
-  Print(args.Has("json")
-            ? absl::StrCat("{\"region\": \"", region, "\", \"enterprises\": ", done,
-                           ", \"equipment\": ", equipment, ", \"table5_eliminate\": ", backward,
-                           "}\n")
-            : absl::StrCat("stored ", done, " synthetic enterprises and ", equipment,
-                           " pieces of equipment in ", region, " (", backward,
-                           " in Table 5's eliminate class)\n"));
+  Print(args.Has("json") ? absl::StrCat("{\"region\": \"", region, "\", \"enterprises\": ", done,
+                                        ", \"equipment\": ", equipment,
+                                        ", \"table5_eliminate\": ", backward, "}\n")
+                         : absl::StrCat("stored ", done, " synthetic enterprises and ", equipment,
+                                        " pieces of equipment in ", region, " (", backward,
+                                        " in Table 5's eliminate class)\n"));
   return absl::OkStatus();
 }
 

@@ -72,10 +72,10 @@ absl::Status Status(const Args& args) {
     Print(links.Render());
   }
   const v1::Counters& c = r.counters();
-  Print(absl::StrCat("\nbatches in/out ", c.batches_in(), "/", c.batches_out(),
-                     "  changes in/out ", c.changes_in(), "/", c.changes_out(), "  bytes in/out ",
-                     c.bytes_in(), "/", c.bytes_out(), "  refusals ", c.refusals(),
-                     "  conflicts ", c.conflicts(), "  resyncs ", c.resyncs(), "\n"));
+  Print(absl::StrCat("\nbatches in/out ", c.batches_in(), "/", c.batches_out(), "  changes in/out ",
+                     c.changes_in(), "/", c.changes_out(), "  bytes in/out ", c.bytes_in(), "/",
+                     c.bytes_out(), "  refusals ", c.refusals(), "  conflicts ", c.conflicts(),
+                     "  resyncs ", c.resyncs(), "\n"));
   return absl::OkStatus();
 }
 
@@ -92,8 +92,8 @@ absl::Status Health(const Args& args) {
   std::condition_variable cv;
   bool done = false;
   grpc::Status result;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
-                 &response, [&](grpc::Status s) {
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) {
                    std::lock_guard<std::mutex> lock(mu);
                    result = s;
                    done = true;
@@ -105,8 +105,8 @@ absl::Status Health(const Args& args) {
   std::vector<grpc::Slice> slices;
   if (!response.Dump(&slices).ok()) return absl::InternalError("health: unreadable reply");
   std::string bytes;
-  for (const auto& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()),
-                                               slice.size());
+  for (const auto& slice : slices)
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
   const bool serving = bytes == std::string("\x08\x01", 2);
   Print(args.Has("json") ? absl::StrCat("{\"serving\": ", serving ? "true" : "false", "}\n")
                          : absl::StrCat(serving ? "SERVING" : "NOT_SERVING", "\n"));
@@ -130,14 +130,14 @@ absl::Status Records(const Args& args) {
       ++total;
       if (limit > 0 && static_cast<int64_t>(table.rows()) >= limit) continue;
       const auto& s = e.stored();
-      std::string author = s.author().user().empty() ? s.author().node_id()
-                                                     : s.author().user() + "@" +
-                                                           s.author().node_id();
-      table.AddRow({e.key(), s.origin_node(), absl::StrCat(s.origin_seq()),
-                    absl::FormatTime("%Y-%m-%d %H:%M:%S",
-                                     absl::FromUnixMicros(s.version().wall_micros()),
-                                     absl::LocalTimeZone()),
-                    author, s.has_tombstone() ? "deleted" : "live"});
+      std::string author = s.author().user().empty()
+                               ? s.author().node_id()
+                               : s.author().user() + "@" + s.author().node_id();
+      table.AddRow(
+          {e.key(), s.origin_node(), absl::StrCat(s.origin_seq()),
+           absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixMicros(s.version().wall_micros()),
+                            absl::LocalTimeZone()),
+           author, s.has_tombstone() ? "deleted" : "live"});
     }
   }
   grpc::Status s = reader->Finish();
@@ -147,10 +147,10 @@ absl::Status Records(const Args& args) {
     return absl::OkStatus();
   }
   Print(table.Render());
-  Print(absl::StrCat(total, " record(s)", static_cast<int64_t>(table.rows()) < total
-                                              ? absl::StrCat(", first ", table.rows(),
-                                                             " shown (--limit=0 for all)")
-                                              : "",
+  Print(absl::StrCat(total, " record(s)",
+                     static_cast<int64_t>(table.rows()) < total
+                         ? absl::StrCat(", first ", table.rows(), " shown (--limit=0 for all)")
+                         : "",
                      "\n"));
   return absl::OkStatus();
 }
@@ -193,8 +193,8 @@ absl::Status Digest(const Args& args) {
   v1::DigestResponse r;
   grpc::Status s = stub->GetDigest(&context, request, &r);
   if (!s.ok()) return CallFailed("digest", s, args.Get("node"));
-  Print(args.Has("json") ? Json(r) : absl::StrCat(r.sha256_hex(), "  ", r.records(),
-                                                  " record(s)\n"));
+  Print(args.Has("json") ? Json(r)
+                         : absl::StrCat(r.sha256_hex(), "  ", r.records(), " record(s)\n"));
   return absl::OkStatus();
 }
 
@@ -212,9 +212,9 @@ absl::Status Backup(const Args& args) {
   v1::BackupResponse r;
   grpc::Status s = stub->Backup(&context, request, &r);
   if (!s.ok()) return CallFailed("backup", s, args.Get("node"));
-  Print(args.Has("json") ? Json(r)
-                         : absl::StrCat("backup written to ", r.dir(), " (log head ",
-                                        r.last_seq(), ")\n"));
+  Print(args.Has("json")
+            ? Json(r)
+            : absl::StrCat("backup written to ", r.dir(), " (log head ", r.last_seq(), ")\n"));
   return absl::OkStatus();
 }
 
@@ -226,9 +226,9 @@ absl::Status Retention(const Args& args) {
   v1::ApplyRetentionResponse r;
   grpc::Status s = stub->ApplyRetention(&context, v1::ApplyRetentionRequest(), &r);
   if (!s.ok()) return CallFailed("retention", s, args.Get("node"));
-  Print(args.Has("json") ? Json(r)
-                         : absl::StrCat("log kept from ", r.first_log_seq(), " to ",
-                                        r.last_seq(), "\n"));
+  Print(args.Has("json")
+            ? Json(r)
+            : absl::StrCat("log kept from ", r.first_log_seq(), " to ", r.last_seq(), "\n"));
   return absl::OkStatus();
 }
 

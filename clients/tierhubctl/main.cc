@@ -32,11 +32,15 @@ std::vector<Command> AllCommands() {
 
 void Usage(const std::vector<Command>& commands) {
   std::string text = "usage: tierhubctl COMMAND [options]\n\nCommands:\n";
-  for (const Command& c : commands) absl::StrAppend(&text, "  ", c.name, std::string(
-      c.name[0] ? 18 - std::min<size_t>(17, std::string(c.name).size()) : 1, ' '), c.summary,
-      "\n");
-  absl::StrAppend(&text, "\nRun `tierhubctl COMMAND --help` for a command's options and an "
-                         "example.\n\n", kConnectionHelp);
+  for (const Command& c : commands)
+    absl::StrAppend(
+        &text, "  ", c.name,
+        std::string(c.name[0] ? 18 - std::min<size_t>(17, std::string(c.name).size()) : 1, ' '),
+        c.summary, "\n");
+  absl::StrAppend(&text,
+                  "\nRun `tierhubctl COMMAND --help` for a command's options and an "
+                  "example.\n\n",
+                  kConnectionHelp);
   std::fputs(text.c_str(), stdout);
 }
 
@@ -77,8 +81,7 @@ int Main(int argc, char** argv) {
     }
     return kExitOk;
   }
-  std::fprintf(stderr, "tierhubctl %s: %s\n", name.c_str(),
-               std::string(status.message()).c_str());
+  std::fprintf(stderr, "tierhubctl %s: %s\n", name.c_str(), std::string(status.message()).c_str());
   // Errors about the command's own options start with the option's name.
   if (status.message().substr(0, 2) == "--") return kExitUsage;
   return ExitCodeFor(status);

@@ -6,8 +6,8 @@ namespace tierhub::ctl {
 namespace {
 
 TEST(ArgsTest, ParsesOptionsFlagsAndPositionals) {
-  auto args = Args::Parse({"--node=127.0.0.1:7440", "--limit", "5", "--json", "file.csv",
-                           "--", "--not-an-option"});
+  auto args = Args::Parse(
+      {"--node=127.0.0.1:7440", "--limit", "5", "--json", "file.csv", "--", "--not-an-option"});
   ASSERT_TRUE(args.ok());
   EXPECT_EQ(args->Get("node"), "127.0.0.1:7440");
   EXPECT_EQ(args->GetInt("limit", 0).value(), 5);
@@ -30,8 +30,8 @@ TEST(ConnectionTest, RequiresCertificatesOrAnExplicitInsecureIdentity) {
   EXPECT_EQ(none.status().code(), absl::StatusCode::kInvalidArgument);
   auto insecure = ConnectionFrom(Args::Parse(std::vector<std::string>{"--insecure"}).value());
   EXPECT_NE(insecure.status().message().find("--identity"), std::string::npos);
-  auto ok = ConnectionFrom(Args::Parse(std::vector<std::string>{
-      "--insecure", "--identity=ops:440000:me"}).value());
+  auto ok = ConnectionFrom(
+      Args::Parse(std::vector<std::string>{"--insecure", "--identity=ops:440000:me"}).value());
   ASSERT_TRUE(ok.ok());
   EXPECT_TRUE(ok->insecure);
 }

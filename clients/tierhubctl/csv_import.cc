@@ -1,0 +1,505 @@
+#include "clients/tierhubctl/csv_import.h"
+
+#include <iconv.h>
+
+#include <cerrno>
+#include <cmath>
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "services/domain/catalog.h"
+#include "services/domain/credit_code.h"
+#include "services/domain/region_table.h"
+
+namespace tierhub::ctl {
+namespace {
+
+constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// Offset of the first byte that is not part of well-formed UTF-8, or npos.
+size_t FirstInvalidUtf8(absl::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return i;
+    for (int k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
+    }
+    if (len == 2 && c < 0xC2) return i;  // overlong
+    i += len;
+  }
+  return absl::string_view::npos;
+}
+
+absl::StatusOr<std::string> FromGb18030(absl::string_view bytes) {
+  iconv_t cd = iconv_open("UTF-8", "GB18030");
+  if (cd == reinterpret_cast<iconv_t>(-1)) {
+    return absl::UnavailableError("GB18030 conversion is not available (glibc iconv)");
+  }
+  std::string out(bytes.size() * 2 + 16, '\0');
+  char* in = const_cast<char*>(bytes.data());
+  size_t in_left = bytes.size();
+  char* dst = out.data();
+  size_t out_left = out.size();
+  absl::Status status;
+  while (in_left > 0) {
+    if (iconv(cd, &in, &in_left, &dst, &out_left) != static_cast<size_t>(-1)) continue;
+    if (errno == E2BIG) {
+      const size_t used = dst - out.data();
+      out.resize(out.size() * 2);
+      dst = out.data() + used;
+      out_left = out.size() - used;
+      continue;
+    }
+    status = absl::InvalidArgumentError(absl::StrCat(
+        "the file is neither UTF-8 nor GB18030: byte offset ", bytes.size() - in_left,
+        errno == EINVAL ? " ends in the middle of a character (truncated file?)"
+                        : " is not a valid character; give --encoding if you know it"));
+    break;
+  }
+  iconv_close(cd);
+  if (!status.ok()) return status;
+  out.resize(dst - out.data());
+  return out;
+}
+
+// Splits CSV text into rows of cells. A row with a stray or unterminated quote is reported
+// and skipped up to the next line; parsing goes on, so every bad row is named.
+struct RawRow {
+  int row = 0;
+  std::vector<std::string> cells;
+  std::string error;
+};
+
+std::vector<RawRow> SplitRows(absl::string_view text) {
+  std::vector<RawRow> rows;
+  size_t i = 0;
+  int row = 0;
+  while (i < text.size()) {
+    RawRow r;
+    r.row = row;
+    std::string cell;
+    bool in_quotes = false, quoted = false, done = false;
+    while (!done) {
+      if (i >= text.size()) {
+        if (in_quotes) r.error = "a quoted cell is not closed before the end of the file";
+        break;
+      }
+      const char c = text[i++];
+      if (in_quotes) {
+        if (c != '"') {
+          cell += c;
+        } else if (i < text.size() && text[i] == '"') {
+          cell += '"';
+          ++i;
+        } else {
+          in_quotes = false;
+        }
+        continue;
+      }
+      switch (c) {
+        case ',':
+          r.cells.push_back(std::move(cell));
+          cell.clear();
+          quoted = false;
+          break;
+        case '\r':
+          break;
+        case '\n':
+          done = true;
+          break;
+        case '"':
+          if (cell.empty() && !quoted) {
+            in_quotes = quoted = true;
+            break;
+          }
+          r.error = absl::StrCat("stray quote in cell ", r.cells.size() + 1,
+                                 " (quote the whole cell and double inner quotes)");
+          while (i < text.size() && text[i] != '\n') ++i;  // resynchronise at the next line
+          done = true;
+          break;
+        default:
+          if (quoted) {
+            r.error = absl::StrCat("text after the closing quote in cell ", r.cells.size() + 1);
+            while (i < text.size() && text[i] != '\n') ++i;
+            done = true;
+            break;
+          }
+          cell += c;
+      }
+    }
+    r.cells.push_back(std::move(cell));
+    const bool blank =
+        r.error.empty() && r.cells.size() == 1 && absl::StripAsciiWhitespace(r.cells[0]).empty();
+    if (!blank) {
+      rows.push_back(std::move(r));
+      ++row;
+    }
+  }
+  return rows;
+}
+
+enum class Field {
+  kCreditCode,
+  kName,
+  kRegion,
+  kIndustry,
+  kReason,
+  kRequirement,
+  kDeadline,
+  kStatus,
+  kCapacity,
+  kUnit
+};
+
+const std::map<std::string, Field>& HeaderAliases() {
+  static const auto* aliases = new std::map<std::string, Field>{
+      {"credit_code", Field::kCreditCode},
+      {"统一社会信用代码", Field::kCreditCode},
+      {"信用代码", Field::kCreditCode},
+      {"社会信用代码", Field::kCreditCode},
+      {"enterprise_name", Field::kName},
+      {"企业名称", Field::kName},
+      {"名称", Field::kName},
+      {"单位名称", Field::kName},
+      {"region_code", Field::kRegion},
+      {"所在地区", Field::kRegion},
+      {"地区", Field::kRegion},
+      {"行政区划代码", Field::kRegion},
+      {"区划代码", Field::kRegion},
+      {"industry", Field::kIndustry},
+      {"行业", Field::kIndustry},
+      {"所属行业", Field::kIndustry},
+      {"reason", Field::kReason},
+      {"原因", Field::kReason},
+      {"列入原因", Field::kReason},
+      {"requirement_ref", Field::kRequirement},
+      {"整改要求", Field::kRequirement},
+      {"依据", Field::kRequirement},
+      {"执行标准", Field::kRequirement},
+      {"deadline", Field::kDeadline},
+      {"整改期限", Field::kDeadline},
+      {"期限", Field::kDeadline},
+      {"reported_status", Field::kStatus},
+      {"状态", Field::kStatus},
+      {"企业状态", Field::kStatus},
+      {"生产状态", Field::kStatus},
+      {"capacity", Field::kCapacity},
+      {"产能", Field::kCapacity},
+      {"capacity_unit", Field::kUnit},
+      {"产能单位", Field::kUnit},
+      {"单位", Field::kUnit},
+  };
+  return *aliases;
+}
+
+std::string CleanCell(absl::string_view cell) {
+  std::string s(absl::StripAsciiWhitespace(cell));
+  // Excel users type full-width spaces; they are never meaningful in these columns.
+  absl::StrReplaceAll({{"\xE3\x80\x80", ""}}, &s);
+  return s;
+}
+
+absl::StatusOr<std::string> RegionOf(const std::string& text) {
+  const domain::RegionTable& regions = domain::DefaultRegions();
+  if (domain::IsRegionCodeShape(text)) {
+    if (regions.Lookup(text) == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not a current region code"));
+    }
+    return text;
+  }
+  std::string found;
+  for (const v1::Region* r : regions.All()) {
+    if (r->name_zh() != text) continue;
+    if (!found.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", text, "' names more than one region; give the 6-digit code"));
+    }
+    found = r->code();
+  }
+  if (found.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not a known region"));
+  }
+  return found;
+}
+
+absl::StatusOr<v1::OperatingStatus> StatusOf(const std::string& text) {
+  static const auto* names = new std::map<std::string, v1::OperatingStatus>{
+      {"在产", v1::OPERATING_STATUS_OPERATING},     {"生产", v1::OPERATING_STATUS_OPERATING},
+      {"正常生产", v1::OPERATING_STATUS_OPERATING}, {"限产", v1::OPERATING_STATUS_RESTRICTED},
+      {"停产", v1::OPERATING_STATUS_SUSPENDED},     {"停产整改", v1::OPERATING_STATUS_SUSPENDED},
+      {"停产整顿", v1::OPERATING_STATUS_SUSPENDED}, {"查封", v1::OPERATING_STATUS_SEALED},
+      {"封存", v1::OPERATING_STATUS_SEALED},        {"断水断电", v1::OPERATING_STATUS_SEALED},
+      {"关停", v1::OPERATING_STATUS_CLOSED},        {"关闭", v1::OPERATING_STATUS_CLOSED},
+      {"已关闭", v1::OPERATING_STATUS_CLOSED},      {"关停退出", v1::OPERATING_STATUS_CLOSED},
+      {"拆除", v1::OPERATING_STATUS_DISMANTLED},    {"已拆除", v1::OPERATING_STATUS_DISMANTLED},
+  };
+  auto it = names->find(text);
+  if (it != names->end()) return it->second;
+  v1::OperatingStatus status;
+  std::string upper = absl::AsciiStrToUpper(text);
+  if (v1::OperatingStatus_Parse(upper, &status) ||
+      v1::OperatingStatus_Parse("OPERATING_STATUS_" + upper, &status)) {
+    if (status != v1::OPERATING_STATUS_UNSPECIFIED) return status;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "'", text, "' is not a status (在产, 限产, 停产, 查封, 关停, 拆除 or OPERATING, ...)"));
+}
+
+absl::StatusOr<v1::CapacityUnit> UnitOf(const std::string& text) {
+  static const auto* names = new std::map<std::string, v1::CapacityUnit>{
+      {"吨/年", v1::CAPACITY_UNIT_TONNES_PER_YEAR},
+      {"t/a", v1::CAPACITY_UNIT_TONNES_PER_YEAR},
+      {"平方米/年", v1::CAPACITY_UNIT_SQUARE_METRES_PER_YEAR},
+      {"件/年", v1::CAPACITY_UNIT_PIECES_PER_YEAR},
+      {"标张/年", v1::CAPACITY_UNIT_HIDES_PER_YEAR},
+      {"MW", v1::CAPACITY_UNIT_MEGAWATTS},
+      {"兆瓦", v1::CAPACITY_UNIT_MEGAWATTS},
+      {"重量箱/年", v1::CAPACITY_UNIT_WEIGHT_BOXES_PER_YEAR},
+      {"kVAh/年", v1::CAPACITY_UNIT_KVAH_PER_YEAR},
+  };
+  auto it = names->find(text);
+  if (it != names->end()) return it->second;
+  v1::CapacityUnit unit;
+  std::string upper = absl::AsciiStrToUpper(text);
+  if ((v1::CapacityUnit_Parse(upper, &unit) ||
+       v1::CapacityUnit_Parse("CAPACITY_UNIT_" + upper, &unit)) &&
+      unit != v1::CAPACITY_UNIT_UNSPECIFIED) {
+    return unit;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("'", text, "' is not a unit (吨/年, 平方米/年, 件/年, 标张/年, MW, ...)"));
+}
+
+absl::StatusOr<google::protobuf::Timestamp> DateOf(const std::string& text) {
+  // Deadlines are calendar days in China Standard Time (UTC+8, no daylight saving).
+  const absl::TimeZone cst = absl::FixedTimeZone(8 * 3600);
+  absl::Time t;
+  std::string err;
+  for (const char* format : {"%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"}) {
+    if (absl::ParseTime(format, text, cst, &t, &err)) {
+      google::protobuf::Timestamp ts;
+      ts.set_seconds(absl::ToUnixSeconds(t));
+      return ts;
+    }
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("'", text, "' is not a date (YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)"));
+}
+
+// The reason part of a domain error "field: reason".
+std::string Reason(const absl::Status& s) {
+  absl::string_view m = s.message();
+  auto colon = m.find(": ");
+  return std::string(colon == absl::string_view::npos ? m : m.substr(colon + 2));
+}
+
+}  // namespace
+
+absl::StatusOr<Encoding> ParseEncoding(absl::string_view name) {
+  const std::string n = absl::AsciiStrToLower(name);
+  if (n.empty() || n == "auto") return Encoding::kAuto;
+  if (n == "utf-8" || n == "utf8") return Encoding::kUtf8;
+  if (n == "gb18030" || n == "gbk" || n == "gb2312") return Encoding::kGb18030;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--encoding: '", name, "' is not auto, utf-8 or gb18030"));
+}
+
+absl::StatusOr<std::string> DecodeToUtf8(absl::string_view bytes, Encoding encoding) {
+  if (encoding != Encoding::kGb18030 && absl::ConsumePrefix(&bytes, kUtf8Bom)) {
+    encoding = Encoding::kUtf8;
+  }
+  if (encoding == Encoding::kGb18030) return FromGb18030(bytes);
+  const size_t bad = FirstInvalidUtf8(bytes);
+  if (bad == absl::string_view::npos) return std::string(bytes);
+  if (encoding == Encoding::kUtf8) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the file is not valid UTF-8 at byte offset ", bad,
+                     " (Excel on Chinese Windows writes GB18030: try --encoding=gb18030)"));
+  }
+  return FromGb18030(bytes);
+}
+
+std::string FormatRowErrors(const std::vector<RowError>& errors, size_t max_shown) {
+  std::string out;
+  for (size_t i = 0; i < errors.size() && i < max_shown; ++i) {
+    const RowError& e = errors[i];
+    absl::StrAppend(&out, e.row == 0 ? "header" : absl::StrCat("row ", e.row),
+                    e.column.empty() ? "" : absl::StrCat(", column ", e.column), ": ", e.reason,
+                    "\n");
+  }
+  if (errors.size() > max_shown) {
+    absl::StrAppend(&out, "... and ", errors.size() - max_shown, " more\n");
+  }
+  return out;
+}
+
+ParsedList ParseListCsv(absl::string_view utf8, const ListDefaults& defaults) {
+  ParsedList out;
+  std::vector<RawRow> rows = SplitRows(utf8);
+  if (rows.empty()) {
+    out.errors.push_back({0, "", "the file is empty"});
+    return out;
+  }
+  const RawRow& header = rows[0];
+  if (!header.error.empty()) {
+    out.errors.push_back({0, "", header.error});
+    return out;
+  }
+  std::vector<Field> columns;
+  std::map<Field, std::string> seen;
+  for (const std::string& raw : header.cells) {
+    const std::string name = CleanCell(raw);
+    auto it = HeaderAliases().find(absl::AsciiStrToLower(name));
+    if (it == HeaderAliases().end()) {
+      out.errors.push_back({0, name, "unknown column (see `tierhubctl submit --help`)"});
+      continue;
+    }
+    if (seen.count(it->second)) {
+      out.errors.push_back({0, name, absl::StrCat("the same column as '", seen[it->second], "'")});
+    }
+    seen[it->second] = name;
+    columns.push_back(it->second);
+  }
+  for (auto [field, label] : {std::pair{Field::kCreditCode, "credit_code (统一社会信用代码)"},
+                              std::pair{Field::kName, "enterprise_name (企业名称)"},
+                              std::pair{Field::kRegion, "region_code (所在地区)"},
+                              std::pair{Field::kIndustry, "industry (行业)"}}) {
+    if (!seen.count(field)) out.errors.push_back({0, "", absl::StrCat("missing column ", label)});
+  }
+  if (!out.errors.empty()) return out;
+
+  std::map<std::string, int> first_row_of_code;
+  for (size_t r = 1; r < rows.size(); ++r) {
+    const RawRow& raw = rows[r];
+    const int row = raw.row;
+    if (!raw.error.empty()) {
+      out.errors.push_back({row, "", raw.error});
+      continue;
+    }
+    if (raw.cells.size() != columns.size()) {
+      out.errors.push_back(
+          {row, "",
+           absl::StrCat("has ", raw.cells.size(), " cells, the header has ", columns.size())});
+      continue;
+    }
+    v1::ListEntry e;
+    e.set_submission_id(defaults.submission_id);
+    e.set_department(defaults.department);
+    e.set_dimension(defaults.dimension);
+    e.set_kind(defaults.kind);
+    e.set_round_id(defaults.round_id);
+    const size_t errors_before = out.errors.size();
+    std::string unit_cell;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const std::string cell = CleanCell(raw.cells[c]);
+      const std::string& column = seen[columns[c]];
+      auto bad = [&](const std::string& reason) { out.errors.push_back({row, column, reason}); };
+      switch (columns[c]) {
+        case Field::kCreditCode: {
+          auto code = domain::ParseCreditCode(cell);
+          if (!code.ok()) {
+            bad(Reason(code.status()));
+          } else {
+            e.set_credit_code(code->code);
+          }
+          break;
+        }
+        case Field::kName:
+          if (cell.empty()) bad("is empty");
+          e.set_enterprise_name(cell);
+          break;
+        case Field::kRegion: {
+          auto region = RegionOf(cell);
+          if (!region.ok()) {
+            bad(std::string(region.status().message()));
+          } else {
+            e.set_region_code(*region);
+          }
+          break;
+        }
+        case Field::kIndustry: {
+          auto industry = domain::ParseIndustry(cell);
+          if (!industry.ok()) {
+            bad(Reason(industry.status()));
+          } else {
+            e.set_industry(*industry);
+          }
+          break;
+        }
+        case Field::kReason:
+          e.set_reason(cell);
+          break;
+        case Field::kRequirement:
+          e.set_requirement_ref(cell);
+          break;
+        case Field::kDeadline: {
+          if (cell.empty()) break;
+          auto date = DateOf(cell);
+          if (!date.ok()) {
+            bad(std::string(date.status().message()));
+          } else {
+            *e.mutable_deadline() = *date;
+          }
+          break;
+        }
+        case Field::kStatus: {
+          if (cell.empty()) break;
+          auto status = StatusOf(cell);
+          if (!status.ok()) {
+            bad(std::string(status.status().message()));
+          } else {
+            e.set_reported_status(*status);
+          }
+          break;
+        }
+        case Field::kCapacity: {
+          if (cell.empty()) break;
+          double value = 0;
+          if (!absl::SimpleAtod(absl::StrReplaceAll(cell, {{",", ""}}), &value) ||
+              !std::isfinite(value) || value < 0) {
+            bad(absl::StrCat("'", cell, "' is not a non-negative number"));
+          } else {
+            e.set_capacity(value);
+          }
+          break;
+        }
+        case Field::kUnit: {
+          unit_cell = cell;
+          if (cell.empty()) break;
+          auto unit = UnitOf(cell);
+          if (!unit.ok()) {
+            bad(std::string(unit.status().message()));
+          } else {
+            e.set_capacity_unit(*unit);
+          }
+          break;
+        }
+      }
+    }
+    if (e.capacity() > 0 && unit_cell.empty()) {
+      out.errors.push_back({row, seen.count(Field::kUnit) ? seen[Field::kUnit] : "capacity_unit",
+                            "a capacity needs its unit"});
+    }
+    if (!e.credit_code().empty()) {
+      auto [it, inserted] = first_row_of_code.emplace(e.credit_code(), row);
+      if (!inserted) {
+        out.errors.push_back({row, seen[Field::kCreditCode],
+                              absl::StrCat(e.credit_code(), " is already on row ", it->second)});
+      }
+    }
+    if (out.errors.size() == errors_before) {
+      out.entries.push_back(std::move(e));
+      out.rows.push_back(row);
+    }
+  }
+  return out;
+}
+
+}  // namespace tierhub::ctl
