@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=(-i)
 [ "${1:-}" = "--check" ] && mode=(--dry-run --Werror)
-git ls-files '*.cc' '*.h' | xargs -r clang-format "${mode[@]}"
+git ls-files --cached --others --exclude-standard '*.cc' '*.h' |
+  while read -r f; do [ -f "$f" ] && echo "$f"; done | xargs -r clang-format "${mode[@]}"

@@ -6,6 +6,25 @@
 
 namespace tierhub::domain {
 
+std::string SubmissionKey(v1::Department department, absl::string_view submission_id) {
+  return absl::StrCat("sub/", DepartmentCode(department), "/", submission_id);
+}
+
+std::string SubmissionVersionKey(v1::Department department, absl::string_view submission_id,
+                                 uint32_t version) {
+  return absl::StrCat("subv/", DepartmentCode(department), "/", submission_id, "/",
+                      absl::Dec(version, absl::kZeroPad8));
+}
+
+std::string LateWaiverKey(absl::string_view round_id, v1::Department department,
+                          absl::string_view region_code) {
+  return absl::StrCat("waiver/", round_id, "/", DepartmentCode(department), "/", region_code);
+}
+
+std::string MergedEnterpriseKey(absl::string_view credit_code) {
+  return absl::StrCat("mrg/", credit_code);
+}
+
 std::string RecordKey(const v1::Record& record) {
   switch (record.kind_case()) {
     case v1::Record::kRegion:
@@ -33,6 +52,18 @@ std::string RecordKey(const v1::Record& record) {
     }
     case v1::Record::kTipOff:
       return absl::StrCat("tip/", record.tip_off().tip_off_id());
+    case v1::Record::kSubmission:
+      return SubmissionKey(record.submission().department(), record.submission().submission_id());
+    case v1::Record::kSubmissionVersion: {
+      const v1::SubmissionVersion& v = record.submission_version();
+      return SubmissionVersionKey(v.department(), v.submission_id(), v.version());
+    }
+    case v1::Record::kLateWaiver: {
+      const v1::LateWaiver& w = record.late_waiver();
+      return LateWaiverKey(w.round_id(), w.department(), w.region_code());
+    }
+    case v1::Record::kMergedEnterprise:
+      return MergedEnterpriseKey(record.merged_enterprise().credit_code());
     case v1::Record::KIND_NOT_SET:
       break;
   }
@@ -57,6 +88,14 @@ std::string RecordRegion(const v1::Record& record) {
       return record.city_target().region_code();
     case v1::Record::kTipOff:
       return record.tip_off().region_code();
+    case v1::Record::kSubmission:
+      return record.submission().region_code();
+    case v1::Record::kSubmissionVersion:
+      return record.submission_version().region_code();
+    case v1::Record::kLateWaiver:
+      return record.late_waiver().region_code();
+    case v1::Record::kMergedEnterprise:
+      return record.merged_enterprise().region_code();
     case v1::Record::KIND_NOT_SET:
       break;
   }

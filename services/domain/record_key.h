@@ -3,8 +3,10 @@
 #ifndef TIERHUB_SERVICES_DOMAIN_RECORD_KEY_H_
 #define TIERHUB_SERVICES_DOMAIN_RECORD_KEY_H_
 
+#include <cstdint>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "tierhub/v1/change.pb.h"
 
 namespace tierhub::domain {
@@ -20,11 +22,23 @@ namespace tierhub::domain {
 //   case/<case_id>                                      case/C-2019-0001
 //   target/<region_code>/<year>/<industry>/<dimension>  target/440600/2019/CERAMICS/TECHNOLOGY
 //   tip/<tip_off_id>                                    tip/T-12345-0007
+//   sub/<department>/<submission_id>                    sub/ECO/eco-2019q2-gd
+//   subv/<department>/<submission_id>/<version, 8 digits>   subv/ECO/eco-2019q2-gd/00000002
+//   waiver/<round_id>/<department>/<region_code>        waiver/2019-Q2-LISTS/ECO/440600
+//   mrg/<credit_code>                                   mrg/91440606MA3EDFR842
 // One list entry per (department, round, kind, dimension, enterprise): a department restating
 // an enterprise in the same list overwrites its earlier entry.
 // REQUIRES: ValidateRecord(record) is OK (ids then hold no '/', credit codes are canonical);
 // otherwise keys may collide. Returns "" for a record with no kind set.
 std::string RecordKey(const v1::Record& record);
+
+// Keys of the registry's and coordinator's records, for lookups without building a record.
+std::string SubmissionKey(v1::Department department, absl::string_view submission_id);
+std::string SubmissionVersionKey(v1::Department department, absl::string_view submission_id,
+                                 uint32_t version);
+std::string LateWaiverKey(absl::string_view round_id, v1::Department department,
+                          absl::string_view region_code);
+std::string MergedEnterpriseKey(absl::string_view credit_code);
 
 // The region code a record belongs to: the record's region_code, or for a region record its
 // own code. A submission round carries no region and is campaign-wide: it returns the

@@ -436,6 +436,72 @@ absl::Status ValidateTipOff(const v1::TipOff& t, const RegionTable& regions) {
 
 absl::Status ValidateRegion(const v1::Region& region) { return CheckRegionShape(region, "region"); }
 
+absl::Status ValidateSubmission(const v1::Submission& s, const RegionTable& regions) {
+  constexpr absl::string_view kPath = "submission";
+  TH_RETURN_IF_ERROR(ValidateId(s.submission_id(), Field(kPath, "submission_id")));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "department"), Department, s.department()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "kind"), ListKind, s.kind()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "dimension"), Dimension, s.dimension()));
+  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), s.region_code(), regions));
+  TH_RETURN_IF_ERROR(ValidateId(s.round_id(), Field(kPath, "round_id")));
+  if (s.version() == 0) return Invalid(Field(kPath, "version"), "must be >= 1");
+  if (!ListKindFitsDimension(s.kind(), s.dimension())) {
+    return Invalid(Field(kPath, "kind"),
+                   absl::StrCat(ListKindCode(s.kind()), " is not a list of the ",
+                                DimensionCode(s.dimension()), " dimension"));
+  }
+  if (!DepartmentMayActOn(s.department(), s.dimension())) {
+    return Invalid(Field(kPath, "department"),
+                   absl::StrCat(DepartmentCode(s.department()), " does not lead the ",
+                                DimensionCode(s.dimension()), " dimension"));
+  }
+  if (s.withdrawn() && s.entry_count() != 0) {
+    return Invalid(Field(kPath, "entry_count"), "a withdrawn submission has no entries");
+  }
+  if (s.late_seconds() < 0) return Invalid(Field(kPath, "late_seconds"), "must be >= 0");
+  TH_RETURN_IF_ERROR(
+      RequireTimestamp(Field(kPath, "submitted_at"), s.has_submitted_at(), s.submitted_at()));
+  return RequireTimestamp(Field(kPath, "updated_at"), s.has_updated_at(), s.updated_at());
+}
+
+absl::Status ValidateSubmissionVersion(const v1::SubmissionVersion& v, const RegionTable& regions) {
+  constexpr absl::string_view kPath = "submission_version";
+  TH_RETURN_IF_ERROR(ValidateId(v.submission_id(), Field(kPath, "submission_id")));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "department"), Department, v.department()));
+  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), v.region_code(), regions));
+  if (v.version() == 0) return Invalid(Field(kPath, "version"), "must be >= 1");
+  TH_RETURN_IF_ERROR(RequireEnum<v1::SubmissionVersion::Action>(
+      Field(kPath, "action"), v.action(), &v1::SubmissionVersion::Action_IsValid,
+      &v1::SubmissionVersion::Action_Name<v1::SubmissionVersion::Action>));
+  if ((v.action() == v1::SubmissionVersion::ACTION_CREATE) != (v.version() == 1)) {
+    return Invalid(Field(kPath, "action"), "CREATE is version 1 and version 1 only");
+  }
+  return RequireTimestamp(Field(kPath, "at"), v.has_at(), v.at());
+}
+
+absl::Status ValidateLateWaiver(const v1::LateWaiver& w, const RegionTable& regions) {
+  constexpr absl::string_view kPath = "late_waiver";
+  TH_RETURN_IF_ERROR(ValidateId(w.round_id(), Field(kPath, "round_id")));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "department"), Department, w.department()));
+  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), w.region_code(), regions));
+  TH_RETURN_IF_ERROR(RequireText(Field(kPath, "granted_by"), w.granted_by()));
+  return RequireTimestamp(Field(kPath, "granted_at"), w.has_granted_at(), w.granted_at());
+}
+
+absl::Status ValidateMergedEnterprise(const v1::MergedEnterprise& m, const RegionTable& regions) {
+  constexpr absl::string_view kPath = "merged_enterprise";
+  TH_RETURN_IF_ERROR(
+      ValidateCreditCodeField(m.credit_code(), Field(kPath, "credit_code"), regions));
+  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), m.region_code(), regions));
+  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "industry"), m.industry(), &v1::Industry_IsValid));
+  for (int i = 0; i < m.contradictions_size(); ++i) {
+    TH_RETURN_IF_ERROR(RequireEnum<v1::Contradiction::Kind>(
+        Field(Index(Field(kPath, "contradictions"), i), "kind"), m.contradictions(i).kind(),
+        &v1::Contradiction::Kind_IsValid, &v1::Contradiction::Kind_Name<v1::Contradiction::Kind>));
+  }
+  return NonNegative(Field(kPath, "capacity_listed"), m.capacity_listed());
+}
+
 absl::Status ValidateRecord(const v1::Record& record, const RegionTable& regions) {
   switch (record.kind_case()) {
     case v1::Record::kRegion:
@@ -454,6 +520,14 @@ absl::Status ValidateRecord(const v1::Record& record, const RegionTable& regions
       return ValidateCityTarget(record.city_target(), regions);
     case v1::Record::kTipOff:
       return ValidateTipOff(record.tip_off(), regions);
+    case v1::Record::kSubmission:
+      return ValidateSubmission(record.submission(), regions);
+    case v1::Record::kSubmissionVersion:
+      return ValidateSubmissionVersion(record.submission_version(), regions);
+    case v1::Record::kLateWaiver:
+      return ValidateLateWaiver(record.late_waiver(), regions);
+    case v1::Record::kMergedEnterprise:
+      return ValidateMergedEnterprise(record.merged_enterprise(), regions);
     case v1::Record::KIND_NOT_SET:
       break;
   }

@@ -7,7 +7,8 @@
 // path of the field and the reason, e.g.
 //   "enterprise.industries[1]: INDUSTRY_UNSPECIFIED is not allowed".
 // Paths start at the Record oneof field name (enterprise, equipment, list_entry, round,
-// enforcement_case, city_target, tip_off, region) whichever function is called.
+// enforcement_case, city_target, tip_off, region, submission, submission_version,
+// late_waiver, merged_enterprise) whichever function is called.
 // Region codes are checked against `regions` (by default the compiled-in table), which must
 // outlive the call. Stateless; thread-safe.
 #ifndef TIERHUB_SERVICES_DOMAIN_VALIDATION_H_
@@ -47,6 +48,16 @@ namespace tierhub::domain {
                                               const RegionTable& regions = DefaultRegions());
 [[nodiscard]] absl::Status ValidateTipOff(const v1::TipOff& tip_off,
                                           const RegionTable& regions = DefaultRegions());
+// A submission's header record: ids, enums, a current region, version >= 1, a kind that fits
+// the dimension and a department that may act on it, both timestamps.
+[[nodiscard]] absl::Status ValidateSubmission(const v1::Submission& submission,
+                                              const RegionTable& regions = DefaultRegions());
+[[nodiscard]] absl::Status ValidateSubmissionVersion(const v1::SubmissionVersion& version,
+                                                     const RegionTable& regions = DefaultRegions());
+[[nodiscard]] absl::Status ValidateLateWaiver(const v1::LateWaiver& waiver,
+                                              const RegionTable& regions = DefaultRegions());
+[[nodiscard]] absl::Status ValidateMergedEnterprise(const v1::MergedEnterprise& merged,
+                                                    const RegionTable& regions = DefaultRegions());
 // A region record is checked for shape (see CheckRegionShape), not for presence in `regions`:
 // region records are how new divisions arrive.
 [[nodiscard]] absl::Status ValidateRegion(const v1::Region& region);

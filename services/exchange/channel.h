@@ -13,10 +13,10 @@
 namespace tierhub::exchange {
 
 struct ChannelOptions {
-  std::string address;       // host:port
+  std::string address;  // host:port
   bool insecure = false;
-  std::string identity;      // common name sent as a header in insecure mode
-  std::string ca_file;       // PEM files for mutual TLS
+  std::string identity;  // common name sent as a header in insecure mode
+  std::string ca_file;   // PEM files for mutual TLS
   std::string cert_file;
   std::string key_file;
 };

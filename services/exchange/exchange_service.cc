@@ -22,6 +22,7 @@ namespace {
 constexpr absl::Duration kPullWait = absl::Milliseconds(500);
 constexpr size_t kPullMaxBytes = 4 << 20;
 constexpr size_t kSnapshotChunk = 500;
+constexpr absl::Duration kEmptyPullInterval = absl::Seconds(1);
 
 std::string Deterministic(const google::protobuf::Message& m) {
   std::string out;
@@ -37,8 +38,8 @@ std::string Deterministic(const google::protobuf::Message& m) {
 
 std::string ChildAckCursor(const std::string& child_id) { return "child-acked/" + child_id; }
 
-ExchangeService::ExchangeService(ExchangeOptions options, store::Store* store,
-                                 const Clock* clock, SyncState* state)
+ExchangeService::ExchangeService(ExchangeOptions options, store::Store* store, const Clock* clock,
+                                 SyncState* state)
     : options_(std::move(options)), store_(store), clock_(clock), state_(state) {}
 
 absl::StatusOr<Identity> ExchangeService::ChildIdentity(const grpc::ServerContext& context,
@@ -52,8 +53,8 @@ absl::StatusOr<Identity> ExchangeService::ChildIdentity(const grpc::ServerContex
   }
   if (id->name != claimed_id || id->region_code != claimed_region) {
     return absl::PermissionDeniedError(absl::StrCat("certificate says '", id->CommonName(),
-                                                    "' but the request claims node ",
-                                                    claimed_id, " in ", claimed_region));
+                                                    "' but the request claims node ", claimed_id,
+                                                    " in ", claimed_region));
   }
   if (id->region_code == options_.region_code ||
       !InJurisdiction(options_.region_code, id->region_code)) {
@@ -124,7 +125,7 @@ grpc::Status ExchangeService::Push(
     if (!request.has_batch()) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "expected a batch after hello");
     }
-    const v1::ChangeBatch& batch = request.batch();
+    v1::ChangeBatch& batch = *request.mutable_batch();
     for (const v1::Change& change : batch.changes()) {
       absl::Status allowed = CheckChildChange(change, child->region_code);
       if (!allowed.ok()) {
@@ -132,11 +133,14 @@ grpc::Status ExchangeService::Push(
         return ToGrpc(allowed);
       }
     }
-    std::vector<v1::Change> changes(batch.changes().begin(), batch.changes().end());
+    const size_t bytes = batch.ByteSizeLong();
+    std::vector<v1::Change> changes;
+    changes.reserve(batch.changes_size());
+    for (v1::Change& change : *batch.mutable_changes()) changes.push_back(std::move(change));
     store::ApplyOptions apply;
     apply.cursor_name = cursor;
     apply.cursor_value = batch.last_seq();
-    auto result = store_->ApplyRemote(changes, apply);
+    auto result = store_->ApplyRemote(std::move(changes), apply);
     if (!result.ok()) {
       Refuse(child->name, result.status());
       return ToGrpc(result.status());
@@ -146,7 +150,6 @@ grpc::Status ExchangeService::Push(
     ack.mutable_ack()->set_applied(result->applied);
     ack.mutable_ack()->set_duplicates(result->duplicates);
     ack.mutable_ack()->set_conflicts(result->conflicts);
-    const size_t bytes = batch.ByteSizeLong();
     state_->UpdateCounters([&](v1::Counters& c) {
       c.set_batches_in(c.batches_in() + 1);
       c.set_changes_in(c.changes_in() + result->applied);
@@ -184,22 +187,37 @@ grpc::Status ExchangeService::Pull(grpc::ServerContext* context, const v1::PullR
                                      first, "); resynchronise with Snapshot"));
   }
   const uint32_t max_batch = request->max_batch() > 0 ? request->max_batch() : options_.pull_batch;
+  // What came up from the child's own subtree never goes back down, and is skipped undecoded.
+  auto not_from_child = [&](std::string_view origin_region) {
+    return !InJurisdiction(child->region_code, std::string(origin_region));
+  };
+  absl::Time last_sent = absl::InfinitePast();
   while (!context->IsCancelled() && !shutting_down_) {
-    auto changes = store_->ReadLog(next, max_batch, kPullMaxBytes);
+    uint64_t covered = 0;
+    auto changes =
+        store_->ReadLogFiltered(next, max_batch, kPullMaxBytes, not_from_child, &covered);
     if (!changes.ok()) return ToGrpc(changes.status());
-    if (changes->empty()) {
+    if (covered < next) {
       if (store_->FirstLogSeq() > next) {
         return grpc::Status(grpc::StatusCode::OUT_OF_RANGE, "log truncated under the cursor");
       }
       store_->WaitForLog(next - 1, kPullWait);
       continue;
     }
+    next = covered + 1;
     v1::PullResponse response;
-    next = changes->back().seq() + 1;  // before the changes are moved out
     for (v1::Change& change : *changes) {
       if (ShouldSendDown(change, child->region_code)) *response.add_changes() = std::move(change);
     }
-    response.set_last_seq(next - 1);
+    // A response with nothing in it only moves the child's cursor, which costs the child a
+    // synced write: send those when caught up or once per kEmptyPullInterval, not per batch.
+    const bool caught_up = covered >= store_->LastSeq();
+    if (response.changes_size() == 0 && !caught_up &&
+        clock_->Now() - last_sent < kEmptyPullInterval) {
+      continue;
+    }
+    last_sent = clock_->Now();
+    response.set_last_seq(covered);
     const size_t bytes = response.ByteSizeLong();
     const int sent = response.changes_size();
     if (!writer->Write(response)) break;
@@ -278,20 +296,20 @@ grpc::Status ExchangeService::GetDigest(grpc::ServerContext* context,
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   EVP_DigestInit_ex(md.get(), EVP_sha256(), nullptr);
   uint64_t count = 0;
-  auto status = store_->ScanRecords(
-      request->key_prefix(), [&](std::string_view key, const v1::StoredRecord& stored) {
-        if (stored.has_tombstone()) return true;
-        const std::string key_text(key);
-        const std::string version = Deterministic(stored.version());
-        const std::string body = Deterministic(stored.record());
-        for (const std::string* part : {&key_text, &version, &body}) {
-          const uint64_t n = part->size();
-          EVP_DigestUpdate(md.get(), &n, sizeof(n));
-          EVP_DigestUpdate(md.get(), part->data(), part->size());
-        }
-        ++count;
-        return true;
-      });
+  auto status = store_->ScanRecords(request->key_prefix(),
+                                    [&](std::string_view key, const v1::StoredRecord& stored) {
+                                      if (stored.has_tombstone()) return true;
+                                      const std::string key_text(key);
+                                      const std::string version = Deterministic(stored.version());
+                                      const std::string body = Deterministic(stored.record());
+                                      for (const std::string* part : {&key_text, &version, &body}) {
+                                        const uint64_t n = part->size();
+                                        EVP_DigestUpdate(md.get(), &n, sizeof(n));
+                                        EVP_DigestUpdate(md.get(), part->data(), part->size());
+                                      }
+                                      ++count;
+                                      return true;
+                                    });
   if (!status.ok()) return ToGrpc(status);
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

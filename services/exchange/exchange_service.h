@@ -24,7 +24,7 @@ struct ExchangeOptions {
   v1::RegionLevel tier = v1::REGION_LEVEL_UNSPECIFIED;
   bool has_parent = false;
   bool insecure = false;
-  uint32_t pull_batch = 512;  // changes per Pull response
+  uint32_t pull_batch = 512;             // changes per Pull response
   std::function<void()> refresh_status;  // called before answering GetSyncStatus
 };
 
@@ -48,8 +48,7 @@ class ExchangeService final : public v1::Exchange::Service {
                              v1::SyncStatusResponse* response) override;
   grpc::Status GetDigest(grpc::ServerContext* context, const v1::DigestRequest* request,
                          v1::DigestResponse* response) override;
-  grpc::Status ListConflicts(grpc::ServerContext* context,
-                             const v1::ListConflictsRequest* request,
+  grpc::Status ListConflicts(grpc::ServerContext* context, const v1::ListConflictsRequest* request,
                              v1::ListConflictsResponse* response) override;
   grpc::Status ListRecords(grpc::ServerContext* context, const v1::ListRecordsRequest* request,
                            grpc::ServerWriter<v1::ListRecordsResponse>* writer) override;

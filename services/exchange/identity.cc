@@ -26,8 +26,7 @@ std::string Identity::CommonName() const {
     case Kind::kNode:
       return absl::StrCat("node:", region_code, ":", name);
     case Kind::kDepartment:
-      return absl::StrCat("dept:", domain::DepartmentCode(department), ":", region_code, ":",
-                          name);
+      return absl::StrCat("dept:", domain::DepartmentCode(department), ":", region_code, ":", name);
     case Kind::kOperator:
       return absl::StrCat("ops:", region_code, ":", name);
   }
@@ -81,8 +80,8 @@ absl::StatusOr<Identity> CallerIdentity(const grpc::ServerContext& context, bool
   if (insecure) {
     auto it = context.client_metadata().find(kInsecureIdentityHeader);
     if (it == context.client_metadata().end()) {
-      return absl::UnauthenticatedError(absl::StrCat(
-          "insecure mode: the request carries no ", kInsecureIdentityHeader, " header"));
+      return absl::UnauthenticatedError(absl::StrCat("insecure mode: the request carries no ",
+                                                     kInsecureIdentityHeader, " header"));
     }
     return ParseCommonName(std::string(it->second.data(), it->second.size()));
   }

@@ -6,9 +6,7 @@
 
 namespace tierhub::exchange {
 
-bool IsGlobalRegion(const std::string& region) {
-  return region.empty() || region == kGlobalRegion;
-}
+bool IsGlobalRegion(const std::string& region) { return region.empty() || region == kGlobalRegion; }
 
 std::string ChangeRegion(const v1::Change& change) {
   if (change.has_tombstone()) return change.tombstone().region_code();
@@ -21,16 +19,15 @@ bool InJurisdiction(const std::string& jurisdiction, const std::string& code) {
 
 absl::Status CheckChildChange(const v1::Change& change, const std::string& child_region) {
   if (!InJurisdiction(child_region, change.origin_region())) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("change ", change.origin_node(), "#", change.origin_seq(), " (", change.key(),
-                     "): origin region ", change.origin_region(), " is outside child region ",
-                     child_region));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "change ", change.origin_node(), "#", change.origin_seq(), " (", change.key(),
+        "): origin region ", change.origin_region(), " is outside child region ", child_region));
   }
   const std::string region = ChangeRegion(change);
   if (IsGlobalRegion(region) || !InJurisdiction(child_region, region)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "change ", change.origin_node(), "#", change.origin_seq(), " (", change.key(),
-        "): record region '", region, "' is outside child region ", child_region));
+    return absl::PermissionDeniedError(
+        absl::StrCat("change ", change.origin_node(), "#", change.origin_seq(), " (", change.key(),
+                     "): record region '", region, "' is outside child region ", child_region));
   }
   return absl::OkStatus();
 }

@@ -180,11 +180,11 @@ absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
     // holds, and the parent would drop them as duplicates. A person must resolve this.
     context.TryCancel();
     stream->Finish().ok();
-    return absl::FailedPreconditionError(absl::StrCat(
-        "parent has applied this node's log up to ", response.welcome().acked_seq(),
-        " but the log here ends at ", store_->LastSeq(),
-        ": this store is older than what the parent holds (restored from a backup?); "
-        "rebuild it under a new node id (docs/OPERATIONS.md)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("parent has applied this node's log up to ", response.welcome().acked_seq(),
+                     " but the log here ends at ", store_->LastSeq(),
+                     ": this store is older than what the parent holds (restored from a backup?); "
+                     "rebuild it under a new node id (docs/OPERATIONS.md)"));
   }
   uint64_t next = response.welcome().acked_seq() + 1;
   LogInfo("link up to ", options_.parent_node_id, " connected; parent has applied up to ",
@@ -233,21 +233,28 @@ absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
       window_mu.Await(absl::Condition(&can_send));
       if (reader_done) break;
     }
-    auto changes = store_->ReadLog(next, options_.batch_changes, options_.batch_bytes);
+    // Only changes from this node's subtree go up; what came down from the parent is skipped
+    // without being decoded.
+    uint64_t covered = 0;
+    auto changes = store_->ReadLogFiltered(
+        next, options_.batch_changes, options_.batch_bytes,
+        [&](std::string_view origin_region) {
+          return InJurisdiction(options_.region_code, std::string(origin_region));
+        },
+        &covered);
     if (!changes.ok()) {
       LogError("cannot read own log at ", next, ": ", changes.status().ToString());
       break;
     }
-    if (changes->empty()) {
+    if (covered < next) {
       store_->WaitForLog(next - 1, kIdleWait);
       continue;
     }
     v1::PushRequest request;
     v1::ChangeBatch* batch = request.mutable_batch();
-    batch->set_last_seq(changes->back().seq());  // before the changes are moved out
-    for (v1::Change& change : *changes) {
-      if (ShouldPushUp(change, options_.region_code)) *batch->add_changes() = std::move(change);
-    }
+    batch->set_last_seq(covered);
+    batch->mutable_changes()->Reserve(static_cast<int>(changes->size()));
+    for (v1::Change& change : *changes) *batch->add_changes() = std::move(change);
     const size_t bytes = request.ByteSizeLong();
     const int count = batch->changes_size();
     {
@@ -330,12 +337,14 @@ absl::Status ParentLink::PullSession(v1::Exchange::Stub* stub) {
   });
   v1::PullResponse response;
   while (reader->Read(&response)) {
-    std::vector<v1::Change> changes(response.changes().begin(), response.changes().end());
+    std::vector<v1::Change> changes;
+    changes.reserve(response.changes_size());
+    for (v1::Change& change : *response.mutable_changes()) changes.push_back(std::move(change));
     store::ApplyOptions apply;
     apply.enforce_origin_order = false;  // filtered: an origin's sequence has holes here
     apply.cursor_name = kParentPulledCursor;
     apply.cursor_value = response.last_seq();
-    auto result = store_->ApplyRemote(changes, apply);
+    auto result = store_->ApplyRemote(std::move(changes), apply);
     if (!result.ok()) {
       LogError("cannot apply changes from parent: ", result.status().ToString());
       context.TryCancel();

@@ -28,9 +28,9 @@ struct ParentLinkOptions {
   std::string region_code;
   std::string parent_node_id;  // expected identity of the parent (checked on welcome)
   ChannelOptions channel;
-  uint32_t batch_changes = 1000;          // changes per pushed batch at most
-  size_t batch_bytes = 4 << 20;           // bytes per pushed batch at most
-  uint32_t window = 4;                    // unacknowledged batches in flight at most
+  uint32_t batch_changes = 1000;  // changes per pushed batch at most
+  size_t batch_bytes = 4 << 20;   // bytes per pushed batch at most
+  uint32_t window = 4;            // unacknowledged batches in flight at most
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(10);
 };
@@ -42,8 +42,7 @@ inline constexpr char kParentPulledCursor[] = "parent-pulled";  // last parent s
 class ParentLink {
  public:
   // `store`, `clock` and `state` are borrowed and must outlive the link.
-  ParentLink(ParentLinkOptions options, store::Store* store, const Clock* clock,
-             SyncState* state);
+  ParentLink(ParentLinkOptions options, store::Store* store, const Clock* clock, SyncState* state);
   ~ParentLink();  // calls Stop()
 
   void Start();

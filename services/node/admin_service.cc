@@ -22,8 +22,8 @@ absl::Status AdminService::CheckOperator(const grpc::ServerContext& context) con
     return absl::PermissionDeniedError("admin actions need an operator or node certificate");
   }
   if (!exchange::InJurisdiction(caller->region_code, region_code_)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        caller->CommonName(), " may not administer a node for region ", region_code_));
+    return absl::PermissionDeniedError(
+        absl::StrCat(caller->CommonName(), " may not administer a node for region ", region_code_));
   }
   return absl::OkStatus();
 }

@@ -53,7 +53,8 @@ absl::StatusOr<v1::NodeConfig> ParseNodeConfig(const std::string& text) {
     options.ignore_unknown_fields = false;
     auto status = google::protobuf::util::JsonStringToMessage(text, &config, options);
     if (!status.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("config (JSON): ", status.message().as_string()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("config (JSON): ", status.message().as_string()));
     }
     return config;
   }
@@ -91,8 +92,8 @@ absl::Status ValidateNodeConfig(const v1::NodeConfig& config) {
   }
   const v1::Region* region = domain::DefaultRegions().Lookup(config.region_code());
   if (region == nullptr) {
-    return Invalid("region_code", absl::StrCat("'", config.region_code(),
-                                               "' is not a known GB/T 2260 region"));
+    return Invalid("region_code",
+                   absl::StrCat("'", config.region_code(), "' is not a known GB/T 2260 region"));
   }
   if (region->level() != config.tier()) {
     return Invalid("tier", absl::StrCat(v1::RegionLevel_Name(config.tier()), " does not match ",

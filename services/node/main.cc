@@ -3,9 +3,10 @@
 //   tierhubd --config=/etc/tierhub/node.textproto [--listen_address=...] [--store_path=...]
 //
 // SIGTERM or SIGINT: stop accepting, finish in-flight batches, flush, exit 0.
+#include <pthread.h>
+
 #include <csignal>
 #include <cstdio>
-#include <pthread.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"

@@ -19,8 +19,7 @@ constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
     const v1::NodeConfig& config) {
   if (config.insecure()) return grpc::InsecureServerCredentials();
-  grpc::SslServerCredentialsOptions ssl(
-      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   TH_ASSIGN_OR_RETURN(ssl.pem_root_certs, exchange::ReadFile(config.tls().ca_file()));
   grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
   TH_ASSIGN_OR_RETURN(pair.private_key, exchange::ReadFile(config.tls().key_file()));
@@ -48,8 +47,9 @@ absl::Status Node::Init() {
   const v1::NodeConfig& config = options_.config;
   SetLogNodeId(config.node_id());
   if (config.insecure()) {
-    LogWarning("INSECURE MODE: no TLS, identities are taken from request headers unchecked. "
-               "Development only.");
+    LogWarning(
+        "INSECURE MODE: no TLS, identities are taken from request headers unchecked. "
+        "Development only.");
   }
   store::Store::Options store_options;
   store_options.path = config.store_path();
@@ -70,14 +70,44 @@ absl::Status Node::Init() {
   exchange_options.refresh_status = [this] {
     if (parent_link_ != nullptr) parent_link_->RefreshStatus();
   };
-  exchange_ = std::make_unique<exchange::ExchangeService>(std::move(exchange_options),
-                                                          store_.get(), clock_, &sync_state_);
+  exchange_ = std::make_unique<exchange::ExchangeService>(std::move(exchange_options), store_.get(),
+                                                          clock_, &sync_state_);
   registry::RegistryOptions registry_options;
   registry_options.node_id = config.node_id();
   registry_options.region_code = config.region_code();
   registry_options.is_root = !has_parent;
   registry_options.insecure = config.insecure();
+  registry_options.clock = clock_;
   registry_ = std::make_unique<registry::RegistryService>(registry_options, store_.get());
+
+  freshness_ = std::make_unique<coordinator::Freshness>(store_.get());
+  freshness_->Start();
+  if (config.coordinator()) {
+    v1::Author author;
+    author.set_node_id(config.node_id());
+    author.set_region_code(config.region_code());
+    merger_ = std::make_unique<coordinator::Merger>(store_.get(), std::move(author));
+    merger_->Start();
+  }
+  coordinator::CoordinatorOptions coordinator_options;
+  coordinator_options.node_id = config.node_id();
+  coordinator_options.region_code = config.region_code();
+  coordinator_options.insecure = config.insecure();
+  coordinator_options.clock = clock_;
+  coordinator_ = std::make_unique<coordinator::CoordinatorService>(coordinator_options,
+                                                                   store_.get(), freshness_.get());
+
+  TH_ASSIGN_OR_RETURN(informants_, enforcement::RocksInformantVault::Open(
+                                       absl::StrCat(config.store_path(), "-informants")));
+  enforcement::EnforcementOptions enforcement_options;
+  enforcement_options.node_id = config.node_id();
+  enforcement_options.region_code = config.region_code();
+  enforcement_options.is_root = !has_parent;
+  enforcement_options.insecure = config.insecure();
+  enforcement_options.clock = clock_;
+  enforcement_options.informants = informants_.get();
+  enforcement_ =
+      std::make_unique<enforcement::EnforcementService>(enforcement_options, store_.get());
 
   admin_ = std::make_unique<AdminService>(config.region_code(), config.insecure(), store_.get(),
                                           [this] { return ApplyRetention(); });
@@ -89,6 +119,8 @@ absl::Status Node::Init() {
   builder.AddListeningPort(config.listen_address(), credentials, &port_);
   builder.RegisterService(exchange_.get());
   builder.RegisterService(registry_.get());
+  builder.RegisterService(coordinator_.get());
+  builder.RegisterService(enforcement_.get());
   builder.RegisterService(admin_.get());
   builder.SetMaxReceiveMessageSize(64 << 20);
   server_ = builder.BuildAndStart();
@@ -97,9 +129,9 @@ absl::Status Node::Init() {
         absl::StrCat("listen_address: cannot listen on ", config.listen_address()));
   }
   server_->GetHealthCheckService()->SetServingStatus(true);
-  LogInfo("started: tier ", v1::RegionLevel_Name(config.tier()), ", region ",
-          config.region_code(), ", listening on ", address(), ", store ", config.store_path(),
-          " (log head ", store_->LastSeq(), ")", config.coordinator() ? ", coordinator" : "",
+  LogInfo("started: tier ", v1::RegionLevel_Name(config.tier()), ", region ", config.region_code(),
+          ", listening on ", address(), ", store ", config.store_path(), " (log head ",
+          store_->LastSeq(), ")", config.coordinator() ? ", coordinator" : "",
           config.insecure() ? ", INSECURE" : ", mTLS");
 
   if (has_parent) {
@@ -115,8 +147,7 @@ absl::Status Node::Init() {
     link.channel.key_file = config.tls().key_file();
     link.initial_backoff = options_.link_initial_backoff;
     link.max_backoff = options_.link_max_backoff;
-    parent_link_ =
-        std::make_unique<exchange::ParentLink>(link, store_.get(), clock_, &sync_state_);
+    parent_link_ = std::make_unique<exchange::ParentLink>(link, store_.get(), clock_, &sync_state_);
     parent_link_->Start();
     LogInfo("linking to parent ", config.parent_node_id(), " at ", config.parent_address());
   }
@@ -190,7 +221,10 @@ void Node::Shutdown() {
   }
   if (parent_link_ != nullptr) parent_link_->Stop();
   server_.reset();
+  if (merger_ != nullptr) merger_->Stop();
+  if (freshness_ != nullptr) freshness_->Stop();
   store_.reset();
+  informants_.reset();
   LogInfo("stopped");
 }
 

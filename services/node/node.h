@@ -12,6 +12,11 @@
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/server.h"
 #include "services/common/clock.h"
+#include "services/coordinator/coordinator_service.h"
+#include "services/coordinator/freshness.h"
+#include "services/coordinator/merge.h"
+#include "services/enforcement/enforcement_service.h"
+#include "services/enforcement/informant_vault.h"
 #include "services/exchange/exchange_service.h"
 #include "services/exchange/parent_link.h"
 #include "services/exchange/sync_state.h"
@@ -46,6 +51,7 @@ class Node {
   std::string address() const;
   store::Store* store() { return store_.get(); }
   registry::RegistryService* registry() { return registry_.get(); }
+  enforcement::EnforcementService* enforcement() { return enforcement_.get(); }
   const v1::NodeConfig& config() const { return options_.config; }
 
   // The sync picture as GetSyncStatus reports its links (without an RPC).
@@ -69,6 +75,12 @@ class Node {
   exchange::SyncState sync_state_;
   std::unique_ptr<exchange::ExchangeService> exchange_;
   std::unique_ptr<registry::RegistryService> registry_;
+  std::unique_ptr<coordinator::Freshness> freshness_;  // every node: the as-of view
+  std::unique_ptr<coordinator::Merger> merger_;        // coordinator node only
+  std::unique_ptr<coordinator::CoordinatorService> coordinator_;
+  // Informants' personal data: a local database beside the store, never exchanged.
+  std::unique_ptr<enforcement::InformantVault> informants_;
+  std::unique_ptr<enforcement::EnforcementService> enforcement_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<exchange::ParentLink> parent_link_;
   std::unique_ptr<grpc::Server> server_;

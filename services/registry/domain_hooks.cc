@@ -1,6 +1,9 @@
 #include "services/registry/domain_hooks.h"
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"
@@ -23,11 +26,15 @@ absl::Status DomainHooks::Validate(const v1::Change& change) const {
   if (!valid.ok()) return valid;
   const std::string expected = domain::RecordKey(change.record());
   if (change.key() != expected) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("key: '", change.key(), "' does not match the record (expected '",
-                     expected, "')"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "key: '", change.key(), "' does not match the record (expected '", expected, "')"));
   }
   return absl::OkStatus();
+}
+
+bool CaseIsOpen(int state) {
+  return state != v1::CASE_STATE_COMPLIANT && state != v1::CASE_STATE_ACCEPTED &&
+         state != v1::CASE_STATE_CLOSED_EXITED && state != v1::CASE_STATE_UNSPECIFIED;
 }
 
 void DomainHooks::IndexKeys(std::string_view key, const v1::Record& record,
@@ -42,17 +49,47 @@ void DomainHooks::IndexKeys(std::string_view key, const v1::Record& record,
     case v1::Record::kEquipment:
       credit_code = record.equipment().credit_code();
       break;
-    case v1::Record::kListEntry:
-      credit_code = record.list_entry().credit_code();
+    case v1::Record::kListEntry: {
+      const v1::ListEntry& e = record.list_entry();
+      credit_code = e.credit_code();
+      if (!e.submission_id().empty()) {
+        out->push_back(absl::StrCat(kSubmissionIndex, domain::DepartmentCode(e.department()), "/",
+                                    e.submission_id(), "/"));
+      }
       break;
+    }
     case v1::Record::kEnforcementCase:
       credit_code = record.enforcement_case().credit_code();
       break;
+    case v1::Record::kSubmission: {
+      const v1::Submission& s = record.submission();
+      out->push_back(absl::StrCat(kRoundSubmissionIndex, s.round_id(), "/", s.region_code(), "/",
+                                  domain::DepartmentCode(s.department()), "/"));
+      break;
+    }
+    case v1::Record::kMergedEnterprise: {
+      const v1::MergedEnterprise& m = record.merged_enterprise();
+      credit_code = m.credit_code();
+      if (m.contradictions_size() > 0) {
+        out->push_back(absl::StrCat(kContradictionIndex, m.region_code(), "/"));
+      }
+      break;
+    }
     default:
       break;
   }
   if (!credit_code.empty()) out->push_back(absl::StrCat(kEnterpriseIndex, credit_code));
 }
+
+namespace {
+
+// YYYYMMDD of a deadline in China Standard Time: overdue is judged by the day.
+std::string DeadlineDay(const google::protobuf::Timestamp& t) {
+  return absl::FormatTime("%Y%m%d", absl::FromUnixSeconds(t.seconds()),
+                          absl::FixedTimeZone(8 * 3600));
+}
+
+}  // namespace
 
 void DomainHooks::Counters(std::string_view key, const v1::Record& record,
                            std::vector<store::CounterDelta>* out) const {
@@ -61,28 +98,59 @@ void DomainHooks::Counters(std::string_view key, const v1::Record& record,
       const v1::Enterprise& e = record.enterprise();
       for (int industry : e.industries()) {
         out->push_back({absl::StrCat(kEnterpriseCounter, e.region_code(), "/",
-                                     domain::IndustryCode(static_cast<v1::Industry>(industry)),
-                                     "/", v1::OperatingStatus_Name(e.status())),
+                                     domain::IndustryCode(static_cast<v1::Industry>(industry)), "/",
+                                     v1::OperatingStatus_Name(e.status())),
                         1});
       }
       break;
     }
     case v1::Record::kListEntry: {
       const v1::ListEntry& l = record.list_entry();
-      out->push_back({absl::StrCat(kListCounter, l.region_code(), "/",
-                                   domain::IndustryCode(l.industry()), "/",
-                                   v1::Dimension_Name(l.dimension()), "/",
-                                   v1::ListKind_Name(l.kind())),
-                      1});
+      out->push_back(
+          {absl::StrCat(kListCounter, l.region_code(), "/", domain::IndustryCode(l.industry()), "/",
+                        v1::Dimension_Name(l.dimension()), "/", v1::ListKind_Name(l.kind()), "/",
+                        v1::OperatingStatus_Name(l.reported_status())),
+           1});
       break;
     }
     case v1::Record::kEnforcementCase: {
       const v1::EnforcementCase& c = record.enforcement_case();
-      out->push_back({absl::StrCat(kCaseCounter, c.region_code(), "/",
-                                   domain::IndustryCode(c.industry()), "/",
-                                   v1::Dimension_Name(c.dimension()), "/",
-                                   v1::CaseState_Name(c.state())),
-                      1});
+      out->push_back(
+          {absl::StrCat(kCaseCounter, c.region_code(), "/", domain::IndustryCode(c.industry()), "/",
+                        v1::Dimension_Name(c.dimension()), "/", v1::CaseState_Name(c.state())),
+           1});
+      if (CaseIsOpen(c.state()) && c.has_deadline()) {
+        out->push_back(
+            {absl::StrCat(kCaseDueCounter, c.region_code(), "/", domain::IndustryCode(c.industry()),
+                          "/", v1::Dimension_Name(c.dimension()), "/", DeadlineDay(c.deadline())),
+             1});
+      }
+      break;
+    }
+    case v1::Record::kMergedEnterprise: {
+      const v1::MergedEnterprise& m = record.merged_enterprise();
+      const std::string base =
+          absl::StrCat(m.region_code(), "/", domain::IndustryCode(m.industry()), "/");
+      for (const auto& d : m.dimension_statuses()) {
+        out->push_back({absl::StrCat(kMergedCounter, base, v1::Dimension_Name(d.dimension()), "/",
+                                     v1::OperatingStatus_Name(d.status())),
+                        1});
+      }
+      out->push_back({absl::StrCat(kMergedEnterpriseCounter, base, "LISTED"), 1});
+      if (m.exited()) out->push_back({absl::StrCat(kMergedEnterpriseCounter, base, "EXITED"), 1});
+      if (m.capacity_unit() != v1::CAPACITY_UNIT_UNSPECIFIED && m.capacity_listed() > 0) {
+        const int64_t milli = std::llround(m.capacity_listed() * kCapacityScale);
+        const std::string unit = v1::CapacityUnit_Name(m.capacity_unit());
+        out->push_back({absl::StrCat(kCapacityCounter, base, unit, "/LISTED"), milli});
+        if (m.exited()) {
+          out->push_back({absl::StrCat(kCapacityCounter, base, unit, "/EXITED"), milli});
+        }
+      }
+      for (const auto& c : m.contradictions()) {
+        out->push_back({absl::StrCat(kContradictionCounter, m.region_code(), "/",
+                                     v1::Contradiction::Kind_Name(c.kind())),
+                        1});
+      }
       break;
     }
     default:

@@ -1,6 +1,6 @@
 // DomainHooks: the campaign's RecordHooks. Validates records with the domain rules and names
 // the secondary indexes and progress counters each record contributes (docs/STORE_FORMAT.md
-// lists the keys). Stateless and thread-safe.
+// and docs/COORDINATOR.md list the keys). Stateless and thread-safe.
 #ifndef TIERHUB_SERVICES_REGISTRY_DOMAIN_HOOKS_H_
 #define TIERHUB_SERVICES_REGISTRY_DOMAIN_HOOKS_H_
 
@@ -13,13 +13,38 @@
 namespace tierhub::registry {
 
 // Index key prefixes.
-inline constexpr char kRegionIndex[] = "region/";      // region/<region code>/<record key>
-inline constexpr char kEnterpriseIndex[] = "ent/";     // ent/<credit code>/<record key>
+inline constexpr char kRegionIndex[] = "region/";   // region/<region code> (every record)
+inline constexpr char kEnterpriseIndex[] = "ent/";  // ent/<credit code> (records about it)
+// sub/<DEPT>/<submission_id>/ -> the submission's list entries.
+inline constexpr char kSubmissionIndex[] = "sub/";
+// rsub/<round_id>/<region>/<DEPT>/ -> submissions of a round.
+inline constexpr char kRoundSubmissionIndex[] = "rsub/";
+// ctr/<region>/ -> merged views with at least one contradiction.
+inline constexpr char kContradictionIndex[] = "ctr/";
 
-// Counter key prefixes (values are counts).
-inline constexpr char kEnterpriseCounter[] = "ent/";   // ent/<region>/<INDUSTRY>/<STATUS>
-inline constexpr char kListCounter[] = "list/";        // list/<region>/<INDUSTRY>/<DIM>/<KIND>
-inline constexpr char kCaseCounter[] = "case/";        // case/<region>/<INDUSTRY>/<DIM>/<STATE>
+// Counter key prefixes (values are counts unless said otherwise). Every key starts with
+// <prefix><region>/ so that one range scan sums a whole jurisdiction.
+inline constexpr char kEnterpriseCounter[] = "ent/";  // ent/<region>/<INDUSTRY>/<STATUS>
+// list/<region>/<INDUSTRY>/<DIMENSION_X>/<LIST_KIND_X>/<OPERATING_STATUS_X>: live list entries.
+inline constexpr char kListCounter[] = "list/";
+inline constexpr char kCaseCounter[] = "case/";  // case/<region>/<INDUSTRY>/<DIM>/<STATE>
+// due/<region>/<INDUSTRY>/<DIMENSION_X>/<YYYYMMDD>: open cases by deadline day (UTC+8).
+inline constexpr char kCaseDueCounter[] = "due/";
+// mrg/<region>/<INDUSTRY>/<DIMENSION_X>/<OPERATING_STATUS_X>: merged views, one per enterprise
+// and dimension it is listed under.
+inline constexpr char kMergedCounter[] = "mrg/";
+// mrgn/<region>/<INDUSTRY>/<LISTED|EXITED>: enterprises with a merged view / that exited.
+inline constexpr char kMergedEnterpriseCounter[] = "mrgn/";
+// cap/<region>/<INDUSTRY>/<CAPACITY_UNIT_X>/<LISTED|EXITED>: capacity in thousandths of the unit.
+inline constexpr char kCapacityCounter[] = "cap/";
+// ctr/<region>/<KIND_X>: contradictions of merged views.
+inline constexpr char kContradictionCounter[] = "ctr/";
+
+// Capacity counters hold thousandths of a unit (counters are integers).
+inline constexpr double kCapacityScale = 1000.0;
+
+// True for a case state that still needs action (not COMPLIANT, ACCEPTED or CLOSED_EXITED).
+bool CaseIsOpen(int state);
 
 class DomainHooks final : public store::RecordHooks {
  public:

@@ -11,30 +11,7 @@
 namespace tierhub::registry {
 
 RegistryService::RegistryService(RegistryOptions options, store::Store* store)
-    : options_(std::move(options)), store_(store) {}
-
-absl::Status RegistryService::CheckWritable(const exchange::Identity& caller,
-                                            const std::string& region) const {
-  if (caller.kind == exchange::Identity::Kind::kOperator) {
-    return absl::PermissionDeniedError("operators may read and back up, not write records");
-  }
-  if (exchange::IsGlobalRegion(region)) {
-    if (!options_.is_root) {
-      return absl::PermissionDeniedError(
-          "global reference data (e.g. rounds) is written at the top node only");
-    }
-    return absl::OkStatus();
-  }
-  if (!exchange::InJurisdiction(options_.region_code, region)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("region ", region, " is outside this node's region ", options_.region_code));
-  }
-  if (!exchange::InJurisdiction(caller.region_code, region)) {
-    return absl::PermissionDeniedError(absl::StrCat("region ", region, " is outside the caller's region ",
-                                                    caller.region_code));
-  }
-  return absl::OkStatus();
-}
+    : options_(std::move(options)), store_(store), lists_(options_, store) {}
 
 absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
     const exchange::Identity& caller, const v1::WriteRecordsRequest& request) {
@@ -54,7 +31,7 @@ absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
       note(where, valid);
       continue;
     }
-    absl::Status writable = CheckWritable(caller, domain::RecordRegion(record));
+    absl::Status writable = CheckWritable(options_, caller, domain::RecordRegion(record));
     if (!writable.ok()) {
       note(where, writable);
       continue;
@@ -71,7 +48,7 @@ absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
       continue;
     }
     const std::string region = domain::RecordRegion(**stored);
-    absl::Status writable = CheckWritable(caller, region);
+    absl::Status writable = CheckWritable(options_, caller, region);
     if (!writable.ok()) {
       note(where, writable);
       continue;
@@ -81,8 +58,9 @@ absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
     mutations.push_back({key, author, tombstone});
   }
   if (!errors.empty()) {
-    return absl::Status(code, absl::StrCat(errors.size(), " bad item(s), nothing stored: ",
-                                           absl::StrJoin(errors, "; ")));
+    return absl::Status(
+        code,
+        absl::StrCat(errors.size(), " bad item(s), nothing stored: ", absl::StrJoin(errors, "; ")));
   }
   if (mutations.empty()) return std::vector<v1::Change>{};
   return store_->Write(std::move(mutations));
@@ -112,6 +90,118 @@ grpc::Status RegistryService::GetRecord(grpc::ServerContext* context,
   }
   *response->mutable_stored() = std::move(**stored);
   return grpc::Status::OK;
+}
+
+namespace {
+
+// Runs `fn(caller)` for an RPC and copies its value into `response`.
+template <typename Response, typename Fn>
+grpc::Status Serve(grpc::ServerContext* context, bool insecure, Response* response, Fn fn) {
+  auto caller = exchange::CallerIdentity(*context, insecure);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto result = fn(*caller);
+  if (!result.ok()) return ToGrpc(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status RegistryService::SubmitList(grpc::ServerContext* context,
+                                         grpc::ServerReader<v1::SubmitListChunk>* reader,
+                                         v1::SubmitListResponse* response) {
+  auto caller = exchange::CallerIdentity(*context, options_.insecure);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  SubmitListCall call;
+  v1::SubmitListChunk chunk;
+  bool first = true;
+  while (reader->Read(&chunk)) {
+    if (first) {
+      if (!chunk.has_header()) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "header: the first chunk must carry the header");
+      }
+      call.header = std::move(*chunk.mutable_header());
+      first = false;
+    } else if (chunk.has_header()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "header: only the first chunk carries the header");
+    }
+    for (auto& row : *chunk.mutable_rows()) call.rows.push_back(std::move(row));
+    for (auto& code : *chunk.mutable_remove_credit_codes()) {
+      call.remove_credit_codes.push_back(std::move(code));
+    }
+  }
+  if (first) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "header: the stream was empty");
+  }
+  auto result = lists_.Submit(*caller, call);
+  if (!result.ok()) return ToGrpc(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+grpc::Status RegistryService::WithdrawSubmission(grpc::ServerContext* context,
+                                                 const v1::WithdrawSubmissionRequest* request,
+                                                 v1::SubmitListResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return lists_.Withdraw(c, *request); });
+}
+
+grpc::Status RegistryService::GetSubmission(grpc::ServerContext* context,
+                                            const v1::GetSubmissionRequest* request,
+                                            v1::GetSubmissionResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return lists_.GetSubmission(c, *request); });
+}
+
+grpc::Status RegistryService::ListEntries(grpc::ServerContext* context,
+                                          const v1::ListEntriesRequest* request,
+                                          v1::ListEntriesResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return lists_.ListEntries(c, *request); });
+}
+
+grpc::Status RegistryService::PutRounds(grpc::ServerContext* context,
+                                        const v1::PutRoundsRequest* request,
+                                        v1::PutRoundsResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return lists_.PutRounds(c, *request); });
+}
+
+grpc::Status RegistryService::CloseRound(grpc::ServerContext* context,
+                                         const v1::CloseRoundRequest* request,
+                                         v1::PutRoundsResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return lists_.CloseRound(c, *request); });
+}
+
+grpc::Status RegistryService::GrantLateWaiver(grpc::ServerContext* context,
+                                              const v1::GrantLateWaiverRequest* request,
+                                              v1::GrantLateWaiverResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return lists_.GrantLateWaiver(c, *request); });
+}
+
+grpc::Status RegistryService::ListRounds(grpc::ServerContext* context,
+                                         const v1::ListRoundsRequest* request,
+                                         v1::PutRoundsResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity&) { return lists_.ListRounds(); });
+}
+
+grpc::Status RegistryService::ListEnterprises(grpc::ServerContext* context,
+                                              const v1::ListEnterprisesRequest* request,
+                                              v1::ListEnterprisesResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return lists_.ListEnterprises(c, *request); });
+}
+
+grpc::Status RegistryService::ListEquipment(grpc::ServerContext* context,
+                                            const v1::ListEquipmentRequest* request,
+                                            v1::ListEquipmentResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return lists_.ListEquipment(c, *request); });
 }
 
 }  // namespace tierhub::registry

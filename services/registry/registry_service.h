@@ -1,23 +1,19 @@
 // RegistryService: writes and reads of records by people and systems at this node
-// (tierhub.v1.Registry). Every write is checked against the caller's jurisdiction and this
-// node's, validated, and committed as one durable batch. Thread-safe.
+// (tierhub.v1.Registry): generic records, department list submissions, rounds, and queries.
+// Every write is checked against the caller's jurisdiction and this node's, validated, and
+// committed as one durable batch. Thread-safe.
 #ifndef TIERHUB_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 #define TIERHUB_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 
 #include <string>
+#include <vector>
 
 #include "services/exchange/identity.h"
+#include "services/registry/lists.h"
 #include "services/store/store.h"
 #include "tierhub/v1/registry.grpc.pb.h"
 
 namespace tierhub::registry {
-
-struct RegistryOptions {
-  std::string node_id;
-  std::string region_code;
-  bool is_root = false;   // only the top node writes global reference data (e.g. rounds)
-  bool insecure = false;
-};
 
 class RegistryService final : public v1::Registry::Service {
  public:
@@ -28,18 +24,43 @@ class RegistryService final : public v1::Registry::Service {
                             v1::WriteRecordsResponse* response) override;
   grpc::Status GetRecord(grpc::ServerContext* context, const v1::GetRecordRequest* request,
                          v1::GetRecordResponse* response) override;
+  grpc::Status SubmitList(grpc::ServerContext* context,
+                          grpc::ServerReader<v1::SubmitListChunk>* reader,
+                          v1::SubmitListResponse* response) override;
+  grpc::Status WithdrawSubmission(grpc::ServerContext* context,
+                                  const v1::WithdrawSubmissionRequest* request,
+                                  v1::SubmitListResponse* response) override;
+  grpc::Status GetSubmission(grpc::ServerContext* context, const v1::GetSubmissionRequest* request,
+                             v1::GetSubmissionResponse* response) override;
+  grpc::Status ListEntries(grpc::ServerContext* context, const v1::ListEntriesRequest* request,
+                           v1::ListEntriesResponse* response) override;
+  grpc::Status PutRounds(grpc::ServerContext* context, const v1::PutRoundsRequest* request,
+                         v1::PutRoundsResponse* response) override;
+  grpc::Status CloseRound(grpc::ServerContext* context, const v1::CloseRoundRequest* request,
+                          v1::PutRoundsResponse* response) override;
+  grpc::Status GrantLateWaiver(grpc::ServerContext* context,
+                               const v1::GrantLateWaiverRequest* request,
+                               v1::GrantLateWaiverResponse* response) override;
+  grpc::Status ListRounds(grpc::ServerContext* context, const v1::ListRoundsRequest* request,
+                          v1::PutRoundsResponse* response) override;
+  grpc::Status ListEnterprises(grpc::ServerContext* context,
+                               const v1::ListEnterprisesRequest* request,
+                               v1::ListEnterprisesResponse* response) override;
+  grpc::Status ListEquipment(grpc::ServerContext* context, const v1::ListEquipmentRequest* request,
+                             v1::ListEquipmentResponse* response) override;
 
   // The write path without RPC: checks jurisdiction for `caller`, then writes. Every bad item
   // is named in the error ("records[3]: ..."). Used by the service and by tests.
   [[nodiscard]] absl::StatusOr<std::vector<v1::Change>> Write(
       const exchange::Identity& caller, const v1::WriteRecordsRequest& request);
 
- private:
-  // Why `caller` may not write a record about `region` here, or OK.
-  absl::Status CheckWritable(const exchange::Identity& caller, const std::string& region) const;
+  // Lists, rounds and queries without RPC.
+  Lists& lists() { return lists_; }
 
+ private:
   const RegistryOptions options_;
   store::Store* const store_;
+  Lists lists_;
 };
 
 }  // namespace tierhub::registry

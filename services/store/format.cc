@@ -1,6 +1,8 @@
 #include "services/store/format.h"
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "rocksdb/merge_operator.h"
 #include "rocksdb/status.h"
 
@@ -106,6 +108,27 @@ bool DecodeCounter(std::string_view in, int64_t* value) {
 
 std::shared_ptr<rocksdb::MergeOperator> NewCounterAddOperator() {
   return std::make_shared<CounterAddOperator>();
+}
+
+bool FindStringField(std::string_view message, int field, std::string_view* value) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(message.data()),
+                                            static_cast<int>(message.size()));
+  *value = {};
+  while (true) {
+    const uint32_t tag = in.ReadTag();
+    if (tag == 0) return static_cast<size_t>(in.CurrentPosition()) == message.size();
+    if (WireFormatLite::GetTagFieldNumber(tag) != field ||
+        WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      if (!WireFormatLite::SkipField(&in, tag)) return false;
+      continue;
+    }
+    uint32_t length = 0;
+    if (!in.ReadVarint32(&length)) return false;
+    const size_t at = in.CurrentPosition();
+    if (length > message.size() - at || !in.Skip(static_cast<int>(length))) return false;
+    *value = message.substr(at, length);
+  }
 }
 
 std::string PrefixSuccessor(std::string_view prefix) {

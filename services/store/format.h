@@ -54,6 +54,11 @@ std::string EncodeCounter(int64_t value);
 // A merge operator that adds EncodeCounter() operands (two's complement wrap-around, never UB).
 std::shared_ptr<rocksdb::MergeOperator> NewCounterAddOperator();
 
+// Finds length-delimited field `field` in the encoded protobuf message `message` without
+// decoding the rest: *value is its bytes (the last occurrence, as protobuf merges), or empty
+// if absent. False if the message is malformed.
+[[nodiscard]] bool FindStringField(std::string_view message, int field, std::string_view* value);
+
 // The smallest string greater than every string that starts with `prefix`, or "" if there is
 // none (empty prefix, or all 0xff bytes): the exclusive upper bound of a prefix scan.
 std::string PrefixSuccessor(std::string_view prefix);

@@ -122,7 +122,8 @@ class Store {
   // (its base_version is not the stored version) the older of the two goes to the conflict
   // journal.
   // With options.enforce_origin_order false, watermarks are neither checked nor advanced.
-  [[nodiscard]] absl::StatusOr<ApplyResult> ApplyRemote(const std::vector<v1::Change>& changes,
+  // Takes the changes by value so that they are stamped and logged in place, not copied.
+  [[nodiscard]] absl::StatusOr<ApplyResult> ApplyRemote(std::vector<v1::Change> changes,
                                                         const ApplyOptions& options = {});
 
   // ---- Records ----
@@ -163,6 +164,13 @@ class Store {
   [[nodiscard]] absl::StatusOr<std::vector<v1::Change>> ReadLog(uint64_t from_seq,
                                                                 size_t max_changes,
                                                                 size_t max_bytes) const;
+  // Like ReadLog, but an entry whose origin_region `keep` refuses is skipped without being
+  // decoded (a log follower that filters by origin pays for what it sends, not for what it
+  // reads past). Skipped entries count towards max_changes, not max_bytes. `*covered` is set
+  // to the last seq looked at (from_seq - 1 if none), so the reader can move past them.
+  [[nodiscard]] absl::StatusOr<std::vector<v1::Change>> ReadLogFiltered(
+      uint64_t from_seq, size_t max_changes, size_t max_bytes,
+      absl::FunctionRef<bool(std::string_view origin_region)> keep, uint64_t* covered) const;
   // Highest local seq assigned (0 for an empty store).
   uint64_t LastSeq() const { return last_seq_.load(std::memory_order_acquire); }
   // Lowest retained local seq; LastSeq() + 1 when the log is empty.

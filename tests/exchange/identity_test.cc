@@ -28,8 +28,8 @@ TEST(IdentityTest, ParsesNodeDepartmentAndOperatorNames) {
 }
 
 TEST(IdentityTest, RefusesMalformedNames) {
-  for (const char* bad : {"", "node:440606", "node:999999:x", "dept:XYZ:440000:u",
-                          "root:440000:x", "node:440606:"}) {
+  for (const char* bad :
+       {"", "node:440606", "node:999999:x", "dept:XYZ:440000:u", "root:440000:x", "node:440606:"}) {
     EXPECT_EQ(ParseCommonName(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }

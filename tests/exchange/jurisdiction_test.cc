@@ -40,8 +40,7 @@ TEST(JurisdictionTest, ChildMayPushOnlyItsSubtreesChangesAboutItsRegion) {
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(CheckChildChange(ChangeAbout("440606", "440000"), "440606").code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(CheckChildChange(GlobalRound(), "440600").code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CheckChildChange(GlobalRound(), "440600").code(), absl::StatusCode::kPermissionDenied);
 }
 
 TEST(JurisdictionTest, PushUpOnlyOwnSubtree) {

@@ -94,8 +94,8 @@ absl::Status TestCluster::Restart(const std::string& id, const std::string& pare
   return status;
 }
 
-absl::StatusOr<std::vector<v1::Change>> TestCluster::Write(
-    const std::string& id, const std::vector<v1::Record>& records) {
+absl::StatusOr<std::vector<v1::Change>> TestCluster::Write(const std::string& id,
+                                                           const std::vector<v1::Record>& records) {
   Entry& entry = nodes_.at(id);
   exchange::Identity self;
   self.kind = exchange::Identity::Kind::kNode;
@@ -109,8 +109,8 @@ absl::StatusOr<std::vector<v1::Change>> TestCluster::Write(
 std::map<std::string, v1::StoredRecord> TestCluster::Records(const std::string& id,
                                                              const std::string& region) {
   std::map<std::string, v1::StoredRecord> out;
-  auto status = node(id)->store()->ScanRecords(
-      "", [&](std::string_view key, const v1::StoredRecord& stored) {
+  auto status =
+      node(id)->store()->ScanRecords("", [&](std::string_view key, const v1::StoredRecord& stored) {
         if (!stored.has_record()) return true;
         const std::string record_region = domain::RecordRegion(stored.record());
         if (region.empty() || exchange::InJurisdiction(region, record_region)) {

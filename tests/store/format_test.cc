@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "rocksdb/merge_operator.h"
 #include "rocksdb/status.h"
+#include "tierhub/v1/change.pb.h"
 
 namespace tierhub::store::format {
 namespace {
@@ -103,6 +104,26 @@ TEST(FormatTest, RocksStatusesMapToOneCodeEach) {
   absl::Status s = FromRocks(rocksdb::Status::Corruption("bad block"), "read log");
   EXPECT_NE(s.message().find("read log: "), std::string_view::npos);
   EXPECT_NE(s.message().find("bad block"), std::string_view::npos);
+}
+
+TEST(FormatTest, FindStringFieldReadsOneFieldWithoutDecodingTheRest) {
+  v1::Change change;
+  change.set_seq(7);
+  change.set_key("ent/x");
+  change.mutable_record()->mutable_enterprise()->set_name("synthetic");
+  change.set_origin_region("440606");
+  const std::string bytes = change.SerializeAsString();
+  std::string_view region;
+  ASSERT_TRUE(FindStringField(bytes, v1::Change::kOriginRegionFieldNumber, &region));
+  EXPECT_EQ(region, "440606");
+
+  change.clear_origin_region();
+  const std::string without = change.SerializeAsString();
+  ASSERT_TRUE(FindStringField(without, v1::Change::kOriginRegionFieldNumber, &region));
+  EXPECT_EQ(region, "");
+
+  EXPECT_FALSE(FindStringField(bytes.substr(0, bytes.size() - 2),
+                               v1::Change::kOriginRegionFieldNumber, &region));
 }
 
 }  // namespace

@@ -461,6 +461,34 @@ class ApplyRemoteTest : public StoreTest {
   }
 };
 
+TEST_F(ApplyRemoteTest, ReadLogFilteredSkipsByOriginRegionAndReportsWhatItCovered) {
+  auto child = OpenNode("c1");
+  WriteOk({Put("ent/own1", Enterprise("440000", kOperating))});  // seq 1, region-of-n1
+  ApplyOk(*store_, ChildWrites(*child, {Put("ent/a", Enterprise("440100", kOperating)),
+                                        Put("ent/b", Enterprise("440100", kOperating))}));
+  WriteOk({Put("ent/own2", Enterprise("440000", kOperating))});  // seq 4
+  auto not_child = [](std::string_view origin_region) { return origin_region != "region-of-c1"; };
+
+  uint64_t covered = 0;
+  auto own = store_->ReadLogFiltered(1, 100, 1 << 20, not_child, &covered);
+  ASSERT_TRUE(own.ok()) << own.status();
+  ASSERT_EQ(own->size(), 2u);
+  EXPECT_EQ((*own)[0].key(), "ent/own1");
+  EXPECT_EQ((*own)[1].key(), "ent/own2");
+  EXPECT_EQ(covered, 4u);
+
+  // Skipped entries count towards the limit, so a reader can step over them.
+  auto none = store_->ReadLogFiltered(2, 2, 1 << 20, not_child, &covered);
+  ASSERT_TRUE(none.ok());
+  EXPECT_THAT(*none, IsEmpty());
+  EXPECT_EQ(covered, 3u);
+
+  auto past = store_->ReadLogFiltered(5, 10, 1 << 20, not_child, &covered);
+  ASSERT_TRUE(past.ok());
+  EXPECT_THAT(*past, IsEmpty());
+  EXPECT_EQ(covered, 4u);
+}
+
 TEST_F(ApplyRemoteTest, KeepsOriginVersionAndAuthorAndAssignsLocalSeq) {
   auto child = OpenNode("c1");
   WriteOk({Put("ent/own", Enterprise("440000", kOperating))});  // parent's own seq 1

@@ -9,7 +9,7 @@
 #include "services/domain/validation.h"
 #include "services/exchange/channel.h"
 #include "tests/exchange/test_cluster.h"
-#include "tests/system/process_cluster.h"
+#include "tests/testutil/process_cluster.h"
 #include "tests/testutil/temp_dir.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
 #include "tierhub/v1/registry.grpc.pb.h"

@@ -1,34 +1,46 @@
 // A cluster of real tierhubd processes on loopback with mutual TLS (dev CA certificates made
 // by deploy/dev-ca.sh). Ports are chosen by the OS at first start and kept across restarts so
-// that children find their parent again.
-#ifndef TIERHUB_TESTS_SYSTEM_PROCESS_CLUSTER_H_
-#define TIERHUB_TESTS_SYSTEM_PROCESS_CLUSTER_H_
+// that children find their parent again. Used by the system tests and by bench/.
+// Not thread-safe: one thread drives a cluster.
+#ifndef TIERHUB_TESTS_TESTUTIL_PROCESS_CLUSTER_H_
+#define TIERHUB_TESTS_TESTUTIL_PROCESS_CLUSTER_H_
+
+#include <sys/types.h>
 
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
-#include "grpcpp/channel.h"
+#include "absl/status/statusor.h"
 #include "services/exchange/channel.h"
-#include "tests/system/process.h"
+#include "tests/testutil/process.h"
 #include "tierhub/v1/domain.pb.h"
 
 namespace tierhub::testutil {
 
 class ProcessCluster {
  public:
+  struct Options {
+    uint32_t block_cache_mb = 8;  // NodeConfig.block_cache_mb of every node
+  };
+
   // `dir` holds configs, stores, certificates and logs.
-  explicit ProcessCluster(std::string dir);
-  ~ProcessCluster();
+  explicit ProcessCluster(std::string dir) : ProcessCluster(std::move(dir), Options()) {}
+  ProcessCluster(std::string dir, Options options);
+  ~ProcessCluster();  // SIGKILLs every node still running
 
   // Issues the node's certificate and starts it (the parent must run already).
   absl::Status Add(const std::string& id, v1::RegionLevel tier, const std::string& region,
                    const std::string& parent);
+  // Kills the node if it runs, then starts it again on the same store and port.
   absl::Status Restart(const std::string& id);
-  void Kill(const std::string& id);  // SIGKILL
+  void Kill(const std::string& id);      // SIGKILL
   int Terminate(const std::string& id);  // SIGTERM, returns the exit code
   bool running(const std::string& id) const { return nodes_.at(id).process->running(); }
+  // Process id of a running node (-1 if stopped).
+  pid_t pid(const std::string& id) const { return nodes_.at(id).process->pid(); }
 
   // Issues a certificate (a dev-ca.sh command line after the directory) and returns the
   // channel options of a client using it against node `id`.
@@ -39,6 +51,7 @@ class ProcessCluster {
   exchange::ChannelOptions AsNode(const std::string& id, const std::string& as_node) const;
 
   std::string log_path(const std::string& id) const { return dir_ + "/" + id + ".log"; }
+  std::string store_path(const std::string& id) const { return dir_ + "/" + id + ".db"; }
 
  private:
   struct Entry {
@@ -51,9 +64,10 @@ class ProcessCluster {
   absl::Status Issue(const std::vector<std::string>& args);
 
   std::string dir_;
+  Options options_;
   std::map<std::string, Entry> nodes_;
 };
 
 }  // namespace tierhub::testutil
 
-#endif  // TIERHUB_TESTS_SYSTEM_PROCESS_CLUSTER_H_
+#endif  // TIERHUB_TESTS_TESTUTIL_PROCESS_CLUSTER_H_

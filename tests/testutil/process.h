@@ -1,7 +1,7 @@
 // Real child processes for system tests: started with fork/exec, output to a log file, stopped
 // with SIGTERM or killed with SIGKILL.
-#ifndef TIERHUB_TESTS_SYSTEM_PROCESS_H_
-#define TIERHUB_TESTS_SYSTEM_PROCESS_H_
+#ifndef TIERHUB_TESTS_TESTUTIL_PROCESS_H_
+#define TIERHUB_TESTS_TESTUTIL_PROCESS_H_
 
 #include <sys/types.h>
 
@@ -17,7 +17,8 @@ class Process {
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
 
-  // Starts `argv[0]` with `argv`, appending stdout and stderr to `log_path`.
+  // Starts `argv[0]` with `argv`, appending stdout and stderr to `log_path`. The process is
+  // SIGKILLed when the calling thread ends, so REQUIRES: that thread outlives it (e.g. main).
   bool Start(const std::vector<std::string>& argv, const std::string& log_path);
   // SIGKILL and reap.
   void Kill();
@@ -32,4 +33,4 @@ class Process {
 
 }  // namespace tierhub::testutil
 
-#endif  // TIERHUB_TESTS_SYSTEM_PROCESS_H_
+#endif  // TIERHUB_TESTS_TESTUTIL_PROCESS_H_

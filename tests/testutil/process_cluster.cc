@@ -1,17 +1,34 @@
-#include "tests/system/process_cluster.h"
+#include "tests/testutil/process_cluster.h"
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "tests/exchange/test_cluster.h"
+#include "absl/time/clock.h"
 
 namespace tierhub::testutil {
+namespace {
 
-ProcessCluster::ProcessCluster(std::string dir) : dir_(std::move(dir)) {
+// Reads the port that tierhubd writes once it serves, waiting up to `timeout`.
+int WaitForPortFile(const std::string& path, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    std::ifstream in(path);
+    int port = 0;
+    if (in >> port && port > 0) return port;
+    if (absl::Now() > deadline) return 0;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+}
+
+}  // namespace
+
+ProcessCluster::ProcessCluster(std::string dir, Options options)
+    : dir_(std::move(dir)), options_(options) {
   std::filesystem::create_directories(dir_ + "/certs");
 }
 
@@ -20,8 +37,8 @@ ProcessCluster::~ProcessCluster() {
 }
 
 absl::Status ProcessCluster::Issue(const std::vector<std::string>& args) {
-  std::string command = absl::StrCat(DEV_CA_PATH, " ", dir_, "/certs ", absl::StrJoin(args, " "),
-                                     " >/dev/null 2>&1");
+  std::string command =
+      absl::StrCat(DEV_CA_PATH, " ", dir_, "/certs ", absl::StrJoin(args, " "), " >/dev/null 2>&1");
   if (std::system(command.c_str()) != 0) {
     return absl::InternalError(absl::StrCat("dev-ca.sh failed: ", command));
   }
@@ -51,8 +68,8 @@ absl::Status ProcessCluster::Launch(Entry& entry) {
            << "tier: " << v1::RegionLevel_Name(entry.tier) << "\n"
            << "region_code: \"" << entry.region << "\"\n"
            << "listen_address: \"127.0.0.1:" << entry.port << "\"\n"
-           << "store_path: \"" << dir_ << "/" << entry.id << ".db\"\n"
-           << "block_cache_mb: 8\n"
+           << "store_path: \"" << store_path(entry.id) << "\"\n"
+           << "block_cache_mb: " << options_.block_cache_mb << "\n"
            << "tls { ca_file: \"" << certs << "ca.pem\" cert_file: \"" << certs << entry.id
            << ".pem\" key_file: \"" << certs << entry.id << ".key\" }\n";
     if (!entry.parent.empty()) {
@@ -66,14 +83,8 @@ absl::Status ProcessCluster::Launch(Entry& entry) {
                             log_path(entry.id))) {
     return absl::InternalError("fork failed");
   }
-  int port = 0;
-  bool up = WaitUntil(
-      [&] {
-        std::ifstream in(port_file);
-        return static_cast<bool>(in >> port) && port > 0;
-      },
-      absl::Seconds(30));
-  if (!up) {
+  const int port = WaitForPortFile(port_file, absl::Seconds(30));
+  if (port == 0) {
     return absl::DeadlineExceededError(
         absl::StrCat(entry.id, " did not start; see ", log_path(entry.id)));
   }

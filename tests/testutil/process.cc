@@ -1,7 +1,8 @@
-#include "tests/system/process.h"
+#include "tests/testutil/process.h"
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +17,9 @@ bool Process::Start(const std::vector<std::string>& argv, const std::string& log
   pid_t pid = fork();
   if (pid < 0) return false;
   if (pid == 0) {
+    // A test or bench that dies (crash, Ctrl-C) takes its nodes with it instead of leaving
+    // daemons behind.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       dup2(fd, 1);

@@ -1,0 +1,473 @@
+// tierhub_bench exchange: the exchange benchmark of docs/BENCHMARKS.md.
+//
+// Starts county -> city -> province as real tierhubd processes on loopback with mutual TLS,
+// loads synthetic enterprises at the county through Registry/WriteRecords and measures
+//  - e2e_records_per_s: records / (first write sent .. the province has them durably), where
+//    "durably" means the province's GetSyncStatus.watermarks[county] equals the county's
+//    own_origin_seq (the province acknowledges only synced batches);
+//  - catchup_s_small / catchup_s_large: with the city (the county's parent) stopped, the county
+//    takes `catchup` updates; then the city starts again and we time from the county's upward
+//    link reconnecting until the province has them all, on a store of `small_records` and of
+//    `records` records;
+//  - peak_rss_mb_*: VmHWM of each node over the large run.
+// Figures go to stdout as name=value lines; progress goes to stderr.
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/domain/credit_code.h"
+#include "services/exchange/channel.h"
+#include "tests/testutil/process_cluster.h"
+#include "tierhub/v1/exchange.grpc.pb.h"
+#include "tierhub/v1/registry.grpc.pb.h"
+
+ABSL_FLAG(uint64_t, records, 1000000, "Records loaded at the county for the e2e figure.");
+ABSL_FLAG(uint64_t, small_records, 100000, "Store size of the small catch-up run.");
+ABSL_FLAG(uint64_t, catchup, 100000, "Changes made while the parent is away.");
+ABSL_FLAG(uint32_t, batch, 1000, "Records per WriteRecords call.");
+ABSL_FLAG(uint32_t, writers, 4, "WriteRecords calls in flight.");
+ABSL_FLAG(uint32_t, record_bytes, 300, "Target serialized size of one change.");
+ABSL_FLAG(uint32_t, block_cache_mb, 64, "NodeConfig.block_cache_mb of every node.");
+ABSL_FLAG(std::string, dir, "", "Work directory (default: a new one under $TMPDIR or /tmp).");
+ABSL_FLAG(bool, keep, false, "Keep the work directory (stores, logs) afterwards.");
+ABSL_FLAG(bool, skip_small, false, "Skip the small catch-up run (catchup_s_small, ratio).");
+
+namespace tierhub::bench {
+namespace {
+
+using testutil::ProcessCluster;
+
+constexpr char kCounty[] = "sd";  // Shunde district
+constexpr char kCity[] = "fs";    // Foshan
+constexpr char kProvince[] = "gd";
+constexpr char kCountyRegion[] = "440606";
+constexpr absl::Duration kPoll = absl::Milliseconds(5);
+constexpr absl::Duration kDurableTimeout = absl::Minutes(30);
+
+constexpr v1::Industry kIndustries[] = {v1::INDUSTRY_CERAMICS, v1::INDUSTRY_CEMENT,
+                                        v1::INDUSTRY_STEEL, v1::INDUSTRY_FLAT_GLASS,
+                                        v1::INDUSTRY_PAPER};
+
+void Progress(const std::string& line) { std::fprintf(stderr, "bench: %s\n", line.c_str()); }
+
+// An enterprise that cannot be mistaken for a real one: organisation-code body "B" + seven
+// base-31 digits, a name that says "synthetic", padded to `name_bytes`. `version` makes an
+// update of the same key. Serials are scattered over the key space (multiplying by a number
+// prime to 31 permutes 0 .. 31^7-1), so keys arrive in random order as real credit codes do,
+// not in the sequential order that RocksDB handles best.
+v1::Record SyntheticEnterprise(uint64_t serial, int version, size_t name_bytes) {
+  constexpr uint64_t kSpace = 27512614111;  // 31^7
+  uint64_t scattered = (serial % kSpace) * 1000003 % kSpace;
+  std::string body(8, '0');
+  body[0] = 'B';
+  for (int i = 7; i >= 1; --i, scattered /= 31) {
+    body[i] = domain::kCreditCodeCharset[scattered % 31];
+  }
+  v1::Record record;
+  v1::Enterprise* e = record.mutable_enterprise();
+  e->set_credit_code(domain::MakeCreditCode('9', '1', kCountyRegion, body).value());
+  std::string name = absl::StrCat("合成企业 synthetic ", body, " v", version, " ");
+  if (name.size() < name_bytes) name.append(name_bytes - name.size(), '.');
+  e->set_name(std::move(name));
+  e->set_region_code(kCountyRegion);
+  e->add_industries(kIndustries[(serial + version) % std::size(kIndustries)]);
+  e->set_status(v1::OPERATING_STATUS_OPERATING);
+  return record;
+}
+
+// Name length that makes one change (as the county logs it) `target` bytes serialized.
+size_t NameBytesFor(size_t target) {
+  v1::Change c;
+  c.set_seq(999999);
+  c.set_origin_node(kCounty);
+  c.set_origin_region(kCountyRegion);
+  c.set_origin_seq(999999);
+  c.set_key("ent/91440606B0000000XX");
+  c.mutable_author()->set_node_id(kCounty);
+  c.mutable_author()->set_region_code(kCountyRegion);
+  c.mutable_version()->set_wall_micros(absl::ToUnixMicros(absl::Now()));
+  c.mutable_version()->set_logical(1);
+  c.mutable_version()->set_origin_node(kCounty);
+  *c.mutable_record() = SyntheticEnterprise(999999, 1, 0);
+  const size_t base_name = c.record().enterprise().name().size();
+  const size_t base = c.ByteSizeLong();
+  return target > base ? base_name + (target - base) : base_name;
+}
+
+size_t ChangeBytes(size_t name_bytes) {
+  v1::Change c;
+  c.set_seq(999999);
+  c.set_origin_node(kCounty);
+  c.set_origin_region(kCountyRegion);
+  c.set_origin_seq(999999);
+  c.set_key("ent/91440606B0000000XX");
+  c.mutable_author()->set_node_id(kCounty);
+  c.mutable_author()->set_region_code(kCountyRegion);
+  c.mutable_version()->set_wall_micros(absl::ToUnixMicros(absl::Now()));
+  c.mutable_version()->set_logical(1);
+  c.mutable_version()->set_origin_node(kCounty);
+  *c.mutable_record() = SyntheticEnterprise(999999, 1, name_bytes);
+  return c.ByteSizeLong();
+}
+
+// A channel of its own (a distinct channel argument keeps gRPC from sharing the connection),
+// so that concurrent writers are not serialised on one HTTP/2 connection.
+std::shared_ptr<grpc::Channel> OwnChannel(const exchange::ChannelOptions& options, int index) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  args.SetInt("tierhub.bench.channel", index);
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = exchange::ReadFile(options.ca_file).value();
+  ssl.pem_cert_chain = exchange::ReadFile(options.cert_file).value();
+  ssl.pem_private_key = exchange::ReadFile(options.key_file).value();
+  return grpc::CreateCustomChannel(options.address, grpc::SslCredentials(ssl), args);
+}
+
+// User + system CPU seconds a process has used so far (0 if it is gone).
+double CpuSeconds(pid_t pid) {
+  std::ifstream in(pid > 0 ? absl::StrCat("/proc/", pid, "/stat") : "/proc/self/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  unsigned long long utime = 0, stime = 0;
+  if (std::sscanf(stat.c_str() + close + 1,
+                  " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) {
+    return 0;
+  }
+  return static_cast<double>(utime + stime) / sysconf(_SC_CLK_TCK);
+}
+
+double PeakRssMb(pid_t pid) {
+  if (pid <= 0) return 0;
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    long kb = 0;
+    if (std::sscanf(line.c_str(), "VmHWM: %ld kB", &kb) == 1) return kb / 1024.0;
+  }
+  return 0;
+}
+
+class Bench {
+ public:
+  Bench(const std::string& dir, size_t name_bytes)
+      : cluster_(dir, ProcessCluster::Options{absl::GetFlag(FLAGS_block_cache_mb)}),
+        name_bytes_(name_bytes) {}
+
+  absl::Status Start() {
+    absl::Status s = cluster_.Add(kProvince, v1::REGION_LEVEL_PROVINCE, "440000", "");
+    if (s.ok()) s = cluster_.Add(kCity, v1::REGION_LEVEL_CITY, "440600", kProvince);
+    if (s.ok()) s = cluster_.Add(kCounty, v1::REGION_LEVEL_COUNTY, kCountyRegion, kCity);
+    return s;
+  }
+
+  absl::StatusOr<v1::SyncStatusResponse> Status(const std::string& id) {
+    auto& stub = status_stubs_[id];
+    if (stub == nullptr) {
+      auto channel = exchange::MakeChannel(cluster_.AsNode(id, id));
+      if (!channel.ok()) return channel.status();
+      stub = v1::Exchange::NewStub(*channel);
+    }
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::SyncStatusResponse response;
+    grpc::Status s = stub->GetSyncStatus(&context, v1::SyncStatusRequest(), &response);
+    if (!s.ok()) {
+      return absl::UnavailableError(absl::StrCat(id, " GetSyncStatus: ", s.error_message()));
+    }
+    return response;
+  }
+
+  // Writes records serial_of(0 .. count-1) at version `version` through the county's Registry,
+  // `writers` batches in flight. Returns once every call has been acknowledged.
+  absl::Status Load(const std::string& label, uint64_t count,
+                    const std::function<uint64_t(uint64_t)>& serial_of, int version) {
+    const uint32_t batch = absl::GetFlag(FLAGS_batch);
+    const uint32_t writers = absl::GetFlag(FLAGS_writers);
+    std::atomic<uint64_t> next{0};
+    std::atomic<uint64_t> done{0};
+    absl::Mutex mu;
+    absl::Status failed;
+    std::vector<std::thread> threads;
+    for (uint32_t w = 0; w < writers; ++w) {
+      threads.emplace_back([&, w] {
+        auto stub = v1::Registry::NewStub(OwnChannel(cluster_.AsNode(kCounty, kCounty), w));
+        while (true) {
+          const uint64_t first = next.fetch_add(batch);
+          if (first >= count) return;
+          v1::WriteRecordsRequest request;
+          for (uint64_t i = first; i < std::min<uint64_t>(first + batch, count); ++i) {
+            *request.add_records() = SyntheticEnterprise(serial_of(i), version, name_bytes_);
+          }
+          grpc::ClientContext context;
+          context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+          v1::WriteRecordsResponse response;
+          grpc::Status s = stub->WriteRecords(&context, request, &response);
+          if (!s.ok()) {
+            absl::MutexLock lock(&mu);
+            failed = absl::UnavailableError(absl::StrCat("WriteRecords: ", s.error_message()));
+            next = count;  // the others stop too
+            return;
+          }
+          done += request.records_size();
+        }
+      });
+    }
+    const absl::Time start = absl::Now();
+    absl::Time last_report = start;
+    while (done < count) {
+      {
+        absl::MutexLock lock(&mu);
+        if (!failed.ok()) break;
+      }
+      absl::SleepFor(absl::Milliseconds(20));
+      if (absl::Now() - last_report >= absl::Seconds(2)) {
+        last_report = absl::Now();
+        Progress(absl::StrFormat("%s: %d/%d written at the county (%.0f/s)", label, done.load(),
+                                 count, done / absl::ToDoubleSeconds(last_report - start)));
+      }
+    }
+    for (std::thread& t : threads) t.join();
+    return failed;
+  }
+
+  // Waits until the province's watermark for the county reaches the county's own_origin_seq.
+  absl::Status WaitDurableAtProvince(const std::string& label) {
+    auto county = Status(kCounty);
+    if (!county.ok()) return county.status();
+    const uint64_t target = county->own_origin_seq();
+    const absl::Time start = absl::Now();
+    absl::Time last_report = start;
+    while (true) {
+      auto province = Status(kProvince);
+      if (!province.ok()) return province.status();
+      auto it = province->watermarks().find(kCounty);
+      const uint64_t have = it == province->watermarks().end() ? 0 : it->second;
+      if (have == target) return absl::OkStatus();
+      if (have > target) return absl::InternalError("province is ahead of the county");
+      if (absl::Now() - start > kDurableTimeout) {
+        return absl::DeadlineExceededError(absl::StrCat(label, ": province stuck at ", have));
+      }
+      if (absl::Now() - last_report >= absl::Seconds(2)) {
+        last_report = absl::Now();
+        auto city = Status(kCity);
+        uint64_t city_has = 0;
+        if (city.ok() && city->watermarks().count(kCounty) > 0) {
+          city_has = city->watermarks().at(kCounty);
+        }
+        Progress(
+            absl::StrFormat("%s: county %d, city %d, province %d", label, target, city_has, have));
+      }
+      absl::SleepFor(kPoll);
+    }
+  }
+
+  // CPU seconds used so far by each node and by this process (the loader), by name.
+  std::map<std::string, double> Cpu() {
+    return {{kCounty, CpuSeconds(cluster_.pid(kCounty))},
+            {kCity, CpuSeconds(cluster_.pid(kCity))},
+            {kProvince, CpuSeconds(cluster_.pid(kProvince))},
+            {"loader", CpuSeconds(0)}};
+  }
+
+  // Loads `count` records (serials 0..count-1) and waits until the province has them.
+  // Returns records per second from the first write to durable at the province; *cpu gets
+  // the CPU seconds each process spent meanwhile.
+  absl::StatusOr<double> Fill(const std::string& label, uint64_t count,
+                              std::map<std::string, double>* cpu = nullptr) {
+    const std::map<std::string, double> cpu_before = Cpu();
+    const absl::Time start = absl::Now();
+    absl::Status s = Load(
+        label, count, [](uint64_t i) { return i; }, 1);
+    if (!s.ok()) return s;
+    const absl::Time loaded = absl::Now();
+    s = WaitDurableAtProvince(label);
+    if (!s.ok()) return s;
+    const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    if (cpu != nullptr) {
+      for (const auto& [name, after] : Cpu()) (*cpu)[name] = after - cpu_before.at(name);
+    }
+    Progress(
+        absl::StrFormat("%s: %d records at the province in %.2f s (county took them in "
+                        "%.2f s)",
+                        label, count, seconds, absl::ToDoubleSeconds(loaded - start)));
+    return count / seconds;
+  }
+
+  struct Catchup {
+    double seconds = 0;         // county link reconnected .. province has every change
+    double from_restart_s = 0;  // city process started .. province has every change
+  };
+
+  // Stops the city, updates `changes` of the `store_records` records at the county, starts
+  // the city again and times the catch-up.
+  absl::StatusOr<Catchup> CatchUp(const std::string& label, uint64_t store_records,
+                                  uint64_t changes) {
+    city_peak_mb_ = std::max(city_peak_mb_, PeakRssMb(cluster_.pid(kCity)));
+    if (const int code = cluster_.Terminate(kCity); code != 0) {
+      return absl::InternalError(absl::StrCat("city exited with ", code, " on SIGTERM"));
+    }
+    // The county must have noticed, so that "connected" below means the new session.
+    while (true) {
+      auto county = Status(kCounty);
+      if (!county.ok()) return county.status();
+      if (county->upward().state() != v1::LINK_STATE_CONNECTED) break;
+      absl::SleepFor(kPoll);
+    }
+    const uint64_t stride = std::max<uint64_t>(1, store_records / changes);
+    absl::Status s = Load(
+        label, changes, [&](uint64_t i) { return (i * stride) % store_records; }, 2);
+    if (!s.ok()) return s;
+    Progress(absl::StrCat(label, ": ", changes, " changes written while the city was away"));
+    const absl::Time restart = absl::Now();
+    s = cluster_.Restart(kCity);
+    if (!s.ok()) return s;
+    while (true) {
+      auto county = Status(kCounty);
+      if (!county.ok()) return county.status();
+      if (county->upward().state() == v1::LINK_STATE_CONNECTED) break;
+      absl::SleepFor(kPoll);
+    }
+    const absl::Time connected = absl::Now();
+    s = WaitDurableAtProvince(label);
+    if (!s.ok()) return s;
+    const absl::Time done = absl::Now();
+    Catchup result;
+    result.seconds = absl::ToDoubleSeconds(done - connected);
+    result.from_restart_s = absl::ToDoubleSeconds(done - restart);
+    Progress(absl::StrFormat("%s: caught up in %.3f s after reconnecting (%.3f s after restart)",
+                             label, result.seconds, result.from_restart_s));
+    return result;
+  }
+
+  double PeakMb(const std::string& id) {
+    const double now = PeakRssMb(cluster_.pid(id));
+    return id == kCity ? std::max(now, city_peak_mb_) : now;
+  }
+
+ private:
+  ProcessCluster cluster_;
+  const size_t name_bytes_;
+  std::map<std::string, std::unique_ptr<v1::Exchange::Stub>> status_stubs_;
+  double city_peak_mb_ = 0;  // before a restart reset the city's VmHWM
+};
+
+int Fail(const absl::Status& s) {
+  std::fprintf(stderr, "bench: FAILED: %s\n", s.ToString().c_str());
+  return 1;
+}
+
+int RunExchange() {
+  const uint64_t records = absl::GetFlag(FLAGS_records);
+  const uint64_t small_records = absl::GetFlag(FLAGS_small_records);
+  const uint64_t catchup = absl::GetFlag(FLAGS_catchup);
+  if (records == 0 || small_records == 0 || catchup == 0 || absl::GetFlag(FLAGS_batch) == 0 ||
+      absl::GetFlag(FLAGS_writers) == 0) {
+    return Fail(absl::InvalidArgumentError("counts must be > 0"));
+  }
+  std::string dir = absl::GetFlag(FLAGS_dir);
+  if (dir.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern =
+        absl::StrCat(tmp != nullptr && *tmp ? tmp : "/tmp", "/tierhub-bench.XXXXXX");
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return Fail(absl::UnavailableError("cannot make a work directory"));
+    }
+    dir = pattern;
+  }
+  Progress(absl::StrCat("work directory ", dir));
+  const size_t name_bytes = NameBytesFor(absl::GetFlag(FLAGS_record_bytes));
+  std::map<std::string, std::string> figures;  // printed in this order below
+  std::vector<std::string> order;
+  auto figure = [&](const std::string& name, const std::string& value) {
+    if (figures.count(name) == 0) order.push_back(name);
+    figures[name] = value;
+  };
+  figure("records", absl::StrCat(records));
+  figure("change_bytes", absl::StrCat(ChangeBytes(name_bytes)));
+  figure("catchup_changes", absl::StrCat(catchup));
+
+  double small_s = 0;
+  if (!absl::GetFlag(FLAGS_skip_small)) {
+    Bench small(dir + "/small", name_bytes);
+    if (absl::Status s = small.Start(); !s.ok()) return Fail(s);
+    auto filled = small.Fill("small fill", small_records);
+    if (!filled.ok()) return Fail(filled.status());
+    auto caught = small.CatchUp("small catch-up", small_records, catchup);
+    if (!caught.ok()) return Fail(caught.status());
+    small_s = caught->seconds;
+    figure("small_records", absl::StrCat(small_records));
+    figure("catchup_s_small", absl::StrFormat("%.3f", caught->seconds));
+    figure("catchup_restart_s_small", absl::StrFormat("%.3f", caught->from_restart_s));
+  }
+  if (!absl::GetFlag(FLAGS_keep)) std::filesystem::remove_all(dir + "/small");
+
+  {
+    Bench large(dir + "/large", name_bytes);
+    if (absl::Status s = large.Start(); !s.ok()) return Fail(s);
+    std::map<std::string, double> cpu;
+    auto rate = large.Fill("e2e", records, &cpu);
+    if (!rate.ok()) return Fail(rate.status());
+    figure("e2e_records_per_s", absl::StrFormat("%.0f", *rate));
+    figure("e2e_seconds", absl::StrFormat("%.2f", records / *rate));
+    // CPU per record shows where the time goes whatever else the machine is doing.
+    figure("cpu_us_per_record_county", absl::StrFormat("%.1f", cpu[kCounty] * 1e6 / records));
+    figure("cpu_us_per_record_city", absl::StrFormat("%.1f", cpu[kCity] * 1e6 / records));
+    figure("cpu_us_per_record_province", absl::StrFormat("%.1f", cpu[kProvince] * 1e6 / records));
+    figure("cpu_us_per_record_loader", absl::StrFormat("%.1f", cpu["loader"] * 1e6 / records));
+    auto caught = large.CatchUp("large catch-up", records, catchup);
+    if (!caught.ok()) return Fail(caught.status());
+    figure("catchup_s_large", absl::StrFormat("%.3f", caught->seconds));
+    figure("catchup_restart_s_large", absl::StrFormat("%.3f", caught->from_restart_s));
+    if (small_s > 0) figure("catchup_ratio", absl::StrFormat("%.3f", caught->seconds / small_s));
+    figure("peak_rss_mb_county", absl::StrFormat("%.1f", large.PeakMb(kCounty)));
+    figure("peak_rss_mb_city", absl::StrFormat("%.1f", large.PeakMb(kCity)));
+    figure("peak_rss_mb_province", absl::StrFormat("%.1f", large.PeakMb(kProvince)));
+  }
+  if (!absl::GetFlag(FLAGS_keep)) std::filesystem::remove_all(dir);
+
+  for (const std::string& name : order) std::printf("%s=%s\n", name.c_str(), figures[name].c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace tierhub::bench
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "tierhub benchmarks (see docs/BENCHMARKS.md).\n\n"
+      "  tierhub_bench exchange [--records=N] [--catchup=N] [--small_records=N] [--keep]");
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() != 2 || std::string(args[1]) != "exchange") {
+    std::fprintf(stderr, "usage: tierhub_bench exchange [flags]; see --help\n");
+    return 2;
+  }
+  return tierhub::bench::RunExchange();
+}

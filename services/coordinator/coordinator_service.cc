@@ -1,0 +1,426 @@
+#include "services/coordinator/coordinator_service.h"
+
+#include <array>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "services/common/grpc_status.h"
+#include "services/common/status_macros.h"
+#include "services/domain/catalog.h"
+#include "services/domain/record_key.h"
+#include "services/domain/region_table.h"
+#include "services/domain/rounds.h"
+#include "services/domain/validation.h"
+#include "services/exchange/jurisdiction.h"
+#include "services/registry/domain_hooks.h"
+#include "services/registry/lists.h"
+
+namespace tierhub::coordinator {
+namespace {
+
+constexpr uint32_t kDefaultPageSize = 500;
+constexpr uint32_t kMaxPageSize = 5000;
+
+void SetTime(absl::Time t, google::protobuf::Timestamp* ts) {
+  const int64_t micros = absl::ToUnixMicros(t);
+  ts->set_seconds(micros / 1000000);
+  ts->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+}
+
+absl::StatusOr<std::string> ReadRegion(const exchange::Identity& caller,
+                                       const std::string& requested) {
+  const std::string region = requested.empty() ? caller.region_code : requested;
+  if (!domain::IsRegionCodeShape(region)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("region_code: '", region, "' is not a 6-digit region code"));
+  }
+  TH_RETURN_IF_ERROR(registry::CheckReadable(caller, region));
+  return region;
+}
+
+// Maps a region under `top` to the direct child of `top` that contains it (itself if none is
+// known, e.g. a retired code). Caches per call.
+class ChildMapper {
+ public:
+  ChildMapper(std::string top, bool enabled) : top_(std::move(top)), enabled_(enabled) {}
+  const std::string& Map(const std::string& code) {
+    if (!enabled_) return top_;
+    auto it = cache_.find(code);
+    if (it != cache_.end()) return it->second;
+    std::string child = code;
+    const domain::RegionTable& regions = domain::DefaultRegions();
+    std::string cur = code;
+    while (true) {
+      const v1::Region* parent = regions.Parent(cur);
+      if (parent == nullptr) break;
+      if (parent->code() == top_) {
+        child = cur;
+        break;
+      }
+      cur = parent->code();
+    }
+    return cache_.emplace(code, child).first->second;
+  }
+
+ private:
+  std::string top_;
+  bool enabled_;
+  std::map<std::string, std::string> cache_;
+};
+
+template <typename E>
+E ParseEnum(const std::string& text, bool (*parse)(const std::string&, E*)) {
+  E value{};
+  if (!parse(text, &value)) return E{};
+  return value;
+}
+
+v1::Industry IndustryOf(const std::string& code) {
+  auto parsed = domain::ParseIndustry(code);
+  return parsed.ok() ? *parsed : v1::INDUSTRY_UNSPECIFIED;
+}
+
+}  // namespace
+
+CoordinatorService::CoordinatorService(CoordinatorOptions options, store::Store* store,
+                                       const Freshness* freshness)
+    : options_(std::move(options)),
+      clock_(options_.clock != nullptr ? options_.clock : SystemClock::Get()),
+      store_(store),
+      freshness_(freshness) {}
+
+absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
+    const exchange::Identity& caller, const v1::GetProgressRequest& request) const {
+  TH_ASSIGN_OR_RETURN(const std::string region, ReadRegion(caller, request.region_code()));
+  const std::string prefix = domain::JurisdictionPrefix(region);
+  const absl::Time now = clock_->Now();
+  v1::GetProgressResponse response;
+  response.set_region_code(region);
+  v1::AsOf* as_of = response.mutable_as_of();
+  SetTime(now, as_of->mutable_now());
+  as_of->set_node_last_seq(store_->LastSeq());
+  ChildMapper child(region, request.by_child_region());
+
+  // Counter keys: <prefix><region>/<a>/<b>/...; sums by (child region, the rest).
+  auto scan = [&](const char* counter_prefix,
+                  const std::function<void(const std::string& region,
+                                           const std::vector<std::string>& parts, int64_t)>& fn) {
+    return store_->ScanCounters(
+        absl::StrCat(counter_prefix, prefix), [&](std::string_view key, int64_t value) {
+          std::vector<std::string> parts =
+              absl::StrSplit(std::string(key.substr(strlen(counter_prefix))), '/');
+          if (parts.size() < 2) return true;
+          fn(child.Map(parts[0]), parts, value);
+          return true;
+        });
+  };
+
+  {
+    std::map<std::tuple<std::string, int, int, int, int>, int64_t> sums;
+    TH_RETURN_IF_ERROR(
+        scan(registry::kListCounter, [&](const std::string& r, const auto& p, int64_t v) {
+          if (p.size() != 5) return;
+          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2], &v1::Dimension_Parse),
+                ParseEnum<v1::ListKind>(p[3], &v1::ListKind_Parse),
+                ParseEnum<v1::OperatingStatus>(p[4], &v1::OperatingStatus_Parse)}] += v;
+        }));
+    for (const auto& [k, v] : sums) {
+      if (v == 0) continue;
+      auto* row = response.add_list_entries();
+      row->set_region_code(std::get<0>(k));
+      row->set_industry(static_cast<v1::Industry>(std::get<1>(k)));
+      row->set_dimension(static_cast<v1::Dimension>(std::get<2>(k)));
+      row->set_kind(static_cast<v1::ListKind>(std::get<3>(k)));
+      row->set_status(static_cast<v1::OperatingStatus>(std::get<4>(k)));
+      row->set_count(v);
+    }
+  }
+  {
+    std::map<std::tuple<std::string, int, int, int>, int64_t> sums;
+    TH_RETURN_IF_ERROR(
+        scan(registry::kMergedCounter, [&](const std::string& r, const auto& p, int64_t v) {
+          if (p.size() != 4) return;
+          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2], &v1::Dimension_Parse),
+                ParseEnum<v1::OperatingStatus>(p[3], &v1::OperatingStatus_Parse)}] += v;
+        }));
+    for (const auto& [k, v] : sums) {
+      if (v == 0) continue;
+      auto* row = response.add_enterprises();
+      row->set_region_code(std::get<0>(k));
+      row->set_industry(static_cast<v1::Industry>(std::get<1>(k)));
+      row->set_dimension(static_cast<v1::Dimension>(std::get<2>(k)));
+      row->set_status(static_cast<v1::OperatingStatus>(std::get<3>(k)));
+      row->set_count(v);
+    }
+  }
+  {
+    // (region, industry, unit) -> listed, exited (thousandths), enterprises listed, exited.
+    std::map<std::tuple<std::string, int, int>, std::array<int64_t, 4>> sums;
+    TH_RETURN_IF_ERROR(scan(registry::kCapacityCounter, [&](const std::string& r, const auto& p,
+                                                            int64_t v) {
+      if (p.size() != 4) return;
+      auto& s =
+          sums[{r, IndustryOf(p[1]), ParseEnum<v1::CapacityUnit>(p[2], &v1::CapacityUnit_Parse)}];
+      s[p[3] == "EXITED" ? 1 : 0] += v;
+    }));
+    TH_RETURN_IF_ERROR(scan(registry::kMergedEnterpriseCounter,
+                            [&](const std::string& r, const auto& p, int64_t v) {
+                              if (p.size() != 3) return;
+                              auto& s = sums[{r, IndustryOf(p[1]), 0}];
+                              s[p[2] == "EXITED" ? 3 : 2] += v;
+                            }));
+    for (const auto& [k, s] : sums) {
+      if (s[0] == 0 && s[1] == 0 && s[2] == 0 && s[3] == 0) continue;
+      auto* row = response.add_capacity();
+      row->set_region_code(std::get<0>(k));
+      row->set_industry(static_cast<v1::Industry>(std::get<1>(k)));
+      row->set_unit(static_cast<v1::CapacityUnit>(std::get<2>(k)));
+      row->set_listed(static_cast<double>(s[0]) / registry::kCapacityScale);
+      row->set_exited(static_cast<double>(s[1]) / registry::kCapacityScale);
+      row->set_enterprises_listed(s[2]);
+      row->set_enterprises_exited(s[3]);
+    }
+  }
+  {
+    std::map<std::tuple<std::string, int, int, int>, int64_t> sums;
+    TH_RETURN_IF_ERROR(
+        scan(registry::kCaseCounter, [&](const std::string& r, const auto& p, int64_t v) {
+          if (p.size() != 4) return;
+          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2], &v1::Dimension_Parse),
+                ParseEnum<v1::CaseState>(p[3], &v1::CaseState_Parse)}] += v;
+        }));
+    for (const auto& [k, v] : sums) {
+      if (v == 0) continue;
+      auto* row = response.add_cases();
+      row->set_region_code(std::get<0>(k));
+      row->set_industry(static_cast<v1::Industry>(std::get<1>(k)));
+      row->set_dimension(static_cast<v1::Dimension>(std::get<2>(k)));
+      row->set_state(static_cast<v1::CaseState>(std::get<3>(k)));
+      row->set_count(v);
+    }
+  }
+  {
+    // Overdue: open cases whose deadline day (China time) is before today.
+    const std::string today = absl::FormatTime("%Y%m%d", now, absl::FixedTimeZone(8 * 3600));
+    std::map<std::tuple<std::string, int, int>, int64_t> sums;
+    int64_t total = 0;
+    TH_RETURN_IF_ERROR(
+        scan(registry::kCaseDueCounter, [&](const std::string& r, const auto& p, int64_t v) {
+          if (p.size() != 4 || p[3] >= today) return;
+          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2], &v1::Dimension_Parse)}] += v;
+          total += v;
+        }));
+    for (const auto& [k, v] : sums) {
+      if (v == 0) continue;
+      auto* row = response.add_overdue();
+      row->set_region_code(std::get<0>(k));
+      row->set_industry(static_cast<v1::Industry>(std::get<1>(k)));
+      row->set_dimension(static_cast<v1::Dimension>(std::get<2>(k)));
+      row->set_overdue(v);
+    }
+    response.set_cases_overdue(total);
+  }
+  {
+    std::map<std::tuple<std::string, int>, int64_t> sums;
+    TH_RETURN_IF_ERROR(
+        scan(registry::kContradictionCounter, [&](const std::string& r, const auto& p, int64_t v) {
+          if (p.size() != 2) return;
+          sums[{r, ParseEnum<v1::Contradiction::Kind>(p[1], &v1::Contradiction::Kind_Parse)}] += v;
+        }));
+    for (const auto& [k, v] : sums) {
+      if (v == 0) continue;
+      auto* row = response.add_contradictions();
+      row->set_region_code(std::get<0>(k));
+      row->set_kind(static_cast<v1::Contradiction::Kind>(std::get<1>(k)));
+      row->set_count(v);
+    }
+  }
+  // As of: every origin below, and the direct child regions nothing has come from.
+  if (freshness_ != nullptr) {
+    TH_ASSIGN_OR_RETURN(auto children, freshness_->Children(region, options_.node_id));
+    std::set<std::string> heard;
+    ChildMapper direct(region, true);
+    for (auto& f : children) {
+      const absl::Time at = absl::FromUnixSeconds(f.last_change_at().seconds()) +
+                            absl::Nanoseconds(f.last_change_at().nanos());
+      f.set_age_seconds(absl::ToDoubleSeconds(now - at));
+      heard.insert(direct.Map(f.region_code()));
+      *as_of->add_children() = std::move(f);
+    }
+    for (const v1::Region* r : domain::DefaultRegions().Children(region)) {
+      if (heard.count(r->code()) > 0) continue;
+      auto* silent = as_of->add_silent_children();
+      silent->set_region_code(r->code());
+      silent->set_name_zh(r->name_zh());
+    }
+  }
+  return response;
+}
+
+absl::StatusOr<v1::GetMergedViewResponse> CoordinatorService::MergedView(
+    const exchange::Identity& caller, const v1::GetMergedViewRequest& request) const {
+  TH_RETURN_IF_ERROR(domain::ValidateCreditCodeField(request.credit_code(), "credit_code"));
+  TH_ASSIGN_OR_RETURN(auto live,
+                      store_->GetLive(domain::MergedEnterpriseKey(request.credit_code())));
+  if (!live.has_value() || !live->has_merged_enterprise()) {
+    return absl::NotFoundError(absl::StrCat("no merged view of ", request.credit_code()));
+  }
+  TH_RETURN_IF_ERROR(registry::CheckReadable(caller, live->merged_enterprise().region_code()));
+  v1::GetMergedViewResponse response;
+  *response.mutable_merged() = live->merged_enterprise();
+  return response;
+}
+
+absl::StatusOr<v1::ListContradictionsResponse> CoordinatorService::Contradictions(
+    const exchange::Identity& caller, const v1::ListContradictionsRequest& request) const {
+  TH_ASSIGN_OR_RETURN(const std::string region, ReadRegion(caller, request.region_code()));
+  const uint32_t page_size =
+      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
+  v1::ListContradictionsResponse response;
+  std::vector<std::string> positions;  // index key | record key, in scan order
+  std::vector<std::string> keys;
+  TH_RETURN_IF_ERROR(store_->ScanIndex(
+      absl::StrCat(registry::kContradictionIndex, domain::JurisdictionPrefix(region)),
+      [&](std::string_view index_key, std::string_view key) {
+        std::string position = absl::StrCat(std::string(index_key), "|", std::string(key));
+        if (!request.page_token().empty() && position <= request.page_token()) return true;
+        positions.push_back(std::move(position));
+        keys.emplace_back(key);
+        return true;
+      }));
+  std::string last;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    TH_ASSIGN_OR_RETURN(auto live, store_->GetLive(keys[i]));
+    if (!live.has_value() || !live->has_merged_enterprise()) continue;
+    const v1::MergedEnterprise& m = live->merged_enterprise();
+    bool wanted = request.kind() == v1::Contradiction::KIND_UNSPECIFIED;
+    for (const auto& c : m.contradictions()) wanted = wanted || c.kind() == request.kind();
+    if (!wanted) continue;
+    if (static_cast<uint32_t>(response.merged_size()) == page_size) {
+      response.set_next_page_token(last);
+      break;
+    }
+    *response.add_merged() = m;
+    last = positions[i];
+  }
+  return response;
+}
+
+absl::StatusOr<v1::GetRoundStatusResponse> CoordinatorService::RoundStatus(
+    const exchange::Identity& caller, const v1::GetRoundStatusRequest& request) const {
+  TH_RETURN_IF_ERROR(domain::ValidateId(request.round_id(), "round_id"));
+  TH_ASSIGN_OR_RETURN(const std::string region, ReadRegion(caller, request.region_code()));
+  TH_ASSIGN_OR_RETURN(auto round, store_->GetLive(absl::StrCat("round/", request.round_id())));
+  if (!round.has_value() || !round->has_round()) {
+    return absl::NotFoundError(absl::StrCat("no round ", request.round_id()));
+  }
+  const absl::Time now = clock_->Now();
+  v1::GetRoundStatusResponse response;
+  *response.mutable_round() = round->round();
+  SetTime(now, response.mutable_now());
+  response.set_deadline_passed(domain::Lateness(round->round(), now) > absl::ZeroDuration());
+
+  std::vector<v1::Department> departments;
+  for (int d : request.departments()) departments.push_back(static_cast<v1::Department>(d));
+  if (departments.empty()) departments = domain::ExpectedDepartments(round->round().scope());
+  std::vector<std::string> regions = {region};
+  if (request.include_children()) {
+    for (const v1::Region* r : domain::DefaultRegions().Children(region)) {
+      regions.push_back(r->code());
+    }
+  }
+  for (const std::string& r : regions) {
+    for (v1::Department d : departments) {
+      v1::RoundStatusRow row;
+      row.set_department(d);
+      row.set_region_code(r);
+      std::vector<std::string> keys;
+      TH_RETURN_IF_ERROR(
+          store_->ScanIndex(absl::StrCat(registry::kRoundSubmissionIndex, request.round_id(), "/",
+                                         r, "/", domain::DepartmentCode(d), "/"),
+                            [&](std::string_view, std::string_view key) {
+                              keys.emplace_back(key);
+                              return true;
+                            }));
+      bool any = false;
+      bool on_time = false;
+      int64_t least_late = 0;
+      for (const std::string& key : keys) {
+        TH_ASSIGN_OR_RETURN(auto live, store_->GetLive(key));
+        if (!live.has_value() || !live->has_submission() || live->submission().withdrawn()) {
+          continue;
+        }
+        const v1::Submission& s = live->submission();
+        row.add_submission_ids(s.submission_id());
+        if (!any || s.submitted_at().seconds() < row.first_submitted_at().seconds()) {
+          *row.mutable_first_submitted_at() = s.submitted_at();
+        }
+        if (!s.late()) on_time = true;
+        least_late = any ? std::min(least_late, s.late_seconds()) : s.late_seconds();
+        row.set_late_waiver(row.late_waiver() || s.late_waiver());
+        any = true;
+      }
+      if (!any) {
+        row.set_status(v1::RoundStatusRow::STATUS_MISSING);
+      } else if (on_time) {
+        row.set_status(v1::RoundStatusRow::STATUS_ON_TIME);
+      } else {
+        row.set_status(v1::RoundStatusRow::STATUS_LATE);
+        row.set_late_seconds(least_late);
+      }
+      *response.add_rows() = std::move(row);
+    }
+  }
+  return response;
+}
+
+namespace {
+
+template <typename Response, typename Fn>
+grpc::Status Serve(grpc::ServerContext* context, bool insecure, Response* response, Fn fn) {
+  auto caller = exchange::CallerIdentity(*context, insecure);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto result = fn(*caller);
+  if (!result.ok()) return ToGrpc(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status CoordinatorService::GetProgress(grpc::ServerContext* context,
+                                             const v1::GetProgressRequest* request,
+                                             v1::GetProgressResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return Progress(c, *request); });
+}
+
+grpc::Status CoordinatorService::GetMergedView(grpc::ServerContext* context,
+                                               const v1::GetMergedViewRequest* request,
+                                               v1::GetMergedViewResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return MergedView(c, *request); });
+}
+
+grpc::Status CoordinatorService::ListContradictions(grpc::ServerContext* context,
+                                                    const v1::ListContradictionsRequest* request,
+                                                    v1::ListContradictionsResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return Contradictions(c, *request); });
+}
+
+grpc::Status CoordinatorService::GetRoundStatus(grpc::ServerContext* context,
+                                                const v1::GetRoundStatusRequest* request,
+                                                v1::GetRoundStatusResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return RoundStatus(c, *request); });
+}
+
+}  // namespace tierhub::coordinator

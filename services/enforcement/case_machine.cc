@@ -1,0 +1,491 @@
+#include "services/enforcement/case_machine.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/status_macros.h"
+#include "services/domain/catalog.h"
+#include "services/domain/validation.h"
+#include "services/enforcement/time_util.h"
+
+namespace tierhub::enforcement {
+namespace {
+
+using v1::CaseState;
+
+struct Edge {
+  CaseState from;
+  CaseState to;
+};
+
+// The graphs of case_machine.h, one table per dimension.
+constexpr Edge kEnergy[] = {
+    {v1::CASE_STATE_FOUND, v1::CASE_STATE_RECTIFYING},
+    {v1::CASE_STATE_RECTIFYING, v1::CASE_STATE_EXTENDED},
+    {v1::CASE_STATE_RECTIFYING, v1::CASE_STATE_COMPLIANT},
+    {v1::CASE_STATE_RECTIFYING, v1::CASE_STATE_ORDERED_CLOSED},
+    {v1::CASE_STATE_EXTENDED, v1::CASE_STATE_COMPLIANT},
+    {v1::CASE_STATE_EXTENDED, v1::CASE_STATE_ORDERED_CLOSED},
+    {v1::CASE_STATE_ORDERED_CLOSED, v1::CASE_STATE_CLOSED_EXITED},
+};
+constexpr Edge kQuality[] = {
+    {v1::CASE_STATE_FOUND, v1::CASE_STATE_SUSPENDED},
+    {v1::CASE_STATE_FOUND, v1::CASE_STATE_LICENCE_CANCELLED},
+    {v1::CASE_STATE_SUSPENDED, v1::CASE_STATE_COMPLIANT},
+    {v1::CASE_STATE_SUSPENDED, v1::CASE_STATE_LICENCES_REVOKED},
+    {v1::CASE_STATE_SUSPENDED, v1::CASE_STATE_LICENCE_CANCELLED},
+};
+constexpr Edge kSafety[] = {
+    {v1::CASE_STATE_FOUND, v1::CASE_STATE_SUSPENDED},
+    {v1::CASE_STATE_SUSPENDED, v1::CASE_STATE_COMPLIANT},
+    {v1::CASE_STATE_SUSPENDED, v1::CASE_STATE_CLOSURE_REQUESTED},
+    {v1::CASE_STATE_CLOSURE_REQUESTED, v1::CASE_STATE_CLOSED_EXITED},
+    {v1::CASE_STATE_CLOSED_EXITED, v1::CASE_STATE_LICENCES_REVOKED},
+};
+constexpr Edge kEnvironment[] = {
+    {v1::CASE_STATE_FOUND, v1::CASE_STATE_RESTRICTED},
+    {v1::CASE_STATE_FOUND, v1::CASE_STATE_SUSPENDED},
+    {v1::CASE_STATE_FOUND, v1::CASE_STATE_CLOSURE_APPROVED},
+    {v1::CASE_STATE_RESTRICTED, v1::CASE_STATE_SUSPENDED},
+    {v1::CASE_STATE_RESTRICTED, v1::CASE_STATE_COMPLIANT},
+    {v1::CASE_STATE_RESTRICTED, v1::CASE_STATE_CLOSURE_APPROVED},
+    {v1::CASE_STATE_SUSPENDED, v1::CASE_STATE_COMPLIANT},
+    {v1::CASE_STATE_SUSPENDED, v1::CASE_STATE_CLOSURE_APPROVED},
+    {v1::CASE_STATE_CLOSURE_APPROVED, v1::CASE_STATE_CLOSED_EXITED},
+};
+constexpr Edge kTechnology[] = {
+    {v1::CASE_STATE_FOUND, v1::CASE_STATE_DISMANTLED},
+    {v1::CASE_STATE_FOUND, v1::CASE_STATE_SEALED},
+    {v1::CASE_STATE_SEALED, v1::CASE_STATE_DISMANTLED},
+    {v1::CASE_STATE_DISMANTLED, v1::CASE_STATE_ACCEPTED},
+    {v1::CASE_STATE_SEALED, v1::CASE_STATE_ACCEPTED},
+    {v1::CASE_STATE_ACCEPTED, v1::CASE_STATE_CLOSED_EXITED},
+};
+
+template <size_t N>
+std::pair<const Edge*, size_t> Table(const Edge (&edges)[N]) {
+  return {edges, N};
+}
+
+std::pair<const Edge*, size_t> EdgesOf(v1::Dimension dimension) {
+  switch (dimension) {
+    case v1::DIMENSION_ENERGY:
+      return Table(kEnergy);
+    case v1::DIMENSION_QUALITY:
+      return Table(kQuality);
+    case v1::DIMENSION_SAFETY:
+      return Table(kSafety);
+    case v1::DIMENSION_ENVIRONMENT:
+      return Table(kEnvironment);
+    case v1::DIMENSION_TECHNOLOGY:
+      return Table(kTechnology);
+    default:
+      return {nullptr, 0};
+  }
+}
+
+std::vector<CaseState> StructuralNext(v1::Dimension dimension, CaseState from) {
+  std::vector<CaseState> out;
+  auto [edges, n] = EdgesOf(dimension);
+  for (size_t i = 0; i < n; ++i) {
+    if (edges[i].from == from) out.push_back(edges[i].to);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool DeadlineRunsIn(CaseState state) {
+  return state == v1::CASE_STATE_RECTIFYING || state == v1::CASE_STATE_EXTENDED ||
+         state == v1::CASE_STATE_SUSPENDED || state == v1::CASE_STATE_RESTRICTED;
+}
+
+std::string StateName(CaseState state) {
+  std::string name = v1::CaseState_Name(state);
+  if (absl::StartsWith(name, "CASE_STATE_")) name = name.substr(11);
+  return name.empty() ? absl::StrCat(static_cast<int>(state)) : name;
+}
+
+std::string FormatCst(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S CST", t, ChinaTimeZone());
+}
+
+absl::Status Invalid(absl::string_view field, absl::string_view reason) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", reason));
+}
+
+absl::Status RequireText(absl::string_view field, absl::string_view text) {
+  if (absl::StripAsciiWhitespace(text).empty()) return Invalid(field, "is empty");
+  return absl::OkStatus();
+}
+
+// Missing sealing steps, by name; empty when the case may be sealed.
+std::vector<std::string> MissingSealingSteps(const v1::SealingSteps& s) {
+  std::vector<std::string> missing;
+  if (!s.has_water_cut()) missing.push_back("water_cut");
+  if (!s.has_power_cut()) missing.push_back("power_cut");
+  if (!s.has_power_units_removed()) missing.push_back("power_units_removed");
+  if (!s.has_equipment_sealed()) missing.push_back("equipment_sealed");
+  if (!s.public_commitment()) missing.push_back("public_commitment");
+  return missing;
+}
+
+// Why `to` is not possible now although the graph has the edge, or OK.
+absl::Status ConditionFor(const v1::EnforcementCase& c, CaseState to, absl::Time now) {
+  if (c.dimension() == v1::DIMENSION_ENERGY && to == v1::CASE_STATE_EXTENDED) {
+    if (c.extensions() >= kEnergyMaxExtensions) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("case ", c.case_id(),
+                       ": the one extension an ENERGY case allows was "
+                       "already granted"));
+    }
+    if (c.has_deadline() && now > FromProto(c.deadline())) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "case ", c.case_id(),
+          ": an extension must be requested before the deadline, which "
+          "passed at the end of ",
+          absl::FormatTime("%Y-%m-%d", FromProto(c.deadline()), ChinaTimeZone()), " (CST)"));
+    }
+  }
+  if (to == v1::CASE_STATE_SEALED) {
+    std::vector<std::string> missing = MissingSealingSteps(c.sealing());
+    if (!missing.empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("case ", c.case_id(),
+                       ": cannot be SEALED before every sealing step is "
+                       "recorded; missing: ",
+                       absl::StrJoin(missing, ", ")));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The instant of a step: now, but never before the last step (clocks of different nodes may
+// disagree; the history stays ordered).
+absl::Time StepTime(const v1::EnforcementCase& c, absl::Time now) {
+  if (c.history_size() == 0) return now;
+  return std::max(now, FromProto(c.history(c.history_size() - 1).at()));
+}
+
+absl::Status CheckRequestBasics(const Transition& r) {
+  TH_RETURN_IF_ERROR(RequireText("actor", r.actor));
+  TH_RETURN_IF_ERROR(RequireText("evidence_ref", r.evidence_ref));
+  if (r.to != v1::CASE_STATE_UNSPECIFIED && r.sealing_step != v1::SEALING_STEP_UNSPECIFIED) {
+    return Invalid("sealing_step", "a step is either a change of state or a sealing step");
+  }
+  if (r.to == v1::CASE_STATE_UNSPECIFIED && r.sealing_step == v1::SEALING_STEP_UNSPECIFIED) {
+    return Invalid("to_state", "is required (or a sealing_step)");
+  }
+  if (!v1::CaseState_IsValid(r.to)) {
+    return Invalid("to_state", absl::StrCat(static_cast<int>(r.to), " is not a known state"));
+  }
+  if (!v1::SealingStep_IsValid(r.sealing_step)) {
+    return Invalid("sealing_step",
+                   absl::StrCat(static_cast<int>(r.sealing_step), " is not a known step"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::EnforcementCase> RecordSealingStep(const v1::EnforcementCase& c,
+                                                      const Transition& r, absl::Time now) {
+  if (c.dimension() != v1::DIMENSION_TECHNOLOGY || c.state() != v1::CASE_STATE_FOUND) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "case ", c.case_id(), ": sealing steps are recorded on a TECHNOLOGY case in FOUND; this ",
+        domain::DimensionCode(c.dimension()), " case is in ", StateName(c.state()),
+        " (allowed next: ", StateNames(AllowedNext(c, now)), ")"));
+  }
+  v1::EnforcementCase out = c;
+  const absl::Time at = StepTime(c, now);
+  v1::SealingSteps* s = out.mutable_sealing();
+  google::protobuf::Timestamp* slot = nullptr;
+  absl::string_view field;
+  switch (r.sealing_step) {
+    case v1::SEALING_STEP_WATER_CUT:
+      slot = s->has_water_cut() ? nullptr : s->mutable_water_cut();
+      field = "water_cut";
+      break;
+    case v1::SEALING_STEP_POWER_CUT:
+      slot = s->has_power_cut() ? nullptr : s->mutable_power_cut();
+      field = "power_cut";
+      break;
+    case v1::SEALING_STEP_POWER_UNITS_REMOVED:
+      slot = s->has_power_units_removed() ? nullptr : s->mutable_power_units_removed();
+      field = "power_units_removed";
+      break;
+    case v1::SEALING_STEP_EQUIPMENT_SEALED:
+      slot = s->has_equipment_sealed() ? nullptr : s->mutable_equipment_sealed();
+      field = "equipment_sealed";
+      break;
+    case v1::SEALING_STEP_PUBLIC_COMMITMENT:
+      slot = s->public_commitment() ? nullptr : s->mutable_public_commitment_at();
+      field = "public_commitment";
+      if (slot != nullptr) s->set_public_commitment(true);
+      break;
+    default:
+      return Invalid("sealing_step", "is not a sealing step");
+  }
+  if (slot == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("case ", c.case_id(), ": sealing.", field, " is already recorded"));
+  }
+  *slot = ToProto(at);
+  v1::CaseTransition* t = out.add_history();
+  t->set_from_state(c.state());
+  t->set_to_state(c.state());
+  t->set_sealing_step(r.sealing_step);
+  t->set_actor(r.actor);
+  *t->mutable_at() = ToProto(at);
+  t->set_evidence_ref(r.evidence_ref);
+  t->set_note(r.note);
+  TH_RETURN_IF_ERROR(domain::ValidateCase(out));
+  return out;
+}
+
+}  // namespace
+
+absl::TimeZone ChinaTimeZone() { return absl::FixedTimeZone(8 * 3600); }
+
+absl::Time EndOfDay(absl::Time t) {
+  const absl::CivilDay day = absl::ToCivilDay(t, ChinaTimeZone());
+  return absl::FromCivil(day + 1, ChinaTimeZone()) - absl::Nanoseconds(1);
+}
+
+absl::Time DeadlineAfterMonths(absl::Time from, int months) {
+  const absl::CivilDay start = absl::ToCivilDay(from, ChinaTimeZone());
+  const absl::CivilMonth target = absl::CivilMonth(start) + months;
+  // The month's last day: the day before the next month's first.
+  const absl::CivilDay last_of_month = absl::CivilDay(target + 1) - 1;
+  absl::CivilDay day(target.year(), target.month(), start.day());
+  // CivilDay normalises 02-31 to 03-03; a month without the corresponding day ends the period
+  // on its last day instead.
+  if (day.month() != target.month()) day = last_of_month;
+  return absl::FromCivil(day + 1, ChinaTimeZone()) - absl::Nanoseconds(1);
+}
+
+std::string StateNames(const std::vector<v1::CaseState>& states) {
+  if (states.empty()) return "none, the case is finished";
+  std::vector<std::string> names;
+  for (CaseState s : states) names.push_back(StateName(s));
+  return absl::StrJoin(names, ", ");
+}
+
+bool IsTerminal(v1::Dimension dimension, v1::CaseState state) {
+  return StructuralNext(dimension, state).empty();
+}
+
+std::vector<v1::CaseState> AllowedNext(const v1::EnforcementCase& c) {
+  return StructuralNext(c.dimension(), c.state());
+}
+
+std::vector<v1::CaseState> AllowedNext(const v1::EnforcementCase& c, absl::Time now) {
+  std::vector<CaseState> out;
+  for (CaseState s : StructuralNext(c.dimension(), c.state())) {
+    if (ConditionFor(c, s, now).ok()) out.push_back(s);
+  }
+  return out;
+}
+
+bool IsOverdue(const v1::EnforcementCase& c, absl::Time now) {
+  return DeadlineRunsIn(c.state()) && c.has_deadline() && now > FromProto(c.deadline());
+}
+
+absl::StatusOr<v1::EnforcementCase> OpenCase(const CaseOpening& o, const Clock& clock) {
+  const absl::Time now = clock.Now();
+  TH_RETURN_IF_ERROR(RequireText("actor", o.actor));
+  TH_RETURN_IF_ERROR(RequireText("evidence_ref", o.evidence_ref));
+  TH_RETURN_IF_ERROR(RequireText("enforcement_case.finding", o.finding));
+  const absl::Time found_at = o.found_at.value_or(now);
+  if (found_at > now) {
+    return Invalid(
+        "enforcement_case.found_at",
+        absl::StrCat(FormatCst(found_at), " is in the future (now ", FormatCst(now), ")"));
+  }
+  v1::EnforcementCase c;
+  c.set_case_id(o.case_id);
+  c.set_credit_code(o.credit_code);
+  c.set_region_code(o.region_code);
+  c.set_industry(o.industry);
+  c.set_dimension(o.dimension);
+  c.set_state(v1::CASE_STATE_FOUND);
+  c.set_finding(o.finding);
+  c.set_rule_ref(o.rule_ref);
+  *c.mutable_found_at() = ToProto(found_at);
+  c.set_capacity(o.capacity);
+  c.set_capacity_unit(o.capacity_unit);
+  c.set_equipment_id(o.equipment_id);
+  v1::CaseTransition* t = c.add_history();
+  t->set_from_state(v1::CASE_STATE_UNSPECIFIED);
+  t->set_to_state(v1::CASE_STATE_FOUND);
+  t->set_actor(o.actor);
+  *t->mutable_at() = ToProto(now);
+  t->set_evidence_ref(o.evidence_ref);
+  t->set_note(o.note);
+  TH_RETURN_IF_ERROR(domain::ValidateCase(c));
+  return c;
+}
+
+absl::StatusOr<v1::EnforcementCase> Advance(const v1::EnforcementCase& c, const Transition& r,
+                                            const Clock& clock) {
+  const absl::Time now = clock.Now();
+  TH_RETURN_IF_ERROR(CheckRequestBasics(r));
+  if (r.sealing_step != v1::SEALING_STEP_UNSPECIFIED) return RecordSealingStep(c, r, now);
+
+  const std::vector<CaseState> structural = StructuralNext(c.dimension(), c.state());
+  if (std::find(structural.begin(), structural.end(), r.to) == structural.end()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("case ", c.case_id(), ": a ", domain::DimensionCode(c.dimension()),
+                     " case in ", StateName(c.state()), " cannot go to ", StateName(r.to),
+                     "; allowed next: ", StateNames(AllowedNext(c, now))));
+  }
+  if (absl::Status condition = ConditionFor(c, r.to, now); !condition.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(condition.message(), "; allowed next: ", StateNames(AllowedNext(c, now))));
+  }
+
+  v1::EnforcementCase out = c;
+  const absl::Time at = StepTime(c, now);
+  v1::CaseTransition* t = out.add_history();
+  t->set_from_state(c.state());
+  t->set_to_state(r.to);
+  t->set_actor(r.actor);
+  *t->mutable_at() = ToProto(at);
+  t->set_evidence_ref(r.evidence_ref);
+  t->set_note(r.note);
+  out.set_state(r.to);
+
+  // Deadlines.
+  const bool energy = c.dimension() == v1::DIMENSION_ENERGY;
+  std::optional<absl::Time> deadline;
+  if (energy && r.to == v1::CASE_STATE_RECTIFYING) {
+    if (r.deadline.has_value()) {
+      return Invalid("deadline",
+                     "an ENERGY rectification deadline is fixed by the plan at 6 "
+                     "months after found_at; leave it unset");
+    }
+    deadline = DeadlineAfterMonths(FromProto(c.found_at()), kEnergyRectifyMonths);
+  } else if (energy && r.to == v1::CASE_STATE_EXTENDED) {
+    const absl::Time current =
+        c.has_deadline() ? FromProto(c.deadline())
+                         : DeadlineAfterMonths(FromProto(c.found_at()), kEnergyRectifyMonths);
+    const absl::Time limit = DeadlineAfterMonths(current, kEnergyMaxExtensionMonths);
+    if (r.deadline.has_value()) {
+      const absl::Time wanted = EndOfDay(*r.deadline);
+      if (wanted <= current) {
+        return Invalid("deadline", absl::StrCat("an extension must end after the current deadline ",
+                                                FormatCst(current)));
+      }
+      if (wanted > limit) {
+        return Invalid("deadline",
+                       absl::StrCat("an extension may last at most 3 months, so end by ",
+                                    FormatCst(limit), "; asked for ", FormatCst(wanted)));
+      }
+      deadline = wanted;
+    } else {
+      deadline = limit;
+    }
+    out.set_extensions(c.extensions() + 1);
+  } else if (DeadlineRunsIn(r.to)) {
+    if (r.deadline.has_value()) {
+      const absl::Time wanted = EndOfDay(*r.deadline);
+      if (wanted < now) {
+        return Invalid("deadline", absl::StrCat(FormatCst(wanted), " is already past"));
+      }
+      deadline = wanted;
+    } else if (c.dimension() == v1::DIMENSION_QUALITY && r.to == v1::CASE_STATE_SUSPENDED) {
+      return Invalid("deadline",
+                     "is required: a QUALITY case stops production and rectifies by a deadline");
+    }
+  } else if (r.deadline.has_value()) {
+    return Invalid("deadline", absl::StrCat("is not used when going to ", StateName(r.to)));
+  }
+  if (deadline.has_value()) {
+    *out.mutable_deadline() = ToProto(*deadline);
+    *t->mutable_deadline() = ToProto(*deadline);
+  } else if (!DeadlineRunsIn(r.to)) {
+    out.clear_deadline();  // no deadline runs any more; the history keeps the old ones
+  }
+
+  // Per-target details.
+  switch (r.to) {
+    case v1::CASE_STATE_CLOSURE_APPROVED:
+      TH_RETURN_IF_ERROR(RequireText("approving_authority", r.approving_authority));
+      t->set_approving_authority(r.approving_authority);
+      break;
+    case v1::CASE_STATE_ACCEPTED: {
+      const std::string inspector = r.inspected_by.empty() ? r.actor : r.inspected_by;
+      TH_RETURN_IF_ERROR(RequireText("inspected_by", inspector));
+      const absl::Time inspected = r.inspected_at.value_or(now);
+      if (inspected > now) {
+        return Invalid("inspected_at", absl::StrCat(FormatCst(inspected), " is in the future"));
+      }
+      const absl::Time previous = c.history_size() > 0
+                                      ? FromProto(c.history(c.history_size() - 1).at())
+                                      : absl::InfinitePast();
+      if (inspected < previous) {
+        return Invalid("inspected_at",
+                       absl::StrCat(FormatCst(inspected), " is before the case reached ",
+                                    StateName(c.state()), " at ", FormatCst(previous)));
+      }
+      t->set_inspected_by(inspector);
+      *t->mutable_inspected_at() = ToProto(inspected);
+      out.set_accepted_by(inspector);
+      *out.mutable_accepted_at() = ToProto(inspected);
+      break;
+    }
+    case v1::CASE_STATE_LICENCE_CANCELLED:
+      TH_RETURN_IF_ERROR(RequireText("closing_case_id", r.closing_case_id));
+      out.set_closing_case_id(r.closing_case_id);
+      break;
+    default:
+      break;
+  }
+  TH_RETURN_IF_ERROR(domain::ValidateCase(out));
+  return out;
+}
+
+absl::StatusOr<v1::EnforcementCase> LicenceCancellationFor(const v1::EnforcementCase& closing,
+                                                           const std::string& actor,
+                                                           const std::string& evidence_ref,
+                                                           const Clock& clock) {
+  if (closing.dimension() == v1::DIMENSION_QUALITY) {
+    return Invalid("closing.dimension",
+                   "a production licence is cancelled after a closure under another dimension");
+  }
+  if (!domain::IndustryHasQualityDimension(closing.industry())) {
+    return Invalid("closing.industry",
+                   absl::StrCat(domain::IndustryCode(closing.industry()),
+                                " is outside the Product Quality Law: no production licence"));
+  }
+  if (closing.state() != v1::CASE_STATE_CLOSED_EXITED &&
+      !(closing.dimension() == v1::DIMENSION_SAFETY &&
+        closing.state() == v1::CASE_STATE_LICENCES_REVOKED)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("case ", closing.case_id(), " is in ", StateName(closing.state()),
+                     ", not CLOSED_EXITED: the plant is not closed yet"));
+  }
+  CaseOpening o;
+  o.case_id = absl::StrCat("qlc-", closing.case_id());
+  o.credit_code = closing.credit_code();
+  o.region_code = closing.region_code();
+  o.industry = closing.industry();
+  o.dimension = v1::DIMENSION_QUALITY;
+  o.finding = absl::StrCat("依法关停 (", domain::DimensionCode(closing.dimension()), " case ",
+                           closing.case_id(), "): 注销生产许可证");
+  o.rule_ref = "产品质量: 对因工艺装备落后、环保和能耗不达标被依法关停的企业，注销生产许可证";
+  o.actor = actor;
+  o.evidence_ref = evidence_ref;
+  o.capacity = closing.capacity();
+  o.capacity_unit = closing.capacity_unit();
+  TH_ASSIGN_OR_RETURN(v1::EnforcementCase opened, OpenCase(o, clock));
+  Transition t;
+  t.to = v1::CASE_STATE_LICENCE_CANCELLED;
+  t.actor = actor;
+  t.evidence_ref = evidence_ref;
+  t.closing_case_id = closing.case_id();
+  return Advance(opened, t, clock);
+}
+
+}  // namespace tierhub::enforcement

@@ -1,0 +1,138 @@
+// The enforcement case state machines of the five dimensions (section 二 of the plan), as pure
+// functions over v1::EnforcementCase: no RPC, no storage. Stateless; thread-safe.
+//
+// Every case opens in FOUND. The graphs (terminal states in brackets):
+//   ENERGY       FOUND -> RECTIFYING (deadline: found_at + 6 months)
+//                RECTIFYING -> EXTENDED (once, on request, before the deadline; <= 3 months)
+//                RECTIFYING | EXTENDED -> [COMPLIANT] | ORDERED_CLOSED
+//                ORDERED_CLOSED -> [CLOSED_EXITED]
+//   QUALITY      FOUND -> SUSPENDED (stop production, rectify by a deadline: required)
+//                SUSPENDED -> [COMPLIANT] | [LICENCES_REVOKED]
+//                FOUND | SUSPENDED -> [LICENCE_CANCELLED] (plant closed under another dimension)
+//   SAFETY       FOUND -> SUSPENDED (停产停业整顿)
+//                SUSPENDED -> [COMPLIANT] | CLOSURE_REQUESTED
+//                CLOSURE_REQUESTED -> CLOSED_EXITED -> [LICENCES_REVOKED]
+//   ENVIRONMENT  FOUND -> RESTRICTED | SUSPENDED | CLOSURE_APPROVED
+//                RESTRICTED -> SUSPENDED
+//                RESTRICTED | SUSPENDED -> [COMPLIANT] | CLOSURE_APPROVED
+//                CLOSURE_APPROVED (by the government with authority) -> [CLOSED_EXITED]
+//   TECHNOLOGY   FOUND -> DISMANTLED
+//                FOUND -> SEALED (all four sealing steps and the public commitment recorded)
+//                SEALED -> DISMANTLED (once dismantling becomes possible)
+//                DISMANTLED | SEALED -> ACCEPTED (验收: who inspected, when)
+//                ACCEPTED -> [CLOSED_EXITED]
+//
+// Time. Periods in months follow the PRC Civil Code (arts. 201-203) in China Standard Time
+// (UTC+8): counting starts the day after the event, the period ends on the corresponding day
+// of the final month, or on that month's last day if it has no corresponding day, and the last
+// day runs until 24:00. So a finding on 2019-08-31 (any hour) has its 6-month deadline at the
+// end of 2020-02-29, one on 2019-04-01 at the end of 2019-10-01. A deadline is stored as the
+// last instant of its day (23:59:59.999999999 CST); a case is overdue once now is after it. An
+// energy extension adds at most 3 months counted the same way from the current deadline's day
+// (2020-02-29 -> 2020-05-29).
+#ifndef TIERHUB_SERVICES_ENFORCEMENT_CASE_MACHINE_H_
+#define TIERHUB_SERVICES_ENFORCEMENT_CASE_MACHINE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/common/clock.h"
+#include "tierhub/v1/domain.pb.h"
+
+namespace tierhub::enforcement {
+
+// The plan's energy periods: rectify within 6 months; one extension of at most 3 months.
+inline constexpr int kEnergyRectifyMonths = 6;
+inline constexpr int kEnergyMaxExtensionMonths = 3;
+inline constexpr int kEnergyMaxExtensions = 1;
+
+// China Standard Time, in which days and months are counted.
+absl::TimeZone ChinaTimeZone();
+
+// The last instant (23:59:59.999999999 CST) of the day `months` months after the CST day of
+// `from`, by the Civil Code rule above. REQUIRES: months >= 0.
+absl::Time DeadlineAfterMonths(absl::Time from, int months);
+
+// The last instant (CST) of the day `t` falls on.
+absl::Time EndOfDay(absl::Time t);
+
+// What opens a case. Fields as in v1::EnforcementCase.
+struct CaseOpening {
+  std::string case_id;
+  std::string credit_code;
+  std::string region_code;
+  v1::Industry industry = v1::INDUSTRY_UNSPECIFIED;
+  v1::Dimension dimension = v1::DIMENSION_UNSPECIFIED;
+  std::string finding;
+  std::string rule_ref;
+  std::optional<absl::Time> found_at;  // nullopt = now
+  double capacity = 0;                 // in capacity_unit
+  v1::CapacityUnit capacity_unit = v1::CAPACITY_UNIT_UNSPECIFIED;
+  std::string equipment_id;
+  std::string actor;         // identity recording it (required)
+  std::string evidence_ref;  // required
+  std::string note;
+};
+
+// One requested step of a case: a change of state, or (to == UNSPECIFIED) a sealing step.
+struct Transition {
+  v1::CaseState to = v1::CASE_STATE_UNSPECIFIED;
+  v1::SealingStep sealing_step = v1::SEALING_STEP_UNSPECIFIED;
+  std::string actor;         // identity recording it (required)
+  std::string evidence_ref;  // required
+  std::string note;
+  std::optional<absl::Time> deadline;      // see enforcement.proto AdvanceCaseRequest.deadline
+  std::string approving_authority;         // CLOSURE_APPROVED (required)
+  std::string inspected_by;                // ACCEPTED (empty = actor)
+  std::optional<absl::Time> inspected_at;  // ACCEPTED (nullopt = now; not in the future)
+  std::string closing_case_id;             // LICENCE_CANCELLED (required)
+};
+
+// A new case in state FOUND with one history step (UNSPECIFIED -> FOUND). INVALID_ARGUMENT
+// naming the field: missing actor, evidence, finding; a found_at in the future; anything
+// domain::ValidateCase refuses (e.g. a QUALITY case for copper, lead smelting or power).
+[[nodiscard]] absl::StatusOr<v1::EnforcementCase> OpenCase(const CaseOpening& opening,
+                                                           const Clock& clock);
+
+// The case after `request`, with one step appended to its history (never rewritten).
+// FAILED_PRECONDITION if the step is not allowed from the current state (the message names the
+// allowed next states), or its condition fails (a second extension, an extension after the
+// deadline, sealing before every sealing step is recorded, a repeated sealing step);
+// INVALID_ARGUMENT for missing or bad request fields (actor, evidence_ref, a deadline in the
+// past or beyond the extension limit, ...).
+[[nodiscard]] absl::StatusOr<v1::EnforcementCase> Advance(const v1::EnforcementCase& c,
+                                                          const Transition& request,
+                                                          const Clock& clock);
+
+// States the case's dimension allows next from its state, in enum order (structural: a
+// condition such as "one extension only" or "before the deadline" is applied when `now` is
+// given). Empty for a terminal state.
+std::vector<v1::CaseState> AllowedNext(const v1::EnforcementCase& c);
+std::vector<v1::CaseState> AllowedNext(const v1::EnforcementCase& c, absl::Time now);
+
+// True if the state has no way out (the case is finished).
+bool IsTerminal(v1::Dimension dimension, v1::CaseState state);
+
+// True if a deadline is running in the case's state (RECTIFYING, EXTENDED, SUSPENDED,
+// RESTRICTED) and `now` is after it.
+bool IsOverdue(const v1::EnforcementCase& c, absl::Time now);
+
+// The QUALITY case that records the cancellation of the production licence (注销生产许可证)
+// of a plant that `closing` (a case of another dimension, in CLOSED_EXITED, or a SAFETY case
+// closed and then in LICENCES_REVOKED) closed. Its id is
+// "qlc-<closing case id>". INVALID_ARGUMENT if the industry has no quality dimension (copper,
+// lead smelting, power: outside the Product Quality Law) or `closing` is a QUALITY case;
+// FAILED_PRECONDITION if `closing` has not reached CLOSED_EXITED.
+[[nodiscard]] absl::StatusOr<v1::EnforcementCase> LicenceCancellationFor(
+    const v1::EnforcementCase& closing, const std::string& actor, const std::string& evidence_ref,
+    const Clock& clock);
+
+// "RECTIFYING, EXTENDED" style list of state names without the CASE_STATE_ prefix.
+std::string StateNames(const std::vector<v1::CaseState>& states);
+
+}  // namespace tierhub::enforcement
+
+#endif  // TIERHUB_SERVICES_ENFORCEMENT_CASE_MACHINE_H_

@@ -1,0 +1,313 @@
+#include "services/enforcement/disclosure.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "services/domain/catalog.h"
+#include "services/domain/region_table.h"
+#include "services/enforcement/case_machine.h"
+#include "services/enforcement/time_util.h"
+#include "xlsxwriter.h"
+
+namespace tierhub::enforcement {
+namespace {
+
+using v1::CaseState;
+
+struct ListRule {
+  v1::Dimension dimension;
+  std::set<CaseState> states;
+};
+
+std::vector<ListRule> RulesOf(v1::DisclosureList list) {
+  switch (list) {
+    case v1::DISCLOSURE_LIST_RECTIFICATION_DEADLINE: {
+      const std::set<CaseState> s = {v1::CASE_STATE_RECTIFYING, v1::CASE_STATE_EXTENDED,
+                                     v1::CASE_STATE_SUSPENDED};
+      return {{v1::DIMENSION_ENERGY, s}, {v1::DIMENSION_QUALITY, s}, {v1::DIMENSION_SAFETY, s}};
+    }
+    case v1::DISCLOSURE_LIST_CLOSED_BY_LAW:
+      return {
+          {v1::DIMENSION_ENERGY, {v1::CASE_STATE_CLOSED_EXITED}},
+          {v1::DIMENSION_QUALITY, {v1::CASE_STATE_LICENCES_REVOKED}},
+          {v1::DIMENSION_SAFETY, {v1::CASE_STATE_CLOSED_EXITED, v1::CASE_STATE_LICENCES_REVOKED}}};
+    case v1::DISCLOSURE_LIST_OVER_STANDARD_EMITTER:
+      return {{v1::DIMENSION_ENVIRONMENT, {v1::CASE_STATE_RESTRICTED, v1::CASE_STATE_SUSPENDED}}};
+    case v1::DISCLOSURE_LIST_SERIOUS_EMITTER:
+      return {{v1::DIMENSION_ENVIRONMENT,
+               {v1::CASE_STATE_CLOSURE_APPROVED, v1::CASE_STATE_CLOSED_EXITED}}};
+    case v1::DISCLOSURE_LIST_TECHNOLOGY_CLOSURE:
+      return {{v1::DIMENSION_TECHNOLOGY,
+               {v1::CASE_STATE_DISMANTLED, v1::CASE_STATE_SEALED, v1::CASE_STATE_ACCEPTED,
+                v1::CASE_STATE_CLOSED_EXITED}}};
+    default:
+      return {};
+  }
+}
+
+std::string StateZh(CaseState state) {
+  switch (state) {
+    case v1::CASE_STATE_FOUND:
+      return "发现";
+    case v1::CASE_STATE_RECTIFYING:
+      return "限期整改";
+    case v1::CASE_STATE_EXTENDED:
+      return "延期整改";
+    case v1::CASE_STATE_RESTRICTED:
+      return "限制生产";
+    case v1::CASE_STATE_SUSPENDED:
+      return "停产整改";
+    case v1::CASE_STATE_COMPLIANT:
+      return "整改达标";
+    case v1::CASE_STATE_ORDERED_CLOSED:
+      return "责令关停";
+    case v1::CASE_STATE_CLOSURE_REQUESTED:
+      return "提请政府关闭";
+    case v1::CASE_STATE_CLOSURE_APPROVED:
+      return "批准关闭";
+    case v1::CASE_STATE_LICENCES_REVOKED:
+      return "吊销证照";
+    case v1::CASE_STATE_DISMANTLED:
+      return "拆除主体设备";
+    case v1::CASE_STATE_SEALED:
+      return "断水断电、封存设备";
+    case v1::CASE_STATE_ACCEPTED:
+      return "已验收";
+    case v1::CASE_STATE_CLOSED_EXITED:
+      return "关停退出";
+    case v1::CASE_STATE_LICENCE_CANCELLED:
+      return "注销生产许可证";
+    default:
+      return "";
+  }
+}
+
+std::string Day(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, ChinaTimeZone()); }
+
+bool DeadlineRunsIn(CaseState s) {
+  return s == v1::CASE_STATE_RECTIFYING || s == v1::CASE_STATE_EXTENDED ||
+         s == v1::CASE_STATE_SUSPENDED || s == v1::CASE_STATE_RESTRICTED;
+}
+
+// The case as it stood at `as_of`: state, since when, and the deadline then running. False if
+// the case did not exist yet.
+bool StateAt(const v1::EnforcementCase& c, absl::Time as_of, CaseState* state, absl::Time* since,
+             std::optional<absl::Time>* deadline) {
+  bool seen = false;
+  for (const v1::CaseTransition& t : c.history()) {
+    const absl::Time at = FromProto(t.at());
+    if (at > as_of) break;
+    seen = true;
+    if (t.to_state() != *state) *since = at;  // sealing steps keep the state
+    *state = t.to_state();
+    if (t.has_deadline()) {
+      *deadline = FromProto(t.deadline());
+    } else if (!DeadlineRunsIn(t.to_state())) {
+      deadline->reset();
+    }
+  }
+  return seen;
+}
+
+std::string RegionName(const std::string& code) {
+  const v1::Region* region = domain::DefaultRegions().Lookup(code);
+  return region != nullptr ? region->name_zh() : "";
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  return absl::StrCat("\"", absl::StrReplaceAll(s, {{"\"", "\"\""}}), "\"");
+}
+
+// At most `n` UTF-8 code points of `s`.
+std::string CutUtf8(const std::string& s, size_t n) {
+  size_t count = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      if (count == n) return s.substr(0, i);
+      ++count;
+    }
+  }
+  return s;
+}
+
+std::vector<std::string> Cells(const DisclosureRow& r, size_t serial) {
+  return {absl::StrCat(serial), r.credit_code, r.enterprise_name,
+          r.region_code,        r.region_name, r.industry,
+          r.dimension,          r.reason,      r.state,
+          r.deadline,           r.since,       r.case_id};
+}
+
+}  // namespace
+
+const std::vector<std::string>& DisclosureHeaders() {
+  static const auto* kHeaders = new std::vector<std::string>{
+      "序号", "统一社会信用代码", "企业名称", "地区代码", "所在地区", "行业", "方面", "原因",
+      "状态", "整改期限",         "日期",     "案件编号"};
+  return *kHeaders;
+}
+
+std::string DisclosureTitle(v1::DisclosureList list) {
+  switch (list) {
+    case v1::DISCLOSURE_LIST_RECTIFICATION_DEADLINE:
+      return "不达标应限期整改的企业名单";
+    case v1::DISCLOSURE_LIST_CLOSED_BY_LAW:
+      return "已依法关闭的企业名单";
+    case v1::DISCLOSURE_LIST_OVER_STANDARD_EMITTER:
+      return "超标排放企业名单";
+    case v1::DISCLOSURE_LIST_SERIOUS_EMITTER:
+      return "超标排放情节严重的企业名单";
+    case v1::DISCLOSURE_LIST_COAL_BOILER_EXIT:
+      return "燃煤锅炉退出企业名单";
+    case v1::DISCLOSURE_LIST_TECHNOLOGY_CLOSURE:
+      return "技术方面关停退出的落后产能企业";
+    default:
+      return "";
+  }
+}
+
+std::string DisclosureFileBase(v1::DisclosureList list, const std::string& region,
+                               absl::Time as_of) {
+  std::string name = v1::DisclosureList_Name(list);
+  const std::string kPrefix = "DISCLOSURE_LIST_";
+  if (name.rfind(kPrefix, 0) == 0) name = name.substr(kPrefix.size());
+  for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return absl::StrCat(name, "_", region, "_", absl::FormatTime("%Y%m%d", as_of, ChinaTimeZone()));
+}
+
+absl::StatusOr<std::vector<DisclosureRow>> DisclosureRows(v1::DisclosureList list,
+                                                          const DisclosureInput& input,
+                                                          absl::Time as_of) {
+  if (list == v1::DISCLOSURE_LIST_UNSPECIFIED || !v1::DisclosureList_IsValid(list)) {
+    return absl::InvalidArgumentError("list: must name one of the published lists");
+  }
+  auto name_of = [&](const std::string& code, const std::string& fallback) {
+    auto it = input.enterprise_names.find(code);
+    return it != input.enterprise_names.end() ? it->second : fallback;
+  };
+  std::vector<DisclosureRow> rows;
+  if (list == v1::DISCLOSURE_LIST_COAL_BOILER_EXIT) {
+    for (const v1::ListEntry& e : input.list_entries) {
+      if (e.kind() != v1::LIST_KIND_COAL_BOILER_EXIT) continue;
+      DisclosureRow r;
+      r.credit_code = e.credit_code();
+      r.enterprise_name = name_of(e.credit_code(), e.enterprise_name());
+      r.region_code = e.region_code();
+      r.region_name = RegionName(e.region_code());
+      r.industry = std::string(domain::IndustryNameZh(e.industry()));
+      r.dimension = std::string(domain::DimensionNameZh(e.dimension()));
+      r.reason = e.reason();
+      r.state = "燃煤锅炉退出";
+      if (e.has_deadline()) r.deadline = Day(FromProto(e.deadline()));
+      rows.push_back(std::move(r));
+    }
+  } else {
+    const std::vector<ListRule> rules = RulesOf(list);
+    for (const v1::EnforcementCase& c : input.cases) {
+      CaseState state = v1::CASE_STATE_UNSPECIFIED;
+      absl::Time since = absl::InfinitePast();
+      std::optional<absl::Time> deadline;
+      if (!StateAt(c, as_of, &state, &since, &deadline)) continue;
+      const bool listed = std::any_of(rules.begin(), rules.end(), [&](const ListRule& rule) {
+        return rule.dimension == c.dimension() && rule.states.count(state) > 0;
+      });
+      if (!listed) continue;
+      DisclosureRow r;
+      r.credit_code = c.credit_code();
+      r.enterprise_name = name_of(c.credit_code(), "");
+      r.region_code = c.region_code();
+      r.region_name = RegionName(c.region_code());
+      r.industry = std::string(domain::IndustryNameZh(c.industry()));
+      r.dimension = std::string(domain::DimensionNameZh(c.dimension()));
+      r.reason = c.finding();
+      r.state = StateZh(state);
+      if (deadline.has_value() && DeadlineRunsIn(state)) r.deadline = Day(*deadline);
+      r.since = Day(since);
+      r.case_id = c.case_id();
+      rows.push_back(std::move(r));
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const DisclosureRow& a, const DisclosureRow& b) {
+    return std::tie(a.region_code, a.credit_code, a.case_id) <
+           std::tie(b.region_code, b.credit_code, b.case_id);
+  });
+  return rows;
+}
+
+std::string ToCsv(const std::vector<DisclosureRow>& rows) {
+  std::string out = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (size_t i = 0; i < cells.size(); ++i) {
+      absl::StrAppend(&out, i > 0 ? "," : "", CsvField(cells[i]));
+    }
+    out += "\r\n";
+  };
+  line(DisclosureHeaders());
+  for (size_t i = 0; i < rows.size(); ++i) line(Cells(rows[i], i + 1));
+  return out;
+}
+
+absl::StatusOr<std::string> ToXlsx(const std::vector<DisclosureRow>& rows,
+                                   const std::string& sheet_title) {
+  const char* tmp = getenv("TMPDIR");
+  std::string path = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
+                                  "/tierhub-disclosure-XXXXXX.xlsx");
+  const int fd = mkstemps(path.data(), 5);
+  if (fd < 0) return absl::UnavailableError("xlsx: cannot create a temporary file");
+  close(fd);
+  // Sheet names: at most 31 characters, none of []:*?/\ .
+  std::string sheet = CutUtf8(sheet_title.empty() ? "Sheet1" : sheet_title, 31);
+  for (char& ch : sheet) {
+    if (std::string_view("[]:*?/\\").find(ch) != std::string_view::npos) ch = '_';
+  }
+  lxw_workbook* workbook = workbook_new(path.c_str());
+  if (workbook == nullptr) {
+    unlink(path.c_str());
+    return absl::InternalError("xlsx: libxlsxwriter could not start a workbook");
+  }
+  lxw_worksheet* worksheet = workbook_add_worksheet(workbook, sheet.c_str());
+  lxw_format* bold = workbook_add_format(workbook);
+  format_set_bold(bold);
+  const std::vector<std::string>& headers = DisclosureHeaders();
+  for (size_t col = 0; col < headers.size(); ++col) {
+    worksheet_write_string(worksheet, 0, static_cast<lxw_col_t>(col), headers[col].c_str(), bold);
+  }
+  worksheet_set_column(worksheet, 1, 2, 24, nullptr);
+  worksheet_set_column(worksheet, 7, 7, 40, nullptr);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::vector<std::string> cells = Cells(rows[i], i + 1);
+    const lxw_row_t row = static_cast<lxw_row_t>(i + 1);
+    worksheet_write_number(worksheet, row, 0, static_cast<double>(i + 1), nullptr);
+    // Every other cell as a string: never a formula, and credit codes keep their form.
+    for (size_t col = 1; col < cells.size(); ++col) {
+      if (cells[col].empty()) continue;
+      worksheet_write_string(worksheet, row, static_cast<lxw_col_t>(col), cells[col].c_str(),
+                             nullptr);
+    }
+  }
+  const lxw_error closed = workbook_close(workbook);
+  if (closed != LXW_NO_ERROR) {
+    unlink(path.c_str());
+    return absl::InternalError(absl::StrCat("xlsx: ", lxw_strerror(closed)));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) {
+    unlink(path.c_str());
+    return absl::UnavailableError("xlsx: cannot read back the workbook");
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  unlink(path.c_str());
+  return buffer.str();
+}
+
+}  // namespace tierhub::enforcement

@@ -1,0 +1,475 @@
+#include "services/enforcement/enforcement_service.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/grpc_status.h"
+#include "services/common/status_macros.h"
+#include "services/domain/catalog.h"
+#include "services/domain/region_table.h"
+#include "services/domain/validation.h"
+#include "services/enforcement/case_machine.h"
+#include "services/enforcement/disclosure.h"
+#include "services/enforcement/time_util.h"
+#include "services/enforcement/tip_offs.h"
+#include "services/exchange/jurisdiction.h"
+#include "services/registry/lists.h"
+
+namespace tierhub::enforcement {
+namespace {
+
+constexpr char kCaseKeyPrefix[] = "case/";
+constexpr char kTipKeyPrefix[] = "tip/";
+constexpr char kRegionIndexPrefix[] = "region/";  // registry::kRegionIndex
+constexpr uint32_t kDefaultOverdueLimit = 1000;
+constexpr uint32_t kMaxOverdueLimit = 10000;
+
+// std::string_view (the store's) is not absl::string_view in this Abseil build.
+bool HasPrefix(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// The region index range holding every record under `region` (a 6-digit code; its
+// jurisdiction is a code prefix, "440600" -> "4406"; the national root holds everything).
+std::string RegionScanPrefix(const std::string& region) {
+  return absl::StrCat(kRegionIndexPrefix, domain::JurisdictionPrefix(region));
+}
+
+std::string CaseKey(const std::string& case_id) { return absl::StrCat(kCaseKeyPrefix, case_id); }
+std::string TipKey(const std::string& tip_off_id) {
+  return absl::StrCat(kTipKeyPrefix, tip_off_id);
+}
+
+template <typename Response, typename Fn>
+grpc::Status Serve(grpc::ServerContext* context, bool insecure, Response* response, Fn fn) {
+  auto caller = exchange::CallerIdentity(*context, insecure);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto result = fn(*caller);
+  if (!result.ok()) return ToGrpc(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+std::optional<absl::Time> OptionalTime(bool has, const google::protobuf::Timestamp& t) {
+  if (!has) return std::nullopt;
+  return FromProto(t);
+}
+
+}  // namespace
+
+EnforcementService::EnforcementService(EnforcementOptions options, store::Store* store)
+    : options_(std::move(options)),
+      clock_(options_.clock != nullptr ? options_.clock : SystemClock::Get()),
+      store_(store) {}
+
+absl::Status EnforcementService::CheckWrite(const exchange::Identity& caller,
+                                            const std::string& region,
+                                            v1::Dimension dimension) const {
+  registry::RegistryOptions r;
+  r.node_id = options_.node_id;
+  r.region_code = options_.region_code;
+  r.is_root = options_.is_root;
+  TH_RETURN_IF_ERROR(registry::CheckWritable(r, caller, region));
+  if (caller.kind == exchange::Identity::Kind::kDepartment &&
+      dimension != v1::DIMENSION_UNSPECIFIED &&
+      !domain::DepartmentMayActOn(caller.department, dimension)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("department ", domain::DepartmentCode(caller.department), " may not act on ",
+                     domain::DimensionCode(dimension), " cases"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::EnforcementCase> EnforcementService::LoadCase(const std::string& case_id) const {
+  TH_RETURN_IF_ERROR(domain::ValidateId(case_id, "case_id"));
+  TH_ASSIGN_OR_RETURN(auto record, store_->GetLive(CaseKey(case_id)));
+  if (!record.has_value() || !record->has_enforcement_case()) {
+    return absl::NotFoundError(absl::StrCat("case_id: no case '", case_id, "'"));
+  }
+  return record->enforcement_case();
+}
+
+absl::Status EnforcementService::Commit(const exchange::Identity& caller, v1::Record record) {
+  std::string key = domain::RecordKey(record);
+  std::vector<store::Mutation> mutations;
+  mutations.push_back({std::move(key), caller.ToAuthor(options_.node_id), std::move(record)});
+  return store_->Write(std::move(mutations)).status();
+}
+
+v1::CaseResponse EnforcementService::Respond(v1::EnforcementCase c) const {
+  v1::CaseResponse out;
+  const absl::Time now = clock_->Now();
+  for (v1::CaseState s : AllowedNext(c, now)) out.add_allowed_next(s);
+  out.set_overdue(IsOverdue(c, now));
+  *out.mutable_enforcement_case() = std::move(c);
+  return out;
+}
+
+// ---- Cases ----
+
+absl::StatusOr<v1::CaseResponse> EnforcementService::Open(const exchange::Identity& caller,
+                                                          const v1::OpenCaseRequest& request) {
+  CaseOpening o;
+  o.case_id = request.case_id();
+  o.credit_code = request.credit_code();
+  o.region_code = request.region_code();
+  o.industry = request.industry();
+  o.dimension = request.dimension();
+  o.finding = request.finding();
+  o.rule_ref = request.rule_ref();
+  o.found_at = OptionalTime(request.has_found_at(), request.found_at());
+  o.capacity = request.capacity();
+  o.capacity_unit = request.capacity_unit();
+  o.equipment_id = request.equipment_id();
+  o.actor = caller.CommonName();
+  o.evidence_ref = request.evidence_ref();
+  o.note = request.note();
+  TH_ASSIGN_OR_RETURN(v1::EnforcementCase opened, enforcement::OpenCase(o, *clock_));
+  TH_RETURN_IF_ERROR(CheckWrite(caller, opened.region_code(), opened.dimension()));
+  absl::MutexLock lock(&mu_);
+  TH_ASSIGN_OR_RETURN(auto existing, store_->Get(CaseKey(opened.case_id())));
+  if (existing.has_value()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("case_id: case '", opened.case_id(), "' already exists"));
+  }
+  v1::Record record;
+  *record.mutable_enforcement_case() = opened;
+  TH_RETURN_IF_ERROR(Commit(caller, std::move(record)));
+  return Respond(std::move(opened));
+}
+
+absl::StatusOr<v1::CaseResponse> EnforcementService::Advance(
+    const exchange::Identity& caller, const v1::AdvanceCaseRequest& request) {
+  Transition t;
+  if (request.step_case() == v1::AdvanceCaseRequest::kToState) t.to = request.to_state();
+  if (request.step_case() == v1::AdvanceCaseRequest::kSealingStep) {
+    t.sealing_step = request.sealing_step();
+  }
+  t.actor = caller.CommonName();
+  t.evidence_ref = request.evidence_ref();
+  t.note = request.note();
+  t.deadline = OptionalTime(request.has_deadline(), request.deadline());
+  t.approving_authority = request.approving_authority();
+  t.inspected_by = request.inspected_by();
+  t.inspected_at = OptionalTime(request.has_inspected_at(), request.inspected_at());
+  t.closing_case_id = request.closing_case_id();
+  absl::MutexLock lock(&mu_);
+  TH_ASSIGN_OR_RETURN(v1::EnforcementCase current, LoadCase(request.case_id()));
+  TH_RETURN_IF_ERROR(CheckWrite(caller, current.region_code(), current.dimension()));
+  if (request.expected_steps() != 0 &&
+      request.expected_steps() != static_cast<uint32_t>(current.history_size())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "expected_steps: case '", current.case_id(), "' has ", current.history_size(),
+        " steps, not ", request.expected_steps(), "; someone else advanced it, reload it"));
+  }
+  if (!t.closing_case_id.empty()) {
+    TH_ASSIGN_OR_RETURN(v1::EnforcementCase closing, LoadCase(t.closing_case_id));
+    if (closing.credit_code() != current.credit_code()) {
+      return absl::InvalidArgumentError(absl::StrCat("closing_case_id: case '", closing.case_id(),
+                                                     "' is about another enterprise"));
+    }
+  }
+  TH_ASSIGN_OR_RETURN(v1::EnforcementCase next, enforcement::Advance(current, t, *clock_));
+  v1::Record record;
+  *record.mutable_enforcement_case() = next;
+  TH_RETURN_IF_ERROR(Commit(caller, std::move(record)));
+  return Respond(std::move(next));
+}
+
+absl::StatusOr<v1::CaseResponse> EnforcementService::Get(const exchange::Identity& caller,
+                                                         const v1::GetCaseRequest& request) const {
+  TH_ASSIGN_OR_RETURN(v1::EnforcementCase c, LoadCase(request.case_id()));
+  TH_RETURN_IF_ERROR(registry::CheckReadable(caller, c.region_code()));
+  return Respond(std::move(c));
+}
+
+absl::StatusOr<v1::ListOverdueResponse> EnforcementService::Overdue(
+    const exchange::Identity& caller, const v1::ListOverdueRequest& request) const {
+  const std::string region =
+      request.region_code().empty() ? caller.region_code : request.region_code();
+  if (!domain::IsRegionCodeShape(region)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("region_code: '", region, "' is not a 6-digit GB/T 2260 code"));
+  }
+  TH_RETURN_IF_ERROR(registry::CheckReadable(caller, region));
+  const uint32_t limit =
+      request.limit() == 0 ? kDefaultOverdueLimit : std::min(request.limit(), kMaxOverdueLimit);
+  const absl::Time now = clock_->Now();
+  const std::string prefix = RegionScanPrefix(region);
+  std::vector<v1::EnforcementCase> found;
+  absl::Status failed;
+  TH_RETURN_IF_ERROR(store_->ScanIndex(prefix, [&](std::string_view, std::string_view key) {
+    if (!HasPrefix(key, kCaseKeyPrefix)) return true;
+    auto record = store_->GetLive(key);
+    if (!record.ok()) {
+      failed = record.status();
+      return false;
+    }
+    if (!record->has_value() || !(*record)->has_enforcement_case()) return true;
+    const v1::EnforcementCase& c = (*record)->enforcement_case();
+    if (request.dimension() != v1::DIMENSION_UNSPECIFIED && c.dimension() != request.dimension()) {
+      return true;
+    }
+    if (IsOverdue(c, now)) found.push_back(c);
+    return true;
+  }));
+  TH_RETURN_IF_ERROR(failed);
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    const absl::Time da = FromProto(a.deadline());
+    const absl::Time db = FromProto(b.deadline());
+    return da != db ? da < db : a.case_id() < b.case_id();
+  });
+  v1::ListOverdueResponse out;
+  for (size_t i = 0; i < found.size() && i < limit; ++i) *out.add_cases() = std::move(found[i]);
+  out.set_truncated(found.size() > limit);
+  return out;
+}
+
+// ---- Tip-offs ----
+
+absl::StatusOr<v1::TipOffResponse> EnforcementService::SubmitTip(
+    const exchange::Identity& caller, const v1::SubmitTipOffRequest& request) {
+  if (!v1::Dimension_IsValid(request.dimension())) {
+    return absl::InvalidArgumentError("dimension: is not a known value");
+  }
+  v1::TipOff tip;
+  tip.set_tip_off_id(request.tip_off_id());
+  tip.set_channel(request.channel());
+  tip.set_content(request.content());
+  tip.set_credit_code(request.credit_code());
+  tip.set_outcome(v1::TIP_OFF_OUTCOME_PENDING);
+  *tip.mutable_received_at() =
+      request.has_received_at() ? request.received_at() : ToProto(clock_->Now());
+  tip.set_received_by_node(options_.node_id);
+  std::string enterprise_region;
+  if (!request.credit_code().empty()) {
+    TH_RETURN_IF_ERROR(domain::ValidateCreditCodeField(request.credit_code(), "credit_code"));
+    TH_ASSIGN_OR_RETURN(auto enterprise,
+                        store_->GetLive(absl::StrCat("ent/", request.credit_code())));
+    if (enterprise.has_value() && enterprise->has_enterprise()) {
+      enterprise_region = enterprise->enterprise().region_code();
+    }
+  }
+  const TipOffRoute route =
+      RouteTipOff(request.channel(), request.dimension(), request.region_code(), enterprise_region);
+  tip.set_region_code(route.region_code);
+  tip.set_responsible(route.department);
+  tip.set_dimension(route.dimension);
+  const bool has_informant = request.has_informant() && (!request.informant().name().empty() ||
+                                                         !request.informant().phone().empty());
+  tip.set_has_informant(has_informant);
+  TH_RETURN_IF_ERROR(domain::ValidateTipOff(tip));
+  // The routed region must be one this node and the caller may write (hotlines are received
+  // centrally, at a node above the plant's county).
+  TH_RETURN_IF_ERROR(CheckWrite(caller, tip.region_code(), v1::DIMENSION_UNSPECIFIED));
+  if (has_informant && options_.informants == nullptr) {
+    return absl::FailedPreconditionError("informant: this node has no informant vault configured");
+  }
+  absl::MutexLock lock(&mu_);
+  TH_ASSIGN_OR_RETURN(auto existing, store_->Get(TipKey(tip.tip_off_id())));
+  if (existing.has_value()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("tip_off_id: tip-off '", tip.tip_off_id(), "' already exists"));
+  }
+  v1::TipOffResponse out;
+  if (has_informant) {
+    v1::Informant informant = request.informant();
+    informant.set_tip_off_id(tip.tip_off_id());
+    TH_RETURN_IF_ERROR(options_.informants->Put(informant));
+    *out.mutable_informant() = std::move(informant);
+  }
+  v1::Record record;
+  *record.mutable_tip_off() = tip;
+  absl::Status stored = Commit(caller, std::move(record));
+  if (!stored.ok()) {
+    if (has_informant) options_.informants->Delete(tip.tip_off_id()).IgnoreError();
+    return stored;
+  }
+  *out.mutable_tip_off() = std::move(tip);
+  return out;
+}
+
+absl::StatusOr<v1::TipOffResponse> EnforcementService::VerifyTip(
+    const exchange::Identity& caller, const v1::VerifyTipOffRequest& request) {
+  if (request.outcome() != v1::TIP_OFF_OUTCOME_CONFIRMED &&
+      request.outcome() != v1::TIP_OFF_OUTCOME_UNFOUNDED) {
+    return absl::InvalidArgumentError("outcome: must be CONFIRMED or UNFOUNDED");
+  }
+  TH_RETURN_IF_ERROR(domain::ValidateId(request.tip_off_id(), "tip_off_id"));
+  absl::MutexLock lock(&mu_);
+  TH_ASSIGN_OR_RETURN(auto record, store_->GetLive(TipKey(request.tip_off_id())));
+  if (!record.has_value() || !record->has_tip_off()) {
+    return absl::NotFoundError(absl::StrCat("tip_off_id: no tip-off '", request.tip_off_id(), "'"));
+  }
+  v1::TipOff tip = record->tip_off();
+  TH_RETURN_IF_ERROR(CheckWrite(caller, tip.region_code(), tip.dimension()));
+  if (caller.kind == exchange::Identity::Kind::kDepartment &&
+      caller.department != tip.responsible() && caller.department != v1::DEPARTMENT_MIIT) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "tip-off '", tip.tip_off_id(), "' is routed to ", domain::DepartmentCode(tip.responsible()),
+        ", not ", domain::DepartmentCode(caller.department)));
+  }
+  if (!request.case_id().empty()) {
+    TH_ASSIGN_OR_RETURN(v1::EnforcementCase c, LoadCase(request.case_id()));
+    if (request.outcome() != v1::TIP_OFF_OUTCOME_CONFIRMED) {
+      return absl::InvalidArgumentError("case_id: only a CONFIRMED tip-off produces a case");
+    }
+    if (!tip.credit_code().empty() && c.credit_code() != tip.credit_code()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("case_id: case '", c.case_id(), "' is about another enterprise"));
+    }
+  }
+  tip.set_outcome(request.outcome());
+  tip.set_case_id(request.case_id());
+  tip.set_verified_by(caller.CommonName());
+  *tip.mutable_verified_at() = ToProto(clock_->Now());
+  tip.set_verification_note(request.note());
+  TH_RETURN_IF_ERROR(domain::ValidateTipOff(tip));
+  v1::Record out_record;
+  *out_record.mutable_tip_off() = tip;
+  TH_RETURN_IF_ERROR(Commit(caller, std::move(out_record)));
+  v1::TipOffResponse out;
+  *out.mutable_tip_off() = std::move(tip);
+  return out;
+}
+
+absl::StatusOr<v1::TipOffResponse> EnforcementService::GetTip(
+    const exchange::Identity& caller, const v1::GetTipOffRequest& request) const {
+  TH_RETURN_IF_ERROR(domain::ValidateId(request.tip_off_id(), "tip_off_id"));
+  TH_ASSIGN_OR_RETURN(auto record, store_->GetLive(TipKey(request.tip_off_id())));
+  if (!record.has_value() || !record->has_tip_off()) {
+    return absl::NotFoundError(absl::StrCat("tip_off_id: no tip-off '", request.tip_off_id(), "'"));
+  }
+  v1::TipOffResponse out;
+  *out.mutable_tip_off() = record->tip_off();
+  TH_RETURN_IF_ERROR(registry::CheckReadable(caller, out.tip_off().region_code()));
+  // The informant: only here, and only to callers whose region holds this node's (the people
+  // who took the call, or above them), never to operators.
+  if (out.tip_off().has_informant() && out.tip_off().received_by_node() == options_.node_id &&
+      options_.informants != nullptr && caller.kind != exchange::Identity::Kind::kOperator &&
+      exchange::InJurisdiction(caller.region_code, options_.region_code)) {
+    TH_ASSIGN_OR_RETURN(auto informant, options_.informants->Get(request.tip_off_id()));
+    if (informant.has_value()) *out.mutable_informant() = std::move(*informant);
+  }
+  return out;
+}
+
+// ---- Disclosure ----
+
+absl::StatusOr<v1::ExportDisclosureResponse> EnforcementService::Export(
+    const exchange::Identity& caller, const v1::ExportDisclosureRequest& request) const {
+  const std::string region =
+      request.region_code().empty() ? caller.region_code : request.region_code();
+  if (!domain::IsRegionCodeShape(region)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("region_code: '", region, "' is not a 6-digit GB/T 2260 code"));
+  }
+  TH_RETURN_IF_ERROR(registry::CheckReadable(caller, region));
+  const absl::Time as_of = request.has_as_of() ? FromProto(request.as_of()) : clock_->Now();
+  DisclosureInput input;
+  const std::string prefix = RegionScanPrefix(region);
+  absl::Status failed;
+  TH_RETURN_IF_ERROR(store_->ScanIndex(prefix, [&](std::string_view, std::string_view key) {
+    const bool is_case = HasPrefix(key, kCaseKeyPrefix);
+    const bool is_list = HasPrefix(key, "list/");
+    const bool is_enterprise = HasPrefix(key, "ent/");
+    if (!is_case && !is_list && !is_enterprise) return true;
+    auto record = store_->GetLive(key);
+    if (!record.ok()) {
+      failed = record.status();
+      return false;
+    }
+    if (!record->has_value()) return true;
+    const v1::Record& r = **record;
+    if (r.has_enforcement_case()) input.cases.push_back(r.enforcement_case());
+    if (r.has_list_entry()) input.list_entries.push_back(r.list_entry());
+    if (r.has_enterprise())
+      input.enterprise_names[r.enterprise().credit_code()] = r.enterprise().name();
+    return true;
+  }));
+  TH_RETURN_IF_ERROR(failed);
+  TH_ASSIGN_OR_RETURN(std::vector<DisclosureRow> rows,
+                      DisclosureRows(request.list(), input, as_of));
+  v1::ExportDisclosureResponse out;
+  out.set_rows(static_cast<uint32_t>(rows.size()));
+  const std::string base = DisclosureFileBase(request.list(), region, as_of);
+  switch (request.format()) {
+    case v1::EXPORT_FORMAT_CSV:
+      out.set_content(ToCsv(rows));
+      out.set_file_name(absl::StrCat(base, ".csv"));
+      break;
+    case v1::EXPORT_FORMAT_XLSX: {
+      TH_ASSIGN_OR_RETURN(std::string xlsx, ToXlsx(rows, DisclosureTitle(request.list())));
+      out.set_content(std::move(xlsx));
+      out.set_file_name(absl::StrCat(base, ".xlsx"));
+      break;
+    }
+    default:
+      return absl::InvalidArgumentError("format: must be CSV or XLSX");
+  }
+  return out;
+}
+
+// ---- RPCs ----
+
+grpc::Status EnforcementService::OpenCase(grpc::ServerContext* context,
+                                          const v1::OpenCaseRequest* request,
+                                          v1::CaseResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return Open(c, *request); });
+}
+
+grpc::Status EnforcementService::AdvanceCase(grpc::ServerContext* context,
+                                             const v1::AdvanceCaseRequest* request,
+                                             v1::CaseResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return Advance(c, *request); });
+}
+
+grpc::Status EnforcementService::GetCase(grpc::ServerContext* context,
+                                         const v1::GetCaseRequest* request,
+                                         v1::CaseResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return Get(c, *request); });
+}
+
+grpc::Status EnforcementService::ListOverdue(grpc::ServerContext* context,
+                                             const v1::ListOverdueRequest* request,
+                                             v1::ListOverdueResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return Overdue(c, *request); });
+}
+
+grpc::Status EnforcementService::SubmitTipOff(grpc::ServerContext* context,
+                                              const v1::SubmitTipOffRequest* request,
+                                              v1::TipOffResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return SubmitTip(c, *request); });
+}
+
+grpc::Status EnforcementService::VerifyTipOff(grpc::ServerContext* context,
+                                              const v1::VerifyTipOffRequest* request,
+                                              v1::TipOffResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return VerifyTip(c, *request); });
+}
+
+grpc::Status EnforcementService::GetTipOff(grpc::ServerContext* context,
+                                           const v1::GetTipOffRequest* request,
+                                           v1::TipOffResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return GetTip(c, *request); });
+}
+
+grpc::Status EnforcementService::ExportDisclosure(grpc::ServerContext* context,
+                                                  const v1::ExportDisclosureRequest* request,
+                                                  v1::ExportDisclosureResponse* response) {
+  return Serve(context, options_.insecure, response,
+               [&](const exchange::Identity& c) { return Export(c, *request); });
+}
+
+}  // namespace tierhub::enforcement

@@ -1,0 +1,96 @@
+// EnforcementService: tierhub.v1.Enforcement. Opens and advances enforcement cases through the
+// state machines of case_machine.h, takes in and routes tip-offs, and exports the disclosure
+// lists. Cases and tip-offs are stored as ordinary records (one Store::Write, so one WriteBatch,
+// each), so they flow up like everything else; informants go to the local InformantVault only.
+//
+// Jurisdiction as in the Registry (registry::CheckWritable): the record's region must lie under
+// this node's and the caller's; operators do not write. A department acts only on the
+// dimensions it may (domain::DepartmentMayActOn: it leads the dimension, or it is MIIT).
+//
+// Thread-safe. Read-modify-writes of this node are serialised on one mutex, so two inspectors
+// advancing the same case here cannot both win; across nodes the store's version order and
+// conflict journal apply, and AdvanceCaseRequest.expected_steps lets a client detect staleness.
+#ifndef TIERHUB_SERVICES_ENFORCEMENT_ENFORCEMENT_SERVICE_H_
+#define TIERHUB_SERVICES_ENFORCEMENT_ENFORCEMENT_SERVICE_H_
+
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "services/common/clock.h"
+#include "services/enforcement/informant_vault.h"
+#include "services/exchange/identity.h"
+#include "services/store/store.h"
+#include "tierhub/v1/enforcement.grpc.pb.h"
+
+namespace tierhub::enforcement {
+
+struct EnforcementOptions {
+  std::string node_id;
+  std::string region_code;
+  bool is_root = false;
+  bool insecure = false;
+  const Clock* clock = nullptr;          // borrowed; nullptr = SystemClock
+  InformantVault* informants = nullptr;  // borrowed; nullptr = informants are refused
+};
+
+class EnforcementService final : public v1::Enforcement::Service {
+ public:
+  // `store` (and options.informants) are borrowed and must outlive the service.
+  EnforcementService(EnforcementOptions options, store::Store* store);
+
+  grpc::Status OpenCase(grpc::ServerContext* context, const v1::OpenCaseRequest* request,
+                        v1::CaseResponse* response) override;
+  grpc::Status AdvanceCase(grpc::ServerContext* context, const v1::AdvanceCaseRequest* request,
+                           v1::CaseResponse* response) override;
+  grpc::Status GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request,
+                       v1::CaseResponse* response) override;
+  grpc::Status ListOverdue(grpc::ServerContext* context, const v1::ListOverdueRequest* request,
+                           v1::ListOverdueResponse* response) override;
+  grpc::Status SubmitTipOff(grpc::ServerContext* context, const v1::SubmitTipOffRequest* request,
+                            v1::TipOffResponse* response) override;
+  grpc::Status VerifyTipOff(grpc::ServerContext* context, const v1::VerifyTipOffRequest* request,
+                            v1::TipOffResponse* response) override;
+  grpc::Status GetTipOff(grpc::ServerContext* context, const v1::GetTipOffRequest* request,
+                         v1::TipOffResponse* response) override;
+  grpc::Status ExportDisclosure(grpc::ServerContext* context,
+                                const v1::ExportDisclosureRequest* request,
+                                v1::ExportDisclosureResponse* response) override;
+
+  // The same without RPC, for a known caller (used by the RPCs and by tests). Error codes as
+  // in enforcement.proto; nothing is stored when an error is returned.
+  [[nodiscard]] absl::StatusOr<v1::CaseResponse> Open(const exchange::Identity& caller,
+                                                      const v1::OpenCaseRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::CaseResponse> Advance(const exchange::Identity& caller,
+                                                         const v1::AdvanceCaseRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::CaseResponse> Get(const exchange::Identity& caller,
+                                                     const v1::GetCaseRequest& request) const;
+  [[nodiscard]] absl::StatusOr<v1::ListOverdueResponse> Overdue(
+      const exchange::Identity& caller, const v1::ListOverdueRequest& request) const;
+  [[nodiscard]] absl::StatusOr<v1::TipOffResponse> SubmitTip(
+      const exchange::Identity& caller, const v1::SubmitTipOffRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::TipOffResponse> VerifyTip(
+      const exchange::Identity& caller, const v1::VerifyTipOffRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::TipOffResponse> GetTip(
+      const exchange::Identity& caller, const v1::GetTipOffRequest& request) const;
+  [[nodiscard]] absl::StatusOr<v1::ExportDisclosureResponse> Export(
+      const exchange::Identity& caller, const v1::ExportDisclosureRequest& request) const;
+
+ private:
+  [[nodiscard]] absl::Status CheckWrite(const exchange::Identity& caller, const std::string& region,
+                                        v1::Dimension dimension) const;
+  [[nodiscard]] absl::StatusOr<v1::EnforcementCase> LoadCase(const std::string& case_id) const;
+  [[nodiscard]] absl::Status Commit(const exchange::Identity& caller, v1::Record record)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  v1::CaseResponse Respond(v1::EnforcementCase c) const;
+
+  const EnforcementOptions options_;
+  const Clock* const clock_;
+  store::Store* const store_;
+  absl::Mutex mu_;
+};
+
+}  // namespace tierhub::enforcement
+
+#endif  // TIERHUB_SERVICES_ENFORCEMENT_ENFORCEMENT_SERVICE_H_

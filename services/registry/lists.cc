@@ -1,0 +1,925 @@
+#include "services/registry/lists.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "openssl/evp.h"
+#include "services/common/status_macros.h"
+#include "services/domain/catalog.h"
+#include "services/domain/credit_code.h"
+#include "services/domain/record_key.h"
+#include "services/domain/region_table.h"
+#include "services/domain/rounds.h"
+#include "services/domain/validation.h"
+#include "services/exchange/jurisdiction.h"
+#include "services/registry/domain_hooks.h"
+
+namespace tierhub::registry {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+// Previous contents kept in a SubmissionVersion at most (codes are always complete).
+constexpr int kMaxPreviousEntries = 10000;
+constexpr uint32_t kDefaultPageSize = 500;
+constexpr uint32_t kMaxPageSize = 5000;
+
+void SetTime(absl::Time t, google::protobuf::Timestamp* ts) {
+  const int64_t micros = absl::ToUnixMicros(t);
+  ts->set_seconds(micros / 1000000);
+  ts->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+}
+
+// SHA-256 over a sequence of deterministic serializations.
+class Digest {
+ public:
+  Digest() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
+    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+  }
+  void Add(const google::protobuf::Message& m) {
+    std::string bytes;
+    google::protobuf::io::StringOutputStream out(&bytes);
+    {
+      google::protobuf::io::CodedOutputStream coded(&out);
+      coded.SetSerializationDeterministic(true);
+      m.SerializeToCodedStream(&coded);
+    }
+    AddBytes(absl::StrCat(bytes.size(), ":"));
+    AddBytes(bytes);
+  }
+  void AddBytes(absl::string_view bytes) {
+    EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size());
+  }
+  std::string Finish() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx_.get(), md, &len);
+    return std::string(reinterpret_cast<char*>(md), len);
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+};
+
+std::string CallDigest(const SubmitListCall& call) {
+  Digest d;
+  v1::SubmitListHeader header = call.header;
+  header.set_validate_only(false);
+  d.AddBytes("submit\n");
+  d.Add(header);
+  for (const v1::ListRow& row : call.rows) d.Add(row);
+  for (const std::string& code : call.remove_credit_codes) {
+    d.AddBytes(absl::StrCat(code.size(), ":", code));
+  }
+  return d.Finish();
+}
+
+v1::RowError MakeError(uint32_t row, absl::string_view field, absl::StatusCode code,
+                       absl::string_view reason) {
+  v1::RowError e;
+  e.set_row(row);
+  e.set_field(std::string(field));
+  e.set_reason(std::string(reason));
+  e.set_code(absl::StatusCodeToString(code));
+  return e;
+}
+
+// Splits a domain validation message "list_entry.credit_code: reason" into field and reason.
+v1::RowError FromValidation(uint32_t row, const absl::Status& s) {
+  absl::string_view message = s.message();
+  std::pair<absl::string_view, absl::string_view> parts =
+      absl::StrSplit(message, absl::MaxSplits(": ", 1));
+  absl::string_view field = parts.first;
+  absl::ConsumePrefix(&field, "list_entry.");
+  if (parts.second.empty()) return MakeError(row, "", s.code(), message);
+  return MakeError(row, field, s.code(), parts.second);
+}
+
+absl::StatusCode CodeOf(const v1::RowError& e) {
+  for (int c = 0; c <= 16; ++c) {
+    if (absl::StatusCodeToString(static_cast<absl::StatusCode>(c)) == e.code()) {
+      return static_cast<absl::StatusCode>(c);
+    }
+  }
+  return absl::StatusCode::kInvalidArgument;
+}
+
+uint32_t PageSize(uint32_t requested) {
+  if (requested == 0) return kDefaultPageSize;
+  return std::min(requested, kMaxPageSize);
+}
+
+// The region a read asks about: the request's, or the caller's when empty.
+absl::StatusOr<std::string> ReadRegion(const exchange::Identity& caller,
+                                       const std::string& requested) {
+  const std::string region = requested.empty() ? caller.region_code : requested;
+  if (!domain::IsRegionCodeShape(region)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("region_code: '", region, "' is not a 6-digit region code"));
+  }
+  TH_RETURN_IF_ERROR(CheckReadable(caller, region));
+  return region;
+}
+
+}  // namespace
+
+absl::Status CheckWritable(const RegistryOptions& options, const exchange::Identity& caller,
+                           const std::string& region) {
+  if (caller.kind == exchange::Identity::Kind::kOperator) {
+    return absl::PermissionDeniedError("operators may read and back up, not write records");
+  }
+  if (exchange::IsGlobalRegion(region)) {
+    if (!options.is_root) {
+      return absl::PermissionDeniedError(
+          "global reference data (e.g. rounds) is written at the top node only");
+    }
+    return absl::OkStatus();
+  }
+  if (!exchange::InJurisdiction(options.region_code, region)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("region ", region, " is outside this node's region ", options.region_code));
+  }
+  if (!exchange::InJurisdiction(caller.region_code, region)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("region ", region, " is outside the caller's region ", caller.region_code));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckReadable(const exchange::Identity& caller, const std::string& region) {
+  if (!exchange::InJurisdiction(caller.region_code, region)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("region ", region, " is outside the caller's region ", caller.region_code));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Refusal(const std::vector<v1::RowError>& errors) {
+  std::string message = absl::StrCat(errors.size(), errors.size() == 1 ? " problem" : " problems",
+                                     ", nothing stored: ");
+  size_t shown = 0;
+  for (const v1::RowError& e : errors) {
+    std::string item = e.row() == 0 ? "" : absl::StrCat("row ", e.row(), " ");
+    absl::StrAppend(&item, e.field().empty() ? "" : absl::StrCat(e.field(), ": "), e.reason());
+    if (shown > 0 && message.size() + item.size() + 2 > kMaxMessageBytes) break;
+    absl::StrAppend(&message, shown > 0 ? "; " : "", item);
+    ++shown;
+  }
+  if (shown < errors.size()) {
+    absl::StrAppend(&message, "; ... and ", errors.size() - shown,
+                    " more (resubmit with validate_only to list all)");
+  }
+  return absl::Status(CodeOf(errors.front()), message);
+}
+
+Lists::Lists(RegistryOptions options, store::Store* store)
+    : options_(std::move(options)),
+      clock_(options_.clock != nullptr ? options_.clock : SystemClock::Get()),
+      store_(store) {}
+
+absl::Status Lists::CheckRoundOpen(const v1::SubmissionRound& round, v1::Department department,
+                                   const std::string& region, bool* waived) const {
+  *waived = false;
+  if (!round.closed()) return absl::OkStatus();
+  // A waiver for the region or any region above it.
+  std::string code = region;
+  while (true) {
+    TH_ASSIGN_OR_RETURN(auto waiver,
+                        store_->GetLive(domain::LateWaiverKey(round.round_id(), department, code)));
+    if (waiver.has_value()) {
+      *waived = true;
+      return absl::OkStatus();
+    }
+    const v1::Region* parent = domain::DefaultRegions().Parent(code);
+    if (parent == nullptr || parent->code() == domain::kNationalRegionCode) break;
+    code = parent->code();
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("round ", round.round_id(), " is closed; MIIT must grant a late waiver for ",
+                   domain::DepartmentCode(department), " in ", region));
+}
+
+absl::StatusOr<v1::SubmitListResponse> Lists::Submit(const exchange::Identity& caller,
+                                                     const SubmitListCall& call) {
+  const std::string digest = CallDigest(call);
+  absl::MutexLock lock(&mu_);
+  return SubmitLocked(caller, call, /*withdraw=*/false, digest);
+}
+
+absl::StatusOr<v1::SubmitListResponse> Lists::Withdraw(
+    const exchange::Identity& caller, const v1::WithdrawSubmissionRequest& request) {
+  const v1::Department department =
+      request.department() == v1::DEPARTMENT_UNSPECIFIED ? caller.department : request.department();
+  TH_RETURN_IF_ERROR(domain::ValidateId(request.submission_id(), "submission_id"));
+  Digest d;
+  d.AddBytes("withdraw\n");
+  d.Add(request);
+  const std::string digest = d.Finish();
+  absl::MutexLock lock(&mu_);
+  TH_ASSIGN_OR_RETURN(auto existing,
+                      store_->GetLive(domain::SubmissionKey(department, request.submission_id())));
+  if (!existing.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no submission ", request.submission_id(), " of ",
+                                            domain::DepartmentCode(department)));
+  }
+  const v1::Submission& s = existing->submission();
+  SubmitListCall call;
+  v1::SubmitListHeader& h = call.header;
+  h.set_submission_id(s.submission_id());
+  h.set_department(department);
+  h.set_kind(s.kind());
+  h.set_dimension(s.dimension());
+  h.set_region_code(s.region_code());
+  h.set_round_id(s.round_id());
+  h.set_mode(v1::SUBMIT_MODE_FULL);
+  h.set_base_version(request.base_version());
+  h.set_note(request.note());
+  return SubmitLocked(caller, call, /*withdraw=*/true, digest);
+}
+
+absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Identity& caller,
+                                                           const SubmitListCall& call,
+                                                           bool withdraw,
+                                                           const std::string& digest) {
+  using Code = absl::StatusCode;
+  const v1::SubmitListHeader& h = call.header;
+  std::vector<v1::RowError> errors;
+  auto add = [&errors](uint32_t row, absl::string_view field, Code code, absl::string_view why) {
+    errors.push_back(MakeError(row, field, code, why));
+  };
+  auto finish_refused = [&]() -> absl::StatusOr<v1::SubmitListResponse> {
+    if (h.validate_only()) {
+      v1::SubmitListResponse response;
+      for (auto& e : errors) *response.add_errors() = std::move(e);
+      return response;
+    }
+    return Refusal(errors);
+  };
+
+  // ---- Caller and header ----
+  if (caller.kind != exchange::Identity::Kind::kDepartment) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("only a department submits lists; the caller is ", caller.CommonName()));
+  }
+  const v1::Department department =
+      h.department() == v1::DEPARTMENT_UNSPECIFIED ? caller.department : h.department();
+  if (department != caller.department) {
+    add(0, "header.department", Code::kPermissionDenied,
+        absl::StrCat("the caller is ", domain::DepartmentCode(caller.department), ", not ",
+                     domain::DepartmentCode(department)));
+  }
+  if (absl::Status s = domain::ValidateId(h.submission_id(), "header.submission_id"); !s.ok()) {
+    errors.push_back(FromValidation(0, s));
+  }
+  const bool kind_ok = v1::ListKind_IsValid(h.kind()) && h.kind() != v1::LIST_KIND_UNSPECIFIED;
+  const bool dim_ok =
+      v1::Dimension_IsValid(h.dimension()) && h.dimension() != v1::DIMENSION_UNSPECIFIED;
+  if (!kind_ok) add(0, "header.kind", Code::kInvalidArgument, "a list kind is required");
+  if (!dim_ok) add(0, "header.dimension", Code::kInvalidArgument, "a dimension is required");
+  if (kind_ok && dim_ok && !domain::ListKindFitsDimension(h.kind(), h.dimension())) {
+    add(0, "header.kind", Code::kInvalidArgument,
+        absl::StrCat(domain::ListKindCode(h.kind()), " is not a list of the ",
+                     domain::DimensionCode(h.dimension()), " dimension"));
+  }
+  if (dim_ok && !domain::DepartmentMayActOn(department, h.dimension())) {
+    add(0, "header.dimension", Code::kPermissionDenied,
+        absl::StrCat(domain::DepartmentCode(department), " does not lead the ",
+                     domain::DimensionCode(h.dimension()), " dimension"));
+  }
+  bool region_ok = false;
+  if (!domain::IsRegionCodeShape(h.region_code()) ||
+      !domain::DefaultRegions().IsKnown(h.region_code()) ||
+      h.region_code() == domain::kNationalRegionCode) {
+    add(0, "header.region_code", Code::kInvalidArgument,
+        absl::StrCat("'", h.region_code(), "' is not a known region"));
+  } else if (absl::Status s = CheckWritable(options_, caller, h.region_code()); !s.ok()) {
+    add(0, "header.region_code", s.code(), s.message());
+  } else {
+    region_ok = true;
+  }
+  std::optional<v1::SubmissionRound> round;
+  if (absl::Status s = domain::ValidateId(h.round_id(), "header.round_id"); !s.ok()) {
+    errors.push_back(FromValidation(0, s));
+  } else {
+    TH_ASSIGN_OR_RETURN(auto stored, store_->GetLive(absl::StrCat("round/", h.round_id())));
+    if (!stored.has_value() || !stored->has_round()) {
+      add(0, "header.round_id", Code::kInvalidArgument,
+          absl::StrCat("round ", h.round_id(), " is not known here"));
+    } else {
+      round = stored->round();
+    }
+  }
+  if (!v1::SubmitMode_IsValid(h.mode())) {
+    add(0, "header.mode", Code::kInvalidArgument, "unknown mode");
+  }
+  if (!errors.empty()) return finish_refused();
+
+  // ---- Versions: create, correct, or replay ----
+  const std::string sub_key = domain::SubmissionKey(department, h.submission_id());
+  TH_ASSIGN_OR_RETURN(auto existing_record, store_->GetLive(sub_key));
+  std::optional<v1::Submission> existing;
+  if (existing_record.has_value()) existing = existing_record->submission();
+  const uint32_t current = existing.has_value() ? existing->version() : 0;
+  if (existing.has_value()) {
+    auto same = [&](absl::string_view field, bool equal, absl::string_view was) {
+      if (!equal) {
+        add(0, field, Code::kInvalidArgument,
+            absl::StrCat("submission ", h.submission_id(), " is for ", was,
+                         "; withdraw it and submit a new one to change that"));
+      }
+    };
+    same("header.kind", existing->kind() == h.kind(), domain::ListKindCode(existing->kind()));
+    same("header.dimension", existing->dimension() == h.dimension(),
+         domain::DimensionCode(existing->dimension()));
+    same("header.region_code", existing->region_code() == h.region_code(), existing->region_code());
+    same("header.round_id", existing->round_id() == h.round_id(), existing->round_id());
+    if (!errors.empty()) return finish_refused();
+  }
+  if (h.base_version() < current) {
+    // A retry of a version already applied replays its receipt; anything else is stale.
+    TH_ASSIGN_OR_RETURN(auto applied, store_->GetLive(domain::SubmissionVersionKey(
+                                          department, h.submission_id(), h.base_version() + 1)));
+    if (applied.has_value() && applied->submission_version().request_digest() == digest) {
+      const v1::SubmissionVersion& v = applied->submission_version();
+      v1::SubmitListResponse response;
+      *response.mutable_submission() = *existing;
+      response.set_added(v.added_credit_codes_size());
+      response.set_removed(v.removed_credit_codes_size());
+      response.set_changed(v.changed_credit_codes_size());
+      response.set_unchanged(v.unchanged_count());
+      response.set_replayed(true);
+      return response;
+    }
+    add(0, "header.base_version", Code::kFailedPrecondition,
+        absl::StrCat("submission ", h.submission_id(), " is at version ", current, ", not ",
+                     h.base_version(),
+                     current > 0 && h.base_version() == 0
+                         ? " (the id is taken)"
+                         : " (fetch it and correct the latest version)"));
+    return finish_refused();
+  }
+  if (h.base_version() > current) {
+    add(0, "header.base_version", Code::kFailedPrecondition,
+        absl::StrCat(
+            "submission ", h.submission_id(), " has no version ", h.base_version(),
+            current == 0 ? " (it does not exist)" : absl::StrCat(" (latest is ", current, ")")));
+    return finish_refused();
+  }
+  bool waived = false;
+  if (absl::Status s = CheckRoundOpen(*round, department, h.region_code(), &waived); !s.ok()) {
+    add(0, "header.round_id", s.code(), s.message());
+    return finish_refused();
+  }
+
+  // ---- Rows ----
+  const bool delta = h.mode() == v1::SUBMIT_MODE_DELTA;
+  std::vector<v1::ListEntry> entries;
+  std::vector<uint32_t> entry_rows;
+  entries.reserve(call.rows.size());
+  entry_rows.reserve(call.rows.size());
+  std::map<std::string, uint32_t, std::less<>> seen;  // credit code -> row
+  for (size_t i = 0; i < call.rows.size(); ++i) {
+    const v1::ListRow& row = call.rows[i];
+    const uint32_t r = row.source_row() != 0 ? row.source_row() : static_cast<uint32_t>(i + 1);
+    v1::ListEntry e = row.entry();
+    bool ok = true;
+    auto fill = [&](absl::string_view field, auto get, auto set, auto want, bool empty,
+                    const std::string& shown, const std::string& want_shown) {
+      if (empty) {
+        set(want);
+      } else if (get() != want) {
+        add(r, field, Code::kInvalidArgument,
+            absl::StrCat("is ", shown, ", the header says ", want_shown));
+        ok = false;
+      }
+    };
+    fill(
+        "submission_id", [&] { return e.submission_id(); },
+        [&](const std::string& v) { e.set_submission_id(v); }, h.submission_id(),
+        e.submission_id().empty(), e.submission_id(), h.submission_id());
+    fill(
+        "department", [&] { return e.department(); },
+        [&](v1::Department v) { e.set_department(v); }, department,
+        e.department() == v1::DEPARTMENT_UNSPECIFIED,
+        std::string(domain::DepartmentCode(e.department())),
+        std::string(domain::DepartmentCode(department)));
+    fill(
+        "kind", [&] { return e.kind(); }, [&](v1::ListKind v) { e.set_kind(v); }, h.kind(),
+        e.kind() == v1::LIST_KIND_UNSPECIFIED, std::string(domain::ListKindCode(e.kind())),
+        std::string(domain::ListKindCode(h.kind())));
+    fill(
+        "dimension", [&] { return e.dimension(); }, [&](v1::Dimension v) { e.set_dimension(v); },
+        h.dimension(), e.dimension() == v1::DIMENSION_UNSPECIFIED,
+        std::string(domain::DimensionCode(e.dimension())),
+        std::string(domain::DimensionCode(h.dimension())));
+    fill(
+        "round_id", [&] { return e.round_id(); }, [&](const std::string& v) { e.set_round_id(v); },
+        h.round_id(), e.round_id().empty(), e.round_id(), h.round_id());
+    if (!ok) continue;
+    // Accept what clerks type: lower case and surrounding spaces are canonicalised.
+    if (auto parsed = domain::ParseCreditCode(e.credit_code()); parsed.ok()) {
+      e.set_credit_code(parsed->code);
+    }
+    if (absl::Status s = domain::ValidateListEntry(e); !s.ok()) {
+      errors.push_back(FromValidation(r, s));
+      continue;
+    }
+    if (region_ok && !exchange::InJurisdiction(h.region_code(), e.region_code())) {
+      add(r, "region_code", Code::kPermissionDenied,
+          absl::StrCat(e.region_code(), " is outside the submission's region ", h.region_code()));
+      continue;
+    }
+    auto [it, inserted] = seen.emplace(e.credit_code(), r);
+    if (!inserted) {
+      add(r, "credit_code", Code::kInvalidArgument,
+          absl::StrCat(e.credit_code(), " is listed twice (also row ", it->second, ")"));
+      continue;
+    }
+    entries.push_back(std::move(e));
+    entry_rows.push_back(r);
+  }
+  std::set<std::string> removals;
+  for (size_t i = 0; i < call.remove_credit_codes.size(); ++i) {
+    const std::string field = absl::StrCat("remove_credit_codes[", i, "]");
+    if (!delta) {
+      add(0, field, Code::kInvalidArgument, "removals go with DELTA mode only");
+      continue;
+    }
+    auto parsed = domain::ParseCreditCode(call.remove_credit_codes[i], field);
+    if (!parsed.ok()) {
+      errors.push_back(FromValidation(0, parsed.status()));
+      continue;
+    }
+    if (seen.count(parsed->code) > 0) {
+      add(0, field, Code::kInvalidArgument,
+          absl::StrCat(parsed->code, " is both restated and removed"));
+      continue;
+    }
+    removals.insert(parsed->code);
+  }
+
+  // ---- The current version's entries, and entries owned by another submission ----
+  std::map<std::string, v1::ListEntry> before;  // record key -> entry
+  {
+    std::vector<std::string> keys;
+    TH_RETURN_IF_ERROR(
+        store_->ScanIndex(absl::StrCat(kSubmissionIndex, domain::DepartmentCode(department), "/",
+                                       h.submission_id(), "/"),
+                          [&](std::string_view, std::string_view record_key) {
+                            keys.emplace_back(record_key);
+                            return true;
+                          }));
+    for (const std::string& key : keys) {
+      TH_ASSIGN_OR_RETURN(auto live, store_->GetLive(key));
+      if (live.has_value() && live->has_list_entry()) before[key] = live->list_entry();
+    }
+  }
+  std::vector<std::string> keys(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    v1::Record record;
+    *record.mutable_list_entry() = entries[i];
+    keys[i] = domain::RecordKey(record);
+    if (before.count(keys[i]) > 0) continue;
+    TH_ASSIGN_OR_RETURN(auto other, store_->GetLive(keys[i]));
+    if (other.has_value() && other->has_list_entry() &&
+        other->list_entry().submission_id() != h.submission_id()) {
+      add(entry_rows[i], "credit_code", Code::kFailedPrecondition,
+          absl::StrCat(entries[i].credit_code(), " is already on this list through submission ",
+                       other->list_entry().submission_id()));
+    }
+  }
+  for (const std::string& code : removals) {
+    bool found = false;
+    for (const auto& [key, entry] : before) found = found || entry.credit_code() == code;
+    if (!found) {
+      add(0, "remove_credit_codes", Code::kInvalidArgument,
+          absl::StrCat(code, " is not in version ", current));
+    }
+  }
+  if (!errors.empty()) {
+    std::stable_sort(
+        errors.begin(), errors.end(),
+        [](const v1::RowError& a, const v1::RowError& b) { return a.row() < b.row(); });
+    return finish_refused();
+  }
+
+  // ---- The difference to the current version ----
+  std::map<std::string, const v1::ListEntry*> after;
+  if (delta) {
+    for (const auto& [key, entry] : before) {
+      if (removals.count(entry.credit_code()) == 0) after[key] = &entry;
+    }
+  }
+  if (!withdraw) {
+    for (size_t i = 0; i < entries.size(); ++i) after[keys[i]] = &entries[i];
+  }
+  const absl::Time now = clock_->Now();
+  const v1::Author author = caller.ToAuthor(options_.node_id);
+  std::vector<store::Mutation> mutations;
+  v1::SubmissionVersion version;
+  for (const auto& [key, entry] : after) {
+    auto old = before.find(key);
+    if (old == before.end()) {
+      version.add_added_credit_codes(entry->credit_code());
+    } else if (MessageDifferencer::Equals(old->second, *entry)) {
+      version.set_unchanged_count(version.unchanged_count() + 1);
+      continue;
+    } else {
+      version.add_changed_credit_codes(entry->credit_code());
+      if (version.previous_entries_size() < kMaxPreviousEntries) {
+        *version.add_previous_entries() = old->second;
+      } else {
+        version.set_previous_entries_truncated(true);
+      }
+    }
+    v1::Record record;
+    *record.mutable_list_entry() = *entry;
+    mutations.push_back({key, author, std::move(record)});
+  }
+  for (const auto& [key, entry] : before) {
+    if (after.count(key) > 0) continue;
+    version.add_removed_credit_codes(entry.credit_code());
+    if (version.previous_entries_size() < kMaxPreviousEntries) {
+      *version.add_previous_entries() = entry;
+    } else {
+      version.set_previous_entries_truncated(true);
+    }
+    v1::Tombstone tombstone;
+    tombstone.set_region_code(entry.region_code());
+    mutations.push_back({key, author, tombstone});
+  }
+
+  v1::Submission submission;
+  if (existing.has_value()) {
+    submission = *existing;
+  } else {
+    submission.set_submission_id(h.submission_id());
+    submission.set_department(department);
+    submission.set_kind(h.kind());
+    submission.set_dimension(h.dimension());
+    submission.set_region_code(h.region_code());
+    submission.set_round_id(h.round_id());
+    SetTime(now, submission.mutable_submitted_at());
+    const absl::Duration late = domain::Lateness(*round, now);
+    submission.set_late(late > absl::ZeroDuration());
+    submission.set_late_seconds(absl::ToInt64Seconds(late));
+  }
+  submission.set_version(current + 1);
+  submission.set_entry_count(static_cast<uint32_t>(after.size()));
+  submission.set_author(caller.CommonName());
+  SetTime(now, submission.mutable_updated_at());
+  submission.set_withdrawn(withdraw);
+  submission.set_late_waiver(submission.late_waiver() || waived);
+  submission.set_note(h.note());
+
+  version.set_submission_id(h.submission_id());
+  version.set_department(department);
+  version.set_region_code(h.region_code());
+  version.set_version(current + 1);
+  version.set_action(withdraw       ? v1::SubmissionVersion::ACTION_WITHDRAW
+                     : current == 0 ? v1::SubmissionVersion::ACTION_CREATE
+                                    : v1::SubmissionVersion::ACTION_CORRECT);
+  version.set_author(caller.CommonName());
+  SetTime(now, version.mutable_at());
+  version.set_request_digest(digest);
+  version.set_note(h.note());
+
+  v1::SubmitListResponse response;
+  response.set_added(version.added_credit_codes_size());
+  response.set_removed(version.removed_credit_codes_size());
+  response.set_changed(version.changed_credit_codes_size());
+  response.set_unchanged(version.unchanged_count());
+  *response.mutable_submission() = submission;
+  if (h.validate_only()) return response;
+
+  v1::Record sub_record;
+  *sub_record.mutable_submission() = std::move(submission);
+  mutations.push_back({sub_key, author, std::move(sub_record)});
+  v1::Record version_record;
+  *version_record.mutable_submission_version() = std::move(version);
+  mutations.push_back({domain::RecordKey(version_record), author, std::move(version_record)});
+  TH_ASSIGN_OR_RETURN(auto written, store_->Write(std::move(mutations)));
+  (void)written;
+  return response;
+}
+
+absl::StatusOr<v1::GetSubmissionResponse> Lists::GetSubmission(
+    const exchange::Identity& caller, const v1::GetSubmissionRequest& request) const {
+  const v1::Department department =
+      request.department() == v1::DEPARTMENT_UNSPECIFIED ? caller.department : request.department();
+  TH_RETURN_IF_ERROR(domain::ValidateId(request.submission_id(), "submission_id"));
+  TH_ASSIGN_OR_RETURN(auto stored,
+                      store_->GetLive(domain::SubmissionKey(department, request.submission_id())));
+  if (!stored.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no submission ", request.submission_id(), " of ",
+                                            domain::DepartmentCode(department)));
+  }
+  TH_RETURN_IF_ERROR(CheckReadable(caller, stored->submission().region_code()));
+  v1::GetSubmissionResponse response;
+  *response.mutable_submission() = stored->submission();
+  TH_RETURN_IF_ERROR(store_->ScanRecords(
+      absl::StrCat("subv/", domain::DepartmentCode(department), "/", request.submission_id(), "/"),
+      [&](std::string_view, const v1::StoredRecord& s) {
+        if (s.has_record() && s.record().has_submission_version()) {
+          *response.add_versions() = s.record().submission_version();
+        }
+        return true;
+      }));
+  return response;
+}
+
+namespace {
+
+// Pagination over a key-ordered scan: skips up to and including the token's position, collects
+// up to page_size items, and leaves the next token at the last item collected.
+class Pager {
+ public:
+  Pager(std::string token, uint32_t page_size) : token_(std::move(token)), size_(page_size) {}
+  // False: skip this position (already served).
+  bool Wanted(const std::string& position) const { return token_.empty() || position > token_; }
+  // Records an item at `position`; returns false once the page is full and one more exists.
+  bool Take(const std::string& position) {
+    if (count_ == size_) {
+      more_ = true;
+      return false;
+    }
+    ++count_;
+    last_ = position;
+    return true;
+  }
+  std::string next_token() const { return more_ ? last_ : ""; }
+
+ private:
+  std::string token_;
+  uint32_t size_;
+  uint32_t count_ = 0;
+  bool more_ = false;
+  std::string last_;
+};
+
+}  // namespace
+
+absl::StatusOr<v1::ListEntriesResponse> Lists::ListEntries(
+    const exchange::Identity& caller, const v1::ListEntriesRequest& request) const {
+  TH_ASSIGN_OR_RETURN(const std::string region, ReadRegion(caller, request.region_code()));
+  auto matches = [&](const v1::ListEntry& e) {
+    return exchange::InJurisdiction(region, e.region_code()) &&
+           (request.department() == v1::DEPARTMENT_UNSPECIFIED ||
+            e.department() == request.department()) &&
+           (request.kind() == v1::LIST_KIND_UNSPECIFIED || e.kind() == request.kind()) &&
+           (request.dimension() == v1::DIMENSION_UNSPECIFIED ||
+            e.dimension() == request.dimension()) &&
+           (request.round_id().empty() || e.round_id() == request.round_id()) &&
+           (request.industry() == v1::INDUSTRY_UNSPECIFIED || e.industry() == request.industry()) &&
+           (request.reported_status() == v1::OPERATING_STATUS_UNSPECIFIED ||
+            e.reported_status() == request.reported_status()) &&
+           (request.submission_id().empty() || e.submission_id() == request.submission_id());
+  };
+  v1::ListEntriesResponse response;
+  Pager pager(request.page_token(), PageSize(request.page_size()));
+  absl::Status inner;
+  if (request.department() != v1::DEPARTMENT_UNSPECIFIED && !request.submission_id().empty()) {
+    // One submission: its index.
+    std::vector<std::string> keys;
+    TH_RETURN_IF_ERROR(store_->ScanIndex(
+        absl::StrCat(kSubmissionIndex, domain::DepartmentCode(request.department()), "/",
+                     request.submission_id(), "/"),
+        [&](std::string_view, std::string_view key) {
+          if (pager.Wanted(std::string(key))) keys.emplace_back(key);
+          return true;
+        }));
+    for (const std::string& key : keys) {
+      TH_ASSIGN_OR_RETURN(auto live, store_->GetLive(key));
+      if (!live.has_value() || !live->has_list_entry() || !matches(live->list_entry())) continue;
+      if (!pager.Take(key)) break;
+      *response.add_entries() = live->list_entry();
+    }
+  } else if (request.department() != v1::DEPARTMENT_UNSPECIFIED) {
+    // list/<DEPT>/<round>/<KIND>/<DIM>/: the longest prefix the request fixes.
+    std::string prefix = absl::StrCat("list/", domain::DepartmentCode(request.department()), "/");
+    if (!request.round_id().empty()) {
+      absl::StrAppend(&prefix, request.round_id(), "/");
+      if (request.kind() != v1::LIST_KIND_UNSPECIFIED) {
+        absl::StrAppend(&prefix, domain::ListKindCode(request.kind()), "/");
+        if (request.dimension() != v1::DIMENSION_UNSPECIFIED) {
+          absl::StrAppend(&prefix, domain::DimensionCode(request.dimension()), "/");
+        }
+      }
+    }
+    TH_RETURN_IF_ERROR(
+        store_->ScanRecords(prefix, [&](std::string_view key, const v1::StoredRecord& s) {
+          if (!s.has_record() || !s.record().has_list_entry()) return true;
+          const std::string position(key);
+          if (!pager.Wanted(position) || !matches(s.record().list_entry())) return true;
+          if (!pager.Take(position)) return false;
+          *response.add_entries() = s.record().list_entry();
+          return true;
+        }));
+  } else {
+    // Everything under the region: the region index, list records only.
+    std::vector<std::pair<std::string, std::string>> hits;  // position, record key
+    TH_RETURN_IF_ERROR(store_->ScanIndex(
+        absl::StrCat(kRegionIndex, domain::JurisdictionPrefix(region)),
+        [&](std::string_view index_key, std::string_view key) {
+          const std::string record_key(key);
+          if (!absl::StartsWith(record_key, "list/")) return true;
+          std::string position = absl::StrCat(std::string(index_key), "|", record_key);
+          if (!pager.Wanted(position)) return true;
+          auto live = store_->GetLive(key);
+          if (!live.ok()) {
+            inner = live.status();
+            return false;
+          }
+          if (!live->has_value() || !(*live)->has_list_entry() || !matches((*live)->list_entry())) {
+            return true;
+          }
+          if (!pager.Take(position)) return false;
+          *response.add_entries() = (*live)->list_entry();
+          return true;
+        }));
+  }
+  TH_RETURN_IF_ERROR(inner);
+  response.set_next_page_token(pager.next_token());
+  return response;
+}
+
+namespace {
+
+absl::Status CheckRoundWriter(const exchange::Identity& caller) {
+  const bool miit = caller.kind == exchange::Identity::Kind::kDepartment &&
+                    caller.department == v1::DEPARTMENT_MIIT;
+  if (!miit && caller.kind != exchange::Identity::Kind::kNode) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "rounds are set by MIIT (the lead) or the node; the caller is ", caller.CommonName()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::PutRoundsResponse> Lists::PutRounds(const exchange::Identity& caller,
+                                                       const v1::PutRoundsRequest& request) {
+  TH_RETURN_IF_ERROR(CheckRoundWriter(caller));
+  TH_RETURN_IF_ERROR(CheckWritable(options_, caller, exchange::kGlobalRegion));
+  std::vector<v1::SubmissionRound> rounds(request.rounds().begin(), request.rounds().end());
+  if (request.plan_defaults()) {
+    for (auto& r : domain::PlanDefaultRounds()) rounds.push_back(std::move(r));
+  }
+  std::vector<std::string> bad;
+  std::vector<store::Mutation> mutations;
+  const v1::Author author = caller.ToAuthor(options_.node_id);
+  for (size_t i = 0; i < rounds.size(); ++i) {
+    if (absl::Status s = domain::ValidateRound(rounds[i]); !s.ok()) {
+      bad.push_back(absl::StrCat("rounds[", i, "]: ", s.message()));
+      continue;
+    }
+    v1::Record record;
+    *record.mutable_round() = rounds[i];
+    mutations.push_back({domain::RecordKey(record), author, std::move(record)});
+  }
+  if (!bad.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(bad.size(), " bad round(s), nothing stored: ", absl::StrJoin(bad, "; ")));
+  }
+  if (!mutations.empty()) {
+    TH_ASSIGN_OR_RETURN(auto written, store_->Write(std::move(mutations)));
+    (void)written;
+  }
+  v1::PutRoundsResponse response;
+  for (auto& r : rounds) *response.add_rounds() = std::move(r);
+  return response;
+}
+
+absl::StatusOr<v1::PutRoundsResponse> Lists::CloseRound(const exchange::Identity& caller,
+                                                        const v1::CloseRoundRequest& request) {
+  TH_RETURN_IF_ERROR(CheckRoundWriter(caller));
+  TH_RETURN_IF_ERROR(CheckWritable(options_, caller, exchange::kGlobalRegion));
+  TH_RETURN_IF_ERROR(domain::ValidateId(request.round_id(), "round_id"));
+  absl::MutexLock lock(&mu_);  // no submission checks the round while it closes
+  TH_ASSIGN_OR_RETURN(auto stored, store_->GetLive(absl::StrCat("round/", request.round_id())));
+  if (!stored.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no round ", request.round_id()));
+  }
+  v1::PutRoundsResponse response;
+  v1::SubmissionRound round = stored->round();
+  if (!round.closed()) {
+    round.set_closed(true);
+    v1::Record record;
+    *record.mutable_round() = round;
+    TH_ASSIGN_OR_RETURN(
+        auto written, store_->Write({{domain::RecordKey(record), caller.ToAuthor(options_.node_id),
+                                      std::move(record)}}));
+    (void)written;
+  }
+  *response.add_rounds() = std::move(round);
+  return response;
+}
+
+absl::StatusOr<v1::GrantLateWaiverResponse> Lists::GrantLateWaiver(
+    const exchange::Identity& caller, const v1::GrantLateWaiverRequest& request) {
+  if (caller.kind != exchange::Identity::Kind::kDepartment ||
+      caller.department != v1::DEPARTMENT_MIIT) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "late waivers are granted by MIIT (the lead); the caller is ", caller.CommonName()));
+  }
+  v1::LateWaiver waiver;
+  waiver.set_round_id(request.round_id());
+  waiver.set_department(request.department());
+  waiver.set_region_code(request.region_code());
+  waiver.set_granted_by(caller.CommonName());
+  SetTime(clock_->Now(), waiver.mutable_granted_at());
+  waiver.set_note(request.note());
+  TH_RETURN_IF_ERROR(domain::ValidateLateWaiver(waiver));
+  TH_RETURN_IF_ERROR(CheckWritable(options_, caller, waiver.region_code()));
+  TH_ASSIGN_OR_RETURN(auto round, store_->GetLive(absl::StrCat("round/", request.round_id())));
+  if (!round.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("round_id: round ", request.round_id(), " is not known here"));
+  }
+  v1::Record record;
+  *record.mutable_late_waiver() = waiver;
+  TH_ASSIGN_OR_RETURN(auto written,
+                      store_->Write({{domain::RecordKey(record), caller.ToAuthor(options_.node_id),
+                                      std::move(record)}}));
+  (void)written;
+  v1::GrantLateWaiverResponse response;
+  *response.mutable_waiver() = std::move(waiver);
+  return response;
+}
+
+absl::StatusOr<v1::PutRoundsResponse> Lists::ListRounds() const {
+  v1::PutRoundsResponse response;
+  TH_RETURN_IF_ERROR(
+      store_->ScanRecords("round/", [&](std::string_view, const v1::StoredRecord& s) {
+        if (s.has_record() && s.record().has_round()) *response.add_rounds() = s.record().round();
+        return true;
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::ListEnterprisesResponse> Lists::ListEnterprises(
+    const exchange::Identity& caller, const v1::ListEnterprisesRequest& request) const {
+  TH_ASSIGN_OR_RETURN(const std::string region, ReadRegion(caller, request.region_code()));
+  v1::ListEnterprisesResponse response;
+  Pager pager(request.page_token(), PageSize(request.page_size()));
+  absl::Status inner;
+  TH_RETURN_IF_ERROR(store_->ScanIndex(
+      absl::StrCat(kRegionIndex, domain::JurisdictionPrefix(region)),
+      [&](std::string_view index_key, std::string_view key) {
+        const std::string record_key(key);
+        if (!absl::StartsWith(record_key, "ent/")) return true;
+        std::string position = absl::StrCat(std::string(index_key), "|", record_key);
+        if (!pager.Wanted(position)) return true;
+        auto live = store_->GetLive(key);
+        if (!live.ok()) {
+          inner = live.status();
+          return false;
+        }
+        if (!live->has_value() || !(*live)->has_enterprise()) return true;
+        const v1::Enterprise& e = (*live)->enterprise();
+        if (request.status() != v1::OPERATING_STATUS_UNSPECIFIED &&
+            e.status() != request.status()) {
+          return true;
+        }
+        if (request.industry() != v1::INDUSTRY_UNSPECIFIED &&
+            std::find(e.industries().begin(), e.industries().end(), request.industry()) ==
+                e.industries().end()) {
+          return true;
+        }
+        if (!pager.Take(position)) return false;
+        *response.add_enterprises() = e;
+        return true;
+      }));
+  TH_RETURN_IF_ERROR(inner);
+  response.set_next_page_token(pager.next_token());
+  return response;
+}
+
+absl::StatusOr<v1::ListEquipmentResponse> Lists::ListEquipment(
+    const exchange::Identity& caller, const v1::ListEquipmentRequest& request) const {
+  TH_RETURN_IF_ERROR(domain::ValidateCreditCodeField(request.credit_code(), "credit_code"));
+  v1::ListEquipmentResponse response;
+  TH_RETURN_IF_ERROR(store_->ScanRecords(
+      absl::StrCat("eqp/", request.credit_code(), "/"),
+      [&](std::string_view, const v1::StoredRecord& s) {
+        if (s.has_record() && s.record().has_equipment() &&
+            exchange::InJurisdiction(caller.region_code, s.record().equipment().region_code())) {
+          *response.add_equipment() = s.record().equipment();
+        }
+        return true;
+      }));
+  return response;
+}
+
+}  // namespace tierhub::registry

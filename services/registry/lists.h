@@ -1,0 +1,108 @@
+// Lists: department list submissions (with validation, idempotency, corrections, withdrawals
+// and history), submission rounds and late waivers, and the registry's queries over lists,
+// enterprises and equipment. The RPC-free core of the Registry service; the service and tests
+// call it directly. See docs/COORDINATOR.md for the design.
+//
+// Thread-safe. Submissions of this node are serialised on one mutex (a version check and its
+// write must not interleave with another's); reads take no lock.
+#ifndef TIERHUB_SERVICES_REGISTRY_LISTS_H_
+#define TIERHUB_SERVICES_REGISTRY_LISTS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "services/common/clock.h"
+#include "services/exchange/identity.h"
+#include "services/store/store.h"
+#include "tierhub/v1/registry.pb.h"
+
+namespace tierhub::registry {
+
+struct RegistryOptions {
+  std::string node_id;
+  std::string region_code;
+  bool is_root = false;  // only the top node writes global reference data (e.g. rounds)
+  bool insecure = false;
+  const Clock* clock = nullptr;  // borrowed; nullptr = SystemClock
+};
+
+// Why `caller` may not write a record about `region` at a node with `options`, or OK:
+// operators never write; global data only at the root; otherwise the region must lie under the
+// node's and the caller's. PERMISSION_DENIED.
+[[nodiscard]] absl::Status CheckWritable(const RegistryOptions& options,
+                                         const exchange::Identity& caller,
+                                         const std::string& region);
+
+// Why `caller` may not read records about `region` (PERMISSION_DENIED), or OK: the region must
+// lie under the caller's. Departments read each other's lists.
+[[nodiscard]] absl::Status CheckReadable(const exchange::Identity& caller,
+                                         const std::string& region);
+
+// A whole SubmitList call, assembled from its chunks.
+struct SubmitListCall {
+  v1::SubmitListHeader header;
+  std::vector<v1::ListRow> rows;
+  std::vector<std::string> remove_credit_codes;
+};
+
+// Most row errors a refusal's message names (the status message travels in trailers, which
+// clients cap at a few KB); validate_only returns all of them in the response.
+inline constexpr size_t kMaxMessageBytes = 3000;
+
+// The refusal for `errors` (non-empty): the first error's code, and a message naming as many
+// rows as fit in kMaxMessageBytes ("3 bad rows, nothing stored: row 2 credit_code: ...").
+absl::Status Refusal(const std::vector<v1::RowError>& errors);
+
+class Lists {
+ public:
+  // `store` is borrowed and must outlive this.
+  Lists(RegistryOptions options, store::Store* store);
+
+  // Submits a list or a correction. See registry.proto SubmitList for the contract.
+  [[nodiscard]] absl::StatusOr<v1::SubmitListResponse> Submit(const exchange::Identity& caller,
+                                                              const SubmitListCall& call);
+  [[nodiscard]] absl::StatusOr<v1::SubmitListResponse> Withdraw(
+      const exchange::Identity& caller, const v1::WithdrawSubmissionRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::GetSubmissionResponse> GetSubmission(
+      const exchange::Identity& caller, const v1::GetSubmissionRequest& request) const;
+  [[nodiscard]] absl::StatusOr<v1::ListEntriesResponse> ListEntries(
+      const exchange::Identity& caller, const v1::ListEntriesRequest& request) const;
+
+  [[nodiscard]] absl::StatusOr<v1::PutRoundsResponse> PutRounds(
+      const exchange::Identity& caller, const v1::PutRoundsRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::PutRoundsResponse> CloseRound(
+      const exchange::Identity& caller, const v1::CloseRoundRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::GrantLateWaiverResponse> GrantLateWaiver(
+      const exchange::Identity& caller, const v1::GrantLateWaiverRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::PutRoundsResponse> ListRounds() const;
+
+  [[nodiscard]] absl::StatusOr<v1::ListEnterprisesResponse> ListEnterprises(
+      const exchange::Identity& caller, const v1::ListEnterprisesRequest& request) const;
+  [[nodiscard]] absl::StatusOr<v1::ListEquipmentResponse> ListEquipment(
+      const exchange::Identity& caller, const v1::ListEquipmentRequest& request) const;
+
+  const RegistryOptions& options() const { return options_; }
+
+ private:
+  struct Plan;  // what a submission version will write
+
+  [[nodiscard]] absl::StatusOr<v1::SubmitListResponse> SubmitLocked(
+      const exchange::Identity& caller, const SubmitListCall& call, bool withdraw,
+      const std::string& digest) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Refuses a write to a closed round unless a LateWaiver covers (department, region).
+  [[nodiscard]] absl::Status CheckRoundOpen(const v1::SubmissionRound& round,
+                                            v1::Department department, const std::string& region,
+                                            bool* waived) const;
+
+  const RegistryOptions options_;
+  const Clock* const clock_;
+  store::Store* const store_;
+  absl::Mutex mu_;
+};
+
+}  // namespace tierhub::registry
+
+#endif  // TIERHUB_SERVICES_REGISTRY_LISTS_H_

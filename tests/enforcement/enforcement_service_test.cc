@@ -1,0 +1,416 @@
+// The Enforcement service in an in-process cluster (province -> city -> county): cases opened
+// and advanced at a county reach the province; illegal steps and writes outside jurisdiction
+// store nothing; tip-offs are routed, verified and synced, and their informants never leave
+// the node that received them.
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "services/domain/credit_code.h"
+#include "services/enforcement/time_util.h"
+#include "tests/exchange/test_cluster.h"
+#include "tests/testutil/temp_dir.h"
+#include "tierhub/v1/enforcement.grpc.pb.h"
+
+namespace tierhub::enforcement {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testutil::TestCluster;
+using testutil::WaitUntil;
+
+exchange::Identity Dept(v1::Department department, const std::string& region,
+                        const std::string& user = "inspector") {
+  exchange::Identity id;
+  id.kind = exchange::Identity::Kind::kDepartment;
+  id.department = department;
+  id.region_code = region;
+  id.name = user;
+  return id;
+}
+
+std::string Code(const std::string& region, const std::string& body) {
+  return domain::MakeCreditCode('9', '1', region, body).value();
+}
+
+v1::OpenCaseRequest EnergyCase(const std::string& id, const std::string& region) {
+  v1::OpenCaseRequest r;
+  r.set_case_id(id);
+  r.set_credit_code(Code(region, "TH000101"));
+  r.set_region_code(region);
+  r.set_industry(v1::INDUSTRY_CERAMICS);
+  r.set_dimension(v1::DIMENSION_ENERGY);
+  r.set_finding("单位产品能耗超限额 (synthetic)");
+  r.set_rule_ref("GB 21252-2013");
+  r.set_evidence_ref("节能监察报告 2019-001");
+  return r;
+}
+
+v1::AdvanceCaseRequest Step(const std::string& id, v1::CaseState to) {
+  v1::AdvanceCaseRequest r;
+  r.set_case_id(id);
+  r.set_to_state(to);
+  r.set_evidence_ref(absl::StrCat("DOC-", v1::CaseState_Name(to)));
+  return r;
+}
+
+std::optional<v1::EnforcementCase> StoredCase(TestCluster& cluster, const std::string& node,
+                                              const std::string& id) {
+  auto record = cluster.node(node)->store()->GetLive(absl::StrCat("case/", id));
+  if (!record.ok() || !record->has_value() || !(*record)->has_enforcement_case()) {
+    return std::nullopt;
+  }
+  return (*record)->enforcement_case();
+}
+
+class EnforcementServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(cluster_.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "").ok());
+    ASSERT_TRUE(cluster_.Add("fs", v1::REGION_LEVEL_CITY, "440600", "gd").ok());
+    ASSERT_TRUE(cluster_.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "fs").ok());
+  }
+  EnforcementService* service(const std::string& node) {
+    return cluster_.node(node)->enforcement();
+  }
+
+  testutil::TempDir dir_;
+  TestCluster cluster_{dir_.path()};
+};
+
+TEST_F(EnforcementServiceTest, CountyOpensAndAdvancesProvinceSeesItAfterSync) {
+  const exchange::Identity inspector = Dept(v1::DEPARTMENT_MIIT, "440606");
+  auto opened = service("sd")->Open(inspector, EnergyCase("E-1", "440606"));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->enforcement_case().state(), v1::CASE_STATE_FOUND);
+  EXPECT_THAT(opened->allowed_next(), ElementsAre(v1::CASE_STATE_RECTIFYING));
+  EXPECT_EQ(opened->enforcement_case().history(0).actor(), inspector.CommonName());
+  auto rectifying = service("sd")->Advance(inspector, Step("E-1", v1::CASE_STATE_RECTIFYING));
+  ASSERT_TRUE(rectifying.ok()) << rectifying.status();
+  EXPECT_TRUE(rectifying->enforcement_case().has_deadline());
+  EXPECT_THAT(rectifying->allowed_next(),
+              ElementsAre(v1::CASE_STATE_EXTENDED, v1::CASE_STATE_COMPLIANT,
+                          v1::CASE_STATE_ORDERED_CLOSED));
+
+  ASSERT_TRUE(WaitUntil([&] {
+    auto c = StoredCase(cluster_, "gd", "E-1");
+    return c.has_value() && c->state() == v1::CASE_STATE_RECTIFYING;
+  }));
+  auto at_province = StoredCase(cluster_, "gd", "E-1");
+  EXPECT_EQ(at_province->SerializeAsString(), rectifying->enforcement_case().SerializeAsString());
+  auto stored = cluster_.node("gd")->store()->Get("case/E-1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->origin_node(), "sd");
+  EXPECT_EQ((*stored)->author().department(), v1::DEPARTMENT_MIIT);
+  // The province reads it through the service too.
+  v1::GetCaseRequest get;
+  get.set_case_id("E-1");
+  auto read = service("gd")->Get(Dept(v1::DEPARTMENT_MIIT, "440000", "analyst"), get);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->enforcement_case().history_size(), 2);
+}
+
+TEST_F(EnforcementServiceTest, IllegalStepIsRefusedNamingTheAllowedOnesAndStoresNothing) {
+  const exchange::Identity inspector = Dept(v1::DEPARTMENT_MIIT, "440606");
+  ASSERT_TRUE(service("sd")->Open(inspector, EnergyCase("E-2", "440606")).ok());
+  ASSERT_TRUE(service("sd")->Advance(inspector, Step("E-2", v1::CASE_STATE_RECTIFYING)).ok());
+  const uint64_t seq = cluster_.node("sd")->store()->LastSeq();
+  const std::string before = StoredCase(cluster_, "sd", "E-2")->SerializeAsString();
+
+  auto refused = service("sd")->Advance(inspector, Step("E-2", v1::CASE_STATE_SEALED));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("allowed next: EXTENDED, COMPLIANT, ORDERED_CLOSED"));
+  // Missing evidence: INVALID_ARGUMENT.
+  v1::AdvanceCaseRequest no_evidence = Step("E-2", v1::CASE_STATE_COMPLIANT);
+  no_evidence.clear_evidence_ref();
+  EXPECT_EQ(service("sd")->Advance(inspector, no_evidence).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // A stale client.
+  v1::AdvanceCaseRequest stale = Step("E-2", v1::CASE_STATE_COMPLIANT);
+  stale.set_expected_steps(1);
+  auto conflict = service("sd")->Advance(inspector, stale);
+  EXPECT_EQ(conflict.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(conflict.status().message(), HasSubstr("expected_steps"));
+
+  EXPECT_EQ(cluster_.node("sd")->store()->LastSeq(), seq);
+  EXPECT_EQ(StoredCase(cluster_, "sd", "E-2")->SerializeAsString(), before);
+
+  // Unknown case.
+  EXPECT_EQ(
+      service("sd")->Advance(inspector, Step("NOPE", v1::CASE_STATE_COMPLIANT)).status().code(),
+      absl::StatusCode::kNotFound);
+  // The same case id twice.
+  EXPECT_EQ(service("sd")->Open(inspector, EnergyCase("E-2", "440606")).status().code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(EnforcementServiceTest, InspectorWritesOnlyInHisCountyAndDimension) {
+  const uint64_t county_seq = cluster_.node("sd")->store()->LastSeq();
+  const uint64_t city_seq = cluster_.node("fs")->store()->LastSeq();
+  // A Shunde inspector at the Foshan city node, about Chancheng (440604): outside his county.
+  auto outside =
+      service("fs")->Open(Dept(v1::DEPARTMENT_MIIT, "440606"), EnergyCase("E-3", "440604"));
+  EXPECT_EQ(outside.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(outside.status().message(), HasSubstr("outside the caller's region 440606"));
+  // At the county node, about another county: outside the node's region.
+  auto other_node =
+      service("sd")->Open(Dept(v1::DEPARTMENT_MIIT, "440600"), EnergyCase("E-4", "440604"));
+  EXPECT_EQ(other_node.status().code(), absl::StatusCode::kPermissionDenied);
+  // SAMR does not act on energy cases.
+  auto samr = service("sd")->Open(Dept(v1::DEPARTMENT_SAMR, "440606"), EnergyCase("E-5", "440606"));
+  EXPECT_EQ(samr.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(samr.status().message(), HasSubstr("SAMR may not act on ENERGY"));
+  // Operators read, never write.
+  exchange::Identity ops;
+  ops.kind = exchange::Identity::Kind::kOperator;
+  ops.region_code = "440606";
+  ops.name = "ops";
+  EXPECT_EQ(service("sd")->Open(ops, EnergyCase("E-6", "440606")).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(cluster_.node("sd")->store()->LastSeq(), county_seq);
+  EXPECT_EQ(cluster_.node("fs")->store()->LastSeq(), city_seq);
+  // A case of his county he may advance; a neighbour may not.
+  ASSERT_TRUE(
+      service("sd")->Open(Dept(v1::DEPARTMENT_MIIT, "440606"), EnergyCase("E-7", "440606")).ok());
+  ASSERT_TRUE(WaitUntil([&] { return StoredCase(cluster_, "fs", "E-7").has_value(); }));
+  EXPECT_EQ(
+      service("fs")
+          ->Advance(Dept(v1::DEPARTMENT_MIIT, "440604"), Step("E-7", v1::CASE_STATE_RECTIFYING))
+          .status()
+          .code(),
+      absl::StatusCode::kPermissionDenied);
+  // Reading outside one's region is refused too.
+  v1::GetCaseRequest get;
+  get.set_case_id("E-7");
+  EXPECT_EQ(service("fs")->Get(Dept(v1::DEPARTMENT_MIIT, "440604"), get).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(EnforcementServiceTest, OverClientRpcIllegalStepIsFailedPrecondition) {
+  auto channel = grpc::CreateChannel(cluster_.address("sd"), grpc::InsecureChannelCredentials());
+  auto stub = v1::Enforcement::NewStub(channel);
+  const std::string who = Dept(v1::DEPARTMENT_MEM, "440606").CommonName();
+  v1::OpenCaseRequest open = EnergyCase("S-1", "440606");
+  open.set_dimension(v1::DIMENSION_SAFETY);
+  v1::CaseResponse response;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata(exchange::kInsecureIdentityHeader, who);
+    grpc::Status s = stub->OpenCase(&context, open, &response);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  {
+    grpc::ClientContext context;
+    context.AddMetadata(exchange::kInsecureIdentityHeader, who);
+    grpc::Status s =
+        stub->AdvanceCase(&context, Step("S-1", v1::CASE_STATE_CLOSED_EXITED), &response);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_THAT(s.error_message(), HasSubstr("allowed next: SUSPENDED"));
+  }
+  {
+    grpc::ClientContext context;  // no identity
+    grpc::Status s = stub->GetCase(&context, v1::GetCaseRequest(), &response);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+}
+
+TEST_F(EnforcementServiceTest, ListOverdueForTheCoordinationGroup) {
+  const exchange::Identity inspector = Dept(v1::DEPARTMENT_MIIT, "440606");
+  // Found eight months ago: the 6-month deadline has passed.
+  v1::OpenCaseRequest late = EnergyCase("E-LATE", "440606");
+  *late.mutable_found_at() = ToProto(absl::Now() - absl::Hours(24 * 245));
+  ASSERT_TRUE(service("sd")->Open(inspector, late).ok());
+  ASSERT_TRUE(service("sd")->Advance(inspector, Step("E-LATE", v1::CASE_STATE_RECTIFYING)).ok());
+  // Found today: not overdue.
+  ASSERT_TRUE(service("sd")->Open(inspector, EnergyCase("E-NEW", "440606")).ok());
+  ASSERT_TRUE(service("sd")->Advance(inspector, Step("E-NEW", v1::CASE_STATE_RECTIFYING)).ok());
+  ASSERT_TRUE(WaitUntil([&] {
+    auto c = StoredCase(cluster_, "gd", "E-NEW");
+    return c.has_value() && c->state() == v1::CASE_STATE_RECTIFYING &&
+           StoredCase(cluster_, "gd", "E-LATE").has_value() &&
+           StoredCase(cluster_, "gd", "E-LATE")->state() == v1::CASE_STATE_RECTIFYING;
+  }));
+  const exchange::Identity analyst = Dept(v1::DEPARTMENT_MIIT, "440000", "analyst");
+  v1::ListOverdueRequest request;
+  request.set_region_code("4406");
+  EXPECT_EQ(service("gd")->Overdue(analyst, request).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  request.set_region_code("440600");  // Foshan: everything under it
+  auto overdue = service("gd")->Overdue(analyst, request);
+  ASSERT_TRUE(overdue.ok()) << overdue.status().ToString();
+  ASSERT_EQ(overdue->cases_size(), 1);
+  EXPECT_EQ(overdue->cases(0).case_id(), "E-LATE");
+  request.set_region_code("440604");
+  EXPECT_EQ(service("gd")->Overdue(analyst, request)->cases_size(), 0);
+  request.set_region_code("");
+  request.set_dimension(v1::DIMENSION_SAFETY);
+  EXPECT_EQ(service("gd")->Overdue(analyst, request)->cases_size(), 0);
+  // GetCase says so too.
+  v1::GetCaseRequest get;
+  get.set_case_id("E-LATE");
+  EXPECT_TRUE(service("gd")->Get(analyst, get)->overdue());
+  // A county inspector cannot list the province.
+  request.set_region_code("440000");
+  EXPECT_EQ(service("sd")->Overdue(inspector, request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+// True if any byte sequence the node holds in its exchanged store (records and the whole change
+// log) contains `needle`.
+bool StoreContains(TestCluster& cluster, const std::string& node, const std::string& needle) {
+  bool found = false;
+  store::Store* store = cluster.node(node)->store();
+  EXPECT_TRUE(store
+                  ->ScanRecords("",
+                                [&](std::string_view, const v1::StoredRecord& stored) {
+                                  if (absl::StrContains(stored.SerializeAsString(), needle)) {
+                                    found = true;
+                                  }
+                                  return true;
+                                })
+                  .ok());
+  auto log = store->ReadLog(store->FirstLogSeq(), 1000000, 1 << 30);
+  EXPECT_TRUE(log.ok());
+  if (log.ok()) {
+    for (const v1::Change& change : *log) {
+      if (absl::StrContains(change.SerializeAsString(), needle)) found = true;
+    }
+  }
+  return found;
+}
+
+TEST_F(EnforcementServiceTest, InformantDataNeverLeavesItsNode) {
+  const exchange::Identity hotline = Dept(v1::DEPARTMENT_MIIT, "440606", "hotline");
+  v1::SubmitTipOffRequest request;
+  request.set_tip_off_id("T-12345-0001");
+  request.set_channel(v1::TIP_OFF_CHANNEL_12345);
+  request.set_content("某厂夜间偷开已封存的中频炉 (synthetic)");
+  request.set_region_code("440606");
+  request.mutable_informant()->set_name("举报人甲");
+  request.mutable_informant()->set_phone("13800138000");
+  auto submitted = service("sd")->SubmitTip(hotline, request);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  EXPECT_TRUE(submitted->tip_off().has_informant());
+  EXPECT_EQ(submitted->tip_off().received_by_node(), "sd");
+  EXPECT_EQ(submitted->tip_off().responsible(), v1::DEPARTMENT_MIIT);
+  EXPECT_EQ(submitted->tip_off().outcome(), v1::TIP_OFF_OUTCOME_PENDING);
+
+  // The tip-off itself flows up.
+  ASSERT_TRUE(WaitUntil([&] {
+    auto r = cluster_.node("gd")->store()->GetLive("tip/T-12345-0001");
+    return r.ok() && r->has_value();
+  }));
+  // The informant is nowhere in the exchanged data, at any node, not even the receiving one.
+  for (const std::string node : {"sd", "fs", "gd"}) {
+    EXPECT_FALSE(StoreContains(cluster_, node, "13800138000")) << node;
+    EXPECT_FALSE(StoreContains(cluster_, node, "举报人甲")) << node;
+  }
+  // The receiving node gives it to its own people; the province has nothing to give.
+  v1::GetTipOffRequest get;
+  get.set_tip_off_id("T-12345-0001");
+  auto here = service("sd")->GetTip(hotline, get);
+  ASSERT_TRUE(here.ok()) << here.status();
+  EXPECT_EQ(here->informant().phone(), "13800138000");
+  auto above = service("gd")->GetTip(Dept(v1::DEPARTMENT_MIIT, "440000", "analyst"), get);
+  ASSERT_TRUE(above.ok()) << above.status();
+  EXPECT_TRUE(above->tip_off().has_informant());
+  EXPECT_FALSE(above->has_informant());
+  // And survives a restart of the node.
+  cluster_.Stop("sd");
+  ASSERT_TRUE(cluster_.Restart("sd").ok());
+  EXPECT_EQ(service("sd")->GetTip(hotline, get)->informant().name(), "举报人甲");
+}
+
+TEST_F(EnforcementServiceTest, TipOffRoutedDownVerifiedAndLinkedToItsCase) {
+  // The enterprise is registered at the county; the province learns of it.
+  v1::Record enterprise = testutil::MakeEnterprise("440606", 77);
+  const std::string code = enterprise.enterprise().credit_code();
+  ASSERT_TRUE(cluster_.Write("sd", {enterprise}).ok());
+  ASSERT_TRUE(WaitUntil([&] {
+    auto r = cluster_.node("gd")->store()->GetLive(absl::StrCat("ent/", code));
+    return r.ok() && r->has_value();
+  }));
+  // The provincial platform takes a call naming the enterprise (the caller named no region
+  // precisely): routed to the plant's county and, as a safety matter, to MEM.
+  v1::SubmitTipOffRequest request;
+  request.set_tip_off_id("T-PROV-0001");
+  request.set_channel(v1::TIP_OFF_CHANNEL_PROVINCIAL_PLATFORM);
+  request.set_content("窑炉车间安全隐患 (synthetic)");
+  request.set_region_code("440600");
+  request.set_credit_code(code);
+  request.set_dimension(v1::DIMENSION_SAFETY);
+  auto submitted =
+      service("gd")->SubmitTip(Dept(v1::DEPARTMENT_MIIT, "440000", "platform"), request);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  EXPECT_EQ(submitted->tip_off().region_code(), "440606");
+  EXPECT_EQ(submitted->tip_off().responsible(), v1::DEPARTMENT_MEM);
+  EXPECT_FALSE(submitted->tip_off().has_informant());
+  // It reaches the county.
+  ASSERT_TRUE(WaitUntil([&] {
+    auto r = cluster_.node("sd")->store()->GetLive("tip/T-PROV-0001");
+    return r.ok() && r->has_value();
+  }));
+  // The county's MEM inspector opens a case and records the verification.
+  const exchange::Identity mem = Dept(v1::DEPARTMENT_MEM, "440606");
+  v1::OpenCaseRequest open = EnergyCase("S-77", "440606");
+  open.set_credit_code(code);
+  open.set_dimension(v1::DIMENSION_SAFETY);
+  ASSERT_TRUE(service("sd")->Open(mem, open).ok());
+  v1::VerifyTipOffRequest verify;
+  verify.set_tip_off_id("T-PROV-0001");
+  verify.set_outcome(v1::TIP_OFF_OUTCOME_CONFIRMED);
+  verify.set_case_id("S-77");
+  verify.set_note("现场核实属实");
+  // Another department may not record it; a case that does not exist cannot be linked.
+  EXPECT_EQ(service("sd")->VerifyTip(Dept(v1::DEPARTMENT_ECO, "440606"), verify).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::VerifyTipOffRequest missing = verify;
+  missing.set_case_id("S-404");
+  EXPECT_EQ(service("sd")->VerifyTip(mem, missing).status().code(), absl::StatusCode::kNotFound);
+  auto verified = service("sd")->VerifyTip(mem, verify);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_EQ(verified->tip_off().verified_by(), mem.CommonName());
+  // The outcome flows up.
+  ASSERT_TRUE(WaitUntil([&] {
+    auto r = cluster_.node("gd")->store()->GetLive("tip/T-PROV-0001");
+    return r.ok() && r->has_value() && (*r)->tip_off().outcome() == v1::TIP_OFF_OUTCOME_CONFIRMED &&
+           (*r)->tip_off().case_id() == "S-77";
+  }));
+}
+
+TEST_F(EnforcementServiceTest, ExportsDisclosureListsFromStoredCases) {
+  const exchange::Identity inspector = Dept(v1::DEPARTMENT_MIIT, "440606");
+  ASSERT_TRUE(service("sd")->Open(inspector, EnergyCase("E-10", "440606")).ok());
+  ASSERT_TRUE(service("sd")->Advance(inspector, Step("E-10", v1::CASE_STATE_RECTIFYING)).ok());
+  ASSERT_TRUE(WaitUntil([&] {
+    auto c = StoredCase(cluster_, "gd", "E-10");
+    return c.has_value() && c->state() == v1::CASE_STATE_RECTIFYING;
+  }));
+  v1::ExportDisclosureRequest request;
+  request.set_list(v1::DISCLOSURE_LIST_RECTIFICATION_DEADLINE);
+  request.set_region_code("440600");
+  request.set_format(v1::EXPORT_FORMAT_CSV);
+  auto csv = service("gd")->Export(Dept(v1::DEPARTMENT_MIIT, "440000", "clerk"), request);
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  EXPECT_EQ(csv->rows(), 1u);
+  EXPECT_TRUE(absl::StartsWith(csv->content(), "\xEF\xBB\xBF"));
+  EXPECT_THAT(csv->content(), HasSubstr("E-10"));
+  EXPECT_THAT(csv->content(), HasSubstr("顺德区"));
+  EXPECT_THAT(csv->file_name(), HasSubstr("rectification_deadline_440600_"));
+  request.set_format(v1::EXPORT_FORMAT_XLSX);
+  auto xlsx = service("gd")->Export(Dept(v1::DEPARTMENT_MIIT, "440000", "clerk"), request);
+  ASSERT_TRUE(xlsx.ok()) << xlsx.status();
+  EXPECT_TRUE(absl::StartsWith(xlsx->content(), "PK"));
+  request.set_list(v1::DISCLOSURE_LIST_CLOSED_BY_LAW);
+  EXPECT_EQ(service("gd")->Export(Dept(v1::DEPARTMENT_MIIT, "440000", "clerk"), request)->rows(),
+            0u);
+}
+
+}  // namespace
+}  // namespace tierhub::enforcement

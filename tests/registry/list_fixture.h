@@ -1,0 +1,117 @@
+// A store with the domain hooks and a Lists on it, at a province root node, on a fake clock.
+// Shared by the registry and coordinator tests.
+#ifndef TIERHUB_TESTS_REGISTRY_LIST_FIXTURE_H_
+#define TIERHUB_TESTS_REGISTRY_LIST_FIXTURE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "gtest/gtest.h"
+#include "services/common/clock.h"
+#include "services/domain/credit_code.h"
+#include "services/domain/rounds.h"
+#include "services/registry/domain_hooks.h"
+#include "services/registry/lists.h"
+#include "services/store/store.h"
+#include "tests/testutil/temp_dir.h"
+
+namespace tierhub::testutil {
+
+inline exchange::Identity Dept(v1::Department d, const std::string& region = "440000") {
+  exchange::Identity id;
+  id.kind = exchange::Identity::Kind::kDepartment;
+  id.department = d;
+  id.region_code = region;
+  id.name = "clerk";
+  return id;
+}
+
+inline exchange::Identity NodeIdentity(const std::string& region = "440000") {
+  exchange::Identity id;
+  id.kind = exchange::Identity::Kind::kNode;
+  id.region_code = region;
+  id.name = "gd";
+  return id;
+}
+
+// A valid credit code registered in `region` (fictitious organisation body).
+inline std::string Code(const std::string& region, int serial) {
+  return domain::MakeCreditCode('9', '1', region, absl::StrFormat("TH%06d", serial)).value();
+}
+
+// A list row for the enterprise `serial` in `region`; header fields are left to the header.
+inline v1::ListRow Row(const std::string& region, int serial,
+                       v1::OperatingStatus status = v1::OPERATING_STATUS_OPERATING,
+                       double capacity = 1000) {
+  v1::ListRow row;
+  v1::ListEntry* e = row.mutable_entry();
+  e->set_credit_code(Code(region, serial));
+  e->set_enterprise_name(absl::StrFormat("测试企业%d号 (synthetic)", serial));
+  e->set_region_code(region);
+  e->set_industry(v1::INDUSTRY_CERAMICS);
+  e->set_reason("synthetic");
+  e->set_reported_status(status);
+  e->set_capacity(capacity);
+  e->set_capacity_unit(v1::CAPACITY_UNIT_SQUARE_METRES_PER_YEAR);
+  return row;
+}
+
+inline registry::SubmitListCall Call(const std::string& id, v1::Department department,
+                                     v1::Dimension dimension, v1::ListKind kind,
+                                     const std::string& region, std::vector<v1::ListRow> rows,
+                                     uint32_t base_version = 0,
+                                     const std::string& round = "2019-LISTS-1") {
+  registry::SubmitListCall call;
+  call.header.set_submission_id(id);
+  call.header.set_department(department);
+  call.header.set_dimension(dimension);
+  call.header.set_kind(kind);
+  call.header.set_region_code(region);
+  call.header.set_round_id(round);
+  call.header.set_base_version(base_version);
+  call.rows = std::move(rows);
+  return call;
+}
+
+// ECO's key-supervision list under the environment dimension: the common case.
+inline registry::SubmitListCall EcoCall(const std::string& id, const std::string& region,
+                                        std::vector<v1::ListRow> rows, uint32_t base_version = 0) {
+  return Call(id, v1::DEPARTMENT_ECO, v1::DIMENSION_ENVIRONMENT, v1::LIST_KIND_KEY_SUPERVISION,
+              region, std::move(rows), base_version);
+}
+
+class ListFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::Store::Options options;
+    options.path = dir_.path() + "/store";
+    options.node_id = "gd";
+    options.region_code = "440000";
+    options.clock = &clock_;
+    options.hooks = &hooks_;
+    options.sync_writes = false;
+    options.block_cache_mb = 8;
+    store_ = store::Store::Open(options).value();
+    registry::RegistryOptions r;
+    r.node_id = "gd";
+    r.region_code = "440000";
+    r.is_root = true;
+    r.clock = &clock_;
+    lists_ = std::make_unique<registry::Lists>(r, store_.get());
+    v1::PutRoundsRequest rounds;
+    rounds.set_plan_defaults(true);
+    ASSERT_TRUE(lists_->PutRounds(NodeIdentity(), rounds).ok());
+  }
+
+  TempDir dir_;
+  FakeClock clock_{absl::FromUnixSeconds(1554076800)};  // 2019-04-01T00:00:00Z
+  registry::DomainHooks hooks_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<registry::Lists> lists_;
+};
+
+}  // namespace tierhub::testutil
+
+#endif  // TIERHUB_TESTS_REGISTRY_LIST_FIXTURE_H_
