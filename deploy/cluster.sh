@@ -27,3 +27,11 @@ ctl_as_node() {
   "$TIERHUBCTL" "$@" --node="$(config_value "$node" listen_address)" \
     --ca="$OUT/certs/ca.pem" --cert="$OUT/certs/$node.pem" --key="$OUT/certs/$node.key"
 }
+
+# tierhubctl as a provincial department's clerk (MIIT, DRC, ECO, SAMR, MEM, NEA) at the province.
+ctl_dept() {
+  local dept=$1; shift
+  "$TIERHUBCTL" "$@" --node="$(config_value gd listen_address)" \
+    --ca="$OUT/certs/ca.pem" --cert="$OUT/certs/$dept-440000-clerk.pem" \
+    --key="$OUT/certs/$dept-440000-clerk.key"
+}

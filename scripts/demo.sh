@@ -2,7 +2,8 @@
 # The demo: installs what is needed, builds, starts a real cluster on loopback (the province,
 # Foshan with three districts, Guangzhou with one, Dongguan without counties; one tierhubd
 # process each, mutual TLS), loads a clearly synthetic data set at the cities and counties,
-# waits until the province holds all of it, and prints the sync picture.
+# lets the five departments submit their lists for a round, advances some cases, and prints
+# the coordination group's progress table and the sync picture.
 #   ./scripts/demo.sh            leave the cluster running (stop with deploy/down.sh)
 #   ./scripts/demo.sh --down     stop it at the end
 set -euo pipefail
@@ -12,41 +13,84 @@ cd "$(dirname "$0")/.."
 ./deploy/down.sh --purge >/dev/null 2>&1 || true
 ./deploy/up.sh
 source deploy/cluster.sh
+work=$OUT/demo-files
+mkdir -p "$work"
 
 echo
-echo "== loading synthetic enterprises and equipment at the cities and counties"
+echo "== synthetic enterprises and equipment, stored at the cities and counties"
 declare -A COUNT=([chancheng]=120 [nanhai]=160 [shunde]=220 [zengcheng]=90 [dongguan]=180)
-expected=0
+regions=""
 for node in chancheng nanhai shunde zengcheng dongguan; do
-  ctl_as_node "$node" load-synthetic --region="$(config_value "$node" region_code)" \
-    --count="${COUNT[$node]}"
-  expected=$((expected + COUNT[$node]))
+  region=$(config_value "$node" region_code)
+  ctl_as_node "$node" load-synthetic --region="$region" --count="${COUNT[$node]}"
+  regions="$regions${regions:+,}$region:${COUNT[$node]}"
 done
 
 echo
-echo "== waiting for the province to hold all $expected enterprises"
+echo "== MIIT defines the rounds (the plan's 2019 rounds, and one open now for the demo)"
+round=DEMO-$(date +%Y%m)
+ctl_dept MIIT rounds --init-plan >/dev/null
+ctl_dept MIIT rounds --add="$round" --deadline="$(date -d '+30 days' +%Y-%m-%d)" \
+  --title="演示轮次 (demo round)"
+
+echo
+echo "== the five departments submit their lists (ECO's as GB18030, as Excel writes it)"
+declare -A DIMENSION=([DRC]=ENERGY [ECO]=ENVIRONMENT [SAMR]=QUALITY [MEM]=SAFETY [NEA]=TECHNOLOGY)
+declare -A KIND=([DRC]=ENERGY_INSPECTION [ECO]=KEY_SUPERVISION [SAMR]=KEY_SUPERVISION
+                 [MEM]=KEY_SUPERVISION [NEA]=EXIT_TASK)
+for dept in DRC ECO SAMR MEM NEA; do
+  encoding=utf-8
+  [ "$dept" = ECO ] && encoding=gb18030
+  "$TIERHUBCTL" demo-csv --department="$dept" --regions="$regions" \
+    --out="$work/$dept.csv" --encoding="$encoding" >/dev/null
+  echo "-- $dept"
+  ctl_dept "$dept" submit "$work/$dept.csv" --dimension="${DIMENSION[$dept]}" \
+    --kind="${KIND[$dept]}" --region=440000 --round="$round" --submission-id="$dept-$round"
+done
+
+echo
+echo "== a Shunde inspector opens an energy case and puts it under rectification"
+code=$(ctl_as_node shunde enterprises --region=440606 --limit=1 --json |
+  /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["CREDIT_CODE"])')
+ctl_as_node shunde case-open --case-id=sd-demo-001 --credit-code="$code" --region=440606 \
+  --industry="$(ctl_as_node shunde enterprises --region=440606 --limit=1 --json |
+    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["INDUSTRIES"].split("、")[0])')" \
+  --dimension=ENERGY --finding="单位产品能耗超限额 (synthetic finding)" --rule="GB 21252-2013" \
+  --evidence=JC-DEMO-001 >/dev/null
+ctl_as_node shunde case-advance --case-id=sd-demo-001 --to=rectifying --evidence=ZG-DEMO-001
+
+echo
+echo "== waiting until every change has reached the province"
 for _ in $(seq 1 300); do
-  have=$(ctl_ops gd records --prefix=ent/ --json --limit=0 | grep -c '"KEY"' || true)
-  [ "$have" -ge "$expected" ] && break
+  pending=$(./deploy/status.sh | awk 'NR>1 && $4!="-" {s+=$6} END {print s+0}')
+  [ "$pending" = 0 ] && break
   sleep 0.2
 done
-echo "province holds $have enterprises"
+sleep 1  # the coordinator merges what arrived
 
+echo
+echo "== the coordination group: progress in the province, by city"
+ctl_ops gd progress --region=440000
+echo
+echo "== drill down: Foshan, by district"
+ctl_ops gd progress --region=440600
+echo
+echo "== round $round: who submitted, on time or late"
+ctl_ops gd round-status --round="$round" --region=440000
 echo
 echo "== sync status of every node"
 ./deploy/status.sh
-echo
-echo "== the province's links"
-ctl_ops gd status
 
 cat <<MSG
 
 The cluster is running. Try, from $(pwd):
   source deploy/cluster.sh
-  ctl_ops gd status                        # the province's links and counters
-  ctl_ops foshan records --prefix=eqp/     # equipment Foshan holds
-  ctl_ops gd conflicts                     # concurrent edits, if any
-  ./deploy/status.sh                       # one line per node
-  ./deploy/down.sh                         # stop (add --purge to delete out/demo)
+  ctl_ops gd progress --region=440606        # one district
+  ctl_ops gd contradictions                  # departments that disagree
+  ctl_ops foshan lists --department=ECO      # what the provincial ECO listed in Foshan
+  ctl_as_node shunde case --case-id=sd-demo-001
+  ctl_ops gd status                          # links, acknowledged positions, lag
+  ./deploy/status.sh                         # one line per node
+  ./deploy/down.sh                           # stop (add --purge to delete out/demo)
 MSG
 if [ "${1:-}" = "--down" ]; then ./deploy/down.sh; fi

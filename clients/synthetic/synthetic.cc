@@ -108,8 +108,8 @@ v1::Equipment MakeEquipment(v1::Industry industry, std::mt19937_64& rng) {
 
 }  // namespace
 
-std::vector<Enterprise> MakeEnterprises(const std::string& region_code, int first_serial,
-                                        int count, uint64_t seed) {
+std::vector<Enterprise> MakeEnterprises(const std::string& region_code, int first_serial, int count,
+                                        uint64_t seed) {
   std::mt19937_64 rng(seed ^ std::hash<std::string>()(region_code));
   int total_weight = 0;
   for (const auto& w : kIndustries) total_weight += w.weight;
@@ -134,8 +134,8 @@ std::vector<Enterprise> MakeEnterprises(const std::string& region_code, int firs
     Enterprise ent;
     v1::Enterprise* e = ent.enterprise.mutable_enterprise();
     e->set_credit_code(domain::MakeCreditCode('9', '1', region_code, body).value());
-    e->set_name(absl::StrCat("合成示例", place, industry->noun_zh, "第", serial,
-                             "号企业 (synthetic)"));
+    e->set_name(
+        absl::StrCat("合成示例", place, industry->noun_zh, "第", serial, "号企业 (synthetic)"));
     e->set_region_code(region_code);
     e->add_industries(industry->industry);
     e->set_status(v1::OPERATING_STATUS_OPERATING);
@@ -152,6 +152,62 @@ std::vector<Enterprise> MakeEnterprises(const std::string& region_code, int firs
     out.push_back(std::move(ent));
   }
   return out;
+}
+
+std::string DepartmentListCsv(v1::Department department,
+                              const std::vector<Enterprise>& enterprises) {
+  std::string csv =
+      "统一社会信用代码,企业名称,所在地区,行业,原因,整改期限,企业状态,产能,产能单位\n";
+  const char* reason = "";
+  switch (department) {
+    case v1::DEPARTMENT_DRC:
+    case v1::DEPARTMENT_NEA:
+      reason = "能耗超限额";
+      break;
+    case v1::DEPARTMENT_ECO:
+      reason = "超标排放";
+      break;
+    case v1::DEPARTMENT_SAMR:
+      reason = "产品质量抽查不合格";
+      break;
+    case v1::DEPARTMENT_MEM:
+      reason = "安全生产条件不达标";
+      break;
+    default:
+      reason = "工艺装备属淘汰类";
+  }
+  for (size_t i = 0; i < enterprises.size(); ++i) {
+    const v1::Enterprise& e = enterprises[i].enterprise.enterprise();
+    // Each department lists a different quarter of the enterprises, overlapping in part.
+    if ((i + static_cast<size_t>(department)) % 4 != 0 && i % 7 != 0) continue;
+    // Copper, lead smelting and power are outside product-quality law: SAMR lists none.
+    if (department == v1::DEPARTMENT_SAMR &&
+        !domain::IndustryHasQualityDimension(e.industries(0))) {
+      continue;
+    }
+    const char* status = "在产";
+    if (i % 7 == 0)
+      status = department == v1::DEPARTMENT_ECO ? "关停" : "在产";
+    else if (i % 5 == 0)
+      status = "停产整改";
+    double capacity = 0;
+    std::string unit;
+    for (const v1::Record& r : enterprises[i].equipment) {
+      if (r.equipment().capacity() > 0) {
+        capacity = r.equipment().capacity();
+        unit = r.equipment().capacity_unit() == v1::CAPACITY_UNIT_TONNES_PER_YEAR ? "吨/年"
+               : r.equipment().capacity_unit() == v1::CAPACITY_UNIT_SQUARE_METRES_PER_YEAR
+                   ? "平方米/年"
+                   : "标张/年";
+        break;
+      }
+    }
+    absl::StrAppend(&csv, e.credit_code(), ",", e.name(), ",", e.region_code(), ",",
+                    domain::IndustryNameZh(e.industries(0)), ",", reason, ",2019-10-", 10 + i % 20,
+                    ",", status, ",", capacity > 0 ? absl::StrFormat("%.0f", capacity) : "", ",",
+                    unit, "\n");
+  }
+  return csv;
 }
 
 }  // namespace tierhub::synthetic

@@ -19,8 +19,12 @@ struct Command {
 
 // Operators: status, health, records, conflicts, digest, backup, retention.
 void AddOpsCommands(std::vector<Command>* out);
-// Data: load-synthetic, screen.
+// Data: load-synthetic.
 void AddDataCommands(std::vector<Command>* out);
+// Departments and the coordination group: submit, withdraw, lists, rounds, progress, ...
+void AddListCommands(std::vector<Command>* out);
+// Inspectors and the coordination group: case-open, case-advance, case, overdue, export.
+void AddCaseCommands(std::vector<Command>* out);
 
 // Prints `text` to stdout.
 void Print(const std::string& text);

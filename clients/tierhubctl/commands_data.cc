@@ -1,9 +1,15 @@
 // Data commands: load-synthetic.
+#include <fstream>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "clients/synthetic/synthetic.h"
 #include "clients/tierhubctl/commands.h"
+#include "clients/tierhubctl/csv_import.h"
 #include "clients/tierhubctl/progress.h"
 #include "services/common/status_macros.h"
+#include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
 #include "services/domain/screening.h"
 #include "tierhub/v1/registry.grpc.pb.h"
@@ -61,6 +67,41 @@ absl::Status LoadSynthetic(const Args& args) {
   return absl::OkStatus();
 }
 
+absl::Status DemoCsv(const Args& args) {
+  auto department = domain::ParseDepartment(args.Get("department"));
+  if (!department.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--department: ", department.status().message()));
+  }
+  const std::string out_path = args.Get("out");
+  if (out_path.empty()) return absl::InvalidArgumentError("--out: required");
+  TH_ASSIGN_OR_RETURN(int64_t seed, args.GetInt("seed", 2019));
+  std::vector<synthetic::Enterprise> all;
+  for (absl::string_view part : absl::StrSplit(args.Get("regions"), ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> rc = absl::StrSplit(part, ':');
+    int count = 0;
+    if (domain::DefaultRegions().Lookup(rc.first) == nullptr ||
+        !absl::SimpleAtoi(rc.second, &count) || count <= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--regions: '", part, "' is not REGION:COUNT (e.g. 440606:220)"));
+    }
+    auto made = synthetic::MakeEnterprises(rc.first, 1, count, static_cast<uint64_t>(seed));
+    all.insert(all.end(), made.begin(), made.end());
+  }
+  if (all.empty())
+    return absl::InvalidArgumentError("--regions: required, e.g. 440606:220,441900:180");
+  std::string csv = synthetic::DepartmentListCsv(*department, all);
+  TH_ASSIGN_OR_RETURN(Encoding encoding, ParseEncoding(args.Get("encoding", "utf-8")));
+  if (encoding == Encoding::kGb18030) {
+    TH_ASSIGN_OR_RETURN(csv, EncodeGb18030(csv));
+  }
+  std::ofstream out(out_path, std::ios::binary);
+  out << csv;
+  if (!out.flush()) return absl::UnavailableError(absl::StrCat(out_path, ": cannot be written"));
+  Print(absl::StrCat("wrote ", out_path, "\n"));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 void AddDataCommands(std::vector<Command>* out) {
@@ -74,6 +115,13 @@ void AddDataCommands(std::vector<Command>* out) {
                   "Example:\n  tierhubctl load-synthetic --region=440606 --count=500 "
                   "--node=127.0.0.1:7446 --ca=ca.pem --cert=sd.pem --key=sd.key\n",
                   LoadSynthetic});
+  out->push_back({"demo-csv", "write a synthetic department list as a clerk's CSV (no node needed)",
+                  "  --department=ECO               who lists (DRC, ECO, SAMR, MEM, NEA, MIIT)\n"
+                  "  --regions=440606:220,...       the same regions and counts as load-synthetic\n"
+                  "  --out=FILE  --encoding=utf-8|gb18030  --seed=N (default 2019)\n\n"
+                  "Example:\n  tierhubctl demo-csv --department=ECO --regions=440606:220 "
+                  "--out=eco.csv --encoding=gb18030\n",
+                  DemoCsv});
 }
 
 }  // namespace tierhub::ctl

@@ -37,10 +37,12 @@ size_t FirstInvalidUtf8(absl::string_view s) {
   return absl::string_view::npos;
 }
 
-absl::StatusOr<std::string> FromGb18030(absl::string_view bytes) {
-  iconv_t cd = iconv_open("UTF-8", "GB18030");
+// Converts with glibc's iconv; INVALID_ARGUMENT names the first byte that does not convert.
+absl::StatusOr<std::string> Convert(absl::string_view bytes, const char* to, const char* from,
+                                    const char* what) {
+  iconv_t cd = iconv_open(to, from);
   if (cd == reinterpret_cast<iconv_t>(-1)) {
-    return absl::UnavailableError("GB18030 conversion is not available (glibc iconv)");
+    return absl::UnavailableError(absl::StrCat(from, " to ", to, " conversion is not available"));
   }
   std::string out(bytes.size() * 2 + 16, '\0');
   char* in = const_cast<char*>(bytes.data());
@@ -58,7 +60,7 @@ absl::StatusOr<std::string> FromGb18030(absl::string_view bytes) {
       continue;
     }
     status = absl::InvalidArgumentError(absl::StrCat(
-        "the file is neither UTF-8 nor GB18030: byte offset ", bytes.size() - in_left,
+        what, ": byte offset ", bytes.size() - in_left,
         errno == EINVAL ? " ends in the middle of a character (truncated file?)"
                         : " is not a valid character; give --encoding if you know it"));
     break;
@@ -67,6 +69,10 @@ absl::StatusOr<std::string> FromGb18030(absl::string_view bytes) {
   if (!status.ok()) return status;
   out.resize(dst - out.data());
   return out;
+}
+
+absl::StatusOr<std::string> FromGb18030(absl::string_view bytes) {
+  return Convert(bytes, "UTF-8", "GB18030", "the file is neither UTF-8 nor GB18030");
 }
 
 // Splits CSV text into rows of cells. A row with a stray or unterminated quote is reported
@@ -324,6 +330,10 @@ absl::StatusOr<std::string> DecodeToUtf8(absl::string_view bytes, Encoding encod
                      " (Excel on Chinese Windows writes GB18030: try --encoding=gb18030)"));
   }
   return FromGb18030(bytes);
+}
+
+absl::StatusOr<std::string> EncodeGb18030(absl::string_view utf8) {
+  return Convert(utf8, "GB18030", "UTF-8", "the text is not valid UTF-8");
 }
 
 std::string FormatRowErrors(const std::vector<RowError>& errors, size_t max_shown) {

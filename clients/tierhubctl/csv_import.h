@@ -23,6 +23,9 @@ absl::StatusOr<Encoding> ParseEncoding(absl::string_view name);
 // anything else as GB18030. INVALID_ARGUMENT names the byte offset that fits neither.
 absl::StatusOr<std::string> DecodeToUtf8(absl::string_view bytes, Encoding encoding);
 
+// GB18030 bytes for UTF-8 text (what Excel on a Chinese Windows writes).
+absl::StatusOr<std::string> EncodeGb18030(absl::string_view utf8);
+
 // One problem with the input: row 0 is the header; rows count from 1 after it, as a
 // spreadsheet's row numbers minus one.
 struct RowError {

@@ -25,6 +25,8 @@ Exit codes: 0 ok, 1 failed, 2 bad command line, 3 node unreachable, 4 refused by
 
 std::vector<Command> AllCommands() {
   std::vector<Command> commands;
+  AddListCommands(&commands);
+  AddCaseCommands(&commands);
   AddOpsCommands(&commands);
   AddDataCommands(&commands);
   return commands;

@@ -1,0 +1,280 @@
+// Inspectors' and the coordination group's case commands: case-open, case-advance, case,
+// overdue, export.
+#include <fstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "clients/tierhubctl/commands.h"
+#include "clients/tierhubctl/table.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/common/status_macros.h"
+#include "services/domain/catalog.h"
+#include "tierhub/v1/enforcement.grpc.pb.h"
+
+namespace tierhub::ctl {
+namespace {
+
+const absl::TimeZone& China() {
+  static const absl::TimeZone* zone = new absl::TimeZone(absl::FixedTimeZone(8 * 3600));
+  return *zone;
+}
+
+std::string Day(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() == 0) return "";
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(ts.seconds()), China());
+}
+
+std::string StateName(v1::CaseState s) {
+  return absl::AsciiStrToLower(v1::CaseState_Name(s).substr(std::string("CASE_STATE_").size()));
+}
+
+absl::StatusOr<v1::CaseState> ParseState(const std::string& text) {
+  v1::CaseState state;
+  const std::string upper = absl::AsciiStrToUpper(text);
+  if ((v1::CaseState_Parse(upper, &state) || v1::CaseState_Parse("CASE_STATE_" + upper, &state)) &&
+      state != v1::CASE_STATE_UNSPECIFIED) {
+    return state;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--to: '", text, "' is not a case state (rectifying, extended, compliant, ...)"));
+}
+
+absl::StatusOr<v1::SealingStep> ParseSealingStep(const std::string& text) {
+  v1::SealingStep step;
+  const std::string upper = absl::AsciiStrToUpper(text);
+  if ((v1::SealingStep_Parse(upper, &step) ||
+       v1::SealingStep_Parse("SEALING_STEP_" + upper, &step)) &&
+      step != v1::SEALING_STEP_UNSPECIFIED) {
+    return step;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("--sealing-step: '", text,
+                   "' is not water_cut, power_cut, power_units_removed, "
+                   "equipment_sealed or public_commitment"));
+}
+
+absl::StatusOr<google::protobuf::Timestamp> ParseDay(const std::string& option,
+                                                     const std::string& text) {
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime("%Y-%m-%d", text, China(), &t, &err)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", option, ": '", text, "' is not a date (YYYY-MM-DD)"));
+  }
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(t));
+  return ts;
+}
+
+void PrintCase(const v1::CaseResponse& r, bool json) {
+  if (json) {
+    std::string out;
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    options.preserve_proto_field_names = true;
+    if (!google::protobuf::util::MessageToJsonString(r, &out, options).ok()) out = "{}";
+    Print(out + "\n");
+    return;
+  }
+  const v1::EnforcementCase& c = r.enforcement_case();
+  std::vector<std::string> next;
+  for (int s : r.allowed_next()) next.push_back(StateName(static_cast<v1::CaseState>(s)));
+  Print(absl::StrCat("case ", c.case_id(), "  ", c.credit_code(), "  region ", c.region_code(),
+                     "  ", domain::IndustryNameZh(c.industry()), "  ",
+                     domain::DimensionCode(c.dimension()), "\n  state ", StateName(c.state()),
+                     c.deadline().seconds() ? absl::StrCat(", deadline ", Day(c.deadline())) : "",
+                     r.overdue() ? "  OVERDUE" : "", "\n  next: ",
+                     next.empty() ? "(none: closed)" : absl::StrJoin(next, ", "), "\n\n"));
+  Table t({"FROM", "TO", "WHO", "WHEN", "EVIDENCE", "NOTE"});
+  for (const auto& h : c.history()) {
+    t.AddRow({StateName(h.from_state()), StateName(h.to_state()), h.actor(),
+              absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(h.at().seconds()), China()),
+              h.evidence_ref(), h.note()});
+  }
+  Print(t.Render());
+}
+
+absl::Status CaseOpen(const Args& args) {
+  v1::OpenCaseRequest request;
+  request.set_case_id(args.Get("case-id"));
+  request.set_credit_code(args.Get("credit-code"));
+  request.set_region_code(args.Get("region"));
+  auto industry = domain::ParseIndustry(args.Get("industry"));
+  if (!industry.ok())
+    return absl::InvalidArgumentError(absl::StrCat("--industry: ", industry.status().message()));
+  auto dimension = domain::ParseDimension(args.Get("dimension"));
+  if (!dimension.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--dimension: ", dimension.status().message()));
+  }
+  request.set_industry(*industry);
+  request.set_dimension(*dimension);
+  request.set_finding(args.Get("finding"));
+  request.set_rule_ref(args.Get("rule"));
+  request.set_evidence_ref(args.Get("evidence"));
+  request.set_equipment_id(args.Get("equipment-id"));
+  request.set_note(args.Get("note"));
+  if (!args.Get("found").empty()) {
+    TH_ASSIGN_OR_RETURN(*request.mutable_found_at(), ParseDay("found", args.Get("found")));
+  }
+  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
+  auto stub = v1::Enforcement::NewStub(conn.channel());
+  grpc::ClientContext context;
+  conn.Prepare(&context, 60);
+  v1::CaseResponse r;
+  grpc::Status s = stub->OpenCase(&context, request, &r);
+  if (!s.ok()) return CallFailed("case-open", s, args.Get("node"));
+  PrintCase(r, args.Has("json"));
+  return absl::OkStatus();
+}
+
+absl::Status CaseAdvance(const Args& args) {
+  v1::AdvanceCaseRequest request;
+  request.set_case_id(args.Get("case-id"));
+  if (request.case_id().empty()) return absl::InvalidArgumentError("--case-id: required");
+  if (!args.Get("to").empty()) {
+    TH_ASSIGN_OR_RETURN(v1::CaseState to, ParseState(args.Get("to")));
+    request.set_to_state(to);
+  } else if (!args.Get("sealing-step").empty()) {
+    TH_ASSIGN_OR_RETURN(v1::SealingStep step, ParseSealingStep(args.Get("sealing-step")));
+    request.set_sealing_step(step);
+  } else {
+    return absl::InvalidArgumentError("--to: required (or --sealing-step)");
+  }
+  request.set_evidence_ref(args.Get("evidence"));
+  request.set_note(args.Get("note"));
+  request.set_approving_authority(args.Get("approved-by"));
+  request.set_inspected_by(args.Get("inspected-by"));
+  request.set_closing_case_id(args.Get("closing-case-id"));
+  if (!args.Get("deadline").empty()) {
+    TH_ASSIGN_OR_RETURN(*request.mutable_deadline(), ParseDay("deadline", args.Get("deadline")));
+  }
+  TH_ASSIGN_OR_RETURN(int64_t expected, args.GetInt("expected-steps", 0));
+  request.set_expected_steps(static_cast<uint32_t>(expected));
+  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
+  auto stub = v1::Enforcement::NewStub(conn.channel());
+  grpc::ClientContext context;
+  conn.Prepare(&context, 60);
+  v1::CaseResponse r;
+  grpc::Status s = stub->AdvanceCase(&context, request, &r);
+  if (!s.ok()) return CallFailed("case-advance", s, args.Get("node"));
+  PrintCase(r, args.Has("json"));
+  return absl::OkStatus();
+}
+
+absl::Status CaseShow(const Args& args) {
+  v1::GetCaseRequest request;
+  request.set_case_id(args.Get("case-id"));
+  if (request.case_id().empty()) return absl::InvalidArgumentError("--case-id: required");
+  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
+  auto stub = v1::Enforcement::NewStub(conn.channel());
+  grpc::ClientContext context;
+  conn.Prepare(&context, 60);
+  v1::CaseResponse r;
+  grpc::Status s = stub->GetCase(&context, request, &r);
+  if (!s.ok()) return CallFailed("case", s, args.Get("node"));
+  PrintCase(r, args.Has("json"));
+  return absl::OkStatus();
+}
+
+absl::Status Overdue(const Args& args) {
+  v1::ListOverdueRequest request;
+  request.set_region_code(args.Get("region"));
+  if (!args.Get("dimension").empty()) {
+    auto dimension = domain::ParseDimension(args.Get("dimension"));
+    if (!dimension.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--dimension: ", dimension.status().message()));
+    }
+    request.set_dimension(*dimension);
+  }
+  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
+  auto stub = v1::Enforcement::NewStub(conn.channel());
+  grpc::ClientContext context;
+  conn.Prepare(&context, 120);
+  v1::ListOverdueResponse r;
+  grpc::Status s = stub->ListOverdue(&context, request, &r);
+  if (!s.ok()) return CallFailed("overdue", s, args.Get("node"));
+  Table t({"CASE", "CREDIT_CODE", "REGION", "INDUSTRY", "DIMENSION", "STATE", "DEADLINE"});
+  for (const auto& c : r.cases()) {
+    t.AddRow({c.case_id(), c.credit_code(), c.region_code(),
+              std::string(domain::IndustryNameZh(c.industry())),
+              std::string(domain::DimensionCode(c.dimension())), StateName(c.state()),
+              Day(c.deadline())});
+  }
+  Print(args.Has("json") ? t.RenderJson()
+                         : absl::StrCat(t.rows() ? t.Render() : "", t.rows(), " overdue case(s)",
+                                        r.truncated() ? " shown; more exist" : "", "\n"));
+  return absl::OkStatus();
+}
+
+absl::Status Export(const Args& args) {
+  v1::ExportDisclosureRequest request;
+  const std::string list = absl::AsciiStrToUpper(args.Get("list"));
+  v1::DisclosureList which;
+  if (!v1::DisclosureList_Parse("DISCLOSURE_LIST_" + list, &which) ||
+      which == v1::DISCLOSURE_LIST_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        "--list: rectification_deadline, closed_by_law, over_standard_emitter, serious_emitter, "
+        "coal_boiler_exit or technology_closure");
+  }
+  request.set_list(which);
+  request.set_region_code(args.Get("region"));
+  const std::string format = args.Get("format", "csv");
+  if (format != "csv" && format != "xlsx")
+    return absl::InvalidArgumentError("--format: csv or xlsx");
+  request.set_format(format == "xlsx" ? v1::EXPORT_FORMAT_XLSX : v1::EXPORT_FORMAT_CSV);
+  if (!args.Get("as-of").empty()) {
+    TH_ASSIGN_OR_RETURN(*request.mutable_as_of(), ParseDay("as-of", args.Get("as-of")));
+  }
+  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
+  auto stub = v1::Enforcement::NewStub(conn.channel());
+  grpc::ClientContext context;
+  conn.Prepare(&context, 600);
+  v1::ExportDisclosureResponse r;
+  grpc::Status s = stub->ExportDisclosure(&context, request, &r);
+  if (!s.ok()) return CallFailed("export", s, args.Get("node"));
+  const std::string path = args.Get("out", r.file_name());
+  std::ofstream out(path, std::ios::binary);
+  out << r.content();
+  if (!out.flush()) return absl::UnavailableError(absl::StrCat(path, ": cannot be written"));
+  Print(absl::StrCat("wrote ", path, " (", r.rows(), " row(s))\n"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void AddCaseCommands(std::vector<Command>* out) {
+  out->push_back({"case-open", "open an enforcement case (state found)",
+                  "  --case-id=ID --credit-code=CODE --region=CODE --industry=CERAMICS\n"
+                  "  --dimension=ENERGY --finding=TEXT --rule=REF --evidence=REF\n"
+                  "  [--found=YYYY-MM-DD] [--equipment-id=ID] [--note=TEXT]\n\nExample:\n"
+                  "  tierhubctl case-open --case-id=sd-2019-001 --credit-code=91440606MA3EDFR842 "
+                  "--region=440606 --industry=陶瓷 --dimension=ENERGY --finding=超限额 "
+                  "--rule='GB 21252-2013' --evidence=JC-2019-17 ...\n",
+                  CaseOpen});
+  out->push_back({"case-advance", "take one step of a case; refused steps name the allowed ones",
+                  "  --case-id=ID --to=STATE | --sealing-step=STEP   --evidence=REF (required)\n"
+                  "  [--deadline=YYYY-MM-DD] [--approved-by=GOVERNMENT] [--inspected-by=NAME]\n"
+                  "  [--closing-case-id=ID] [--expected-steps=N] [--note=TEXT]\n\nExample:\n"
+                  "  tierhubctl case-advance --case-id=sd-2019-001 --to=rectifying "
+                  "--evidence=ZG-2019-17 ...\n",
+                  CaseAdvance});
+  out->push_back({"case", "a case with its history and allowed next steps",
+                  "  --case-id=ID\n\nExample:\n  tierhubctl case --case-id=sd-2019-001 ...\n",
+                  CaseShow});
+  out->push_back({"overdue", "open cases past their deadline under a region",
+                  "  --region=CODE [--dimension=ENERGY]\n\nExample:\n"
+                  "  tierhubctl overdue --region=440600 ...\n",
+                  Overdue});
+  out->push_back(
+      {"export", "a published list as CSV (UTF-8 with BOM) or .xlsx",
+       "  --list=closed_by_law|rectification_deadline|over_standard_emitter|\n"
+       "         serious_emitter|coal_boiler_exit|technology_closure\n"
+       "  --region=CODE --format=csv|xlsx --as-of=YYYY-MM-DD --out=FILE\n\nExample:\n"
+       "  tierhubctl export --list=technology_closure --region=440600 --format=xlsx ...\n",
+       Export});
+}
+
+}  // namespace tierhub::ctl
