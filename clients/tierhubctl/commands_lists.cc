@@ -18,6 +18,7 @@
 #include "services/common/status_macros.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
+#include "services/enforcement/case_machine.h"
 #include "tierhub/v1/coordinator.grpc.pb.h"
 #include "tierhub/v1/registry.grpc.pb.h"
 
@@ -433,10 +434,9 @@ absl::Status ShowProgress(const Args& args) {
     }
   }
   for (const auto& c : r.cases()) {
-    const bool closed = c.state() == v1::CASE_STATE_COMPLIANT ||
-                        c.state() == v1::CASE_STATE_CLOSED_EXITED ||
-                        c.state() == v1::CASE_STATE_LICENCES_REVOKED;
-    if (!closed) rows[{c.region_code(), c.industry()}].cases_open += c.count();
+    if (!enforcement::IsTerminal(c.dimension(), c.state())) {
+      rows[{c.region_code(), c.industry()}].cases_open += c.count();
+    }
   }
   for (const auto& o : r.overdue()) rows[{o.region_code(), o.industry()}].overdue += o.overdue();
   Table t({"REGION", "NAME", "INDUSTRY", "LISTED", "EXITED", "CAPACITY_LISTED", "CAPACITY_EXITED",

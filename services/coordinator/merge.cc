@@ -68,7 +68,7 @@ std::optional<v1::MergedEnterprise> Merge(const std::string& credit_code,
     }
   }
   for (const v1::EnforcementCase& c : records.cases) {
-    if (!registry::CaseIsOpen(c.state())) continue;
+    if (!registry::CaseIsOpen(c)) continue;
     v1::MergedEnterprise::OpenCase* o = m.add_open_cases();
     o->set_case_id(c.case_id());
     o->set_dimension(c.dimension());

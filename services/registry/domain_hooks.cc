@@ -7,6 +7,7 @@
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"
+#include "services/enforcement/case_machine.h"
 
 namespace tierhub::registry {
 
@@ -32,9 +33,9 @@ absl::Status DomainHooks::Validate(const v1::Change& change) const {
   return absl::OkStatus();
 }
 
-bool CaseIsOpen(int state) {
-  return state != v1::CASE_STATE_COMPLIANT && state != v1::CASE_STATE_ACCEPTED &&
-         state != v1::CASE_STATE_CLOSED_EXITED && state != v1::CASE_STATE_UNSPECIFIED;
+bool CaseIsOpen(const v1::EnforcementCase& c) {
+  return c.state() != v1::CASE_STATE_UNSPECIFIED &&
+         !enforcement::IsTerminal(c.dimension(), c.state());
 }
 
 void DomainHooks::IndexKeys(std::string_view key, const v1::Record& record,
@@ -119,7 +120,7 @@ void DomainHooks::Counters(std::string_view key, const v1::Record& record,
           {absl::StrCat(kCaseCounter, c.region_code(), "/", domain::IndustryCode(c.industry()), "/",
                         v1::Dimension_Name(c.dimension()), "/", v1::CaseState_Name(c.state())),
            1});
-      if (CaseIsOpen(c.state()) && c.has_deadline()) {
+      if (CaseIsOpen(c) && c.has_deadline()) {
         out->push_back(
             {absl::StrCat(kCaseDueCounter, c.region_code(), "/", domain::IndustryCode(c.industry()),
                           "/", v1::Dimension_Name(c.dimension()), "/", DeadlineDay(c.deadline())),

@@ -43,8 +43,9 @@ inline constexpr char kContradictionCounter[] = "ctr/";
 // Capacity counters hold thousandths of a unit (counters are integers).
 inline constexpr double kCapacityScale = 1000.0;
 
-// True for a case state that still needs action (not COMPLIANT, ACCEPTED or CLOSED_EXITED).
-bool CaseIsOpen(int state);
+// True for a case that still needs action: its state is not terminal in its dimension's state
+// machine (services/enforcement/case_machine.h), e.g. LICENCES_REVOKED closes a quality case.
+bool CaseIsOpen(const v1::EnforcementCase& c);
 
 class DomainHooks final : public store::RecordHooks {
  public:

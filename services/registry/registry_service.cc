@@ -66,11 +66,53 @@ absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
   return store_->Write(std::move(mutations));
 }
 
+namespace {
+
+// Record kinds whose rules live in their own RPCs (state machines, submissions, rounds, the
+// coordinator's merge): the generic write must not bypass them. "" if `kind` may be written.
+const char* DedicatedRpc(v1::Record::KindCase kind) {
+  switch (kind) {
+    case v1::Record::kListEntry:
+    case v1::Record::kSubmission:
+    case v1::Record::kSubmissionVersion:
+      return "Registry.SubmitList";
+    case v1::Record::kRound:
+    case v1::Record::kLateWaiver:
+      return "Registry.PutRounds / GrantLateWaiver";
+    case v1::Record::kEnforcementCase:
+      return "Enforcement.OpenCase / AdvanceCase";
+    case v1::Record::kTipOff:
+      return "Enforcement.SubmitTipOff";
+    case v1::Record::kMergedEnterprise:
+      return "the coordinator (merged views are derived)";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
 grpc::Status RegistryService::WriteRecords(grpc::ServerContext* context,
                                            const v1::WriteRecordsRequest* request,
                                            v1::WriteRecordsResponse* response) {
   auto caller = exchange::CallerIdentity(*context, options_.insecure);
   if (!caller.ok()) return ToGrpc(caller.status());
+  std::vector<std::string> refused;
+  for (int i = 0; i < request->records_size(); ++i) {
+    const char* rpc = DedicatedRpc(request->records(i).kind_case());
+    if (*rpc) refused.push_back(absl::StrCat("records[", i, "]: written through ", rpc));
+  }
+  for (int i = 0; i < request->delete_keys_size(); ++i) {
+    auto stored = store_->GetLive(request->delete_keys(i));
+    if (!stored.ok()) return ToGrpc(stored.status());
+    const char* rpc = stored->has_value() ? DedicatedRpc((*stored)->kind_case()) : "";
+    if (*rpc) refused.push_back(absl::StrCat("delete_keys[", i, "]: changed through ", rpc));
+  }
+  if (!refused.empty()) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        absl::StrCat(refused.size(), " bad item(s), nothing stored: ",
+                                     absl::StrJoin(refused, "; ")));
+  }
   auto changes = Write(*caller, *request);
   if (!changes.ok()) return ToGrpc(changes.status());
   for (auto& change : *changes) *response->add_changes() = std::move(change);

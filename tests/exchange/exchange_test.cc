@@ -13,6 +13,7 @@
 #include "tests/exchange/test_cluster.h"
 #include "tests/testutil/temp_dir.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
+#include "tierhub/v1/registry.grpc.pb.h"
 
 namespace tierhub::testutil {
 namespace {
@@ -274,6 +275,37 @@ TEST_F(ExchangeTest, StoreRestoredFromAnOlderBackupRefusesToLinkUp) {
                std::string::npos;
   }));
   EXPECT_EQ(cluster.Records("fs").size(), 8u);
+}
+
+}  // namespace
+}  // namespace tierhub::testutil
+
+namespace tierhub::testutil {
+namespace {
+
+TEST_F(ExchangeTest, GenericWriteCannotBypassCaseMachinesOrSubmissions) {
+  TestCluster cluster(dir_.path());
+  ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "").ok());
+  auto stub = v1::Registry::NewStub(
+      grpc::CreateChannel(cluster.address("sd"), grpc::InsecureChannelCredentials()));
+  v1::WriteRecordsRequest request;
+  *request.add_records() = MakeEnterprise("440606", 1);
+  v1::EnforcementCase* c = request.add_records()->mutable_enforcement_case();
+  c->set_case_id("forged");
+  c->set_credit_code(request.records(0).enterprise().credit_code());
+  c->set_region_code("440606");
+  c->set_industry(v1::INDUSTRY_CERAMICS);
+  c->set_dimension(v1::DIMENSION_ENERGY);
+  c->set_state(v1::CASE_STATE_CLOSED_EXITED);  // straight to the end, skipping every step
+  grpc::ClientContext context;
+  context.AddMetadata(exchange::kInsecureIdentityHeader, "node:440606:sd");
+  v1::WriteRecordsResponse response;
+  grpc::Status status = stub->WriteRecords(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(status.error_message().find("records[1]: written through Enforcement"),
+            std::string::npos)
+      << status.error_message();
+  EXPECT_TRUE(cluster.Records("sd").empty());  // the enterprise was not stored either
 }
 
 }  // namespace
