@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""Runs clients/python/tierhub_example.py against a real node: the list is stored, a retry
+doubles nothing, and the progress figures count what was submitted.
+
+usage: python_example_test.py TIERHUBD REPO_ROOT
+"""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def main():
+    tierhubd, root = sys.argv[1], sys.argv[2]
+    example = os.path.join(root, "clients", "python", "tierhub_example.py")
+    sys.path.insert(0, os.path.dirname(example))
+    import tierhub_example  # noqa: E402  (the example's own proto loading)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        config = os.path.join(tmp, "node.textproto")
+        port_file = os.path.join(tmp, "port")
+        with open(config, "w") as f:
+            f.write('node_id: "gd" tier: REGION_LEVEL_PROVINCE region_code: "440000"\n'
+                    'listen_address: "127.0.0.1:0" insecure: true coordinator: true\n'
+                    f'store_path: "{tmp}/store"\n')
+        log = open(os.path.join(tmp, "node.log"), "w")
+        node = subprocess.Popen([tierhubd, "--config=" + config, "--port_file=" + port_file],
+                                stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.time() + 30
+            while not os.path.exists(port_file) and time.time() < deadline:
+                time.sleep(0.05)
+            address = "127.0.0.1:" + open(port_file).read().strip()
+
+            # MIIT opens a round that is still running.
+            pb = tierhub_example.load_protos()
+            import grpc
+            channel = grpc.insecure_channel(address)
+            registry = pb["registry_pb2_grpc"].RegistryStub(channel)
+            round_ = pb["domain_pb2"].SubmissionRound(
+                round_id="PY-ROUND", title="python test round",
+                scope=pb["domain_pb2"].SubmissionRound.SCOPE_DEPARTMENT_LISTS)
+            round_.deadline.seconds = int(time.time()) + 30 * 86400
+            registry.PutRounds(pb["registry_pb2"].PutRoundsRequest(rounds=[round_]),
+                               metadata=[("x-tierhub-identity", "dept:MIIT:440000:py")],
+                               timeout=30)
+
+            run = [sys.executable, example, "--node", address, "--insecure",
+                   "--identity", "dept:ECO:440000:py", "--round", "PY-ROUND"]
+            first = subprocess.run(run, capture_output=True, text=True, timeout=120)
+            assert first.returncode == 0, first.stderr
+            assert "submitted python-example-1 version 1: 2 entries, on time" in first.stdout, \
+                first.stdout
+            assert "progress under 440000: 2 list entries" in first.stdout, first.stdout
+
+            again = subprocess.run(run, capture_output=True, text=True, timeout=120)
+            assert again.returncode == 0, again.stderr
+            assert "(a retry: nothing new)" in again.stdout, again.stdout
+            assert "progress under 440000: 2 list entries" in again.stdout, again.stdout
+
+            # A department outside its dimension is refused with a named reason, exit code 4.
+            refused = subprocess.run(run[:-4] + ["--identity", "dept:MEM:440000:py", "--round",
+                                                  "PY-ROUND", "--submission-id", "mem-1"],
+                                     capture_output=True, text=True, timeout=120)
+            assert refused.returncode == 4, (refused.returncode, refused.stdout, refused.stderr)
+            assert "PERMISSION_DENIED" in refused.stderr, refused.stderr
+        finally:
+            node.send_signal(signal.SIGTERM)
+            code = node.wait(timeout=30)
+            assert code == 0, f"tierhubd exited with {code} after SIGTERM"
+    print("1 passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()
