@@ -1,0 +1,158 @@
+#!/usr/bin/python3
+"""End to end, as a user meets tierhub: the demo topology (province, Foshan with three
+districts, Guangzhou with one, Dongguan) as real tierhubd processes with mTLS on ports the OS
+chooses, driven only through tierhubctl, small. Checks the figures tierhubctl prints against
+what was loaded.
+
+usage: demo_e2e_test.py TIERHUBD TIERHUBCTL DEV_CA
+"""
+import csv
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+TOPOLOGY = [  # id, tier, region, parent
+    ("gd", "REGION_LEVEL_PROVINCE", "440000", None),
+    ("foshan", "REGION_LEVEL_CITY", "440600", "gd"),
+    ("guangzhou", "REGION_LEVEL_CITY", "440100", "gd"),
+    ("dongguan", "REGION_LEVEL_CITY", "441900", "gd"),
+    ("chancheng", "REGION_LEVEL_COUNTY", "440604", "foshan"),
+    ("nanhai", "REGION_LEVEL_COUNTY", "440605", "foshan"),
+    ("shunde", "REGION_LEVEL_COUNTY", "440606", "foshan"),
+    ("zengcheng", "REGION_LEVEL_COUNTY", "440118", "guangzhou"),
+]
+LOAD = {"chancheng": 12, "nanhai": 15, "shunde": 20, "zengcheng": 9, "dongguan": 18}
+CITY_OF = {"440604": "440600", "440605": "440600", "440606": "440600", "440118": "440100",
+           "441900": "441900"}
+
+
+def wait_until(check, what, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def main():
+    tierhubd, tierhubctl, dev_ca = sys.argv[1:4]
+    with tempfile.TemporaryDirectory() as tmp:
+        certs = os.path.join(tmp, "certs")
+        nodes, ports = {}, {}
+        run = lambda *a: subprocess.run(a, check=True, capture_output=True, text=True)
+        for node_id, _, region, _ in TOPOLOGY:
+            run(dev_ca, certs, "node", node_id, region)
+        run(dev_ca, certs, "ops", "440000", "e2e")
+        for dept in ("MIIT", "DRC", "ECO"):
+            run(dev_ca, certs, "dept", dept, "440000", "e2e")
+
+        def ctl(cert, node, *args, check=True):
+            p = subprocess.run([tierhubctl, *args, f"--node=127.0.0.1:{ports[node]}",
+                                f"--ca={certs}/ca.pem", f"--cert={certs}/{cert}.pem",
+                                f"--key={certs}/{cert}.key"],
+                               capture_output=True, text=True, timeout=120)
+            if check and p.returncode != 0:
+                raise AssertionError(f"tierhubctl {args[0]} failed ({p.returncode}): {p.stderr}")
+            return p.stdout
+
+        try:
+            for node_id, tier, region, parent in TOPOLOGY:
+                config = os.path.join(tmp, node_id + ".textproto")
+                with open(config, "w") as f:
+                    f.write(f'node_id: "{node_id}" tier: {tier} region_code: "{region}"\n'
+                            f'listen_address: "127.0.0.1:0" store_path: "{tmp}/{node_id}"\n'
+                            f'block_cache_mb: 8\n'
+                            f'tls {{ ca_file: "{certs}/ca.pem" cert_file: "{certs}/{node_id}.pem" '
+                            f'key_file: "{certs}/{node_id}.key" }}\n')
+                    if parent:
+                        f.write(f'parent_address: "127.0.0.1:{ports[parent]}" '
+                                f'parent_node_id: "{parent}"\n')
+                    else:
+                        f.write("coordinator: true\n")
+                port_file = os.path.join(tmp, node_id + ".port")
+                log = open(os.path.join(tmp, node_id + ".log"), "w")
+                nodes[node_id] = subprocess.Popen(
+                    [tierhubd, "--config=" + config, "--port_file=" + port_file],
+                    stdout=log, stderr=subprocess.STDOUT)
+                wait_until(lambda: os.path.exists(port_file), node_id + " to start")
+                ports[node_id] = int(open(port_file).read())
+
+            # Enterprises and equipment at the counties and Dongguan.
+            regions = []
+            for node_id, count in LOAD.items():
+                region = next(r for n, _, r, _ in TOPOLOGY if n == node_id)
+                out = ctl(node_id, node_id, "load-synthetic", f"--region={region}",
+                          f"--count={count}")
+                assert out.startswith(f"stored {count} synthetic enterprises"), out
+                regions.append(f"{region}:{count}")
+            total = sum(LOAD.values())
+            wait_until(lambda: len(json.loads(ctl("ops-440000-e2e", "gd", "records",
+                                                  "--prefix=ent/", "--limit=0", "--json")))
+                       == total, f"the province to hold {total} enterprises")
+
+            # A round, and two departments' lists from CSV (one GB18030).
+            ctl("MIIT-440000-e2e", "gd", "rounds", "--add=E2E",
+                "--deadline=" + time.strftime("%Y-%m-%d", time.localtime(time.time() + 86400 * 30)))
+            listed = {}  # credit code -> region
+            for dept, dim, kind, enc in (("DRC", "ENERGY", "ENERGY_INSPECTION", "utf-8"),
+                                         ("ECO", "ENVIRONMENT", "KEY_SUPERVISION", "gb18030")):
+                path = os.path.join(tmp, dept + ".csv")
+                subprocess.run([tierhubctl, "demo-csv", f"--department={dept}",
+                                "--regions=" + ",".join(regions), f"--out={path}",
+                                f"--encoding={enc}"], check=True, capture_output=True)
+                rows = list(csv.DictReader(io.StringIO(open(path, "rb").read().decode(
+                    "gb18030" if enc == "gb18030" else "utf-8"))))
+                for row in rows:
+                    listed[row["统一社会信用代码"]] = row["所在地区"]
+                out = ctl(f"{dept}-440000-e2e", "gd", "submit", path, f"--dimension={dim}",
+                          f"--kind={kind}", "--region=440000", "--round=E2E",
+                          f"--submission-id={dept}-e2e")
+                assert f"{len(rows)} entries live" in out and "on time" in out, out
+
+            # The coordination group's table: enterprises listed per city, each counted once.
+            expected = {}
+            for region in listed.values():
+                expected[CITY_OF[region]] = expected.get(CITY_OF[region], 0) + 1
+
+            def printed_listed(region):
+                out = ctl("ops-440000-e2e", "gd", "progress", f"--region={region}")
+                sums = {}
+                for line in out.splitlines():
+                    m = re.match(r"^(\d{6})\s+\S+\s+\S+\s+(\d+)\s+(\d+)", line)
+                    if m:
+                        sums[m.group(1)] = sums.get(m.group(1), 0) + int(m.group(2))
+                return sums
+
+            wait_until(lambda: printed_listed("440000") == expected,
+                       f"the progress table to show {expected}")
+            by_district = {}
+            for region in listed.values():
+                if region.startswith("4406"):
+                    by_district[region] = by_district.get(region, 0) + 1
+            wait_until(lambda: printed_listed("440600") == by_district,
+                       f"Foshan's drill-down to show {by_district}")
+
+            # Every link is up and nothing is pending.
+            for node_id in ("chancheng", "shunde", "dongguan"):
+                status = json.loads(ctl("ops-440000-e2e", node_id, "status", "--json"))
+                assert status["upward"]["state"] == "LINK_STATE_CONNECTED", status
+            wait_until(lambda: json.loads(ctl("ops-440000-e2e", "shunde", "status", "--json"))
+                       ["upward"].get("pending_changes", "0") in (0, "0"), "shunde to drain")
+        finally:
+            for proc in reversed(list(nodes.values())):
+                proc.send_signal(signal.SIGTERM)
+            for node_id, proc in nodes.items():
+                code = proc.wait(timeout=30)
+                assert code == 0, f"{node_id} exited with {code} after SIGTERM"
+    print("1 passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()
