@@ -25,6 +25,8 @@ void AddDataCommands(std::vector<Command>* out);
 void AddListCommands(std::vector<Command>* out);
 // Inspectors and the coordination group: case-open, case-advance, case, overdue, export.
 void AddCaseCommands(std::vector<Command>* out);
+// The coordination group and cities: target-set, behind.
+void AddTargetCommands(std::vector<Command>* out);
 
 // Prints `text` to stdout.
 void Print(const std::string& text);

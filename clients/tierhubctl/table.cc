@@ -99,13 +99,21 @@ std::string JsonQuote(absl::string_view s) {
   return out + "\"";
 }
 
+// True if `cell` may stand in JSON as a number: no leading zeros (a region code such as
+// 000000 or 440600 is an identifier, and "0440" is not a JSON number).
+bool IsJsonNumber(const std::string& cell) {
+  if (!LooksNumeric(cell)) return false;
+  const size_t digits = cell[0] == '-' ? 1 : 0;
+  return !(cell.size() > digits + 1 && cell[digits] == '0' && cell[digits + 1] != '.');
+}
+
 std::string Table::RenderJson() const {
   std::string out = "[";
   for (size_t r = 0; r < rows_.size(); ++r) {
     absl::StrAppend(&out, r ? ",\n " : "", "{");
     for (size_t c = 0; c < headers_.size(); ++c) {
       absl::StrAppend(&out, c ? ", " : "", JsonQuote(headers_[c]), ": ",
-                      LooksNumeric(rows_[r][c]) ? rows_[r][c] : JsonQuote(rows_[r][c]));
+                      IsJsonNumber(rows_[r][c]) ? rows_[r][c] : JsonQuote(rows_[r][c]));
     }
     out += "}";
   }

@@ -60,6 +60,12 @@ TEST(TableTest, AlignsColumnsAndRightAlignsNumbers) {
             "441900  Dongguan    120\n");
 }
 
+TEST(TableTest, JsonNeverWritesANumberWithLeadingZeros) {
+  Table t({"region", "n"});
+  t.AddRow({"000000", "0"});
+  EXPECT_EQ(t.RenderJson(), "[{\"region\": \"000000\", \"n\": 0}]\n");
+}
+
 TEST(TableTest, JsonKeepsNumbersAndEscapesStrings) {
   Table t({"name", "n"});
   t.AddRow({"say \"hi\"\n", "3"});

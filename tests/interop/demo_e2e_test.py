@@ -139,6 +139,21 @@ def main():
             wait_until(lambda: printed_listed("440600") == by_district,
                        f"Foshan's drill-down to show {by_district}")
 
+            # Action-plan targets: Foshan promises more exits than it has, Dongguan none.
+            year = time.strftime("%Y")
+            for city, node_id, count in (("440600", "foshan", 1000), ("441900", "dongguan", 0)):
+                ctl(node_id, node_id, "target-set", f"--region={city}", f"--year={year}",
+                    "--industry=CERAMICS", "--dimension=ENVIRONMENT", f"--enterprises={count}",
+                    f"--checkpoints={year}-12-31")
+
+            def behind_rows():
+                out = ctl("ops-440000-e2e", "gd", "behind", f"--year={year}",
+                          f"--at={year}-12-31", "--json")
+                return {str(r["CITY"]): r["STATE"] for r in json.loads(out)}
+
+            wait_until(lambda: behind_rows() == {"440600": "BEHIND", "441900": "on track"},
+                       "Foshan to be behind its target and Dongguan on track")
+
             # Every link is up and nothing is pending.
             for node_id in ("chancheng", "shunde", "dongguan"):
                 status = json.loads(ctl("ops-440000-e2e", node_id, "status", "--json"))
