@@ -46,7 +46,8 @@ absl::Status ProcessCluster::Issue(const std::vector<std::string>& args) {
 }
 
 absl::Status ProcessCluster::Add(const std::string& id, v1::RegionLevel tier,
-                                 const std::string& region, const std::string& parent) {
+                                 const std::string& region, const std::string& parent,
+                                 const NodeOptions& node_options) {
   absl::Status issued = Issue({"node", id, region});
   if (!issued.ok()) return issued;
   Entry entry;
@@ -54,6 +55,7 @@ absl::Status ProcessCluster::Add(const std::string& id, v1::RegionLevel tier,
   entry.region = region;
   entry.parent = parent;
   entry.tier = tier;
+  entry.options = node_options;
   entry.process = std::make_unique<Process>();
   auto [it, inserted] = nodes_.emplace(id, std::move(entry));
   return Launch(it->second);
@@ -72,6 +74,7 @@ absl::Status ProcessCluster::Launch(Entry& entry) {
            << "block_cache_mb: " << options_.block_cache_mb << "\n"
            << "tls { ca_file: \"" << certs << "ca.pem\" cert_file: \"" << certs << entry.id
            << ".pem\" key_file: \"" << certs << entry.id << ".key\" }\n";
+    if (entry.options.coordinator) config << "coordinator: true\n";
     if (!entry.parent.empty()) {
       config << "parent_address: \"127.0.0.1:" << nodes_.at(entry.parent).port << "\"\n"
              << "parent_node_id: \"" << entry.parent << "\"\n";
@@ -118,6 +121,29 @@ absl::StatusOr<exchange::ChannelOptions> ProcessCluster::Client(
   absl::Status issued = Issue(issue_args);
   if (!issued.ok()) return issued;
   return AsNode(id, cert_name);
+}
+
+absl::StatusOr<exchange::ChannelOptions> ProcessCluster::IssuedClient(
+    const std::string& id, const std::string& cert_name, const std::vector<std::string>& args) {
+  if (issued_clients_.count(cert_name) == 0) {
+    absl::Status issued = Issue(args);
+    if (!issued.ok()) return issued;
+    issued_clients_.insert(cert_name);
+  }
+  return AsNode(id, cert_name);
+}
+
+absl::StatusOr<exchange::ChannelOptions> ProcessCluster::DepartmentClient(
+    const std::string& id, const std::string& department, const std::string& region,
+    const std::string& user) {
+  return IssuedClient(id, absl::StrCat(department, "-", region, "-", user),
+                      {"dept", department, region, user});
+}
+
+absl::StatusOr<exchange::ChannelOptions> ProcessCluster::OperatorClient(const std::string& id,
+                                                                        const std::string& region,
+                                                                        const std::string& user) {
+  return IssuedClient(id, absl::StrCat("ops-", region, "-", user), {"ops", region, user});
 }
 
 }  // namespace tierhub::testutil

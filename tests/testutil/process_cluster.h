@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,9 +32,18 @@ class ProcessCluster {
   ProcessCluster(std::string dir, Options options);
   ~ProcessCluster();  // SIGKILLs every node still running
 
+  // How one node runs, beyond its place in the tree.
+  struct NodeOptions {
+    bool coordinator = false;  // NodeConfig.coordinator: runs the merger (normally the province)
+  };
+
   // Issues the node's certificate and starts it (the parent must run already).
   absl::Status Add(const std::string& id, v1::RegionLevel tier, const std::string& region,
-                   const std::string& parent);
+                   const std::string& parent) {
+    return Add(id, tier, region, parent, NodeOptions());
+  }
+  absl::Status Add(const std::string& id, v1::RegionLevel tier, const std::string& region,
+                   const std::string& parent, const NodeOptions& node_options);
   // Kills the node if it runs, then starts it again on the same store and port.
   absl::Status Restart(const std::string& id);
   void Kill(const std::string& id);      // SIGKILL
@@ -47,6 +57,17 @@ class ProcessCluster {
   absl::StatusOr<exchange::ChannelOptions> Client(const std::string& id,
                                                   const std::string& cert_name,
                                                   const std::vector<std::string>& issue_args);
+  // Issues (once per cluster) the department certificate `dept:<department>:<region>:<user>`
+  // (`department` as in dev-ca.sh, e.g. "ECO") and returns the channel options of a client
+  // using it against node `id`.
+  absl::StatusOr<exchange::ChannelOptions> DepartmentClient(const std::string& id,
+                                                            const std::string& department,
+                                                            const std::string& region,
+                                                            const std::string& user = "clerk");
+  // The same for an operator certificate `ops:<region>:<user>`.
+  absl::StatusOr<exchange::ChannelOptions> OperatorClient(const std::string& id,
+                                                          const std::string& region,
+                                                          const std::string& user = "ops");
   // Channel options using node `as_node`'s own certificate against node `id`.
   exchange::ChannelOptions AsNode(const std::string& id, const std::string& as_node) const;
 
@@ -57,15 +78,21 @@ class ProcessCluster {
   struct Entry {
     std::string id, region, parent;
     v1::RegionLevel tier = v1::REGION_LEVEL_UNSPECIFIED;
+    NodeOptions options;
     int port = 0;
     std::unique_ptr<Process> process;
   };
   absl::Status Launch(Entry& entry);
   absl::Status Issue(const std::vector<std::string>& args);
+  // Issues a client certificate named `cert_name` unless this cluster did already.
+  absl::StatusOr<exchange::ChannelOptions> IssuedClient(const std::string& id,
+                                                        const std::string& cert_name,
+                                                        const std::vector<std::string>& args);
 
   std::string dir_;
   Options options_;
   std::map<std::string, Entry> nodes_;
+  std::set<std::string> issued_clients_;  // certificate names issued by IssuedClient
 };
 
 }  // namespace tierhub::testutil
