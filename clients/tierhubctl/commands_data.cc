@@ -1,6 +1,7 @@
 // Data commands: load-synthetic.
 #include <fstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -8,6 +9,7 @@
 #include "clients/tierhubctl/commands.h"
 #include "clients/tierhubctl/csv_import.h"
 #include "clients/tierhubctl/progress.h"
+#include "google/protobuf/text_format.h"
 #include "services/common/status_macros.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
@@ -102,6 +104,78 @@ absl::Status DemoCsv(const Args& args) {
   return absl::OkStatus();
 }
 
+// Writes one record through Registry.WriteRecords and says what was stored.
+absl::Status PutRecord(const Args& args, const v1::Record& record, const std::string& what) {
+  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
+  auto stub = v1::Registry::NewStub(conn.channel());
+  grpc::ClientContext context;
+  conn.Prepare(&context, 60);
+  v1::WriteRecordsRequest request;
+  *request.add_records() = record;
+  v1::WriteRecordsResponse response;
+  grpc::Status s = stub->WriteRecords(&context, request, &response);
+  if (!s.ok()) return CallFailed(what, s, args.Get("node"));
+  const v1::Change& c = response.changes(0);
+  Print(absl::StrCat(c.has_base_version() ? "updated " : "created ", c.key(), " (change ",
+                     c.origin_node(), "#", c.origin_seq(), ")\n"));
+  return absl::OkStatus();
+}
+
+absl::Status EnterprisePut(const Args& args) {
+  v1::Record record;
+  v1::Enterprise* e = record.mutable_enterprise();
+  e->set_credit_code(args.Get("credit-code"));
+  e->set_name(args.Get("name"));
+  e->set_region_code(args.Get("region"));
+  for (absl::string_view text : absl::StrSplit(args.Get("industry"), ',', absl::SkipEmpty())) {
+    auto industry = domain::ParseIndustry(text);
+    if (!industry.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--industry: ", industry.status().message()));
+    }
+    e->add_industries(*industry);
+  }
+  v1::OperatingStatus status = v1::OPERATING_STATUS_OPERATING;
+  const std::string status_text = absl::AsciiStrToUpper(args.Get("status", "operating"));
+  if (!v1::OperatingStatus_Parse("OPERATING_STATUS_" + status_text, &status)) {
+    return absl::InvalidArgumentError(
+        "--status: operating, restricted, suspended, sealed, closed or dismantled");
+  }
+  e->set_status(status);
+  return PutRecord(args, record, "enterprise-put");
+}
+
+absl::Status EquipmentPut(const Args& args) {
+  // The Table 5 parameters are many; they are given as --set FIELD=VALUE pairs, read as
+  // protobuf text format against tierhub.v1.Equipment (so names and units are the proto's).
+  std::string text =
+      absl::StrCat("equipment_id: \"", args.Get("equipment-id"), "\" credit_code: \"",
+                   args.Get("credit-code"), "\" region_code: \"", args.Get("region"), "\"\n");
+  auto industry = domain::ParseIndustry(args.Get("industry"));
+  if (!industry.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--industry: ", industry.status().message()));
+  }
+  absl::StrAppend(&text, "industry: ", v1::Industry_Name(*industry), "\n");
+  absl::StrAppend(&text, "type: EQUIPMENT_TYPE_", absl::AsciiStrToUpper(args.Get("type")), "\n");
+  for (absl::string_view pair : absl::StrSplit(args.Get("set"), ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    absl::StrAppend(&text, kv.first, ": ", kv.second, "\n");
+  }
+  v1::Record record;
+  google::protobuf::TextFormat::Parser parser;
+  if (!parser.ParseFromString(text, record.mutable_equipment())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--set: cannot read as tierhub.v1.Equipment fields (e.g. --set volume_m3=380,"
+                     "foundry_iron_certified=true; --type=BLAST_FURNACE): ",
+                     text));
+  }
+  const domain::ScreeningResult screening = domain::Screen(record.equipment());
+  TH_RETURN_IF_ERROR(PutRecord(args, record, "equipment-put"));
+  Print(screening.eliminate ? absl::StrCat("Table 5: in the eliminate class, rule ",
+                                           screening.rule_id, " (", screening.description_zh, ")\n")
+                            : "Table 5: not in the eliminate class\n");
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 void AddDataCommands(std::vector<Command>* out) {
@@ -115,6 +189,24 @@ void AddDataCommands(std::vector<Command>* out) {
                   "Example:\n  tierhubctl load-synthetic --region=440606 --count=500 "
                   "--node=127.0.0.1:7446 --ca=ca.pem --cert=sd.pem --key=sd.key\n",
                   LoadSynthetic});
+  out->push_back({"enterprise-put", "create or update an enterprise",
+                  "  --credit-code=CODE --name=NAME --region=CODE --industry=陶瓷[,印染]\n"
+                  "  --status=operating|restricted|suspended|sealed|closed|dismantled\n\n"
+                  "Example:\n  tierhubctl enterprise-put --credit-code=91440606MA3EDFR842 "
+                  "--name='某某陶瓷有限公司' --region=440606 --industry=陶瓷 ...\n",
+                  EnterprisePut});
+  out->push_back(
+      {"equipment-put",
+       "create or update a piece of equipment; says if Table 5 "
+       "eliminates it",
+       "  --credit-code=CODE --equipment-id=ID --region=CODE --industry=STEEL\n"
+       "  --type=BLAST_FURNACE (see proto/tierhub/v1/equipment.proto)\n"
+       "  --set=FIELD=VALUE,...   e.g. volume_m3=380 or amperage_ka=150 or\n"
+       "                          capacity=8000,capacity_unit=CAPACITY_UNIT_TONNES_PER_YEAR\n\n"
+       "Example:\n  tierhubctl equipment-put --credit-code=91440606MA3EDFR842 "
+       "--equipment-id=BF-1 --region=440606 --industry=钢铁 --type=blast_furnace "
+       "--set=volume_m3=380 ...\n",
+       EquipmentPut});
   out->push_back({"demo-csv", "write a synthetic department list as a clerk's CSV (no node needed)",
                   "  --department=ECO               who lists (DRC, ECO, SAMR, MEM, NEA, MIIT)\n"
                   "  --regions=440606:220,...       the same regions and counts as load-synthetic\n"

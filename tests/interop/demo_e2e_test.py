@@ -97,6 +97,18 @@ def main():
                                                   "--prefix=ent/", "--limit=0", "--json")))
                        == total, f"the province to hold {total} enterprises")
 
+            # A county clerk records an enterprise and its blast furnace, then corrects it.
+            out = ctl("shunde", "shunde", "enterprise-put", "--credit-code=91440606MA3EDFR842",
+                      "--name=合成示例顺德钢铁厂 (synthetic)", "--region=440606",
+                      "--industry=钢铁")
+            assert out.startswith("created ent/91440606MA3EDFR842"), out
+            furnace = ["equipment-put", "--credit-code=91440606MA3EDFR842", "--equipment-id=BF-1",
+                       "--region=440606", "--industry=STEEL", "--type=blast_furnace"]
+            out = ctl("shunde", "shunde", *furnace, "--set=volume_m3=400")
+            assert "created eqp/" in out and "eliminate class, rule T5-STEEL" in out, out
+            out = ctl("shunde", "shunde", *furnace, "--set=volume_m3=401")
+            assert "updated eqp/" in out and "not in the eliminate class" in out, out
+
             # A round, and two departments' lists from CSV (one GB18030).
             ctl("MIIT-440000-e2e", "gd", "rounds", "--add=E2E",
                 "--deadline=" + time.strftime("%Y-%m-%d", time.localtime(time.time() + 86400 * 30)))
