@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "clients/tierhubctl/commands.h"
+#include "clients/tierhubctl/format.h"
 #include "clients/tierhubctl/table.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/status_macros.h"
@@ -16,19 +17,7 @@
 namespace tierhub::ctl {
 namespace {
 
-const absl::TimeZone& China() {
-  static const absl::TimeZone* zone = new absl::TimeZone(absl::FixedTimeZone(8 * 3600));
-  return *zone;
-}
-
-std::string Day(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0) return "";
-  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(ts.seconds()), China());
-}
-
-std::string StateName(v1::CaseState s) {
-  return absl::AsciiStrToLower(v1::CaseState_Name(s).substr(std::string("CASE_STATE_").size()));
-}
+std::string StateName(v1::CaseState s) { return EnumLabel(v1::CaseState_Name(s), "CASE_STATE_"); }
 
 absl::StatusOr<v1::CaseState> ParseState(const std::string& text) {
   v1::CaseState state;
@@ -59,7 +48,7 @@ absl::StatusOr<google::protobuf::Timestamp> ParseDay(const std::string& option,
                                                      const std::string& text) {
   absl::Time t;
   std::string err;
-  if (!absl::ParseTime("%Y-%m-%d", text, China(), &t, &err)) {
+  if (!absl::ParseTime("%Y-%m-%d", text, ChinaTime(), &t, &err)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--", option, ": '", text, "' is not a date (YYYY-MM-DD)"));
   }
@@ -70,27 +59,22 @@ absl::StatusOr<google::protobuf::Timestamp> ParseDay(const std::string& option,
 
 void PrintCase(const v1::CaseResponse& r, bool json) {
   if (json) {
-    std::string out;
-    google::protobuf::util::JsonPrintOptions options;
-    options.add_whitespace = true;
-    options.preserve_proto_field_names = true;
-    if (!google::protobuf::util::MessageToJsonString(r, &out, options).ok()) out = "{}";
-    Print(out + "\n");
+    Print(ProtoJson(r));
     return;
   }
   const v1::EnforcementCase& c = r.enforcement_case();
   std::vector<std::string> next;
   for (int s : r.allowed_next()) next.push_back(StateName(static_cast<v1::CaseState>(s)));
-  Print(absl::StrCat("case ", c.case_id(), "  ", c.credit_code(), "  region ", c.region_code(),
-                     "  ", domain::IndustryNameZh(c.industry()), "  ",
-                     domain::DimensionCode(c.dimension()), "\n  state ", StateName(c.state()),
-                     c.deadline().seconds() ? absl::StrCat(", deadline ", Day(c.deadline())) : "",
-                     r.overdue() ? "  OVERDUE" : "", "\n  next: ",
-                     next.empty() ? "(none: closed)" : absl::StrJoin(next, ", "), "\n\n"));
+  Print(absl::StrCat(
+      "case ", c.case_id(), "  ", c.credit_code(), "  region ", c.region_code(), "  ",
+      domain::IndustryNameZh(c.industry()), "  ", domain::DimensionCode(c.dimension()),
+      "\n  state ", StateName(c.state()),
+      c.deadline().seconds() ? absl::StrCat(", deadline ", FormatDay(c.deadline())) : "",
+      r.overdue() ? "  OVERDUE" : "",
+      "\n  next: ", next.empty() ? "(none: closed)" : absl::StrJoin(next, ", "), "\n\n"));
   Table t({"FROM", "TO", "WHO", "WHEN", "EVIDENCE", "NOTE"});
   for (const auto& h : c.history()) {
-    t.AddRow({StateName(h.from_state()), StateName(h.to_state()), h.actor(),
-              absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(h.at().seconds()), China()),
+    t.AddRow({StateName(h.from_state()), StateName(h.to_state()), h.actor(), FormatMoment(h.at()),
               h.evidence_ref(), h.note()});
   }
   Print(t.Render());
@@ -201,7 +185,7 @@ absl::Status Overdue(const Args& args) {
     t.AddRow({c.case_id(), c.credit_code(), c.region_code(),
               std::string(domain::IndustryNameZh(c.industry())),
               std::string(domain::DimensionCode(c.dimension())), StateName(c.state()),
-              Day(c.deadline())});
+              FormatDay(c.deadline())});
   }
   Print(args.Has("json") ? t.RenderJson()
                          : absl::StrCat(t.rows() ? t.Render() : "", t.rows(), " overdue case(s)",

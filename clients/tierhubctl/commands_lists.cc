@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "clients/tierhubctl/commands.h"
 #include "clients/tierhubctl/csv_import.h"
+#include "clients/tierhubctl/format.h"
 #include "clients/tierhubctl/progress.h"
 #include "clients/tierhubctl/table.h"
 #include "google/protobuf/util/json_util.h"
@@ -26,36 +27,6 @@ namespace tierhub::ctl {
 namespace {
 
 constexpr int kRowsPerChunk = 1000;
-
-std::string Json(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  if (!google::protobuf::util::MessageToJsonString(m, &out, options).ok()) return "{}\n";
-  return out + "\n";
-}
-
-std::string Day(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0) return "";
-  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(ts.seconds()),
-                          absl::FixedTimeZone(8 * 3600));
-}
-
-std::string Moment(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0) return "";
-  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(ts.seconds()),
-                          absl::FixedTimeZone(8 * 3600));
-}
-
-std::string RegionName(const std::string& code) {
-  const v1::Region* r = domain::DefaultRegions().Lookup(code);
-  return r ? r->name_zh() : "";
-}
-
-std::string Lower(absl::string_view enum_name, absl::string_view prefix) {
-  return absl::AsciiStrToLower(enum_name.substr(std::min(prefix.size(), enum_name.size())));
-}
 
 std::string Duration(int64_t seconds) {
   if (seconds <= 0) return "";
@@ -184,7 +155,7 @@ absl::Status Submit(const Args& args) {
   progress.Update(static_cast<int64_t>(list.entries.size()));
   if (!s.ok()) return CallFailed("submit (nothing was stored)", s, args.Get("node"));
   if (args.Has("json")) {
-    Print(Json(response));
+    Print(ProtoJson(response));
     return absl::OkStatus();
   }
   if (header.validate_only()) {
@@ -223,7 +194,7 @@ absl::Status Withdraw(const Args& args) {
   grpc::Status s = stub->WithdrawSubmission(&context, request, &response);
   if (!s.ok()) return CallFailed("withdraw", s, args.Get("node"));
   if (args.Has("json")) {
-    Print(Json(response));
+    Print(ProtoJson(response));
   } else {
     PrintReceipt(response);
   }
@@ -246,7 +217,7 @@ absl::Status SubmissionHistory(const Args& args) {
   grpc::Status s = stub->GetSubmission(&context, request, &r);
   if (!s.ok()) return CallFailed("submission", s, args.Get("node"));
   if (args.Has("json")) {
-    Print(Json(r));
+    Print(ProtoJson(r));
     return absl::OkStatus();
   }
   const v1::Submission& sub = r.submission();
@@ -259,8 +230,8 @@ absl::Status SubmissionHistory(const Args& args) {
   Table t({"VERSION", "ACTION", "WHO", "WHEN", "ADDED", "CHANGED", "REMOVED", "NOTE"});
   for (const auto& v : r.versions()) {
     t.AddRow({absl::StrCat(v.version()),
-              Lower(v1::SubmissionVersion::Action_Name(v.action()), "ACTION_"), v.author(),
-              Moment(v.at()), absl::StrCat(v.added_credit_codes_size()),
+              EnumLabel(v1::SubmissionVersion::Action_Name(v.action()), "ACTION_"), v.author(),
+              FormatMoment(v.at()), absl::StrCat(v.added_credit_codes_size()),
               absl::StrCat(v.changed_credit_codes_size()),
               absl::StrCat(v.removed_credit_codes_size()), v.note()});
   }
@@ -305,8 +276,8 @@ absl::Status Lists(const Args& args) {
                 std::string(domain::DepartmentCode(e.department())),
                 std::string(domain::DimensionCode(e.dimension())),
                 std::string(domain::ListKindCode(e.kind())), e.round_id(),
-                Lower(v1::OperatingStatus_Name(e.reported_status()), "OPERATING_STATUS_"),
-                Day(e.deadline())});
+                EnumLabel(v1::OperatingStatus_Name(e.reported_status()), "OPERATING_STATUS_"),
+                FormatDay(e.deadline())});
     }
     token = r.next_page_token();
   } while (!token.empty() && (limit <= 0 || static_cast<int64_t>(t.rows()) < limit));
@@ -318,13 +289,13 @@ absl::Status Lists(const Args& args) {
 
 void PrintRounds(const v1::PutRoundsResponse& r, bool json) {
   if (json) {
-    Print(Json(r));
+    Print(ProtoJson(r));
     return;
   }
   Table t({"ROUND", "TITLE", "DEADLINE", "SCOPE", "CLOSED"});
   for (const auto& round : r.rounds()) {
-    t.AddRow({round.round_id(), round.title(), Day(round.deadline()),
-              Lower(v1::SubmissionRound::Scope_Name(round.scope()), "SCOPE_"),
+    t.AddRow({round.round_id(), round.title(), FormatDay(round.deadline()),
+              EnumLabel(v1::SubmissionRound::Scope_Name(round.scope()), "SCOPE_"),
               round.closed() ? "closed" : ""});
   }
   Print(t.Render());
@@ -382,18 +353,18 @@ absl::Status RoundStatus(const Args& args) {
   grpc::Status s = stub->GetRoundStatus(&context, request, &r);
   if (!s.ok()) return CallFailed("round-status", s, args.Get("node"));
   if (args.Has("json")) {
-    Print(Json(r));
+    Print(ProtoJson(r));
     return absl::OkStatus();
   }
   Print(absl::StrCat("round ", r.round().round_id(), " (", r.round().title(), "), deadline ",
-                     Day(r.round().deadline()), r.deadline_passed() ? " (passed)" : "",
+                     FormatDay(r.round().deadline()), r.deadline_passed() ? " (passed)" : "",
                      r.round().closed() ? ", closed" : "", "\n\n"));
   Table t({"REGION", "NAME", "DEPT", "STATUS", "LATE_BY", "FIRST_SUBMITTED", "SUBMISSIONS"});
   for (const auto& row : r.rows()) {
     t.AddRow({row.region_code(), RegionName(row.region_code()),
               std::string(domain::DepartmentCode(row.department())),
-              Lower(v1::RoundStatusRow::Status_Name(row.status()), "STATUS_"),
-              Duration(row.late_seconds()), Moment(row.first_submitted_at()),
+              EnumLabel(v1::RoundStatusRow::Status_Name(row.status()), "STATUS_"),
+              Duration(row.late_seconds()), FormatMoment(row.first_submitted_at()),
               absl::StrJoin(row.submission_ids(), " ")});
   }
   Print(t.Render());
@@ -412,7 +383,7 @@ absl::Status ShowProgress(const Args& args) {
   grpc::Status s = stub->GetProgress(&context, request, &r);
   if (!s.ok()) return CallFailed("progress", s, args.Get("node"));
   if (args.Has("json")) {
-    Print(Json(r));
+    Print(ProtoJson(r));
     return absl::OkStatus();
   }
   // One row per region and industry: enterprises listed and exited (each counted once),
@@ -430,7 +401,7 @@ absl::Status ShowProgress(const Args& args) {
     if (c.unit() != v1::CAPACITY_UNIT_UNSPECIFIED) {
       row.cap_listed += c.listed();
       row.cap_exited += c.exited();
-      row.unit = Lower(v1::CapacityUnit_Name(c.unit()), "CAPACITY_UNIT_");
+      row.unit = EnumLabel(v1::CapacityUnit_Name(c.unit()), "CAPACITY_UNIT_");
     }
   }
   for (const auto& c : r.cases()) {
@@ -462,13 +433,14 @@ absl::Status ShowProgress(const Args& args) {
   Table fresh({"FROM_NODE", "REGION", "NAME", "LAST_CHANGE", "AGE"});
   for (const auto& c : r.as_of().children()) {
     fresh.AddRow({c.origin_node(), c.region_code(), RegionName(c.region_code()),
-                  Moment(c.last_change_at()), Duration(static_cast<int64_t>(c.age_seconds()))});
+                  FormatMoment(c.last_change_at()),
+                  Duration(static_cast<int64_t>(c.age_seconds()))});
   }
   for (const auto& silent : r.as_of().silent_children()) {
     fresh.AddRow({"(none)", silent.region_code(), silent.name_zh(), "never", ""});
   }
   if (fresh.rows() > 0) {
-    Print(absl::StrCat("\nas of ", Moment(r.as_of().now()), ": data included from\n",
+    Print(absl::StrCat("\nas of ", FormatMoment(r.as_of().now()), ": data included from\n",
                        fresh.Render()));
   }
   return absl::OkStatus();
@@ -480,7 +452,7 @@ void AddMergedRows(const v1::MergedEnterprise& m, Table* t) {
   }
   for (const auto& c : m.contradictions()) {
     t->AddRow({m.credit_code(), m.name(), m.region_code(),
-               Lower(v1::Contradiction::Kind_Name(c.kind()), "KIND_"), c.detail()});
+               EnumLabel(v1::Contradiction::Kind_Name(c.kind()), "KIND_"), c.detail()});
   }
 }
 
@@ -517,7 +489,7 @@ absl::Status Merged(const Args& args) {
   grpc::Status s = stub->GetMergedView(&context, request, &r);
   if (!s.ok()) return CallFailed("merged", s, args.Get("node"));
   if (args.Has("json")) {
-    Print(Json(r));
+    Print(ProtoJson(r));
     return absl::OkStatus();
   }
   const v1::MergedEnterprise& m = r.merged();
@@ -529,17 +501,18 @@ absl::Status Merged(const Args& args) {
     lists.AddRow({std::string(domain::DepartmentCode(l.department())),
                   std::string(domain::DimensionCode(l.dimension())),
                   std::string(domain::ListKindCode(l.kind())), l.round_id(),
-                  Lower(v1::OperatingStatus_Name(l.reported_status()), "OPERATING_STATUS_"),
+                  EnumLabel(v1::OperatingStatus_Name(l.reported_status()), "OPERATING_STATUS_"),
                   l.enterprise_name()});
   }
   Print(lists.Render());
   for (const auto& c : m.open_cases()) {
     Print(absl::StrCat("open case ", c.case_id(), " (", domain::DimensionCode(c.dimension()),
-                       "): ", Lower(v1::CaseState_Name(c.state()), "CASE_STATE_"), ", deadline ",
-                       Day(c.deadline()), "\n"));
+                       "): ", EnumLabel(v1::CaseState_Name(c.state()), "CASE_STATE_"),
+                       ", deadline ", FormatDay(c.deadline()), "\n"));
   }
   for (const auto& c : m.contradictions()) {
-    Print(absl::StrCat("contradiction (", Lower(v1::Contradiction::Kind_Name(c.kind()), "KIND_"),
+    Print(absl::StrCat("contradiction (",
+                       EnumLabel(v1::Contradiction::Kind_Name(c.kind()), "KIND_"),
                        "): ", c.detail(), "\n"));
   }
   return absl::OkStatus();
@@ -570,7 +543,7 @@ absl::Status Enterprises(const Args& args) {
         industries.emplace_back(domain::IndustryNameZh(static_cast<v1::Industry>(i)));
       }
       t.AddRow({e.credit_code(), e.name(), e.region_code(), absl::StrJoin(industries, "、"),
-                Lower(v1::OperatingStatus_Name(e.status()), "OPERATING_STATUS_")});
+                EnumLabel(v1::OperatingStatus_Name(e.status()), "OPERATING_STATUS_")});
     }
     token = r.next_page_token();
   } while (!token.empty() && (limit <= 0 || static_cast<int64_t>(t.rows()) < limit));

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "clients/tierhubctl/commands.h"
+#include "clients/tierhubctl/format.h"
 #include "clients/tierhubctl/table.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -19,25 +20,13 @@
 namespace tierhub::ctl {
 namespace {
 
-std::string Json(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  if (!google::protobuf::util::MessageToJsonString(m, &out, options).ok()) return "{}\n";
-  return out + "\n";
-}
-
 std::string When(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0) return "never";
   return absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(ts.seconds()),
                           absl::LocalTimeZone());
 }
 
-std::string StateName(v1::LinkState s) {
-  std::string name = v1::LinkState_Name(s);
-  return absl::AsciiStrToLower(name.substr(std::string("LINK_STATE_").size()));
-}
+std::string StateName(v1::LinkState s) { return EnumLabel(v1::LinkState_Name(s), "LINK_STATE_"); }
 
 void AddLink(Table* t, const std::string& role, const v1::LinkStatus& l) {
   t->AddRow({role, l.peer_node_id(), StateName(l.state()), absl::StrCat(l.last_acked_seq()),
@@ -54,7 +43,7 @@ absl::Status Status(const Args& args) {
   grpc::Status s = stub->GetSyncStatus(&context, v1::SyncStatusRequest(), &r);
   if (!s.ok()) return CallFailed("status", s, args.Get("node"));
   if (args.Has("json")) {
-    Print(Json(r));
+    Print(ProtoJson(r));
     return absl::OkStatus();
   }
   Print(absl::StrCat("node ", r.node_id(), "  region ", r.region_code(), "  tier ",
@@ -167,7 +156,7 @@ absl::Status Conflicts(const Args& args) {
   grpc::Status s = stub->ListConflicts(&context, request, &r);
   if (!s.ok()) return CallFailed("conflicts", s, args.Get("node"));
   if (args.Has("json")) {
-    Print(Json(r));
+    Print(ProtoJson(r));
     return absl::OkStatus();
   }
   Table table({"KEY", "LOSER_ORIGIN", "LOSER_WRITTEN", "WINNER_ORIGIN", "WINNER_WRITTEN"});
@@ -193,7 +182,7 @@ absl::Status Digest(const Args& args) {
   v1::DigestResponse r;
   grpc::Status s = stub->GetDigest(&context, request, &r);
   if (!s.ok()) return CallFailed("digest", s, args.Get("node"));
-  Print(args.Has("json") ? Json(r)
+  Print(args.Has("json") ? ProtoJson(r)
                          : absl::StrCat(r.sha256_hex(), "  ", r.records(), " record(s)\n"));
   return absl::OkStatus();
 }
@@ -213,7 +202,7 @@ absl::Status Backup(const Args& args) {
   grpc::Status s = stub->Backup(&context, request, &r);
   if (!s.ok()) return CallFailed("backup", s, args.Get("node"));
   Print(args.Has("json")
-            ? Json(r)
+            ? ProtoJson(r)
             : absl::StrCat("backup written to ", r.dir(), " (log head ", r.last_seq(), ")\n"));
   return absl::OkStatus();
 }
@@ -227,7 +216,7 @@ absl::Status Retention(const Args& args) {
   grpc::Status s = stub->ApplyRetention(&context, v1::ApplyRetentionRequest(), &r);
   if (!s.ok()) return CallFailed("retention", s, args.Get("node"));
   Print(args.Has("json")
-            ? Json(r)
+            ? ProtoJson(r)
             : absl::StrCat("log kept from ", r.first_log_seq(), " to ", r.last_seq(), "\n"));
   return absl::OkStatus();
 }

@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clients/tierhubctl/commands.h"
+#include "clients/tierhubctl/format.h"
 #include "clients/tierhubctl/table.h"
 #include "services/common/status_macros.h"
 #include "services/domain/catalog.h"
@@ -21,15 +22,10 @@
 namespace tierhub::ctl {
 namespace {
 
-const absl::TimeZone& China() {
-  static const absl::TimeZone* zone = new absl::TimeZone(absl::FixedTimeZone(8 * 3600));
-  return *zone;
-}
-
 absl::StatusOr<absl::Time> ParseDayEnd(const std::string& option, absl::string_view text) {
   absl::Time t;
   std::string err;
-  if (!absl::ParseTime("%Y-%m-%d", text, China(), &t, &err)) {
+  if (!absl::ParseTime("%Y-%m-%d", text, ChinaTime(), &t, &err)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--", option, ": '", text, "' is not a date (YYYY-MM-DD)"));
   }
@@ -97,7 +93,7 @@ absl::Status TargetSet(const Args& args) {
 // one); without checkpoints, all of it after the year's end.
 double ShareDue(const v1::CityTarget& t, absl::Time at) {
   if (t.checkpoints_size() == 0) {
-    const absl::Time year_end = absl::FromCivil(absl::CivilDay(t.year() + 1, 1, 1), China());
+    const absl::Time year_end = absl::FromCivil(absl::CivilDay(t.year() + 1, 1, 1), ChinaTime());
     return at >= year_end ? 1.0 : 0.0;
   }
   int passed = 0;
@@ -170,8 +166,7 @@ absl::Status Behind(const Args& args) {
     const double capacity_due = t.capacity_to_exit() * share;
     const bool late = exited < due || capacity_exited + 1e-9 < capacity_due;
     behind += late;
-    const v1::Region* r = domain::DefaultRegions().Lookup(t.region_code());
-    table.AddRow({t.region_code(), r ? r->name_zh() : "",
+    table.AddRow({t.region_code(), RegionName(t.region_code()),
                   std::string(domain::IndustryNameZh(t.industry())),
                   std::string(domain::DimensionCode(t.dimension())),
                   absl::StrCat(t.enterprises_to_exit()), absl::StrCat(due), absl::StrCat(exited),
@@ -184,7 +179,7 @@ absl::Status Behind(const Args& args) {
     return absl::OkStatus();
   }
   Print(absl::StrCat("action-plan targets under ", region, " as of ",
-                     absl::FormatTime("%Y-%m-%d", at, China()), "\n\n"));
+                     absl::FormatTime("%Y-%m-%d", at, ChinaTime()), "\n\n"));
   Print(table.rows() ? table.Render() : "no targets filed (see `tierhubctl target-set`)\n");
   if (behind > 0) {
     Print(absl::StrCat("\n", behind,

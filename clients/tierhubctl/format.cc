@@ -1,0 +1,43 @@
+#include "clients/tierhubctl/format.h"
+
+#include "absl/strings/ascii.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/domain/region_table.h"
+
+namespace tierhub::ctl {
+
+const absl::TimeZone& ChinaTime() {
+  static const absl::TimeZone* zone = new absl::TimeZone(absl::FixedTimeZone(8 * 3600));
+  return *zone;
+}
+
+std::string ProtoJson(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "{}\n";
+  return out + "\n";
+}
+
+std::string FormatDay(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() == 0) return "";
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(ts.seconds()), ChinaTime());
+}
+
+std::string FormatMoment(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() == 0) return "";
+  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(ts.seconds()), ChinaTime());
+}
+
+std::string EnumLabel(absl::string_view name, absl::string_view prefix) {
+  if (name.substr(0, prefix.size()) == prefix) name.remove_prefix(prefix.size());
+  return absl::AsciiStrToLower(name);
+}
+
+std::string RegionName(const std::string& code) {
+  const v1::Region* r = domain::DefaultRegions().Lookup(code);
+  return r ? r->name_zh() : "";
+}
+
+}  // namespace tierhub::ctl

@@ -1,0 +1,34 @@
+// Formatting shared by tierhubctl's commands: protobuf messages as JSON, times in China
+// Standard Time, enum names as lower-case labels, region names.
+#ifndef TIERHUB_CLIENTS_TIERHUBCTL_FORMAT_H_
+#define TIERHUB_CLIENTS_TIERHUBCTL_FORMAT_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
+
+namespace tierhub::ctl {
+
+// The campaign's dates and deadlines are days in China Standard Time (UTC+8, no DST).
+const absl::TimeZone& ChinaTime();
+
+// A message as indented JSON with the proto's field names, ending in a newline.
+std::string ProtoJson(const google::protobuf::Message& message);
+
+// "2019-04-15" and "2019-04-15 09:30" in China time; "" for an unset timestamp.
+std::string FormatDay(const google::protobuf::Timestamp& ts);
+std::string FormatMoment(const google::protobuf::Timestamp& ts);
+
+// An enum value name without its prefix, in lower case: ("CASE_STATE_FOUND", "CASE_STATE_")
+// gives "found".
+std::string EnumLabel(absl::string_view name, absl::string_view prefix);
+
+// The Chinese name of a current region, or "".
+std::string RegionName(const std::string& code);
+
+}  // namespace tierhub::ctl
+
+#endif  // TIERHUB_CLIENTS_TIERHUBCTL_FORMAT_H_
