@@ -93,11 +93,12 @@ absl::StatusOr<v1::EnforcementCase> EnforcementService::LoadCase(const std::stri
   return record->enforcement_case();
 }
 
-absl::Status EnforcementService::Commit(const exchange::Identity& caller, v1::Record record) {
+absl::Status EnforcementService::Commit(const exchange::Identity& caller, v1::Record record,
+                                        std::vector<store::LocalPut> local) {
   std::string key = domain::RecordKey(record);
   std::vector<store::Mutation> mutations;
   mutations.push_back({std::move(key), caller.ToAuthor(options_.node_id), std::move(record)});
-  return store_->Write(std::move(mutations)).status();
+  return store_->Write(std::move(mutations), std::move(local)).status();
 }
 
 v1::CaseResponse EnforcementService::Respond(v1::EnforcementCase c) const {
@@ -266,9 +267,6 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::SubmitTip(
   // The routed region must be one this node and the caller may write (hotlines are received
   // centrally, at a node above the plant's county).
   TH_RETURN_IF_ERROR(CheckWrite(caller, tip.region_code(), v1::DIMENSION_UNSPECIFIED));
-  if (has_informant && options_.informants == nullptr) {
-    return absl::FailedPreconditionError("informant: this node has no informant vault configured");
-  }
   absl::MutexLock lock(&mu_);
   TH_ASSIGN_OR_RETURN(auto existing, store_->Get(TipKey(tip.tip_off_id())));
   if (existing.has_value()) {
@@ -276,19 +274,18 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::SubmitTip(
         absl::StrCat("tip_off_id: tip-off '", tip.tip_off_id(), "' already exists"));
   }
   v1::TipOffResponse out;
+  // The informant goes to the store's node-local data in the tip-off's own WriteBatch: both
+  // are stored or neither, and the informant never enters the log that the exchange sends.
+  std::vector<store::LocalPut> local;
   if (has_informant) {
     v1::Informant informant = request.informant();
     informant.set_tip_off_id(tip.tip_off_id());
-    TH_RETURN_IF_ERROR(options_.informants->Put(informant));
+    local.push_back(InformantLocalPut(informant));
     *out.mutable_informant() = std::move(informant);
   }
   v1::Record record;
   *record.mutable_tip_off() = tip;
-  absl::Status stored = Commit(caller, std::move(record));
-  if (!stored.ok()) {
-    if (has_informant) options_.informants->Delete(tip.tip_off_id()).IgnoreError();
-    return stored;
-  }
+  TH_RETURN_IF_ERROR(Commit(caller, std::move(record), std::move(local)));
   *out.mutable_tip_off() = std::move(tip);
   return out;
 }
@@ -350,9 +347,9 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::GetTip(
   // The informant: only here, and only to callers whose region holds this node's (the people
   // who took the call, or above them), never to operators.
   if (out.tip_off().has_informant() && out.tip_off().received_by_node() == options_.node_id &&
-      options_.informants != nullptr && caller.kind != exchange::Identity::Kind::kOperator &&
+      caller.kind != exchange::Identity::Kind::kOperator &&
       exchange::InJurisdiction(caller.region_code, options_.region_code)) {
-    TH_ASSIGN_OR_RETURN(auto informant, options_.informants->Get(request.tip_off_id()));
+    TH_ASSIGN_OR_RETURN(auto informant, ReadInformant(*store_, request.tip_off_id()));
     if (informant.has_value()) *out.mutable_informant() = std::move(*informant);
   }
   return out;

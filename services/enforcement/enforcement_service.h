@@ -1,7 +1,8 @@
 // EnforcementService: tierhub.v1.Enforcement. Opens and advances enforcement cases through the
 // state machines of case_machine.h, takes in and routes tip-offs, and exports the disclosure
 // lists. Cases and tip-offs are stored as ordinary records (one Store::Write, so one WriteBatch,
-// each), so they flow up like everything else; informants go to the local InformantVault only.
+// each), so they flow up like everything else; a tip-off's informant goes into the store's
+// node-local data in the tip-off's own Store::Write (informant_vault.h), never into the log.
 //
 // Jurisdiction as in the Registry (registry::CheckWritable): the record's region must lie under
 // this node's and the caller's; operators do not write. A department acts only on the
@@ -14,6 +15,7 @@
 #define TIERHUB_SERVICES_ENFORCEMENT_ENFORCEMENT_SERVICE_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -31,13 +33,12 @@ struct EnforcementOptions {
   std::string region_code;
   bool is_root = false;
   bool insecure = false;
-  const Clock* clock = nullptr;          // borrowed; nullptr = SystemClock
-  InformantVault* informants = nullptr;  // borrowed; nullptr = informants are refused
+  const Clock* clock = nullptr;  // borrowed; nullptr = SystemClock
 };
 
 class EnforcementService final : public v1::Enforcement::Service {
  public:
-  // `store` (and options.informants) are borrowed and must outlive the service.
+  // `store` is borrowed and must outlive the service.
   EnforcementService(EnforcementOptions options, store::Store* store);
 
   grpc::Status OpenCase(grpc::ServerContext* context, const v1::OpenCaseRequest* request,
@@ -81,7 +82,9 @@ class EnforcementService final : public v1::Enforcement::Service {
   [[nodiscard]] absl::Status CheckWrite(const exchange::Identity& caller, const std::string& region,
                                         v1::Dimension dimension) const;
   [[nodiscard]] absl::StatusOr<v1::EnforcementCase> LoadCase(const std::string& case_id) const;
-  [[nodiscard]] absl::Status Commit(const exchange::Identity& caller, v1::Record record)
+  // Writes `record` and the node-local puts `local` in one Store::Write (one WriteBatch).
+  [[nodiscard]] absl::Status Commit(const exchange::Identity& caller, v1::Record record,
+                                    std::vector<store::LocalPut> local = {})
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   v1::CaseResponse Respond(v1::EnforcementCase c) const;
 

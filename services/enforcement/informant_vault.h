@@ -1,58 +1,39 @@
-// InformantVault: where a node keeps informants' personal data (举报人信息). It is local by
-// construction: a separate RocksDB beside the node's store, which the change log, the exchange,
-// snapshots and checkpoints of the store never see, so nothing in it can be pushed up or pulled
-// down. Records in the exchanged store only say that an informant exists and at which node.
+// Informants' personal data (举报人信息): where a node keeps it and how it is keyed.
 //
-// Why not the store: every Store::Write enters the change log, and ParentLink pushes every log
-// entry whose origin lies in its subtree. A local-only column family in the store (written in
-// the tip-off's WriteBatch, never logged, skipped by ReadLog and ScanSnapshot, included in
-// Checkpoint) would make the two writes atomic and the backup whole; that needs a store change.
-// Until then the vault is written first (synced)
-// and the tip-off second: a crash in between leaves an informant entry without its tip-off,
-// which the retry of the same tip_off_id overwrites; never a tip-off that lost its informant.
+// An informant is kept only at the node that received the tip-off, in the store's node-local
+// column family (store::LocalPut, docs/STORE_FORMAT.md `local`): it is written in the same
+// Store::Write, so the same WriteBatch, as the tip-off record, so the two are durable together
+// or not at all; it is never logged, so ReadLog, the exchange (push up, pull down, snapshots)
+// and record scans never see it; and it is in the store's checkpoints like everything else.
+// Records in the exchanged store only say that an informant exists and at which node
+// (TipOff.has_informant, TipOff.received_by_node).
+//
+// Key layout in `local`: "informant/" ‖ tip_off_id  ->  v1::Informant (binary).
 #ifndef TIERHUB_SERVICES_ENFORCEMENT_INFORMANT_VAULT_H_
 #define TIERHUB_SERVICES_ENFORCEMENT_INFORMANT_VAULT_H_
 
-#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/store/store.h"
 #include "tierhub/v1/domain.pb.h"
-
-namespace rocksdb {
-class DB;
-}
 
 namespace tierhub::enforcement {
 
-// Thread-safe.
-class InformantVault {
- public:
-  virtual ~InformantVault() = default;
-  // Stores (or replaces) the informant of informant.tip_off_id(), durably.
-  [[nodiscard]] virtual absl::Status Put(const v1::Informant& informant) = 0;
-  [[nodiscard]] virtual absl::StatusOr<std::optional<v1::Informant>> Get(
-      const std::string& tip_off_id) const = 0;
-  [[nodiscard]] virtual absl::Status Delete(const std::string& tip_off_id) = 0;
-};
+inline constexpr char kInformantLocalPrefix[] = "informant/";
 
-// A RocksDB database of its own at `path` (created if missing). Every write is synced.
-class RocksInformantVault final : public InformantVault {
- public:
-  [[nodiscard]] static absl::StatusOr<std::unique_ptr<RocksInformantVault>> Open(
-      const std::string& path);
-  ~RocksInformantVault() override;
+// The local key of the informant of `tip_off_id`.
+std::string InformantLocalKey(const std::string& tip_off_id);
 
-  [[nodiscard]] absl::Status Put(const v1::Informant& informant) override;
-  [[nodiscard]] absl::StatusOr<std::optional<v1::Informant>> Get(
-      const std::string& tip_off_id) const override;
-  [[nodiscard]] absl::Status Delete(const std::string& tip_off_id) override;
+// The local put that stores `informant` under its informant.tip_off_id(), for the Store::Write
+// that stores the tip-off.
+store::LocalPut InformantLocalPut(const v1::Informant& informant);
 
- private:
-  explicit RocksInformantVault(std::unique_ptr<rocksdb::DB> db);
-  std::unique_ptr<rocksdb::DB> db_;
-};
+// The informant of `tip_off_id` at this node, or nullopt if none was given here. DATA_LOSS if
+// the stored value does not parse.
+[[nodiscard]] absl::StatusOr<std::optional<v1::Informant>> ReadInformant(
+    const store::Store& store, const std::string& tip_off_id);
 
 }  // namespace tierhub::enforcement
 

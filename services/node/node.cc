@@ -97,15 +97,12 @@ absl::Status Node::Init() {
   coordinator_ = std::make_unique<coordinator::CoordinatorService>(coordinator_options,
                                                                    store_.get(), freshness_.get());
 
-  TH_ASSIGN_OR_RETURN(informants_, enforcement::RocksInformantVault::Open(
-                                       absl::StrCat(config.store_path(), "-informants")));
   enforcement::EnforcementOptions enforcement_options;
   enforcement_options.node_id = config.node_id();
   enforcement_options.region_code = config.region_code();
   enforcement_options.is_root = !has_parent;
   enforcement_options.insecure = config.insecure();
   enforcement_options.clock = clock_;
-  enforcement_options.informants = informants_.get();
   enforcement_ =
       std::make_unique<enforcement::EnforcementService>(enforcement_options, store_.get());
 
@@ -224,7 +221,6 @@ void Node::Shutdown() {
   if (merger_ != nullptr) merger_->Stop();
   if (freshness_ != nullptr) freshness_->Stop();
   store_.reset();
-  informants_.reset();
   LogInfo("stopped");
 }
 

@@ -16,7 +16,6 @@
 #include "services/coordinator/freshness.h"
 #include "services/coordinator/merge.h"
 #include "services/enforcement/enforcement_service.h"
-#include "services/enforcement/informant_vault.h"
 #include "services/exchange/exchange_service.h"
 #include "services/exchange/parent_link.h"
 #include "services/exchange/sync_state.h"
@@ -78,8 +77,6 @@ class Node {
   std::unique_ptr<coordinator::Freshness> freshness_;  // every node: the as-of view
   std::unique_ptr<coordinator::Merger> merger_;        // coordinator node only
   std::unique_ptr<coordinator::CoordinatorService> coordinator_;
-  // Informants' personal data: a local database beside the store, never exchanged.
-  std::unique_ptr<enforcement::InformantVault> informants_;
   std::unique_ptr<enforcement::EnforcementService> enforcement_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<exchange::ParentLink> parent_link_;

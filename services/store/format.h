@@ -23,6 +23,8 @@ inline constexpr char kMetaCf[] = "meta";
 inline constexpr char kIndexCf[] = "index";
 inline constexpr char kCountersCf[] = "counters";
 inline constexpr char kConflictsCf[] = "conflicts";
+// Key/values of this node only (Store::Write's LocalPut): never logged, never exchanged.
+inline constexpr char kLocalCf[] = "local";
 
 // Meta keys. Numbers are EncodeSeq()-encoded; kMetaHlc holds a serialized v1::Version.
 inline constexpr char kMetaNodeId[] = "node_id";      // node that created the store

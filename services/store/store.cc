@@ -184,6 +184,10 @@ class Store::BatchBuilder {
     Stage(store_->meta_, Op::kPut, std::string(key), f::EncodeSeq(value));
   }
 
+  void PutLocal(std::string key, std::string value) {
+    Stage(store_->local_, Op::kPut, std::move(key), std::move(value));
+  }
+
   void PutHlc(const v1::Version& high) {
     Stage(store_->meta_, Op::kPut, f::kMetaHlc, high.SerializeAsString());
   }
@@ -274,7 +278,7 @@ Store::~Store() {
   if (db_ == nullptr) return;
   // Errors here cannot be reported; every batch was already committed (and synced, if asked).
   for (rocksdb::ColumnFamilyHandle* h :
-       {records_, log_, meta_, index_, counters_, conflicts_, default_}) {
+       {records_, log_, meta_, index_, counters_, conflicts_, local_, default_}) {
     if (h != nullptr) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   }
   db_->Close().PermitUncheckedError();
@@ -357,6 +361,8 @@ absl::Status Store::OpenDb() {
       {f::kIndexCf, cf_options},
       {f::kCountersCf, counter_options},
       {f::kConflictsCf, cf_options},
+      // Created on the first open of a store that predates it (create_missing_column_families).
+      {f::kLocalCf, cf_options},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
@@ -370,6 +376,7 @@ absl::Status Store::OpenDb() {
   index_ = handles[4];
   counters_ = handles[5];
   conflicts_ = handles[6];
+  local_ = handles[7];
   return absl::OkStatus();
 }
 
@@ -447,7 +454,8 @@ absl::Status Store::CommitLocked(rocksdb::WriteBatch* batch, bool sync) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<v1::Change>> Store::Write(std::vector<Mutation> mutations) {
+absl::StatusOr<std::vector<v1::Change>> Store::Write(std::vector<Mutation> mutations,
+                                                     std::vector<LocalPut> local) {
   std::vector<v1::Change> changes(mutations.size());
   std::vector<std::string> errors;
   absl::StatusCode first_code = absl::StatusCode::kOk;
@@ -468,8 +476,14 @@ absl::StatusOr<std::vector<v1::Change>> Store::Write(std::vector<Mutation> mutat
       errors.push_back(absl::StrCat("mutation[", i, "]: ", s.message()));
     }
   }
+  for (size_t i = 0; i < local.size(); ++i) {
+    if (local[i].key.empty()) {
+      if (errors.empty()) first_code = absl::StatusCode::kInvalidArgument;
+      errors.push_back(absl::StrCat("local[", i, "]: key: empty"));
+    }
+  }
   if (!errors.empty()) return JoinErrors(first_code, errors);
-  if (changes.empty()) return changes;
+  if (changes.empty() && local.empty()) return changes;
 
   absl::MutexLock lock(&write_mu_);
   BatchBuilder builder(this);
@@ -486,11 +500,15 @@ absl::StatusOr<std::vector<v1::Change>> Store::Write(std::vector<Mutation> mutat
     TH_RETURN_IF_ERROR(builder.SetRecord(c.key(), StoredFromChange(c)));
     builder.AppendLog(c);
   }
-  builder.PutMetaNumber(f::kMetaLastSeq, seq);
-  builder.PutMetaNumber(f::kMetaOwnSeq, own);
-  builder.PutHlc(hlc_->High());
+  if (!changes.empty()) {
+    builder.PutMetaNumber(f::kMetaLastSeq, seq);
+    builder.PutMetaNumber(f::kMetaOwnSeq, own);
+    builder.PutHlc(hlc_->High());
+  }
+  for (LocalPut& put : local) builder.PutLocal(std::move(put.key), std::move(put.value));
   TH_ASSIGN_OR_RETURN(rocksdb::WriteBatch * batch, builder.batch());
   TH_RETURN_IF_ERROR(CommitLocked(batch, options_.sync_writes));
+  if (changes.empty()) return changes;
   last_seq_.store(seq, std::memory_order_release);
   own_seq_.store(own, std::memory_order_release);
   NotifyLog();
@@ -661,6 +679,20 @@ absl::StatusOr<std::optional<v1::StoredRecord>> Store::Get(std::string_view key)
     return absl::DataLossError(absl::StrCat("record ", Av(key), ": malformed"));
   }
   return stored;
+}
+
+absl::StatusOr<std::optional<std::string>> Store::GetLocal(std::string_view key) const {
+  return GetRaw(local_, key);
+}
+
+absl::Status Store::ScanLocal(
+    std::string_view prefix,
+    absl::FunctionRef<bool(std::string_view key, std::string_view value)> fn) const {
+  return ForEachWithPrefix(
+      db_.get(), local_, prefix, "scan local",
+      [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+        return fn(key, value);
+      });
 }
 
 absl::StatusOr<std::optional<v1::Record>> Store::GetLive(std::string_view key) const {

@@ -41,6 +41,17 @@ struct Mutation {
   std::variant<v1::Record, v1::Tombstone> body;
 };
 
+// A key/value that belongs to this node only (column family `local`, docs/STORE_FORMAT.md). It
+// commits in the same WriteBatch as the mutations of the Write() call that carries it, but it is
+// never logged, so nothing that follows or copies the exchanged state sees it: not ReadLog,
+// ReadLogFiltered, ScanRecords, ScanSnapshot, ScanIndex, counters or conflicts. It is part of
+// Checkpoint() like the rest of the store. The value is opaque; the caller owns the key layout
+// (a distinct key prefix per use, e.g. "informant/").
+struct LocalPut {
+  std::string key;  // non-empty
+  std::string value;
+};
+
 // What ApplyRemote() did with a batch.
 struct ApplyResult {
   uint64_t applied = 0;     // changes appended to the log (each got a new local seq)
@@ -66,7 +77,8 @@ struct ApplyOptions {
 inline bool IsLive(const v1::StoredRecord& stored) { return stored.has_record(); }
 
 // The RocksDB store: records, change log, per-origin watermarks, cursors, secondary index,
-// aggregate counters and conflict journal, each in its own column family (docs/STORE_FORMAT.md).
+// aggregate counters, conflict journal and node-local data, each in its own column family
+// (docs/STORE_FORMAT.md).
 //
 // Every mutating call commits exactly one rocksdb::WriteBatch, so a crash at any instant leaves
 // the record, its log entry, its index entries, its counter deltas and the sequence numbers
@@ -110,7 +122,13 @@ class Store {
   // index ("mutation[2]: ..."). Each change gets a new HLC version, origin = this node (and its
   // region), the next own origin_seq and local seq, and base_version = the version it
   // overwrites. Returns the changes as written.
-  [[nodiscard]] absl::StatusOr<std::vector<v1::Change>> Write(std::vector<Mutation> mutations);
+  //
+  // `local` puts (or replaces) node-local key/values in the same batch: the mutations and the
+  // local puts are durable together or not at all. They are validated with the mutations (a
+  // bad one is named "local[i]: ...") and take no sequence number; a call with local puts only
+  // commits them without touching the log (and returns no changes).
+  [[nodiscard]] absl::StatusOr<std::vector<v1::Change>> Write(std::vector<Mutation> mutations,
+                                                              std::vector<LocalPut> local = {});
 
   // Applies changes received from a child, as one batch. Per origin: origin_seq <= watermark is
   // a duplicate (skipped); watermark + 1 is accepted; anything higher refuses the whole batch
@@ -149,6 +167,16 @@ class Store {
   // LastSeq() of that point, so a reader can follow the log from the next sequence on.
   [[nodiscard]] absl::StatusOr<uint64_t> ScanSnapshot(
       absl::FunctionRef<bool(std::string_view key, const v1::StoredRecord& stored)> fn) const;
+
+  // ---- Node-local data (never exchanged) ----
+
+  // The value of a LocalPut, or nullopt if the key was never put.
+  [[nodiscard]] absl::StatusOr<std::optional<std::string>> GetLocal(std::string_view key) const;
+  // Calls fn for each local key/value whose key starts with `prefix`, in key order, until fn
+  // returns false. Streams.
+  [[nodiscard]] absl::Status ScanLocal(
+      std::string_view prefix,
+      absl::FunctionRef<bool(std::string_view key, std::string_view value)> fn) const;
 
   // ---- Change log ----
 
@@ -244,6 +272,7 @@ class Store {
   rocksdb::ColumnFamilyHandle* index_ = nullptr;
   rocksdb::ColumnFamilyHandle* counters_ = nullptr;
   rocksdb::ColumnFamilyHandle* conflicts_ = nullptr;
+  rocksdb::ColumnFamilyHandle* local_ = nullptr;
   rocksdb::ColumnFamilyHandle* default_ = nullptr;
 
   mutable absl::Mutex write_mu_;

@@ -2,6 +2,8 @@
 // and advanced at a county reach the province; illegal steps and writes outside jurisdiction
 // store nothing; tip-offs are routed, verified and synced, and their informants never leave
 // the node that received them.
+#include <filesystem>
+#include <memory>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -10,9 +12,14 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
 #include "services/domain/credit_code.h"
+#include "services/enforcement/informant_vault.h"
 #include "services/enforcement/time_util.h"
+#include "services/registry/domain_hooks.h"
 #include "tests/exchange/test_cluster.h"
+#include "tests/testutil/faulty_file_system.h"
 #include "tests/testutil/temp_dir.h"
 #include "tierhub/v1/enforcement.grpc.pb.h"
 
@@ -321,10 +328,24 @@ TEST_F(EnforcementServiceTest, InformantDataNeverLeavesItsNode) {
   ASSERT_TRUE(above.ok()) << above.status();
   EXPECT_TRUE(above->tip_off().has_informant());
   EXPECT_FALSE(above->has_informant());
+  // It is in the receiving node's store, as node-local data only; no other node has it.
+  auto local = ReadInformant(*cluster_.node("sd")->store(), "T-12345-0001");
+  ASSERT_TRUE(local.ok()) << local.status();
+  ASSERT_TRUE(local->has_value());
+  EXPECT_EQ((*local)->phone(), "13800138000");
+  for (const std::string node : {"fs", "gd"}) {
+    auto elsewhere = ReadInformant(*cluster_.node(node)->store(), "T-12345-0001");
+    ASSERT_TRUE(elsewhere.ok()) << elsewhere.status();
+    EXPECT_FALSE(elsewhere->has_value()) << node;
+  }
   // And survives a restart of the node.
   cluster_.Stop("sd");
   ASSERT_TRUE(cluster_.Restart("sd").ok());
   EXPECT_EQ(service("sd")->GetTip(hotline, get)->informant().name(), "举报人甲");
+  // No node keeps a second database beside its store.
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    EXPECT_FALSE(absl::EndsWith(entry.path().filename().string(), "-informants")) << entry.path();
+  }
 }
 
 TEST_F(EnforcementServiceTest, TipOffRoutedDownVerifiedAndLinkedToItsCase) {
@@ -410,6 +431,110 @@ TEST_F(EnforcementServiceTest, ExportsDisclosureListsFromStoredCases) {
   request.set_list(v1::DISCLOSURE_LIST_CLOSED_BY_LAW);
   EXPECT_EQ(service("gd")->Export(Dept(v1::DEPARTMENT_MIIT, "440000", "clerk"), request)->rows(),
             0u);
+}
+
+// One county node's EnforcementService over a store on a disk that fails on demand, without a
+// cluster: a tip-off and its informant are one Store::Write, so one WriteBatch.
+class TipOffStorageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::Store::Options o;
+    o.path = dir_.Sub("sd");
+    o.node_id = "sd";
+    o.region_code = "440606";
+    o.clock = &clock_;
+    o.hooks = &hooks_;
+    o.block_cache_mb = 8;
+    o.env = faulty_.env.get();
+    auto opened = store::Store::Open(o);
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    store_ = *std::move(opened);
+    EnforcementOptions options;
+    options.node_id = "sd";
+    options.region_code = "440606";
+    options.clock = &clock_;
+    service_ = std::make_unique<EnforcementService>(options, store_.get());
+  }
+  // The service and the store must go before faulty_ (the store's Env).
+  void TearDown() override {
+    service_.reset();
+    store_.reset();
+  }
+
+  static v1::SubmitTipOffRequest Tip(const std::string& id) {
+    v1::SubmitTipOffRequest request;
+    request.set_tip_off_id(id);
+    request.set_channel(v1::TIP_OFF_CHANNEL_12345);
+    request.set_content("夜间偷排 (synthetic)");
+    request.set_region_code("440606");
+    request.mutable_informant()->set_name("举报人乙");
+    request.mutable_informant()->set_phone("13900139000");
+    return request;
+  }
+
+  std::optional<v1::Informant> Informant(const store::Store& store, const std::string& id) {
+    auto informant = ReadInformant(store, id);
+    EXPECT_TRUE(informant.ok()) << informant.status();
+    return informant.ok() ? *informant : std::nullopt;
+  }
+
+  const exchange::Identity hotline_ = Dept(v1::DEPARTMENT_MIIT, "440606", "hotline");
+  testutil::TempDir dir_;
+  FakeClock clock_;
+  registry::DomainHooks hooks_;
+  testutil::FaultyEnv faulty_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<EnforcementService> service_;
+};
+
+TEST_F(TipOffStorageTest, TipOffAndInformantAreCommittedTogetherOrNotAtAll) {
+  faulty_.fs->FailWrites(true);
+  auto failed = service_->SubmitTip(hotline_, Tip("T-FAIL-0001"));
+  faulty_.fs->FailWrites(false);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable) << failed.status();
+  EXPECT_GT(faulty_.fs->injected(), 0);
+  // Neither the tip-off nor its informant: no orphan informant, no tip-off without one.
+  EXPECT_EQ(store_->LastSeq(), 0u);
+  auto tip = store_->Get("tip/T-FAIL-0001");
+  ASSERT_TRUE(tip.ok()) << tip.status();
+  EXPECT_FALSE(tip->has_value());
+  EXPECT_FALSE(Informant(*store_, "T-FAIL-0001").has_value());
+
+  // The disk heals: the same tip-off is taken whole (not "already exists").
+  auto submitted = service_->SubmitTip(hotline_, Tip("T-FAIL-0001"));
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  EXPECT_EQ(submitted->informant().phone(), "13900139000");
+  EXPECT_EQ(store_->LastSeq(), 1u);
+  v1::GetTipOffRequest get;
+  get.set_tip_off_id("T-FAIL-0001");
+  auto read = service_->GetTip(hotline_, get);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_TRUE(read->tip_off().has_informant());
+  EXPECT_EQ(read->informant().name(), "举报人乙");
+  // The only log entry is the tip-off, and it does not carry the informant.
+  auto log = store_->ReadLog(1, 100, 1 << 20);
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_FALSE(absl::StrContains((*log)[0].SerializeAsString(), "13900139000"));
+}
+
+TEST_F(TipOffStorageTest, InformantIsInTheStoreCheckpoint) {
+  ASSERT_TRUE(service_->SubmitTip(hotline_, Tip("T-BAK-0001")).ok());
+  const std::string backup = dir_.Sub("backup");
+  ASSERT_TRUE(store_->Checkpoint(backup).ok());
+  store::Store::Options o;
+  o.node_id = "sd";
+  o.region_code = "440606";
+  o.clock = &clock_;
+  o.hooks = &hooks_;
+  o.block_cache_mb = 8;
+  auto restored = store::Store::OpenFromBackup(backup, dir_.Sub("restored"), o);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  auto informant = Informant(**restored, "T-BAK-0001");
+  ASSERT_TRUE(informant.has_value());
+  EXPECT_EQ(informant->phone(), "13900139000");
+  EXPECT_EQ(informant->tip_off_id(), "T-BAK-0001");
 }
 
 }  // namespace

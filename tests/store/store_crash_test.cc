@@ -1,7 +1,8 @@
 // Kills a real writer process with SIGKILL at random points, over and over against one store
 // directory, and after each kill proves the store recovered into a consistent state: every
-// acknowledged change is there, records agree with the log, the log is dense, and counters
-// and index entries agree with a recount from the records (principle 2).
+// acknowledged change is there, records agree with the log, the log is dense, counters and
+// index entries agree with a recount from the records, and the node-local copy of each record
+// (written in the same Write) agrees with it (principle 2).
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -155,6 +156,12 @@ void VerifyStore(const Store& store, const RecordHooks& hooks, const std::vector
     auto it = latest.find(std::string(key));
     EXPECT_TRUE(it != latest.end() && it->second->seq() == r.seq())
         << key << " does not hold its latest log entry";
+    auto shadow = store.GetLocal(std::string(kShadowPrefix) + std::string(key));
+    EXPECT_TRUE(shadow.ok()) << shadow.status();
+    if (shadow.ok()) {
+      EXPECT_TRUE(shadow->has_value() && **shadow == ShadowOf(r))
+          << key << ": its local copy was not committed with it";
+    }
     if (IsLive(r)) {
       std::vector<CounterDelta> deltas;
       hooks.Counters(key, r.record(), &deltas);
@@ -167,6 +174,15 @@ void VerifyStore(const Store& store, const RecordHooks& hooks, const std::vector
   });
   ASSERT_TRUE(scan.ok()) << scan;
   EXPECT_EQ(records, latest.size()) << "a logged key has no record";
+  size_t shadows = 0;
+  ASSERT_TRUE(store
+                  .ScanLocal("",
+                             [&](std::string_view, std::string_view) {
+                               ++shadows;
+                               return true;
+                             })
+                  .ok());
+  EXPECT_EQ(shadows, records) << "a local copy outlived the write that carried it";
 
   for (auto it = expected_counters.begin(); it != expected_counters.end();) {
     it = it->second == 0 ? expected_counters.erase(it) : std::next(it);

@@ -1,7 +1,10 @@
 // store_crash_writer DIR SEED: opens the store at DIR and writes random creates, updates and
-// tombstones over a few hundred keys until killed. After each acknowledged (synced) batch it
-// prints one line per change, "<seq> <key> <wall_micros> <logical>", with a single write(2) so a
-// SIGKILL never leaves a torn line behind an acknowledged one. Exits 1 on any store error.
+// tombstones over a few hundred keys until killed. Each batch also carries, as node-local puts
+// in the same Write, a "shadow/<key>" copy of every mutation's body (ShadowOf in test_hooks.h),
+// so that the crash test can check that local data commits atomically with its records. After each
+// acknowledged (synced) batch it prints one line per change, "<seq> <key> <wall_micros> <logical>",
+// with a single write(2) so a SIGKILL never leaves a torn line behind an acknowledged one. Exits 1
+// on any store error.
 #include <unistd.h>
 
 #include <cerrno>
@@ -58,6 +61,7 @@ int Run(const char* dir, unsigned seed) {
   author.set_region_code("440000");
   while (true) {
     std::vector<Mutation> batch;
+    std::vector<LocalPut> shadows;
     const int n = batch_dist(rng);
     for (int i = 0; i < n; ++i) {
       std::string key = absl::StrCat("ent/", key_dist(rng));
@@ -73,7 +77,10 @@ int Run(const char* dir, unsigned seed) {
                                 industries_dist(rng))});
       }
     }
-    auto changes = (*store)->Write(std::move(batch));
+    for (const Mutation& m : batch) {
+      shadows.push_back(LocalPut{absl::StrCat(kShadowPrefix, m.key), ShadowOf(m.body)});
+    }
+    auto changes = (*store)->Write(std::move(batch), std::move(shadows));
     if (!changes.ok()) {
       std::fprintf(stderr, "store_crash_writer: write: %s\n", changes.status().ToString().c_str());
       return 1;

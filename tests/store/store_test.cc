@@ -16,7 +16,10 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
 #include "services/common/clock.h"
+#include "services/store/format.h"
 #include "tests/store/test_hooks.h"
 #include "tests/testutil/faulty_file_system.h"
 #include "tests/testutil/temp_dir.h"
@@ -120,6 +123,67 @@ class StoreTest : public ::testing::Test {
                                })
                     .ok());
     return out;
+  }
+
+  std::optional<std::string> GetLocalOk(const Store& store, std::string_view key) {
+    auto got = store.GetLocal(key);
+    EXPECT_TRUE(got.ok()) << got.status();
+    return got.ok() ? *got : std::nullopt;
+  }
+
+  std::map<std::string, std::string> Local(const Store& store, std::string_view prefix = "") {
+    std::map<std::string, std::string> out;
+    EXPECT_TRUE(store
+                    .ScanLocal(prefix,
+                               [&](std::string_view k, std::string_view v) {
+                                 out.emplace(k, v);
+                                 return true;
+                               })
+                    .ok());
+    return out;
+  }
+
+  // True if `needle` occurs in any key or value the exchange can see: records (by ScanRecords
+  // and ScanSnapshot), index entries, counters, conflicts and the whole change log.
+  bool ExchangedStateContains(const Store& store, const std::string& needle) {
+    bool found = false;
+    auto check = [&](std::string_view bytes) {
+      if (bytes.find(needle) != std::string_view::npos) found = true;
+    };
+    EXPECT_TRUE(store
+                    .ScanRecords("",
+                                 [&](std::string_view k, const v1::StoredRecord& r) {
+                                   check(k);
+                                   check(r.SerializeAsString());
+                                   return true;
+                                 })
+                    .ok());
+    EXPECT_TRUE(store
+                    .ScanSnapshot([&](std::string_view k, const v1::StoredRecord& r) {
+                      check(k);
+                      check(r.SerializeAsString());
+                      return true;
+                    })
+                    .ok());
+    for (const auto& [i, r] : Index(store)) {
+      check(i);
+      check(r);
+    }
+    for (const auto& [k, v] : Counters(store)) check(k);
+    auto conflicts = store.ListConflicts("", 1 << 20);
+    EXPECT_TRUE(conflicts.ok());
+    if (conflicts.ok()) {
+      for (const v1::Conflict& c : *conflicts) check(c.SerializeAsString());
+    }
+    for (const v1::Change& c : WholeLog(store)) check(c.SerializeAsString());
+    uint64_t covered = 0;
+    auto filtered = store.ReadLogFiltered(
+        store.FirstLogSeq(), 1 << 20, 1 << 30, [](std::string_view) { return true; }, &covered);
+    EXPECT_TRUE(filtered.ok());
+    if (filtered.ok()) {
+      for (const v1::Change& c : *filtered) check(c.SerializeAsString());
+    }
+    return found;
   }
 
   std::optional<v1::StoredRecord> GetOk(const Store& store, std::string_view key) {
@@ -839,6 +903,117 @@ TEST_F(StoreTest, CheckpointAndRestoreShowTheSameData) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+// ---- Node-local data ----
+
+TEST_F(StoreTest, LocalPutsCommitWithTheRecordsButNeverEnterTheExchangedState) {
+  clock_.Advance(absl::Milliseconds(1));
+  auto written = store_->Write(
+      {Put("ent/a", Enterprise("440100", kOperating))},
+      {LocalPut{"informant/T-1", "secret-phone-13800138000"}, LocalPut{"informant/T-2", "second"}});
+  ASSERT_TRUE(written.ok()) << written.status();
+  ASSERT_EQ(written->size(), 1u);
+  EXPECT_EQ((*written)[0].seq(), 1u);
+  EXPECT_EQ(store_->LastSeq(), 1u);
+  EXPECT_EQ(GetLocalOk(*store_, "informant/T-1"), "secret-phone-13800138000");
+  EXPECT_FALSE(GetLocalOk(*store_, "informant/T-3").has_value());
+  EXPECT_THAT(Local(*store_, "informant/"),
+              ElementsAre(Pair("informant/T-1", "secret-phone-13800138000"),
+                          Pair("informant/T-2", "second")));
+  EXPECT_THAT(Local(*store_, "other/"), IsEmpty());
+  // Local keys are not records, and their keys and values are nowhere the exchange looks.
+  EXPECT_FALSE(GetOk(*store_, "informant/T-1").has_value());
+  EXPECT_FALSE(ExchangedStateContains(*store_, "informant/"));
+  EXPECT_FALSE(ExchangedStateContains(*store_, "secret-phone"));
+  EXPECT_TRUE(ExchangedStateContains(*store_, "ent/a"));  // the check does see what is there
+
+  // Local puts alone take no sequence, wake no log follower and replace earlier values.
+  auto local_only = store_->Write({}, {LocalPut{"informant/T-2", "replaced"}});
+  ASSERT_TRUE(local_only.ok()) << local_only.status();
+  EXPECT_THAT(*local_only, IsEmpty());
+  EXPECT_EQ(store_->LastSeq(), 1u);
+  EXPECT_EQ(store_->OwnOriginSeq(), 1u);
+  EXPECT_FALSE(store_->WaitForLog(1, absl::Milliseconds(1)));
+  EXPECT_EQ(GetLocalOk(*store_, "informant/T-2"), "replaced");
+  EXPECT_EQ(WholeLog(*store_).size(), 1u);
+  // The next record continues the sequence as if nothing happened in between.
+  EXPECT_EQ(WriteOk({Put("ent/b", Enterprise("440100", kOperating))})[0].seq(), 2u);
+}
+
+TEST_F(StoreTest, BadLocalPutOrBadMutationRefusesTheWholeWrite) {
+  auto bad_local = store_->Write({Put("ent/a", Enterprise("440100", kOperating))},
+                                 {LocalPut{"informant/ok", "v"}, LocalPut{"", "v"}});
+  EXPECT_EQ(bad_local.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad_local.status().message(), HasSubstr("local[1]: key: empty"));
+  auto bad_mutation =
+      store_->Write({Put("", Enterprise("440100", kOperating))}, {LocalPut{"informant/ok", "v"}});
+  EXPECT_EQ(bad_mutation.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad_mutation.status().message(), HasSubstr("mutation[0]"));
+  EXPECT_EQ(store_->LastSeq(), 0u);
+  EXPECT_FALSE(GetOk(*store_, "ent/a").has_value());
+  EXPECT_THAT(Local(*store_), IsEmpty());
+}
+
+TEST_F(StoreTest, LocalDataSurvivesReopenAndIsInACheckpoint) {
+  clock_.Advance(absl::Milliseconds(1));
+  ASSERT_TRUE(store_
+                  ->Write({Put("ent/a", Enterprise("440100", kOperating))},
+                          {LocalPut{"informant/T-1", "kept"}})
+                  .ok());
+  Reopen();
+  EXPECT_EQ(GetLocalOk(*store_, "informant/T-1"), "kept");
+  EXPECT_EQ(store_->LastSeq(), 1u);
+
+  const std::string backup = dir_.Sub("backup");
+  ASSERT_TRUE(store_->Checkpoint(backup).ok());
+  ASSERT_TRUE(store_->Write({}, {LocalPut{"informant/T-2", "after the checkpoint"}}).ok());
+  auto restored = Store::OpenFromBackup(backup, dir_.Sub("restored"), OptionsFor("n1"));
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ(GetLocalOk(**restored, "informant/T-1"), "kept");
+  EXPECT_FALSE(GetLocalOk(**restored, "informant/T-2").has_value());
+  EXPECT_TRUE(GetOk(**restored, "ent/a").has_value());
+}
+
+TEST_F(StoreTest, StoreWithoutTheLocalColumnFamilyOpensAndGainsIt) {
+  WriteOk({Put("ent/a", Enterprise("440100", kOperating))});
+  store_.reset();
+  // Make the store look like one written before the `local` column family existed.
+  {
+    const std::string path = dir_.Sub("n1");
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const std::string& name : names) {
+      rocksdb::ColumnFamilyOptions cf;
+      if (name == format::kCountersCf) cf.merge_operator = format::NewCounterAddOperator();
+      descriptors.emplace_back(name, cf);
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    for (rocksdb::ColumnFamilyHandle* h : handles) {
+      if (h->GetName() == format::kLocalCf) {
+        EXPECT_TRUE(db->DropColumnFamily(h).ok());
+      }
+    }
+    for (rocksdb::ColumnFamilyHandle* h : handles) {
+      EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+    }
+    EXPECT_TRUE(db->Close().ok());
+    names.clear();
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+    ASSERT_THAT(names, ::testing::Not(::testing::Contains(format::kLocalCf)));
+  }
+  store_ = OpenNode("n1");
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(store_->LastSeq(), 1u);
+  EXPECT_TRUE(GetOk(*store_, "ent/a").has_value());
+  EXPECT_FALSE(GetLocalOk(*store_, "informant/T-1").has_value());
+  ASSERT_TRUE(store_->Write({}, {LocalPut{"informant/T-1", "new"}}).ok());
+  Reopen();
+  EXPECT_EQ(GetLocalOk(*store_, "informant/T-1"), "new");
+}
+
 // ---- Faults ----
 
 class StoreFaultTest : public StoreTest {
@@ -913,6 +1088,34 @@ TEST_F(StoreFaultTest, FailedSyncStoresNothingBurnsNoSeqAndHeals) {
   ExpectFailedWriteLeavesNoTrace(*faulty_.fs);
   faulty_.fs->FailSyncs(false);
   ExpectHealedStore();
+}
+
+TEST_F(StoreFaultTest, FailedWriteStoresNeitherTheRecordsNorTheirLocalPuts) {
+  WriteOk({Put("ent/first", Enterprise("440100", kOperating))});
+  for (const bool syncs : {false, true}) {
+    SCOPED_TRACE(syncs ? "failed sync" : "failed write");
+    faulty_.fs->FailWrites(!syncs);
+    faulty_.fs->FailSyncs(syncs);
+    auto failed = store_->Write({Put("ent/lost", Enterprise("440300", kSuspended))},
+                                {LocalPut{"informant/lost", "personal data"}});
+    EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable) << failed.status();
+    EXPECT_FALSE(store_->Write({}, {LocalPut{"informant/alone", "x"}}).ok());
+    faulty_.fs->FailWrites(false);
+    faulty_.fs->FailSyncs(false);
+    EXPECT_EQ(store_->LastSeq(), 1u);
+    EXPECT_FALSE(GetOk(*store_, "ent/lost").has_value());
+    EXPECT_THAT(Local(*store_), IsEmpty());
+  }
+  EXPECT_GT(faulty_.fs->injected(), 0);
+  // Healed: both commit together, and after a reopen neither of the failed ones is there.
+  auto next = store_->Write({Put("ent/next", Enterprise("440600", kOperating))},
+                            {LocalPut{"informant/next", "kept"}});
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ((*next)[0].seq(), 2u);
+  ReopenClean();
+  EXPECT_EQ(store_->LastSeq(), 2u);
+  EXPECT_FALSE(GetOk(*store_, "ent/lost").has_value());
+  EXPECT_THAT(Local(*store_), ElementsAre(Pair("informant/next", "kept")));
 }
 
 TEST_F(StoreFaultTest, FailedRemoteApplyMovesNoWatermark) {

@@ -41,4 +41,16 @@ v1::Record Enterprise(std::string_view region, v1::OperatingStatus status, int i
   return record;
 }
 
+std::string ShadowOf(const std::variant<v1::Record, v1::Tombstone>& body) {
+  if (const auto* record = std::get_if<v1::Record>(&body)) {
+    return absl::StrCat("R", record->SerializeAsString());
+  }
+  return absl::StrCat("T", std::get<v1::Tombstone>(body).SerializeAsString());
+}
+
+std::string ShadowOf(const v1::StoredRecord& stored) {
+  if (stored.has_record()) return absl::StrCat("R", stored.record().SerializeAsString());
+  return absl::StrCat("T", stored.tombstone().SerializeAsString());
+}
+
 }  // namespace tierhub::store

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "services/store/record_hooks.h"
@@ -27,6 +28,13 @@ class RegionStatusHooks final : public RecordHooks {
 
 // An enterprise record in `region` with `status` and `industries` industries.
 v1::Record Enterprise(std::string_view region, v1::OperatingStatus status, int industries = 1);
+
+// Node-local copies of record bodies (the crash test's check that local puts commit with their
+// records): key kShadowPrefix + record key, value ShadowOf(the body), which is "R" + the
+// serialized record or "T" + the serialized tombstone.
+inline constexpr char kShadowPrefix[] = "shadow/";
+std::string ShadowOf(const std::variant<v1::Record, v1::Tombstone>& body);
+std::string ShadowOf(const v1::StoredRecord& stored);
 
 }  // namespace tierhub::store
 
