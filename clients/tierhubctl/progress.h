@@ -12,13 +12,15 @@ namespace tierhub::ctl {
 
 class Progress {
  public:
-  Progress(std::string label, int64_t total);
+  // `unit` names what is counted ("rows", "bytes").
+  Progress(std::string label, int64_t total, std::string unit = "rows");
   ~Progress();  // ends the line if anything was shown
   void Update(int64_t done);
 
  private:
   const std::string label_;
   const int64_t total_;
+  const std::string unit_;
   const bool enabled_;
   const absl::Time start_;
   absl::Time last_shown_ = absl::InfinitePast();

@@ -469,4 +469,28 @@ grpc::Status EnforcementService::ExportDisclosure(grpc::ServerContext* context,
                [&](const exchange::Identity& c) { return Export(c, *request); });
 }
 
+grpc::Status EnforcementService::ExportDisclosureStream(
+    grpc::ServerContext* context, const v1::ExportDisclosureRequest* request,
+    grpc::ServerWriter<v1::ExportDisclosureChunk>* writer) {
+  constexpr size_t kChunkBytes = 256 << 10;
+  auto caller = exchange::CallerIdentity(*context, options_.insecure);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto file = Export(*caller, *request);
+  if (!file.ok()) return ToGrpc(file.status());
+  const std::string& content = file->content();
+  v1::ExportDisclosureChunk chunk;
+  chunk.set_file_name(file->file_name());
+  chunk.set_rows(file->rows());
+  chunk.set_total_bytes(content.size());
+  size_t offset = 0;
+  do {
+    const size_t n = std::min(kChunkBytes, content.size() - offset);
+    chunk.set_content(content.substr(offset, n));
+    offset += n;
+    if (!writer->Write(chunk)) return grpc::Status::CANCELLED;
+    chunk.Clear();
+  } while (offset < content.size());
+  return grpc::Status::OK;
+}
+
 }  // namespace tierhub::enforcement

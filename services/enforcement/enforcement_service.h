@@ -58,6 +58,9 @@ class EnforcementService final : public v1::Enforcement::Service {
   grpc::Status ExportDisclosure(grpc::ServerContext* context,
                                 const v1::ExportDisclosureRequest* request,
                                 v1::ExportDisclosureResponse* response) override;
+  grpc::Status ExportDisclosureStream(
+      grpc::ServerContext* context, const v1::ExportDisclosureRequest* request,
+      grpc::ServerWriter<v1::ExportDisclosureChunk>* writer) override;
 
   // The same without RPC, for a known caller (used by the RPCs and by tests). Error codes as
   // in enforcement.proto; nothing is stored when an error is returned.

@@ -109,6 +109,39 @@ def main():
             out = ctl("shunde", "shunde", *furnace, "--set=volume_m3=401")
             assert "updated eqp/" in out and "not in the eliminate class" in out, out
 
+            # An inspector puts that enterprise under a rectification deadline; the published
+            # list (不达标应限期整改的企业名单) exports with it, as CSV with a BOM and as .xlsx.
+            ctl("shunde", "shunde", "case-open", "--case-id=sd-e2e-1",
+                "--credit-code=91440606MA3EDFR842", "--region=440606", "--industry=STEEL",
+                "--dimension=ENERGY", "--finding=能耗超限额 (synthetic)", "--rule=GB 21256-2013",
+                "--evidence=JC-E2E-1")
+            out = ctl("shunde", "shunde", "case-advance", "--case-id=sd-e2e-1", "--to=rectifying",
+                      "--evidence=ZG-E2E-1")
+            assert "state rectifying" in out and "next: extended, compliant" in out, out
+            refused = subprocess.run([tierhubctl, "case-advance", "--case-id=sd-e2e-1",
+                                      "--to=accepted", "--evidence=X",
+                                      f"--node=127.0.0.1:{ports['shunde']}",
+                                      f"--ca={certs}/ca.pem", f"--cert={certs}/shunde.pem",
+                                      f"--key={certs}/shunde.key"],
+                                     capture_output=True, text=True, timeout=60)
+            assert refused.returncode == 4 and "allowed next" in refused.stderr, refused.stderr
+            csv_path = os.path.join(tmp, "rectification.csv")
+            out = ctl("shunde", "shunde", "export", "--list=rectification_deadline",
+                      "--region=440606", "--format=csv", f"--out={csv_path}")
+            assert out.startswith(f"wrote {csv_path} (1 row(s))"), out
+            exported = open(csv_path, "rb").read()
+            assert exported.startswith(b"\xef\xbb\xbf"), exported[:10]
+            assert b"91440606MA3EDFR842" in exported, exported
+            xlsx_path = os.path.join(tmp, "rectification.xlsx")
+            ctl("shunde", "shunde", "export", "--list=rectification_deadline", "--region=440606",
+                "--format=xlsx", f"--out={xlsx_path}")
+            import zipfile
+            with zipfile.ZipFile(xlsx_path) as book:
+                text = "".join(book.read(n).decode("utf-8") for n in book.namelist()
+                               if n.endswith(".xml"))
+            assert "91440606MA3EDFR842" in text, "credit code not in the .xlsx"
+            assert not os.path.exists(csv_path + ".part")
+
             # A round, and two departments' lists from CSV (one GB18030).
             ctl("MIIT-440000-e2e", "gd", "rounds", "--add=E2E",
                 "--deadline=" + time.strftime("%Y-%m-%d", time.localtime(time.time() + 86400 * 30)))
@@ -128,7 +161,9 @@ def main():
                           f"--submission-id={dept}-e2e")
                 assert f"{len(rows)} entries live" in out and "on time" in out, out
 
-            # The coordination group's table: enterprises listed per city, each counted once.
+            # The coordination group's table: enterprises listed per city, each counted once
+            # (the enterprise under a case counts too: the merged view holds it).
+            listed["91440606MA3EDFR842"] = "440606"
             expected = {}
             for region in listed.values():
                 expected[CITY_OF[region]] = expected.get(CITY_OF[region], 0) + 1
