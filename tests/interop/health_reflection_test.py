@@ -4,14 +4,12 @@ of tierhub's generated code: Debian's python3-grpcio with hand-encoded protobuf 
 
 usage: health_reflection_test.py TIERHUBD
 """
-import os
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 
 import grpc
+
+from node_process import NodeProcess, insecure_province
 
 
 def varint(n):
@@ -32,21 +30,9 @@ def field_bytes(number, payload):
 def main():
     tierhubd = sys.argv[1]
     with tempfile.TemporaryDirectory() as tmp:
-        config = os.path.join(tmp, "node.textproto")
-        port_file = os.path.join(tmp, "port")
-        with open(config, "w") as f:
-            f.write('node_id: "gd" tier: REGION_LEVEL_PROVINCE region_code: "440000"\n'
-                    'listen_address: "127.0.0.1:0" insecure: true\n'
-                    f'store_path: "{tmp}/store"\n')
-        log = open(os.path.join(tmp, "node.log"), "w")
-        node = subprocess.Popen([tierhubd, "--config=" + config, "--port_file=" + port_file],
-                                stdout=log, stderr=subprocess.STDOUT)
+        node = NodeProcess(tierhubd, tmp, "gd", insecure_province(tmp))
         try:
-            deadline = time.time() + 30
-            while not os.path.exists(port_file) and time.time() < deadline:
-                time.sleep(0.05)
-            port = int(open(port_file).read())
-            channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+            channel = grpc.insecure_channel(node.address)
 
             # grpc.health.v1.Health/Check, empty HealthCheckRequest -> status SERVING (1).
             check = channel.unary_unary("/grpc.health.v1.Health/Check")
@@ -70,9 +56,7 @@ def main():
             # insecure: true is announced (field 4 = 1).
             assert b"\x20\x01" in reply, "insecure mode not announced in the status"
         finally:
-            node.send_signal(signal.SIGTERM)
-            code = node.wait(timeout=30)
-            assert code == 0, f"tierhubd exited with {code} after SIGTERM"
+            node.stop()
     print("1 passed, 0 failed")
 
 

@@ -5,11 +5,12 @@ doubles nothing, and the progress figures count what was submitted.
 usage: python_example_test.py TIERHUBD REPO_ROOT
 """
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+from node_process import NodeProcess, insecure_province
 
 
 def main():
@@ -19,21 +20,9 @@ def main():
     import tierhub_example  # noqa: E402  (the example's own proto loading)
 
     with tempfile.TemporaryDirectory() as tmp:
-        config = os.path.join(tmp, "node.textproto")
-        port_file = os.path.join(tmp, "port")
-        with open(config, "w") as f:
-            f.write('node_id: "gd" tier: REGION_LEVEL_PROVINCE region_code: "440000"\n'
-                    'listen_address: "127.0.0.1:0" insecure: true coordinator: true\n'
-                    f'store_path: "{tmp}/store"\n')
-        log = open(os.path.join(tmp, "node.log"), "w")
-        node = subprocess.Popen([tierhubd, "--config=" + config, "--port_file=" + port_file],
-                                stdout=log, stderr=subprocess.STDOUT)
+        node = NodeProcess(tierhubd, tmp, "gd", insecure_province(tmp, coordinator=True))
+        address = node.address
         try:
-            deadline = time.time() + 30
-            while not os.path.exists(port_file) and time.time() < deadline:
-                time.sleep(0.05)
-            address = "127.0.0.1:" + open(port_file).read().strip()
-
             # MIIT opens a round that is still running.
             pb = tierhub_example.load_protos()
             import grpc
@@ -67,9 +56,7 @@ def main():
             assert refused.returncode == 4, (refused.returncode, refused.stdout, refused.stderr)
             assert "PERMISSION_DENIED" in refused.stderr, refused.stderr
         finally:
-            node.send_signal(signal.SIGTERM)
-            code = node.wait(timeout=30)
-            assert code == 0, f"tierhubd exited with {code} after SIGTERM"
+            node.stop()
     print("1 passed, 0 failed")
 
 
