@@ -11,11 +11,12 @@ import io
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+from node_process import NodeProcess
 
 TOPOLOGY = [  # id, tier, region, parent
     ("gd", "REGION_LEVEL_PROVINCE", "440000", None),
@@ -64,25 +65,18 @@ def main():
 
         try:
             for node_id, tier, region, parent in TOPOLOGY:
-                config = os.path.join(tmp, node_id + ".textproto")
-                with open(config, "w") as f:
-                    f.write(f'node_id: "{node_id}" tier: {tier} region_code: "{region}"\n'
-                            f'listen_address: "127.0.0.1:0" store_path: "{tmp}/{node_id}"\n'
-                            f'block_cache_mb: 8\n'
-                            f'tls {{ ca_file: "{certs}/ca.pem" cert_file: "{certs}/{node_id}.pem" '
-                            f'key_file: "{certs}/{node_id}.key" }}\n')
-                    if parent:
-                        f.write(f'parent_address: "127.0.0.1:{ports[parent]}" '
-                                f'parent_node_id: "{parent}"\n')
-                    else:
-                        f.write("coordinator: true\n")
-                port_file = os.path.join(tmp, node_id + ".port")
-                log = open(os.path.join(tmp, node_id + ".log"), "w")
-                nodes[node_id] = subprocess.Popen(
-                    [tierhubd, "--config=" + config, "--port_file=" + port_file],
-                    stdout=log, stderr=subprocess.STDOUT)
-                wait_until(lambda: os.path.exists(port_file), node_id + " to start")
-                ports[node_id] = int(open(port_file).read())
+                config = (f'node_id: "{node_id}" tier: {tier} region_code: "{region}"\n'
+                          f'listen_address: "127.0.0.1:0" store_path: "{tmp}/{node_id}"\n'
+                          f'block_cache_mb: 8\n'
+                          f'tls {{ ca_file: "{certs}/ca.pem" cert_file: "{certs}/{node_id}.pem" '
+                          f'key_file: "{certs}/{node_id}.key" }}\n')
+                if parent:
+                    config += (f'parent_address: "127.0.0.1:{ports[parent]}" '
+                               f'parent_node_id: "{parent}"\n')
+                else:
+                    config += "coordinator: true\n"
+                nodes[node_id] = NodeProcess(tierhubd, tmp, node_id, config)
+                ports[node_id] = nodes[node_id].port
 
             # Enterprises and equipment at the counties and Dongguan.
             regions = []
@@ -208,11 +202,10 @@ def main():
             wait_until(lambda: json.loads(ctl("ops-440000-e2e", "shunde", "status", "--json"))
                        ["upward"].get("pending_changes", "0") in (0, "0"), "shunde to drain")
         finally:
-            for proc in reversed(list(nodes.values())):
-                proc.send_signal(signal.SIGTERM)
-            for node_id, proc in nodes.items():
-                code = proc.wait(timeout=30)
-                assert code == 0, f"{node_id} exited with {code} after SIGTERM"
+            for node in reversed(list(nodes.values())):
+                node.terminate()
+            for node in nodes.values():
+                node.wait_clean_exit()
     print("1 passed, 0 failed")
 
 
