@@ -8,6 +8,7 @@
 #include "clients/synthetic/synthetic.h"
 #include "clients/tierhubctl/commands.h"
 #include "clients/tierhubctl/csv_import.h"
+#include "clients/tierhubctl/format.h"
 #include "clients/tierhubctl/progress.h"
 #include "google/protobuf/text_format.h"
 #include "services/common/status_macros.h"
@@ -115,9 +116,10 @@ absl::Status PutRecord(const Args& args, const v1::Record& record, const std::st
   v1::WriteRecordsResponse response;
   grpc::Status s = stub->WriteRecords(&context, request, &response);
   if (!s.ok()) return CallFailed(what, s, args.Get("node"));
-  const v1::Change& c = response.changes(0);
-  Print(absl::StrCat(c.has_base_version() ? "updated " : "created ", c.key(), " (change ",
-                     c.origin_node(), "#", c.origin_seq(), ")\n"));
+  for (const v1::Change& c : response.changes()) {
+    Print(absl::StrCat(c.has_base_version() ? "updated " : "created ", c.key(), " (change ",
+                       c.origin_node(), "#", c.origin_seq(), ")\n"));
+  }
   return absl::OkStatus();
 }
 
@@ -176,6 +178,32 @@ absl::Status EquipmentPut(const Args& args) {
   return absl::OkStatus();
 }
 
+absl::Status Rescreen(const Args& args) {
+  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
+  auto stub = v1::Registry::NewStub(conn.channel());
+  grpc::ClientContext context;
+  conn.Prepare(&context, 1800);
+  v1::RescreenEquipmentRequest request;
+  request.set_region_code(args.Get("region"));
+  v1::RescreenEquipmentResponse r;
+  grpc::Status s = stub->RescreenEquipment(&context, request, &r);
+  if (!s.ok()) return CallFailed("rescreen", s, args.Get("node"));
+  if (args.Has("json")) {
+    Print(ProtoJson(r));
+    return absl::OkStatus();
+  }
+  Print(absl::StrCat("screened ", r.screened(), " pieces of equipment: ", r.created(),
+                     " case(s) opened, ", r.updated(), " updated, ", r.unchanged(), " unchanged, ",
+                     r.review_size(), " to review\n"));
+  for (const auto& item : r.review()) {
+    Print(absl::StrCat("  review ", item,
+                       ": its case stands but it no longer screens as "
+                       "eliminated\n"));
+  }
+  for (const auto& error : r.errors()) Print(absl::StrCat("  error ", error, "\n"));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 void AddDataCommands(std::vector<Command>* out) {
@@ -207,6 +235,12 @@ void AddDataCommands(std::vector<Command>* out) {
        "--equipment-id=BF-1 --region=440606 --industry=钢铁 --type=blast_furnace "
        "--set=volume_m3=380 ...\n",
        EquipmentPut});
+  out->push_back({"rescreen", "run all equipment under a region through Table 5 again",
+                  "After a rule change: opens the technology cases that follow and names the\n"
+                  "equipment whose case stands but which no longer screens as eliminated.\n"
+                  "  --region=CODE (default: your certificate's region)\n\n"
+                  "Example:\n  tierhubctl rescreen --region=440600 ...\n",
+                  Rescreen});
   out->push_back({"demo-csv", "write a synthetic department list as a clerk's CSV (no node needed)",
                   "  --department=ECO               who lists (DRC, ECO, SAMR, MEM, NEA, MIIT)\n"
                   "  --regions=440606:220,...       the same regions and counts as load-synthetic\n"

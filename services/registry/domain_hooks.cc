@@ -137,7 +137,11 @@ void DomainHooks::Counters(std::string_view key, const v1::Record& record,
                                      v1::OperatingStatus_Name(d.status())),
                         1});
       }
-      out->push_back({absl::StrCat(kMergedEnterpriseCounter, base, "LISTED"), 1});
+      // An enterprise is listed when a department's list names it; one known only from an
+      // enforcement case (e.g. opened by equipment screening) has a merged view but no listing.
+      if (m.listings_size() > 0) {
+        out->push_back({absl::StrCat(kMergedEnterpriseCounter, base, "LISTED"), 1});
+      }
       if (m.exited()) out->push_back({absl::StrCat(kMergedEnterpriseCounter, base, "EXITED"), 1});
       if (m.capacity_unit() != v1::CAPACITY_UNIT_UNSPECIFIED && m.capacity_listed() > 0) {
         const int64_t milli = std::llround(m.capacity_listed() * kCapacityScale);

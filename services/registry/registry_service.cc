@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/grpc_status.h"
+#include "services/common/status_macros.h"
 #include "services/domain/validation.h"
 #include "services/exchange/jurisdiction.h"
 
@@ -37,6 +38,15 @@ absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
       continue;
     }
     mutations.push_back({domain::RecordKey(record), author, record});
+    if (record.has_equipment()) {
+      enforcement::ScreeningOutcome outcome;
+      auto screened = ScreeningMutation(caller, record.equipment(), &outcome);
+      if (!screened.ok()) {
+        note(where, screened.status());
+        continue;
+      }
+      if (screened->has_value()) mutations.push_back(std::move(**screened));
+    }
   }
   for (int i = 0; i < request.delete_keys_size(); ++i) {
     const std::string& key = request.delete_keys(i);
@@ -116,6 +126,81 @@ grpc::Status RegistryService::WriteRecords(grpc::ServerContext* context,
   auto changes = Write(*caller, *request);
   if (!changes.ok()) return ToGrpc(changes.status());
   for (auto& change : *changes) *response->add_changes() = std::move(change);
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<std::optional<store::Mutation>> RegistryService::ScreeningMutation(
+    const exchange::Identity& caller, const v1::Equipment& equipment,
+    enforcement::ScreeningOutcome* outcome) {
+  const Clock& clock = options_.clock != nullptr ? *options_.clock : *SystemClock::Get();
+  v1::Record case_record;
+  case_record.mutable_enforcement_case()->set_case_id(enforcement::ScreeningCaseId(equipment));
+  auto existing = store_->GetLive(domain::RecordKey(case_record));
+  if (!existing.ok()) return existing.status();
+  const v1::EnforcementCase* current = existing->has_value() && (*existing)->has_enforcement_case()
+                                           ? &(*existing)->enforcement_case()
+                                           : nullptr;
+  auto screened = enforcement::ScreenToCase(equipment, current, caller.CommonName(), clock);
+  if (!screened.ok()) return screened.status();
+  *outcome = *screened;
+  if (!screened->enforcement_case.has_value()) return std::optional<store::Mutation>();
+  *case_record.mutable_enforcement_case() = *screened->enforcement_case;
+  return std::optional<store::Mutation>(store::Mutation{
+      domain::RecordKey(case_record), caller.ToAuthor(options_.node_id), case_record});
+}
+
+absl::StatusOr<v1::RescreenEquipmentResponse> RegistryService::Rescreen(
+    const exchange::Identity& caller, const std::string& region_code) {
+  const std::string region = region_code.empty() ? caller.region_code : region_code;
+  TH_RETURN_IF_ERROR(CheckWritable(options_, caller, region));
+  v1::RescreenEquipmentResponse response;
+  std::vector<store::Mutation> mutations;
+  absl::Status scan =
+      store_->ScanRecords("eqp/", [&](std::string_view key, const v1::StoredRecord& stored) {
+        if (!stored.has_record() ||
+            !exchange::InJurisdiction(region, stored.record().equipment().region_code())) {
+          return true;
+        }
+        response.set_screened(response.screened() + 1);
+        enforcement::ScreeningOutcome outcome;
+        auto mutation = ScreeningMutation(caller, stored.record().equipment(), &outcome);
+        if (!mutation.ok()) {
+          response.add_errors(absl::StrCat(std::string(key), ": ", mutation.status().message()));
+          return true;
+        }
+        using Action = enforcement::ScreeningOutcome::Action;
+        switch (outcome.action) {
+          case Action::kCreate:
+            response.set_created(response.created() + 1);
+            break;
+          case Action::kUpdate:
+            response.set_updated(response.updated() + 1);
+            break;
+          case Action::kReview:
+            response.add_review(outcome.equipment_key);
+            break;
+          default:
+            response.set_unchanged(response.unchanged() + 1);
+        }
+        if (mutation->has_value()) mutations.push_back(std::move(**mutation));
+        return true;
+      });
+  TH_RETURN_IF_ERROR(scan);
+  if (!mutations.empty()) {
+    auto written = store_->Write(std::move(mutations));
+    if (!written.ok()) return written.status();
+  }
+  return response;
+}
+
+grpc::Status RegistryService::RescreenEquipment(grpc::ServerContext* context,
+                                                const v1::RescreenEquipmentRequest* request,
+                                                v1::RescreenEquipmentResponse* response) {
+  auto caller = exchange::CallerIdentity(*context, options_.insecure);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto result = Rescreen(*caller, request->region_code());
+  if (!result.ok()) return ToGrpc(result.status());
+  *response = std::move(*result);
   return grpc::Status::OK;
 }
 

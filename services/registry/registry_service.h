@@ -5,9 +5,11 @@
 #ifndef TIERHUB_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 #define TIERHUB_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "services/enforcement/screening_cases.h"
 #include "services/exchange/identity.h"
 #include "services/registry/lists.h"
 #include "services/store/store.h"
@@ -24,6 +26,13 @@ class RegistryService final : public v1::Registry::Service {
                             v1::WriteRecordsResponse* response) override;
   grpc::Status GetRecord(grpc::ServerContext* context, const v1::GetRecordRequest* request,
                          v1::GetRecordResponse* response) override;
+  grpc::Status RescreenEquipment(grpc::ServerContext* context,
+                                 const v1::RescreenEquipmentRequest* request,
+                                 v1::RescreenEquipmentResponse* response) override;
+
+  // RescreenEquipment without RPC.
+  [[nodiscard]] absl::StatusOr<v1::RescreenEquipmentResponse> Rescreen(
+      const exchange::Identity& caller, const std::string& region_code);
   grpc::Status SubmitList(grpc::ServerContext* context,
                           grpc::ServerReader<v1::SubmitListChunk>* reader,
                           v1::SubmitListResponse* response) override;
@@ -58,6 +67,12 @@ class RegistryService final : public v1::Registry::Service {
   Lists& lists() { return lists_; }
 
  private:
+  // The case mutation that screening `equipment` calls for (none if nothing is to be written),
+  // found and written by `caller`: "found one, eliminate one" without typing.
+  absl::StatusOr<std::optional<store::Mutation>> ScreeningMutation(
+      const exchange::Identity& caller, const v1::Equipment& equipment,
+      enforcement::ScreeningOutcome* outcome);
+
   const RegistryOptions options_;
   store::Store* const store_;
   Lists lists_;
