@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "services/common/grpc_status.h"
 #include "services/common/status_macros.h"
+#include "services/common/time_proto.h"
 #include "services/domain/catalog.h"
 #include "services/domain/record_key.h"
 #include "services/domain/region_table.h"
@@ -27,23 +28,6 @@ namespace {
 
 constexpr uint32_t kDefaultPageSize = 500;
 constexpr uint32_t kMaxPageSize = 5000;
-
-void SetTime(absl::Time t, google::protobuf::Timestamp* ts) {
-  const int64_t micros = absl::ToUnixMicros(t);
-  ts->set_seconds(micros / 1000000);
-  ts->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
-
-absl::StatusOr<std::string> ReadRegion(const exchange::Identity& caller,
-                                       const std::string& requested) {
-  const std::string region = requested.empty() ? caller.region_code : requested;
-  if (!domain::IsRegionCodeShape(region)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("region_code: '", region, "' is not a 6-digit region code"));
-  }
-  TH_RETURN_IF_ERROR(registry::CheckReadable(caller, region));
-  return region;
-}
 
 // Maps a region under `top` to the direct child of `top` that contains it (itself if none is
 // known, e.g. a retired code). Caches per call.
@@ -98,13 +82,14 @@ CoordinatorService::CoordinatorService(CoordinatorOptions options, store::Store*
 
 absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
     const exchange::Identity& caller, const v1::GetProgressRequest& request) const {
-  TH_ASSIGN_OR_RETURN(const std::string region, ReadRegion(caller, request.region_code()));
+  TH_ASSIGN_OR_RETURN(const std::string region,
+                      registry::ReadRegion(caller, request.region_code()));
   const std::string prefix = domain::JurisdictionPrefix(region);
   const absl::Time now = clock_->Now();
   v1::GetProgressResponse response;
   response.set_region_code(region);
   v1::AsOf* as_of = response.mutable_as_of();
-  SetTime(now, as_of->mutable_now());
+  SetTimestamp(now, as_of->mutable_now());
   as_of->set_node_last_seq(store_->LastSeq());
   ChildMapper child(region, request.by_child_region());
 
@@ -280,7 +265,8 @@ absl::StatusOr<v1::GetMergedViewResponse> CoordinatorService::MergedView(
 
 absl::StatusOr<v1::ListContradictionsResponse> CoordinatorService::Contradictions(
     const exchange::Identity& caller, const v1::ListContradictionsRequest& request) const {
-  TH_ASSIGN_OR_RETURN(const std::string region, ReadRegion(caller, request.region_code()));
+  TH_ASSIGN_OR_RETURN(const std::string region,
+                      registry::ReadRegion(caller, request.region_code()));
   const uint32_t page_size =
       request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
   v1::ListContradictionsResponse response;
@@ -316,7 +302,8 @@ absl::StatusOr<v1::ListContradictionsResponse> CoordinatorService::Contradiction
 absl::StatusOr<v1::GetRoundStatusResponse> CoordinatorService::RoundStatus(
     const exchange::Identity& caller, const v1::GetRoundStatusRequest& request) const {
   TH_RETURN_IF_ERROR(domain::ValidateId(request.round_id(), "round_id"));
-  TH_ASSIGN_OR_RETURN(const std::string region, ReadRegion(caller, request.region_code()));
+  TH_ASSIGN_OR_RETURN(const std::string region,
+                      registry::ReadRegion(caller, request.region_code()));
   TH_ASSIGN_OR_RETURN(auto round, store_->GetLive(absl::StrCat("round/", request.round_id())));
   if (!round.has_value() || !round->has_round()) {
     return absl::NotFoundError(absl::StrCat("no round ", request.round_id()));
@@ -324,7 +311,7 @@ absl::StatusOr<v1::GetRoundStatusResponse> CoordinatorService::RoundStatus(
   const absl::Time now = clock_->Now();
   v1::GetRoundStatusResponse response;
   *response.mutable_round() = round->round();
-  SetTime(now, response.mutable_now());
+  SetTimestamp(now, response.mutable_now());
   response.set_deadline_passed(domain::Lateness(round->round(), now) > absl::ZeroDuration());
 
   std::vector<v1::Department> departments;

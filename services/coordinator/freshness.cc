@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
+#include "services/common/time_proto.h"
 #include "services/exchange/jurisdiction.h"
 
 namespace tierhub::coordinator {
@@ -89,8 +90,7 @@ absl::StatusOr<std::vector<v1::ChildFreshness>> Freshness::Children(
     f.set_origin_node(origin);
     f.set_region_code(origin_region);
     f.set_last_origin_seq(seq);
-    f.mutable_last_change_at()->set_seconds(static_cast<int64_t>(wall / 1000000));
-    f.mutable_last_change_at()->set_nanos(static_cast<int32_t>(wall % 1000000) * 1000);
+    SetTimestamp(absl::FromUnixMicros(static_cast<int64_t>(wall)), f.mutable_last_change_at());
     out.push_back(std::move(f));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {

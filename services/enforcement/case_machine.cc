@@ -8,9 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/status_macros.h"
+#include "services/common/time_proto.h"
 #include "services/domain/catalog.h"
 #include "services/domain/validation.h"
-#include "services/enforcement/time_util.h"
 
 namespace tierhub::enforcement {
 namespace {

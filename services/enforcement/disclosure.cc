@@ -12,10 +12,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "services/common/time_proto.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
 #include "services/enforcement/case_machine.h"
-#include "services/enforcement/time_util.h"
 #include "xlsxwriter.h"
 
 namespace tierhub::enforcement {

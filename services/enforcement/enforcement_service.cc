@@ -9,12 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
 #include "services/common/status_macros.h"
+#include "services/common/time_proto.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"
 #include "services/enforcement/case_machine.h"
 #include "services/enforcement/disclosure.h"
-#include "services/enforcement/time_util.h"
 #include "services/enforcement/tip_offs.h"
 #include "services/exchange/jurisdiction.h"
 #include "services/registry/lists.h"
@@ -190,13 +190,8 @@ absl::StatusOr<v1::CaseResponse> EnforcementService::Get(const exchange::Identit
 
 absl::StatusOr<v1::ListOverdueResponse> EnforcementService::Overdue(
     const exchange::Identity& caller, const v1::ListOverdueRequest& request) const {
-  const std::string region =
-      request.region_code().empty() ? caller.region_code : request.region_code();
-  if (!domain::IsRegionCodeShape(region)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("region_code: '", region, "' is not a 6-digit GB/T 2260 code"));
-  }
-  TH_RETURN_IF_ERROR(registry::CheckReadable(caller, region));
+  TH_ASSIGN_OR_RETURN(const std::string region,
+                      registry::ReadRegion(caller, request.region_code()));
   const uint32_t limit =
       request.limit() == 0 ? kDefaultOverdueLimit : std::min(request.limit(), kMaxOverdueLimit);
   const absl::Time now = clock_->Now();
@@ -359,13 +354,8 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::GetTip(
 
 absl::StatusOr<v1::ExportDisclosureResponse> EnforcementService::Export(
     const exchange::Identity& caller, const v1::ExportDisclosureRequest& request) const {
-  const std::string region =
-      request.region_code().empty() ? caller.region_code : request.region_code();
-  if (!domain::IsRegionCodeShape(region)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("region_code: '", region, "' is not a 6-digit GB/T 2260 code"));
-  }
-  TH_RETURN_IF_ERROR(registry::CheckReadable(caller, region));
+  TH_ASSIGN_OR_RETURN(const std::string region,
+                      registry::ReadRegion(caller, request.region_code()));
   const absl::Time as_of = request.has_as_of() ? FromProto(request.as_of()) : clock_->Now();
   DisclosureInput input;
   const std::string prefix = RegionScanPrefix(region);

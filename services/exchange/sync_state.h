@@ -9,6 +9,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/common/time_proto.h"
 #include "tierhub/v1/exchange.pb.h"
 
 namespace tierhub::exchange {
@@ -46,9 +47,6 @@ class SyncState {
   std::map<std::string, v1::LinkStatus> children_ ABSL_GUARDED_BY(mu_);
   v1::Counters counters_ ABSL_GUARDED_BY(mu_);
 };
-
-// Sets `ts` to `t`.
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* ts);
 
 }  // namespace tierhub::exchange
 

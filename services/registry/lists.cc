@@ -16,6 +16,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "openssl/evp.h"
 #include "services/common/status_macros.h"
+#include "services/common/time_proto.h"
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/record_key.h"
@@ -34,12 +35,6 @@ using google::protobuf::util::MessageDifferencer;
 constexpr int kMaxPreviousEntries = 10000;
 constexpr uint32_t kDefaultPageSize = 500;
 constexpr uint32_t kMaxPageSize = 5000;
-
-void SetTime(absl::Time t, google::protobuf::Timestamp* ts) {
-  const int64_t micros = absl::ToUnixMicros(t);
-  ts->set_seconds(micros / 1000000);
-  ts->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
 
 // SHA-256 over a sequence of deterministic serializations.
 class Digest {
@@ -120,7 +115,8 @@ uint32_t PageSize(uint32_t requested) {
   return std::min(requested, kMaxPageSize);
 }
 
-// The region a read asks about: the request's, or the caller's when empty.
+}  // namespace
+
 absl::StatusOr<std::string> ReadRegion(const exchange::Identity& caller,
                                        const std::string& requested) {
   const std::string region = requested.empty() ? caller.region_code : requested;
@@ -131,8 +127,6 @@ absl::StatusOr<std::string> ReadRegion(const exchange::Identity& caller,
   TH_RETURN_IF_ERROR(CheckReadable(caller, region));
   return region;
 }
-
-}  // namespace
 
 absl::Status CheckWritable(const RegistryOptions& options, const exchange::Identity& caller,
                            const std::string& region) {
@@ -570,7 +564,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
     submission.set_dimension(h.dimension());
     submission.set_region_code(h.region_code());
     submission.set_round_id(h.round_id());
-    SetTime(now, submission.mutable_submitted_at());
+    SetTimestamp(now, submission.mutable_submitted_at());
     const absl::Duration late = domain::Lateness(*round, now);
     submission.set_late(late > absl::ZeroDuration());
     submission.set_late_seconds(absl::ToInt64Seconds(late));
@@ -578,7 +572,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
   submission.set_version(current + 1);
   submission.set_entry_count(static_cast<uint32_t>(after.size()));
   submission.set_author(caller.CommonName());
-  SetTime(now, submission.mutable_updated_at());
+  SetTimestamp(now, submission.mutable_updated_at());
   submission.set_withdrawn(withdraw);
   submission.set_late_waiver(submission.late_waiver() || waived);
   submission.set_note(h.note());
@@ -591,7 +585,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
                      : current == 0 ? v1::SubmissionVersion::ACTION_CREATE
                                     : v1::SubmissionVersion::ACTION_CORRECT);
   version.set_author(caller.CommonName());
-  SetTime(now, version.mutable_at());
+  SetTimestamp(now, version.mutable_at());
   version.set_request_digest(digest);
   version.set_note(h.note());
 
@@ -838,7 +832,7 @@ absl::StatusOr<v1::GrantLateWaiverResponse> Lists::GrantLateWaiver(
   waiver.set_department(request.department());
   waiver.set_region_code(request.region_code());
   waiver.set_granted_by(caller.CommonName());
-  SetTime(clock_->Now(), waiver.mutable_granted_at());
+  SetTimestamp(clock_->Now(), waiver.mutable_granted_at());
   waiver.set_note(request.note());
   TH_RETURN_IF_ERROR(domain::ValidateLateWaiver(waiver));
   TH_RETURN_IF_ERROR(CheckWritable(options_, caller, waiver.region_code()));

@@ -41,6 +41,11 @@ struct RegistryOptions {
 [[nodiscard]] absl::Status CheckReadable(const exchange::Identity& caller,
                                          const std::string& region);
 
+// The region a query covers: `requested`, or the caller's own when empty. INVALID_ARGUMENT if
+// it is not a 6-digit code, PERMISSION_DENIED if the caller may not read it.
+[[nodiscard]] absl::StatusOr<std::string> ReadRegion(const exchange::Identity& caller,
+                                                     const std::string& requested);
+
 // A whole SubmitList call, assembled from its chunks.
 struct SubmitListCall {
   v1::SubmitListHeader header;

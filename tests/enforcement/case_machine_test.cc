@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/time_proto.h"
 #include "services/domain/credit_code.h"
-#include "services/enforcement/time_util.h"
 
 namespace tierhub::enforcement {
 namespace {

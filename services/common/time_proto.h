@@ -1,13 +1,13 @@
 // Conversions between absl::Time and google.protobuf.Timestamp. Stateless; thread-safe.
-#ifndef TIERHUB_SERVICES_ENFORCEMENT_TIME_UTIL_H_
-#define TIERHUB_SERVICES_ENFORCEMENT_TIME_UTIL_H_
+#ifndef TIERHUB_SERVICES_COMMON_TIME_PROTO_H_
+#define TIERHUB_SERVICES_COMMON_TIME_PROTO_H_
 
 #include <cstdint>
 
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
 
-namespace tierhub::enforcement {
+namespace tierhub {
 
 inline google::protobuf::Timestamp ToProto(absl::Time t) {
   google::protobuf::Timestamp out;
@@ -21,6 +21,8 @@ inline absl::Time FromProto(const google::protobuf::Timestamp& t) {
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
 }
 
-}  // namespace tierhub::enforcement
+inline void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) { *out = ToProto(t); }
 
-#endif  // TIERHUB_SERVICES_ENFORCEMENT_TIME_UTIL_H_
+}  // namespace tierhub
+
+#endif  // TIERHUB_SERVICES_COMMON_TIME_PROTO_H_
