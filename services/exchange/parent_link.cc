@@ -93,6 +93,27 @@ absl::StatusOr<std::unique_ptr<v1::Exchange::Stub>> ParentLink::Connect() {
 }
 
 void ParentLink::UpLoop() {
+  RunLink(SyncState::Link::kUpward, "link up to",
+          [this](v1::Exchange::Stub* stub) { return PushSession(stub); });
+}
+
+void ParentLink::DownLoop() {
+  RunLink(SyncState::Link::kDownward, "link down from", [this](v1::Exchange::Stub* stub) {
+    absl::Status ended = PullSession(stub);
+    if (ended.code() != absl::StatusCode::kOutOfRange) return ended;
+    LogWarning("link down from ", options_.parent_node_id, ": ", ended.message(),
+               "; resynchronising from a snapshot");
+    state_->UpdateParentLink(SyncState::Link::kDownward,
+                             [](v1::LinkStatus& s) { s.set_state(v1::LINK_STATE_RESYNCING); });
+    state_->UpdateCounters([](v1::Counters& c) { c.set_resyncs(c.resyncs() + 1); });
+    ended = Resync(stub);
+    if (ended.ok()) LogInfo("resync from ", options_.parent_node_id, " done");
+    return ended;
+  });
+}
+
+void ParentLink::RunLink(SyncState::Link link, const char* what,
+                         const std::function<absl::Status(v1::Exchange::Stub*)>& session) {
   absl::Duration backoff = options_.initial_backoff;
   uint64_t retries = 0;
   while (true) {
@@ -101,30 +122,35 @@ void ParentLink::UpLoop() {
       if (stopping_) return;
     }
     auto stub = Connect();
-    absl::Status ended = stub.ok() ? PushSession(stub->get()) : stub.status();
+    absl::Status ended = stub.ok() ? session(stub->get()) : stub.status();
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
     }
+    if (ended.ok()) {
+      // A session that ended cleanly (the parent shut down, or a resync finished) says the
+      // link works: reconnect after the shortest wait, with a fresh backoff.
+      backoff = options_.initial_backoff;
+      retries = 0;
+      Backoff(&backoff);
+      continue;
+    }
     ++retries;
+    // The parent refused us: identity, jurisdiction, a gap, a store older than the parent's.
     const bool refused = ended.code() == absl::StatusCode::kPermissionDenied ||
                          ended.code() == absl::StatusCode::kFailedPrecondition ||
                          ended.code() == absl::StatusCode::kUnauthenticated;
     if (refused) {
-      LogError("link up to ", options_.parent_node_id, " refused: ", ended.ToString());
+      LogError(what, " ", options_.parent_node_id, " refused: ", ended.ToString());
     } else if (retries == 1 || retries % 20 == 0) {
-      LogWarning("link up to ", options_.parent_node_id, " down (attempt ", retries,
+      LogWarning(what, " ", options_.parent_node_id, " down (attempt ", retries,
                  "): ", ended.ToString());
     }
-    state_->UpdateParentLink(SyncState::Link::kUpward, [&](v1::LinkStatus& s) {
+    state_->UpdateParentLink(link, [&](v1::LinkStatus& s) {
       s.set_state(refused ? v1::LINK_STATE_REFUSED : v1::LINK_STATE_CONNECTING);
       s.set_retries(retries);
       s.set_last_error(std::string(ended.message()));
     });
-    if (ended.ok()) {
-      backoff = options_.initial_backoff;  // a session that ran cleanly resets the backoff
-      retries = 0;
-    }
     Backoff(&backoff);
   }
 }
@@ -274,47 +300,6 @@ absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
   grpc::Status finished = stream->Finish();
   if (!reader_status.ok()) return reader_status;
   return FromGrpc(finished);
-}
-
-void ParentLink::DownLoop() {
-  absl::Duration backoff = options_.initial_backoff;
-  uint64_t retries = 0;
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (stopping_) return;
-    }
-    auto stub = Connect();
-    absl::Status ended = stub.ok() ? PullSession(stub->get()) : stub.status();
-    if (ended.code() == absl::StatusCode::kOutOfRange) {
-      LogWarning("link down from ", options_.parent_node_id, ": ", ended.message(),
-                 "; resynchronising from a snapshot");
-      state_->UpdateParentLink(SyncState::Link::kDownward,
-                               [](v1::LinkStatus& s) { s.set_state(v1::LINK_STATE_RESYNCING); });
-      state_->UpdateCounters([](v1::Counters& c) { c.set_resyncs(c.resyncs() + 1); });
-      ended = Resync(stub->get());
-      if (ended.ok()) {
-        LogInfo("resync from ", options_.parent_node_id, " done");
-        backoff = options_.initial_backoff;
-        continue;
-      }
-    }
-    {
-      absl::MutexLock lock(&mu_);
-      if (stopping_) return;
-    }
-    ++retries;
-    if (retries == 1 || retries % 20 == 0) {
-      LogWarning("link down from ", options_.parent_node_id, " interrupted (attempt ", retries,
-                 "): ", ended.ToString());
-    }
-    state_->UpdateParentLink(SyncState::Link::kDownward, [&](v1::LinkStatus& s) {
-      s.set_state(v1::LINK_STATE_CONNECTING);
-      s.set_retries(retries);
-      s.set_last_error(std::string(ended.message()));
-    });
-    Backoff(&backoff);
-  }
 }
 
 absl::Status ParentLink::PullSession(v1::Exchange::Stub* stub) {

@@ -9,6 +9,7 @@
 #define TIERHUB_SERVICES_EXCHANGE_PARENT_LINK_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -55,6 +56,10 @@ class ParentLink {
  private:
   void UpLoop();
   void DownLoop();
+  // Runs `session` against the parent until Stop(): reconnects after every end, with backoff
+  // after a failure, and reports the link's state, retries and last error in the SyncState.
+  void RunLink(SyncState::Link link, const char* what,
+               const std::function<absl::Status(v1::Exchange::Stub*)>& session);
   // One push session; returns why it ended.
   absl::Status PushSession(v1::Exchange::Stub* stub);
   absl::Status PullSession(v1::Exchange::Stub* stub);
