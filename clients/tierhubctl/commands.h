@@ -25,8 +25,10 @@ void AddDataCommands(std::vector<Command>* out);
 void AddListCommands(std::vector<Command>* out);
 // Inspectors and the coordination group: case-open, case-advance, case, overdue, export.
 void AddCaseCommands(std::vector<Command>* out);
-// The coordination group and cities: target-set, behind.
+// The coordination group and cities: target-set, behind, summary.
 void AddTargetCommands(std::vector<Command>* out);
+// Electricity watch: power-import, power-alerts, power-recheck.
+void AddPowerCommands(std::vector<Command>* out);
 
 // Prints `text` to stdout.
 void Print(const std::string& text);

@@ -101,6 +101,12 @@ absl::Status CaseOpen(const Args& args) {
   request.set_evidence_ref(args.Get("evidence"));
   request.set_equipment_id(args.Get("equipment-id"));
   request.set_note(args.Get("note"));
+  double capacity = 0;
+  v1::CapacityUnit unit = v1::CAPACITY_UNIT_UNSPECIFIED;
+  TH_RETURN_IF_ERROR(
+      ParseCapacityOptions(args.Get("capacity"), args.Get("unit"), &capacity, &unit));
+  request.set_capacity(capacity);
+  request.set_capacity_unit(unit);
   if (!args.Get("found").empty()) {
     TH_ASSIGN_OR_RETURN(*request.mutable_found_at(), ParseDay("found", args.Get("found")));
   }
@@ -255,7 +261,9 @@ void AddCaseCommands(std::vector<Command>* out) {
   out->push_back({"case-open", "open an enforcement case (state found)",
                   "  --case-id=ID --credit-code=CODE --region=CODE --industry=CERAMICS\n"
                   "  --dimension=ENERGY --finding=TEXT --rule=REF --evidence=REF\n"
-                  "  [--found=YYYY-MM-DD] [--equipment-id=ID] [--note=TEXT]\n\nExample:\n"
+                  "  [--found=YYYY-MM-DD] [--equipment-id=ID] [--note=TEXT]\n"
+                  "  [--capacity=X --unit=square_metres_per_year]  capacity concerned\n\n"
+                  "Example:\n"
                   "  tierhubctl case-open --case-id=sd-2019-001 --credit-code=91440606MA3EDFR842 "
                   "--region=440606 --industry=陶瓷 --dimension=ENERGY --finding=超限额 "
                   "--rule='GB 21252-2013' --evidence=JC-2019-17 ...\n",

@@ -1,22 +1,22 @@
-// City action plans (行动计划) and who is behind them: target-set, behind.
+// City action plans (行动计划): target-set, who is behind them (behind), and the annual
+// summaries (summary).
 #include <algorithm>
-#include <cmath>
-#include <map>
+#include <cstdio>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clients/tierhubctl/commands.h"
 #include "clients/tierhubctl/format.h"
+#include "clients/tierhubctl/progress.h"
 #include "clients/tierhubctl/table.h"
 #include "services/common/status_macros.h"
 #include "services/domain/catalog.h"
-#include "services/domain/region_table.h"
-#include "services/exchange/jurisdiction.h"
-#include "tierhub/v1/coordinator.grpc.pb.h"
-#include "tierhub/v1/exchange.grpc.pb.h"
+#include "tierhub/v1/plans.grpc.pb.h"
 #include "tierhub/v1/registry.grpc.pb.h"
 
 namespace tierhub::ctl {
@@ -49,20 +49,12 @@ absl::Status TargetSet(const Args& args) {
   t->set_dimension(*dimension);
   TH_ASSIGN_OR_RETURN(int64_t enterprises, args.GetInt("enterprises", 0));
   t->set_enterprises_to_exit(static_cast<int32_t>(enterprises));
-  if (!args.Get("capacity").empty()) {
-    double capacity = 0;
-    if (!absl::SimpleAtod(args.Get("capacity"), &capacity) || capacity < 0) {
-      return absl::InvalidArgumentError("--capacity: a non-negative number");
-    }
-    t->set_capacity_to_exit(capacity);
-    v1::CapacityUnit unit;
-    const std::string name = absl::AsciiStrToUpper(args.Get("unit"));
-    if (!v1::CapacityUnit_Parse("CAPACITY_UNIT_" + name, &unit)) {
-      return absl::InvalidArgumentError(
-          "--unit: tonnes_per_year, square_metres_per_year, pieces_per_year, ...");
-    }
-    t->set_capacity_unit(unit);
-  }
+  double capacity = 0;
+  v1::CapacityUnit unit = v1::CAPACITY_UNIT_UNSPECIFIED;
+  TH_RETURN_IF_ERROR(
+      ParseCapacityOptions(args.Get("capacity"), args.Get("unit"), &capacity, &unit));
+  t->set_capacity_to_exit(capacity);
+  t->set_capacity_unit(unit);
   for (absl::string_view day : absl::StrSplit(args.Get("checkpoints"), ',', absl::SkipEmpty())) {
     TH_ASSIGN_OR_RETURN(absl::Time at, ParseDayEnd("checkpoints", day));
     t->add_checkpoints()->set_seconds(absl::ToUnixSeconds(at));
@@ -89,103 +81,132 @@ absl::Status TargetSet(const Args& args) {
   return absl::OkStatus();
 }
 
-// Share of a target due by `at`: checkpoints passed / checkpoints (all of it after the last
-// one); without checkpoints, all of it after the year's end.
-double ShareDue(const v1::CityTarget& t, absl::Time at) {
-  if (t.checkpoints_size() == 0) {
-    const absl::Time year_end = absl::FromCivil(absl::CivilDay(t.year() + 1, 1, 1), ChinaTime());
-    return at >= year_end ? 1.0 : 0.0;
-  }
-  int passed = 0;
-  for (const auto& c : t.checkpoints()) passed += absl::FromUnixSeconds(c.seconds()) <= at;
-  return static_cast<double>(passed) / t.checkpoints_size();
+std::string UnitLabel(v1::CapacityUnit unit) {
+  return EnumLabel(v1::CapacityUnit_Name(unit), "CAPACITY_UNIT_");
 }
 
-absl::Status Behind(const Args& args) {
-  const std::string region = args.Get("region", "440000");
+// The plan's year: --year, or this year in China time.
+absl::StatusOr<int32_t> PlanYear(const Args& args) {
   TH_ASSIGN_OR_RETURN(int64_t year, args.GetInt("year", 0));
-  absl::Time at = absl::Now();
+  if (year == 0) {
+    year = absl::ToCivilYear(absl::Now(), ChinaTime()).year();
+  }
+  return static_cast<int32_t>(year);
+}
+
+// Who is behind is the node's judgement (GetPlanProgress applies the share-due rule of
+// services/plans/schedule.h to the maintained counters); this prints it.
+absl::Status Behind(const Args& args) {
+  v1::GetPlanProgressRequest request;
+  request.set_region_code(args.Get("region", "440000"));
+  TH_ASSIGN_OR_RETURN(int32_t year, PlanYear(args));
+  request.set_year(year);
   if (!args.Get("at").empty()) {
-    TH_ASSIGN_OR_RETURN(at, ParseDayEnd("at", args.Get("at")));
+    TH_ASSIGN_OR_RETURN(absl::Time at, ParseDayEnd("at", args.Get("at")));
+    request.mutable_as_of()->set_seconds(absl::ToUnixSeconds(at));
   }
+  request.set_behind_only(args.Has("behind-only"));
   TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  // Targets under the region.
-  std::vector<v1::CityTarget> targets;
-  {
-    auto stub = v1::Exchange::NewStub(conn.channel());
-    grpc::ClientContext context;
-    conn.Prepare(&context, 120);
-    v1::ListRecordsRequest request;
-    request.set_key_prefix("target/");
-    auto reader = stub->ListRecords(&context, request);
-    v1::ListRecordsResponse chunk;
-    while (reader->Read(&chunk)) {
-      for (const auto& e : chunk.records()) {
-        if (!e.stored().has_record()) continue;
-        const v1::CityTarget& t = e.stored().record().city_target();
-        if (!exchange::InJurisdiction(region, t.region_code())) continue;
-        if (year != 0 && t.year() != year) continue;
-        targets.push_back(t);
-      }
+  auto stub = v1::ActionPlans::NewStub(conn.channel());
+  grpc::ClientContext context;
+  conn.Prepare(&context, 120);
+  v1::GetPlanProgressResponse response;
+  grpc::Status s = stub->GetPlanProgress(&context, request, &response);
+  if (!s.ok()) return CallFailed("behind", s, args.Get("node"));
+  Table table({"CITY", "NAME", "INDUSTRY", "DIMENSION", "TARGET", "DUE", "EXITED", "SHORTFALL",
+               "UNIT", "CAPACITY_TARGET", "CAPACITY_DUE", "CAPACITY_EXITED", "CHECKPOINTS",
+               "STATE"});
+  int targets = 0;
+  for (const v1::PlanProgressRow& r : response.rows()) {
+    if (!r.target_filed()) continue;  // exits without a target are in `summary`
+    ++targets;
+    // The unit the target is given in (else the first with exits).
+    const v1::CapacityProgress* capacity = nullptr;
+    for (const auto& c : r.capacity()) {
+      if (capacity == nullptr || (capacity->target() == 0 && c.target() > 0)) capacity = &c;
     }
-    grpc::Status s = reader->Finish();
-    if (!s.ok()) return CallFailed("behind (reading targets)", s, args.Get("node"));
-  }
-  // Progress of each city with a target, from the maintained counters.
-  auto coordinator = v1::Coordinator::NewStub(conn.channel());
-  std::map<std::string, v1::GetProgressResponse> progress;
-  for (const auto& t : targets) {
-    if (progress.count(t.region_code())) continue;
-    grpc::ClientContext context;
-    conn.Prepare(&context, 60);
-    v1::GetProgressRequest request;
-    request.set_region_code(t.region_code());
-    grpc::Status s = coordinator->GetProgress(&context, request, &progress[t.region_code()]);
-    if (!s.ok()) return CallFailed("behind (reading progress)", s, args.Get("node"));
-  }
-  Table table({"CITY", "NAME", "INDUSTRY", "DIMENSION", "TARGET", "DUE_BY_NOW", "EXITED",
-               "CAPACITY_TARGET", "CAPACITY_EXITED", "STATE"});
-  int behind = 0;
-  for (const auto& t : targets) {
-    const v1::GetProgressResponse& p = progress[t.region_code()];
-    int64_t exited = 0;
-    for (const auto& e : p.enterprises()) {
-      if (e.industry() == t.industry() && e.dimension() == t.dimension() &&
-          (e.status() == v1::OPERATING_STATUS_CLOSED ||
-           e.status() == v1::OPERATING_STATUS_DISMANTLED)) {
-        exited += e.count();
-      }
-    }
-    double capacity_exited = 0;
-    for (const auto& c : p.capacity()) {
-      if (c.industry() == t.industry() && c.unit() == t.capacity_unit())
-        capacity_exited += c.exited();
-    }
-    const double share = ShareDue(t, at);
-    const int64_t due = static_cast<int64_t>(std::ceil(t.enterprises_to_exit() * share));
-    const double capacity_due = t.capacity_to_exit() * share;
-    const bool late = exited < due || capacity_exited + 1e-9 < capacity_due;
-    behind += late;
-    table.AddRow({t.region_code(), RegionName(t.region_code()),
-                  std::string(domain::IndustryNameZh(t.industry())),
-                  std::string(domain::DimensionCode(t.dimension())),
-                  absl::StrCat(t.enterprises_to_exit()), absl::StrCat(due), absl::StrCat(exited),
-                  t.capacity_to_exit() > 0 ? absl::StrFormat("%.0f", t.capacity_to_exit()) : "",
-                  t.capacity_to_exit() > 0 ? absl::StrFormat("%.0f", capacity_exited) : "",
-                  late ? "BEHIND" : "on track"});
+    auto amount = [](double v) { return absl::StrFormat("%.0f", v); };
+    table.AddRow({r.region_code(), r.region_name(),
+                  std::string(domain::IndustryNameZh(r.industry())),
+                  std::string(domain::DimensionCode(r.dimension())),
+                  absl::StrCat(r.enterprises_target()), absl::StrCat(r.enterprises_due()),
+                  absl::StrCat(r.enterprises_exited()), absl::StrCat(r.enterprises_shortfall()),
+                  capacity != nullptr ? UnitLabel(capacity->unit()) : "",
+                  capacity != nullptr ? amount(capacity->target()) : "",
+                  capacity != nullptr ? amount(capacity->due()) : "",
+                  capacity != nullptr ? amount(capacity->exited()) : "",
+                  absl::StrCat(r.checkpoints_passed(), "/", std::max<uint32_t>(1, r.checkpoints())),
+                  r.behind() ? "BEHIND" : "on track"});
   }
   if (args.Has("json")) {
     Print(table.RenderJson());
     return absl::OkStatus();
   }
-  Print(absl::StrCat("action-plan targets under ", region, " as of ",
-                     absl::FormatTime("%Y-%m-%d", at, ChinaTime()), "\n\n"));
-  Print(table.rows() ? table.Render() : "no targets filed (see `tierhubctl target-set`)\n");
-  if (behind > 0) {
-    Print(absl::StrCat("\n", behind,
-                       " target(s) behind schedule: candidates for a circular or talks "
-                       "(通报、约谈)\n"));
+  Print(absl::StrCat("action-plan targets under ", response.region_code(), " for ", year, " as of ",
+                     FormatMoment(response.as_of()), "\n\n"));
+  Print(targets > 0 ? table.Render()
+                    : (request.behind_only() ? "no target is behind schedule\n"
+                                             : "no targets filed (see `tierhubctl target-set`)\n"));
+  if (response.rows_behind() > 0) {
+    Print(absl::StrCat("\n", response.rows_behind(), " target(s) behind schedule in ",
+                       absl::StrJoin(response.cities_behind(), ", "),
+                       ": candidates for a circular or talks (通报、约谈)\n"));
   }
+  return absl::OkStatus();
+}
+
+absl::Status Summary(const Args& args) {
+  v1::ExportSummaryRequest request;
+  request.set_region_code(args.Get("region"));
+  TH_ASSIGN_OR_RETURN(int32_t year, PlanYear(args));
+  request.set_year(year);
+  const std::string format = args.Get("format", "xlsx");
+  if (format != "csv" && format != "xlsx") {
+    return absl::InvalidArgumentError("--format: xlsx or csv");
+  }
+  request.set_format(format == "xlsx" ? v1::EXPORT_FORMAT_XLSX : v1::EXPORT_FORMAT_CSV);
+  const std::string table = args.Get("table", "figures");
+  if (table != "figures" && table != "closed") {
+    return absl::InvalidArgumentError("--table: figures or closed (with --format=csv)");
+  }
+  request.set_table(table == "closed" ? v1::SUMMARY_TABLE_CLOSED : v1::SUMMARY_TABLE_FIGURES);
+  if (!args.Get("as-of").empty()) {
+    TH_ASSIGN_OR_RETURN(absl::Time at, ParseDayEnd("as-of", args.Get("as-of")));
+    request.mutable_as_of()->set_seconds(absl::ToUnixSeconds(at));
+  }
+  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
+  auto stub = v1::ActionPlans::NewStub(conn.channel());
+  grpc::ClientContext context;
+  conn.Prepare(&context, 1800);
+  auto reader = stub->ExportSummary(&context, request);
+  v1::ExportSummaryChunk chunk;
+  if (!reader->Read(&chunk)) return CallFailed("summary", reader->Finish(), args.Get("node"));
+  // A temporary name first: an interrupted export leaves no half-written file that looks whole.
+  const std::string path = args.Get("out", chunk.file_name());
+  const std::string partial = path + ".part";
+  const uint32_t rows = chunk.rows();
+  const uint32_t closed = chunk.closed_enterprises();
+  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+  Progress progress(absl::StrCat("writing ", path), static_cast<int64_t>(chunk.total_bytes()),
+                    "bytes");
+  int64_t received = 0;
+  do {
+    out << chunk.content();
+    received += static_cast<int64_t>(chunk.content().size());
+    progress.Update(received);
+  } while (reader->Read(&chunk));
+  grpc::Status s = reader->Finish();
+  out.close();
+  if (!s.ok() || !out) {
+    std::remove(partial.c_str());
+    if (!s.ok()) return CallFailed("summary (nothing written)", s, args.Get("node"));
+    return absl::UnavailableError(absl::StrCat(path, ": cannot be written"));
+  }
+  if (std::rename(partial.c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(absl::StrCat(path, ": cannot be written"));
+  }
+  Print(absl::StrCat("wrote ", path, " (", rows, " row(s) of figures, ", closed,
+                     " closed enterprise(s))\n"));
   return absl::OkStatus();
 }
 
@@ -201,12 +222,21 @@ void AddTargetCommands(std::vector<Command>* out) {
                   "...\n",
                   TargetSet});
   out->push_back({"behind", "cities behind their action-plan targets at a checkpoint",
-                  "  --region=CODE (default 440000)  --year=N  --at=YYYY-MM-DD (default today)\n"
-                  "  A target is due in equal shares at its checkpoints (all of it at year end\n"
-                  "  without checkpoints); exited = enterprises closed or dismantled in the\n"
-                  "  target's industry and dimension, from the maintained progress counters.\n\n"
+                  "  --region=CODE (default 440000)  --year=N (default this year)\n"
+                  "  --at=YYYY-MM-DD (default now; the day's end)  [--behind-only]\n"
+                  "  The node judges: a target falls due in equal shares at its checkpoints (all\n"
+                  "  of it at the year's end without any); exited = cases closed as an exit\n"
+                  "  (closed by law, licences revoked, technology accepted and closed) in the\n"
+                  "  target's industry and dimension during the year, from the counters.\n\n"
                   "Example:\n  tierhubctl behind --region=440000 --year=2019 --at=2019-06-30 ...\n",
                   Behind});
+  out->push_back({"summary", "a city's annual summary or the provincial summary (.xlsx or CSV)",
+                  "  --region=CODE (a city: 市级年度总结; a province: 省级总结, per city)\n"
+                  "  --year=N (default this year)  --as-of=YYYY-MM-DD (default now)\n"
+                  "  --format=xlsx|csv (default xlsx: a sheet of figures and the closed list)\n"
+                  "  --table=figures|closed (csv only)  --out=FILE\n\nExample:\n"
+                  "  tierhubctl summary --region=440600 --year=2019 --out=foshan-2019.xlsx ...\n",
+                  Summary});
 }
 
 }  // namespace tierhub::ctl

@@ -15,6 +15,8 @@
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/region_table.h"
+#include "services/domain/validation.h"
+#include "services/enforcement/electricity.h"
 
 namespace tierhub::ctl {
 namespace {
@@ -508,6 +510,188 @@ ParsedList ParseListCsv(absl::string_view utf8, const ListDefaults& defaults) {
       out.entries.push_back(std::move(e));
       out.rows.push_back(row);
     }
+  }
+  return out;
+}
+
+namespace {
+
+enum class ReadingField { kCreditCode, kAccount, kName, kRegion, kMonth, kKwh };
+
+// Header names as grid companies write them, folded by ReadingHeaderKey.
+const std::map<std::string, ReadingField>& ReadingAliases() {
+  static const auto* aliases = new std::map<std::string, ReadingField>{
+      {"credit_code", ReadingField::kCreditCode},
+      {"统一社会信用代码", ReadingField::kCreditCode},
+      {"信用代码", ReadingField::kCreditCode},
+      {"社会信用代码", ReadingField::kCreditCode},
+      {"account", ReadingField::kAccount},
+      {"户号", ReadingField::kAccount},
+      {"用电户号", ReadingField::kAccount},
+      {"用户编号", ReadingField::kAccount},
+      {"客户编号", ReadingField::kAccount},
+      {"电表号", ReadingField::kAccount},
+      {"enterprise_name", ReadingField::kName},
+      {"企业名称", ReadingField::kName},
+      {"户名", ReadingField::kName},
+      {"用电户名", ReadingField::kName},
+      {"用户名称", ReadingField::kName},
+      {"单位名称", ReadingField::kName},
+      {"region_code", ReadingField::kRegion},
+      {"所属区域", ReadingField::kRegion},
+      {"所在地区", ReadingField::kRegion},
+      {"地区", ReadingField::kRegion},
+      {"区域", ReadingField::kRegion},
+      {"行政区划代码", ReadingField::kRegion},
+      {"区划代码", ReadingField::kRegion},
+      {"month", ReadingField::kMonth},
+      {"月份", ReadingField::kMonth},
+      {"年月", ReadingField::kMonth},
+      {"抄表月份", ReadingField::kMonth},
+      {"电费年月", ReadingField::kMonth},
+      {"用电月份", ReadingField::kMonth},
+      {"kwh", ReadingField::kKwh},
+      {"用电量(千瓦时)", ReadingField::kKwh},
+      {"用电量(kwh)", ReadingField::kKwh},
+      {"用电量", ReadingField::kKwh},
+      {"月用电量", ReadingField::kKwh},
+      {"月用电量(千瓦时)", ReadingField::kKwh},
+      {"电量", ReadingField::kKwh},
+      {"电量(千瓦时)", ReadingField::kKwh},
+  };
+  return *aliases;
+}
+
+// A header cell folded for lookup: no spaces, ASCII brackets, lower case.
+std::string ReadingHeaderKey(const std::string& cell) {
+  return absl::AsciiStrToLower(absl::StrReplaceAll(
+      CleanCell(cell), {{" ", ""}, {"\xEF\xBC\x88", "("}, {"\xEF\xBC\x89", ")"}}));
+}
+
+}  // namespace
+
+ParsedReadings ParseReadingsCsv(absl::string_view utf8) {
+  ParsedReadings out;
+  std::vector<RawRow> rows = SplitRows(utf8);
+  if (rows.empty()) {
+    out.errors.push_back({0, "", "the file is empty"});
+    return out;
+  }
+  const RawRow& header = rows[0];
+  if (!header.error.empty()) {
+    out.errors.push_back({0, "", header.error});
+    return out;
+  }
+  std::vector<ReadingField> columns;
+  std::map<ReadingField, std::string> seen;
+  for (const std::string& raw : header.cells) {
+    const std::string name = CleanCell(raw);
+    auto it = ReadingAliases().find(ReadingHeaderKey(raw));
+    if (it == ReadingAliases().end()) {
+      out.errors.push_back({0, name, "unknown column (see `tierhubctl power-import --help`)"});
+      continue;
+    }
+    if (seen.count(it->second)) {
+      out.errors.push_back({0, name, absl::StrCat("the same column as '", seen[it->second], "'")});
+    }
+    seen[it->second] = name;
+    columns.push_back(it->second);
+  }
+  for (auto [field, label] :
+       {std::pair{ReadingField::kCreditCode, "credit_code (统一社会信用代码)"},
+        std::pair{ReadingField::kAccount, "account (户号)"},
+        std::pair{ReadingField::kMonth, "month (月份)"},
+        std::pair{ReadingField::kKwh, "kwh (用电量(千瓦时))"}}) {
+    if (!seen.count(field)) out.errors.push_back({0, "", absl::StrCat("missing column ", label)});
+  }
+  if (!out.errors.empty()) return out;
+
+  std::map<std::string, int> first_row;  // code/month/account -> row
+  for (size_t r = 1; r < rows.size(); ++r) {
+    const RawRow& raw = rows[r];
+    const int row = raw.row;
+    if (!raw.error.empty()) {
+      out.errors.push_back({row, "", raw.error});
+      continue;
+    }
+    if (raw.cells.size() != columns.size()) {
+      out.errors.push_back(
+          {row, "",
+           absl::StrCat("has ", raw.cells.size(), " cells, the header has ", columns.size())});
+      continue;
+    }
+    v1::ElectricityReading e;
+    const size_t errors_before = out.errors.size();
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const std::string cell = CleanCell(raw.cells[c]);
+      const std::string& column = seen[columns[c]];
+      auto bad = [&](const std::string& reason) { out.errors.push_back({row, column, reason}); };
+      switch (columns[c]) {
+        case ReadingField::kCreditCode: {
+          auto code = domain::ParseCreditCode(cell);
+          if (!code.ok()) {
+            bad(Reason(code.status()));
+          } else {
+            e.set_credit_code(code->code);
+          }
+          break;
+        }
+        case ReadingField::kAccount:
+          if (cell.empty()) {
+            bad("is empty");
+          } else if (absl::Status s = domain::ValidateId(cell, "account"); !s.ok()) {
+            bad(Reason(s));
+          } else {
+            e.set_account(cell);
+          }
+          break;
+        case ReadingField::kName:
+          e.set_enterprise_name(cell);
+          break;
+        case ReadingField::kRegion: {
+          if (cell.empty()) break;  // the node takes the enterprise record's region
+          auto region = RegionOf(cell);
+          if (!region.ok()) {
+            bad(std::string(region.status().message()));
+          } else {
+            e.set_region_code(*region);
+          }
+          break;
+        }
+        case ReadingField::kMonth: {
+          auto month = enforcement::CanonicalMonth(cell);
+          if (!month.ok()) {
+            bad(std::string(month.status().message()));
+          } else {
+            e.set_month(*month);
+          }
+          break;
+        }
+        case ReadingField::kKwh: {
+          double value = 0;
+          if (cell.empty()) {
+            bad("is empty");
+          } else if (!absl::SimpleAtod(absl::StrReplaceAll(cell, {{",", ""}}), &value) ||
+                     !std::isfinite(value) || value < 0) {
+            bad(absl::StrCat("'", cell, "' is not a non-negative number of kWh"));
+          } else {
+            e.set_kwh(value);
+          }
+          break;
+        }
+      }
+    }
+    if (out.errors.size() != errors_before) continue;
+    const std::string key = absl::StrCat(e.credit_code(), "/", e.month(), "/", e.account());
+    auto [it, inserted] = first_row.emplace(key, row);
+    if (!inserted) {
+      out.errors.push_back({row, seen[ReadingField::kAccount],
+                            absl::StrCat("account ", e.account(), " of ", e.credit_code(), " for ",
+                                         e.month(), " is already on row ", it->second)});
+      continue;
+    }
+    out.readings.push_back(std::move(e));
+    out.rows.push_back(row);
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "tierhub/v1/domain.pb.h"
+#include "tierhub/v1/electricity.pb.h"
 
 namespace tierhub::ctl {
 
@@ -64,6 +65,25 @@ struct ParsedList {
 // Unknown columns are an error (a misspelt header must not drop a column silently). Structural
 // problems (stray quotes, a wrong number of cells) and field problems are all collected.
 ParsedList ParseListCsv(absl::string_view utf8, const ListDefaults& defaults);
+
+struct ParsedReadings {
+  std::vector<v1::ElectricityReading> readings;  // in file order
+  std::vector<int> rows;                         // the file row of each reading
+  std::vector<RowError> errors;                  // empty when every row is good
+};
+
+// Parses a grid company's monthly electricity readings (already UTF-8). Columns, by English or
+// Chinese header (full-width brackets and spaces in headers are ignored):
+//   credit_code     统一社会信用代码 / 信用代码                 (required)
+//   account         户号 / 用电户号 / 用户编号 / 电表号          (required)
+//   month           月份 / 年月 / 抄表月份 / 电费年月 — 2019-07, 201907, 2019/7, 2019年7月
+//                                                               (required)
+//   kwh             用电量(千瓦时) / 用电量 / 电量(千瓦时) / 电量  (required)
+//   enterprise_name 企业名称 / 户名 / 用电户名
+//   region_code     所属区域 / 行政区划代码 / 所在地区 — a code or a region's Chinese name
+//                   (may be empty: the node takes the enterprise record's region)
+// Unknown columns are an error. The same account, enterprise and month twice is an error.
+ParsedReadings ParseReadingsCsv(absl::string_view utf8);
 
 }  // namespace tierhub::ctl
 

@@ -1,6 +1,7 @@
 #include "clients/tierhubctl/format.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/domain/region_table.h"
 
@@ -38,6 +39,21 @@ std::string EnumLabel(absl::string_view name, absl::string_view prefix) {
 std::string RegionName(const std::string& code) {
   const v1::Region* r = domain::DefaultRegions().Lookup(code);
   return r ? r->name_zh() : "";
+}
+
+absl::Status ParseCapacityOptions(const std::string& capacity_text, const std::string& unit_text,
+                                  double* capacity, v1::CapacityUnit* unit) {
+  if (capacity_text.empty()) return absl::OkStatus();
+  if (!absl::SimpleAtod(capacity_text, capacity) || *capacity < 0) {
+    return absl::InvalidArgumentError("--capacity: a non-negative number");
+  }
+  if (!v1::CapacityUnit_Parse("CAPACITY_UNIT_" + absl::AsciiStrToUpper(unit_text), unit) ||
+      *unit == v1::CAPACITY_UNIT_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        "--unit: tonnes_per_year, square_metres_per_year, pieces_per_year, hides_per_year, "
+        "megawatts, weight_boxes_per_year or kvah_per_year");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace tierhub::ctl

@@ -5,10 +5,12 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "tierhub/v1/domain.pb.h"
 
 namespace tierhub::ctl {
 
@@ -28,6 +30,14 @@ std::string EnumLabel(absl::string_view name, absl::string_view prefix);
 
 // The Chinese name of a current region, or "".
 std::string RegionName(const std::string& code);
+
+// --capacity=X --unit=NAME (options `capacity_option` and "unit"): a non-negative number and
+// a unit given as tonnes_per_year, square_metres_per_year, ... (the proto's names without
+// CAPACITY_UNIT_, any case). Sets nothing when --capacity is absent. INVALID_ARGUMENT naming
+// the option otherwise.
+[[nodiscard]] absl::Status ParseCapacityOptions(const std::string& capacity_text,
+                                                const std::string& unit_text, double* capacity,
+                                                v1::CapacityUnit* unit);
 
 }  // namespace tierhub::ctl
 

@@ -27,6 +27,7 @@ std::vector<Command> AllCommands() {
   std::vector<Command> commands;
   AddListCommands(&commands);
   AddCaseCommands(&commands);
+  AddPowerCommands(&commands);
   AddTargetCommands(&commands);
   AddOpsCommands(&commands);
   AddDataCommands(&commands);

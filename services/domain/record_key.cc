@@ -25,6 +25,15 @@ std::string MergedEnterpriseKey(absl::string_view credit_code) {
   return absl::StrCat("mrg/", credit_code);
 }
 
+std::string ElectricityReadingKey(absl::string_view credit_code, absl::string_view month,
+                                  absl::string_view account) {
+  return absl::StrCat(kElectricityReadingKeyPrefix, credit_code, "/", month, "/", account);
+}
+
+std::string PowerAlertKey(absl::string_view credit_code, absl::string_view month) {
+  return absl::StrCat(kPowerAlertKeyPrefix, credit_code, "/", month);
+}
+
 std::string RecordKey(const v1::Record& record) {
   switch (record.kind_case()) {
     case v1::Record::kRegion:
@@ -64,6 +73,12 @@ std::string RecordKey(const v1::Record& record) {
     }
     case v1::Record::kMergedEnterprise:
       return MergedEnterpriseKey(record.merged_enterprise().credit_code());
+    case v1::Record::kElectricityReading: {
+      const v1::ElectricityReading& r = record.electricity_reading();
+      return ElectricityReadingKey(r.credit_code(), r.month(), r.account());
+    }
+    case v1::Record::kPowerAlert:
+      return PowerAlertKey(record.power_alert().credit_code(), record.power_alert().month());
     case v1::Record::KIND_NOT_SET:
       break;
   }
@@ -96,6 +111,10 @@ std::string RecordRegion(const v1::Record& record) {
       return record.late_waiver().region_code();
     case v1::Record::kMergedEnterprise:
       return record.merged_enterprise().region_code();
+    case v1::Record::kElectricityReading:
+      return record.electricity_reading().region_code();
+    case v1::Record::kPowerAlert:
+      return record.power_alert().region_code();
     case v1::Record::KIND_NOT_SET:
       break;
   }

@@ -26,6 +26,8 @@ namespace tierhub::domain {
 //   subv/<department>/<submission_id>/<version, 8 digits>   subv/ECO/eco-2019q2-gd/00000002
 //   waiver/<round_id>/<department>/<region_code>        waiver/2019-Q2-LISTS/ECO/440600
 //   mrg/<credit_code>                                   mrg/91440606MA3EDFR842
+//   elec/<credit_code>/<YYYY-MM>/<account>              elec/91440606MA3EDFR842/2019-08/0301
+//   palert/<credit_code>/<YYYY-MM>                      palert/91440606MA3EDFR842/2019-08
 // One list entry per (department, round, kind, dimension, enterprise): a department restating
 // an enterprise in the same list overwrites its earlier entry.
 // REQUIRES: ValidateRecord(record) is OK (ids then hold no '/', credit codes are canonical);
@@ -39,6 +41,13 @@ std::string SubmissionVersionKey(v1::Department department, absl::string_view su
 std::string LateWaiverKey(absl::string_view round_id, v1::Department department,
                           absl::string_view region_code);
 std::string MergedEnterpriseKey(absl::string_view credit_code);
+// Electricity watch (electricity.proto): a month's reading of one grid account, and the alert
+// of an enterprise and month.
+inline constexpr char kElectricityReadingKeyPrefix[] = "elec/";
+inline constexpr char kPowerAlertKeyPrefix[] = "palert/";
+std::string ElectricityReadingKey(absl::string_view credit_code, absl::string_view month,
+                                  absl::string_view account);
+std::string PowerAlertKey(absl::string_view credit_code, absl::string_view month);
 
 // The region code a record belongs to: the record's region_code, or for a region record its
 // own code. A submission round carries no region and is campaign-wide: it returns the

@@ -502,6 +502,79 @@ absl::Status ValidateMergedEnterprise(const v1::MergedEnterprise& m, const Regio
   return NonNegative(Field(kPath, "capacity_listed"), m.capacity_listed());
 }
 
+absl::Status ValidateMonth(absl::string_view month, absl::string_view path) {
+  int year = 0, mon = 0;
+  bool shape = month.size() == 7 && month[4] == '-';
+  for (size_t i = 0; shape && i < month.size(); ++i) {
+    if (i == 4) continue;
+    shape = absl::ascii_isdigit(static_cast<unsigned char>(month[i]));
+  }
+  if (shape) {
+    year =
+        (month[0] - '0') * 1000 + (month[1] - '0') * 100 + (month[2] - '0') * 10 + month[3] - '0';
+    mon = (month[5] - '0') * 10 + month[6] - '0';
+  }
+  if (!shape || mon < 1 || mon > 12) {
+    return Invalid(path, absl::StrCat("'", absl::CHexEscape(month), "' is not a month YYYY-MM"));
+  }
+  if (year < 2000 || year > 2100) {
+    return Invalid(path, absl::StrCat(month, " is outside 2000..2100"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateElectricityReading(const v1::ElectricityReading& r,
+                                        const RegionTable& regions) {
+  constexpr absl::string_view kPath = "electricity_reading";
+  TH_RETURN_IF_ERROR(
+      ValidateCreditCodeField(r.credit_code(), Field(kPath, "credit_code"), regions));
+  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), r.region_code(), regions));
+  TH_RETURN_IF_ERROR(ValidateMonth(r.month(), Field(kPath, "month")));
+  TH_RETURN_IF_ERROR(ValidateId(r.account(), Field(kPath, "account")));
+  TH_RETURN_IF_ERROR(NonNegative(Field(kPath, "kwh"), r.kwh()));
+  return ValidateId(r.import_id(), Field(kPath, "import_id"));
+}
+
+absl::Status ValidatePowerAlert(const v1::PowerAlert& a, const RegionTable& regions) {
+  constexpr absl::string_view kPath = "power_alert";
+  TH_RETURN_IF_ERROR(
+      ValidateCreditCodeField(a.credit_code(), Field(kPath, "credit_code"), regions));
+  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), a.region_code(), regions));
+  TH_RETURN_IF_ERROR(ValidateMonth(a.month(), Field(kPath, "month")));
+  TH_RETURN_IF_ERROR(NonNegative(Field(kPath, "kwh"), a.kwh()));
+  TH_RETURN_IF_ERROR(NonNegative(Field(kPath, "threshold_kwh"), a.threshold_kwh()));
+  if (!(a.kwh() > a.threshold_kwh())) {
+    return Invalid(Field(kPath, "kwh"),
+                   absl::StrCat(a.kwh(), " is not above the threshold ", a.threshold_kwh()));
+  }
+  if (a.accounts_size() == 0) return Invalid(Field(kPath, "accounts"), "is empty");
+  for (int i = 0; i < a.accounts_size(); ++i) {
+    TH_RETURN_IF_ERROR(ValidateId(a.accounts(i), Index(Field(kPath, "accounts"), i)));
+  }
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "reason"), ShutdownReason, a.reason()));
+  TH_RETURN_IF_ERROR(
+      OptionalEnum(Field(kPath, "case_state"), a.case_state(), &v1::CaseState_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "enterprise_status"), a.enterprise_status(),
+                                  &v1::OperatingStatus_IsValid));
+  if (a.reason() == v1::SHUTDOWN_REASON_ENTERPRISE_STATUS) {
+    if (a.enterprise_status() == v1::OPERATING_STATUS_UNSPECIFIED) {
+      return Invalid(Field(kPath, "enterprise_status"), "is required for ENTERPRISE_STATUS");
+    }
+  } else {
+    TH_RETURN_IF_ERROR(ValidateId(a.case_id(), Field(kPath, "case_id")));
+    if (a.reason() == v1::SHUTDOWN_REASON_CASE_CLOSED &&
+        a.case_state() == v1::CASE_STATE_UNSPECIFIED) {
+      return Invalid(Field(kPath, "case_state"), "is required for CASE_CLOSED");
+    }
+  }
+  TH_RETURN_IF_ERROR(
+      RequireTimestamp(Field(kPath, "shut_since"), a.has_shut_since(), a.shut_since()));
+  if (!a.import_id().empty()) {
+    TH_RETURN_IF_ERROR(ValidateId(a.import_id(), Field(kPath, "import_id")));
+  }
+  return RequireTimestamp(Field(kPath, "raised_at"), a.has_raised_at(), a.raised_at());
+}
+
 absl::Status ValidateRecord(const v1::Record& record, const RegionTable& regions) {
   switch (record.kind_case()) {
     case v1::Record::kRegion:
@@ -528,6 +601,10 @@ absl::Status ValidateRecord(const v1::Record& record, const RegionTable& regions
       return ValidateLateWaiver(record.late_waiver(), regions);
     case v1::Record::kMergedEnterprise:
       return ValidateMergedEnterprise(record.merged_enterprise(), regions);
+    case v1::Record::kElectricityReading:
+      return ValidateElectricityReading(record.electricity_reading(), regions);
+    case v1::Record::kPowerAlert:
+      return ValidatePowerAlert(record.power_alert(), regions);
     case v1::Record::KIND_NOT_SET:
       break;
   }

@@ -8,7 +8,8 @@
 //   "enterprise.industries[1]: INDUSTRY_UNSPECIFIED is not allowed".
 // Paths start at the Record oneof field name (enterprise, equipment, list_entry, round,
 // enforcement_case, city_target, tip_off, region, submission, submission_version,
-// late_waiver, merged_enterprise) whichever function is called.
+// late_waiver, merged_enterprise, electricity_reading, power_alert) whichever function is
+// called.
 // Region codes are checked against `regions` (by default the compiled-in table), which must
 // outlive the call. Stateless; thread-safe.
 #ifndef TIERHUB_SERVICES_DOMAIN_VALIDATION_H_
@@ -58,6 +59,15 @@ namespace tierhub::domain {
                                               const RegionTable& regions = DefaultRegions());
 [[nodiscard]] absl::Status ValidateMergedEnterprise(const v1::MergedEnterprise& merged,
                                                     const RegionTable& regions = DefaultRegions());
+// A calendar month "YYYY-MM" (months of 2000..2100): how readings and alerts name a month.
+[[nodiscard]] absl::Status ValidateMonth(absl::string_view month, absl::string_view path);
+// Electricity watch (electricity.proto): an account's reading (credit code, current region,
+// month, account and import ids, kWh finite and >= 0) and an alert (its month's kWh above its
+// threshold, the accounts summed, the fact that triggered it with what that fact needs).
+[[nodiscard]] absl::Status ValidateElectricityReading(
+    const v1::ElectricityReading& reading, const RegionTable& regions = DefaultRegions());
+[[nodiscard]] absl::Status ValidatePowerAlert(const v1::PowerAlert& alert,
+                                              const RegionTable& regions = DefaultRegions());
 // A region record is checked for shape (see CheckRegionShape), not for presence in `regions`:
 // region records are how new divisions arrive.
 [[nodiscard]] absl::Status ValidateRegion(const v1::Region& region);

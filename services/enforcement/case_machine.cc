@@ -276,6 +276,37 @@ bool IsTerminal(v1::Dimension dimension, v1::CaseState state) {
   return StructuralNext(dimension, state).empty();
 }
 
+bool IsExitState(v1::Dimension dimension, v1::CaseState state) {
+  switch (dimension) {
+    case v1::DIMENSION_ENERGY:
+    case v1::DIMENSION_ENVIRONMENT:
+    case v1::DIMENSION_TECHNOLOGY:
+      return state == v1::CASE_STATE_CLOSED_EXITED;
+    case v1::DIMENSION_SAFETY:
+      return state == v1::CASE_STATE_CLOSED_EXITED || state == v1::CASE_STATE_LICENCES_REVOKED;
+    case v1::DIMENSION_QUALITY:
+      return state == v1::CASE_STATE_LICENCES_REVOKED;
+    default:
+      return false;
+  }
+}
+
+std::optional<CaseClosure> ClosureOf(const v1::EnforcementCase& c) {
+  const bool exited = IsExitState(c.dimension(), c.state());
+  if (!exited && (c.state() == v1::CASE_STATE_UNSPECIFIED || !IsTerminal(c.dimension(), c.state())))
+    return std::nullopt;
+  for (const v1::CaseTransition& t : c.history()) {
+    if (t.to_state() == t.from_state()) continue;  // a sealing step
+    if (IsExitState(c.dimension(), t.to_state()) || IsTerminal(c.dimension(), t.to_state())) {
+      return CaseClosure{FromProto(t.at()), t.to_state(), exited};
+    }
+  }
+  if (c.history_size() > 0) {
+    return CaseClosure{FromProto(c.history(c.history_size() - 1).at()), c.state(), exited};
+  }
+  return CaseClosure{FromProto(c.found_at()), c.state(), exited};
+}
+
 std::vector<v1::CaseState> AllowedNext(const v1::EnforcementCase& c) {
   return StructuralNext(c.dimension(), c.state());
 }

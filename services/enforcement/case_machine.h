@@ -130,6 +130,29 @@ bool IsOverdue(const v1::EnforcementCase& c, absl::Time now);
     const v1::EnforcementCase& closing, const std::string& actor, const std::string& evidence_ref,
     const Clock& clock);
 
+// Exits (关停退出), as the action plans count them (services/plans, docs/COORDINATOR.md). A
+// case is an exit of its plant when it is in a state that ends production under its
+// dimension's law: CLOSED_EXITED (ENERGY, ENVIRONMENT, TECHNOLOGY after acceptance, SAFETY),
+// the SAFETY revocation that follows it (LICENCES_REVOKED), and the QUALITY revocation
+// (LICENCES_REVOKED, 吊销证照). A case closed COMPLIANT is no exit, nor is a QUALITY
+// LICENCE_CANCELLED: it records a closure that the closing case of another dimension already
+// counts. The exits of ENERGY, QUALITY and SAFETY are the states of the published
+// CLOSED_BY_LAW list (disclosure.h).
+bool IsExitState(v1::Dimension dimension, v1::CaseState state);
+
+// How and when a case was closed.
+struct CaseClosure {
+  absl::Time at;                                     // the step that closed it (see ClosureOf)
+  v1::CaseState state = v1::CASE_STATE_UNSPECIFIED;  // the state that step entered
+  bool exited = false;                               // IsExitState of the case's current state
+};
+
+// The closure of a case whose current state is terminal or an exit, nullopt for an open case.
+// `at` is the time of the first history step into a state that is terminal or an exit (for
+// SAFETY, the step into CLOSED_EXITED, not the revocation that follows), else the last step's
+// time, else found_at. Deterministic: counters are keyed by it.
+std::optional<CaseClosure> ClosureOf(const v1::EnforcementCase& c);
+
 // "RECTIFYING, EXTENDED" style list of state names without the CASE_STATE_ prefix.
 std::string StateNames(const std::vector<v1::CaseState>& states);
 

@@ -1,22 +1,17 @@
 #include "services/enforcement/disclosure.h"
 
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
+#include <cctype>
+#include <optional>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "services/common/time_proto.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
 #include "services/enforcement/case_machine.h"
-#include "xlsxwriter.h"
+#include "services/enforcement/spreadsheet.h"
 
 namespace tierhub::enforcement {
 namespace {
@@ -54,7 +49,48 @@ std::vector<ListRule> RulesOf(v1::DisclosureList list) {
   }
 }
 
-std::string StateZh(CaseState state) {
+std::string Day(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, ChinaTimeZone()); }
+
+bool DeadlineRunsIn(CaseState s) {
+  return s == v1::CASE_STATE_RECTIFYING || s == v1::CASE_STATE_EXTENDED ||
+         s == v1::CASE_STATE_SUSPENDED || s == v1::CASE_STATE_RESTRICTED;
+}
+
+// The case as it stood at `as_of`: state, since when, and the deadline then running. False if
+// the case did not exist yet.
+bool StateAt(const v1::EnforcementCase& c, absl::Time as_of, CaseState* state, absl::Time* since,
+             std::optional<absl::Time>* deadline) {
+  bool seen = false;
+  for (const v1::CaseTransition& t : c.history()) {
+    const absl::Time at = FromProto(t.at());
+    if (at > as_of) break;
+    seen = true;
+    if (t.to_state() != *state) *since = at;  // sealing steps keep the state
+    *state = t.to_state();
+    if (t.has_deadline()) {
+      *deadline = FromProto(t.deadline());
+    } else if (!DeadlineRunsIn(t.to_state())) {
+      deadline->reset();
+    }
+  }
+  return seen;
+}
+
+std::string RegionName(const std::string& code) {
+  const v1::Region* region = domain::DefaultRegions().Lookup(code);
+  return region != nullptr ? region->name_zh() : "";
+}
+
+std::vector<std::string> Cells(const DisclosureRow& r, size_t serial) {
+  return {absl::StrCat(serial), r.credit_code, r.enterprise_name,
+          r.region_code,        r.region_name, r.industry,
+          r.dimension,          r.reason,      r.state,
+          r.deadline,           r.since,       r.case_id};
+}
+
+}  // namespace
+
+std::string CaseStateNameZh(v1::CaseState state) {
   switch (state) {
     case v1::CASE_STATE_FOUND:
       return "发现";
@@ -90,64 +126,6 @@ std::string StateZh(CaseState state) {
       return "";
   }
 }
-
-std::string Day(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, ChinaTimeZone()); }
-
-bool DeadlineRunsIn(CaseState s) {
-  return s == v1::CASE_STATE_RECTIFYING || s == v1::CASE_STATE_EXTENDED ||
-         s == v1::CASE_STATE_SUSPENDED || s == v1::CASE_STATE_RESTRICTED;
-}
-
-// The case as it stood at `as_of`: state, since when, and the deadline then running. False if
-// the case did not exist yet.
-bool StateAt(const v1::EnforcementCase& c, absl::Time as_of, CaseState* state, absl::Time* since,
-             std::optional<absl::Time>* deadline) {
-  bool seen = false;
-  for (const v1::CaseTransition& t : c.history()) {
-    const absl::Time at = FromProto(t.at());
-    if (at > as_of) break;
-    seen = true;
-    if (t.to_state() != *state) *since = at;  // sealing steps keep the state
-    *state = t.to_state();
-    if (t.has_deadline()) {
-      *deadline = FromProto(t.deadline());
-    } else if (!DeadlineRunsIn(t.to_state())) {
-      deadline->reset();
-    }
-  }
-  return seen;
-}
-
-std::string RegionName(const std::string& code) {
-  const v1::Region* region = domain::DefaultRegions().Lookup(code);
-  return region != nullptr ? region->name_zh() : "";
-}
-
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  return absl::StrCat("\"", absl::StrReplaceAll(s, {{"\"", "\"\""}}), "\"");
-}
-
-// At most `n` UTF-8 code points of `s`.
-std::string CutUtf8(const std::string& s, size_t n) {
-  size_t count = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      if (count == n) return s.substr(0, i);
-      ++count;
-    }
-  }
-  return s;
-}
-
-std::vector<std::string> Cells(const DisclosureRow& r, size_t serial) {
-  return {absl::StrCat(serial), r.credit_code, r.enterprise_name,
-          r.region_code,        r.region_name, r.industry,
-          r.dimension,          r.reason,      r.state,
-          r.deadline,           r.since,       r.case_id};
-}
-
-}  // namespace
 
 const std::vector<std::string>& DisclosureHeaders() {
   static const auto* kHeaders = new std::vector<std::string>{
@@ -229,7 +207,7 @@ absl::StatusOr<std::vector<DisclosureRow>> DisclosureRows(v1::DisclosureList lis
       r.industry = std::string(domain::IndustryNameZh(c.industry()));
       r.dimension = std::string(domain::DimensionNameZh(c.dimension()));
       r.reason = c.finding();
-      r.state = StateZh(state);
+      r.state = CaseStateNameZh(state);
       if (deadline.has_value() && DeadlineRunsIn(state)) r.deadline = Day(*deadline);
       r.since = Day(since);
       r.case_id = c.case_id();
@@ -243,71 +221,31 @@ absl::StatusOr<std::vector<DisclosureRow>> DisclosureRows(v1::DisclosureList lis
   return rows;
 }
 
+namespace {
+
+Sheet DisclosureSheet(const std::vector<DisclosureRow>& rows, const std::string& title) {
+  Sheet sheet;
+  sheet.title = title;
+  sheet.headers = DisclosureHeaders();
+  sheet.widths = {{1, 2, 24}, {7, 7, 40}};
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::vector<std::string> cells = Cells(rows[i], i + 1);
+    std::vector<Cell> row = {Cell::Number(static_cast<double>(i + 1))};
+    for (size_t col = 1; col < cells.size(); ++col) row.push_back(Cell::Text(cells[col]));
+    sheet.rows.push_back(std::move(row));
+  }
+  return sheet;
+}
+
+}  // namespace
+
 std::string ToCsv(const std::vector<DisclosureRow>& rows) {
-  std::string out = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size(); ++i) {
-      absl::StrAppend(&out, i > 0 ? "," : "", CsvField(cells[i]));
-    }
-    out += "\r\n";
-  };
-  line(DisclosureHeaders());
-  for (size_t i = 0; i < rows.size(); ++i) line(Cells(rows[i], i + 1));
-  return out;
+  return CsvOf(DisclosureSheet(rows, ""));
 }
 
 absl::StatusOr<std::string> ToXlsx(const std::vector<DisclosureRow>& rows,
                                    const std::string& sheet_title) {
-  const char* tmp = getenv("TMPDIR");
-  std::string path = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
-                                  "/tierhub-disclosure-XXXXXX.xlsx");
-  const int fd = mkstemps(path.data(), 5);
-  if (fd < 0) return absl::UnavailableError("xlsx: cannot create a temporary file");
-  close(fd);
-  // Sheet names: at most 31 characters, none of []:*?/\ .
-  std::string sheet = CutUtf8(sheet_title.empty() ? "Sheet1" : sheet_title, 31);
-  for (char& ch : sheet) {
-    if (std::string_view("[]:*?/\\").find(ch) != std::string_view::npos) ch = '_';
-  }
-  lxw_workbook* workbook = workbook_new(path.c_str());
-  if (workbook == nullptr) {
-    unlink(path.c_str());
-    return absl::InternalError("xlsx: libxlsxwriter could not start a workbook");
-  }
-  lxw_worksheet* worksheet = workbook_add_worksheet(workbook, sheet.c_str());
-  lxw_format* bold = workbook_add_format(workbook);
-  format_set_bold(bold);
-  const std::vector<std::string>& headers = DisclosureHeaders();
-  for (size_t col = 0; col < headers.size(); ++col) {
-    worksheet_write_string(worksheet, 0, static_cast<lxw_col_t>(col), headers[col].c_str(), bold);
-  }
-  worksheet_set_column(worksheet, 1, 2, 24, nullptr);
-  worksheet_set_column(worksheet, 7, 7, 40, nullptr);
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const std::vector<std::string> cells = Cells(rows[i], i + 1);
-    const lxw_row_t row = static_cast<lxw_row_t>(i + 1);
-    worksheet_write_number(worksheet, row, 0, static_cast<double>(i + 1), nullptr);
-    // Every other cell as a string: never a formula, and credit codes keep their form.
-    for (size_t col = 1; col < cells.size(); ++col) {
-      if (cells[col].empty()) continue;
-      worksheet_write_string(worksheet, row, static_cast<lxw_col_t>(col), cells[col].c_str(),
-                             nullptr);
-    }
-  }
-  const lxw_error closed = workbook_close(workbook);
-  if (closed != LXW_NO_ERROR) {
-    unlink(path.c_str());
-    return absl::InternalError(absl::StrCat("xlsx: ", lxw_strerror(closed)));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in.is_open()) {
-    unlink(path.c_str());
-    return absl::UnavailableError("xlsx: cannot read back the workbook");
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  unlink(path.c_str());
-  return buffer.str();
+  return XlsxOf({DisclosureSheet(rows, sheet_title)});
 }
 
 }  // namespace tierhub::enforcement

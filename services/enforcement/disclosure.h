@@ -59,6 +59,9 @@ std::string DisclosureTitle(v1::DisclosureList list);
 std::string DisclosureFileBase(v1::DisclosureList list, const std::string& region,
                                absl::Time as_of);
 
+// The Chinese name of a case state as the lists print it, e.g. "关停退出"; "" if unknown.
+std::string CaseStateNameZh(v1::CaseState state);
+
 // The column headers, in Chinese.
 const std::vector<std::string>& DisclosureHeaders();
 
@@ -66,9 +69,9 @@ const std::vector<std::string>& DisclosureHeaders();
 // quoted where RFC 4180 needs it; a header row, then one numbered row per entry.
 std::string ToCsv(const std::vector<DisclosureRow>& rows);
 
-// A one-sheet .xlsx workbook (libxlsxwriter) with the same content, titled `sheet_title`
-// (cut to Excel's 31 characters). Written through a temporary file in $TMPDIR (or /tmp).
-// INTERNAL or UNAVAILABLE if the library or the file system fails.
+// A one-sheet .xlsx workbook (spreadsheet.h, libxlsxwriter) with the same content, titled
+// `sheet_title` (cut to Excel's 31 characters). Written through a temporary file in $TMPDIR (or
+// /tmp). INTERNAL or UNAVAILABLE if the library or the file system fails.
 [[nodiscard]] absl::StatusOr<std::string> ToXlsx(const std::vector<DisclosureRow>& rows,
                                                  const std::string& sheet_title);
 

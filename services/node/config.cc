@@ -1,5 +1,6 @@
 #include "services/node/config.h"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -113,6 +114,10 @@ absl::Status ValidateNodeConfig(const v1::NodeConfig& config) {
     return Invalid("parent_node_id", "is required with parent_address (the parent's identity)");
   }
   if (config.store_path().empty()) return Invalid("store_path", "is required");
+  if (!(std::isfinite(config.power_alert_threshold_kwh()) &&
+        config.power_alert_threshold_kwh() >= 0)) {
+    return Invalid("power_alert_threshold_kwh", "must be a finite number of kWh >= 0");
+  }
   if (config.insecure()) {
     if (config.has_tls()) return Invalid("tls", "must be absent when insecure is true");
   } else {

@@ -105,6 +105,22 @@ absl::Status Node::Init() {
   enforcement_options.clock = clock_;
   enforcement_ =
       std::make_unique<enforcement::EnforcementService>(enforcement_options, store_.get());
+  enforcement::ElectricityOptions electricity_options;
+  electricity_options.node_id = config.node_id();
+  electricity_options.region_code = config.region_code();
+  electricity_options.is_root = !has_parent;
+  electricity_options.insecure = config.insecure();
+  electricity_options.clock = clock_;
+  if (config.power_alert_threshold_kwh() > 0) {
+    electricity_options.threshold_kwh = config.power_alert_threshold_kwh();
+  }
+  electricity_ =
+      std::make_unique<enforcement::ElectricityWatchService>(electricity_options, store_.get());
+
+  plans::PlansOptions plans_options;
+  plans_options.insecure = config.insecure();
+  plans_options.clock = clock_;
+  plans_ = std::make_unique<plans::PlansService>(plans_options, store_.get());
 
   admin_ = std::make_unique<AdminService>(config.region_code(), config.insecure(), store_.get(),
                                           [this] { return ApplyRetention(); });
@@ -118,6 +134,8 @@ absl::Status Node::Init() {
   builder.RegisterService(registry_.get());
   builder.RegisterService(coordinator_.get());
   builder.RegisterService(enforcement_.get());
+  builder.RegisterService(electricity_.get());
+  builder.RegisterService(plans_.get());
   builder.RegisterService(admin_.get());
   builder.SetMaxReceiveMessageSize(64 << 20);
   server_ = builder.BuildAndStart();

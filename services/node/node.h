@@ -15,11 +15,13 @@
 #include "services/coordinator/coordinator_service.h"
 #include "services/coordinator/freshness.h"
 #include "services/coordinator/merge.h"
+#include "services/enforcement/electricity_service.h"
 #include "services/enforcement/enforcement_service.h"
 #include "services/exchange/exchange_service.h"
 #include "services/exchange/parent_link.h"
 #include "services/exchange/sync_state.h"
 #include "services/node/admin_service.h"
+#include "services/plans/plans_service.h"
 #include "services/registry/domain_hooks.h"
 #include "services/registry/registry_service.h"
 #include "services/store/store.h"
@@ -51,6 +53,7 @@ class Node {
   store::Store* store() { return store_.get(); }
   registry::RegistryService* registry() { return registry_.get(); }
   enforcement::EnforcementService* enforcement() { return enforcement_.get(); }
+  enforcement::ElectricityWatchService* electricity() { return electricity_.get(); }
   const v1::NodeConfig& config() const { return options_.config; }
 
   // The sync picture as GetSyncStatus reports its links (without an RPC).
@@ -78,6 +81,8 @@ class Node {
   std::unique_ptr<coordinator::Merger> merger_;        // coordinator node only
   std::unique_ptr<coordinator::CoordinatorService> coordinator_;
   std::unique_ptr<enforcement::EnforcementService> enforcement_;
+  std::unique_ptr<enforcement::ElectricityWatchService> electricity_;
+  std::unique_ptr<plans::PlansService> plans_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<exchange::ParentLink> parent_link_;
   std::unique_ptr<grpc::Server> server_;

@@ -1,9 +1,11 @@
 #include "services/registry/domain_hooks.h"
 
 #include <cmath>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "services/common/time_proto.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"
@@ -38,6 +40,66 @@ bool CaseIsOpen(const v1::EnforcementCase& c) {
          !enforcement::IsTerminal(c.dimension(), c.state());
 }
 
+namespace {
+
+// The action plans' view of time: the year and day (China Standard Time) of an instant.
+std::string PlanYear(absl::Time t) {
+  return absl::FormatTime("%Y", t, enforcement::ChinaTimeZone());
+}
+std::string PlanDay(absl::Time t) {  // MMDD
+  return absl::FormatTime("%m%d", t, enforcement::ChinaTimeZone());
+}
+
+// "<YYYY>/<region>/<INDUSTRY>/<DIMENSION_X>/" of a case's event at `t`.
+std::string PlanBase(const v1::EnforcementCase& c, absl::Time t) {
+  return absl::StrCat(PlanYear(t), "/", c.region_code(), "/", domain::IndustryCode(c.industry()),
+                      "/", v1::Dimension_Name(c.dimension()), "/");
+}
+
+// Progress against the action plans (kPlan*Counter in domain_hooks.h).
+void PlanCaseCounters(const v1::EnforcementCase& c, std::vector<store::CounterDelta>* out) {
+  if (c.has_found_at()) {
+    const absl::Time found = FromProto(c.found_at());
+    out->push_back({absl::StrCat(kPlanFoundCounter, PlanBase(c, found), PlanDay(found)), 1});
+  }
+  const std::optional<enforcement::CaseClosure> closure = enforcement::ClosureOf(c);
+  if (!closure.has_value()) return;
+  const std::string base = PlanBase(c, closure->at);
+  const std::string day = PlanDay(closure->at);
+  if (!closure->exited) {
+    out->push_back({absl::StrCat(kPlanResolvedCounter, base, day), 1});
+    return;
+  }
+  out->push_back({absl::StrCat(kPlanExitCounter, base, day), 1});
+  if (c.capacity_unit() != v1::CAPACITY_UNIT_UNSPECIFIED && c.capacity() > 0) {
+    out->push_back({absl::StrCat(kPlanCapacityCounter, base,
+                                 v1::CapacityUnit_Name(c.capacity_unit()), "/", day),
+                    std::llround(c.capacity() * kCapacityScale)});
+  }
+}
+
+void PlanTargetCounters(const v1::CityTarget& t, std::vector<store::CounterDelta>* out) {
+  const std::string base =
+      absl::StrCat(kPlanTargetCounter, t.year(), "/", t.region_code(), "/",
+                   domain::IndustryCode(t.industry()), "/", v1::Dimension_Name(t.dimension()), "/");
+  out->push_back({absl::StrCat(base, "FILED"), 1});
+  if (t.enterprises_to_exit() > 0) {
+    out->push_back({absl::StrCat(base, "ENTERPRISES"), t.enterprises_to_exit()});
+  }
+  if (t.capacity_unit() != v1::CAPACITY_UNIT_UNSPECIFIED && t.capacity_to_exit() > 0) {
+    out->push_back({absl::StrCat(base, "CAPACITY/", v1::CapacityUnit_Name(t.capacity_unit())),
+                    std::llround(t.capacity_to_exit() * kCapacityScale)});
+  }
+  for (const auto& checkpoint : t.checkpoints()) {
+    out->push_back({absl::StrCat(base, "CHECKPOINT/",
+                                 absl::FormatTime("%Y%m%d", FromProto(checkpoint),
+                                                  enforcement::ChinaTimeZone())),
+                    1});
+  }
+}
+
+}  // namespace
+
 void DomainHooks::IndexKeys(std::string_view key, const v1::Record& record,
                             std::vector<std::string>* out) const {
   const std::string region = domain::RecordRegion(record);
@@ -59,9 +121,16 @@ void DomainHooks::IndexKeys(std::string_view key, const v1::Record& record,
       }
       break;
     }
-    case v1::Record::kEnforcementCase:
-      credit_code = record.enforcement_case().credit_code();
+    case v1::Record::kEnforcementCase: {
+      const v1::EnforcementCase& c = record.enforcement_case();
+      credit_code = c.credit_code();
+      const std::optional<enforcement::CaseClosure> closure = enforcement::ClosureOf(c);
+      if (closure.has_value() && closure->exited) {
+        out->push_back(
+            absl::StrCat(kPlanExitIndex, PlanYear(closure->at), "/", c.region_code(), "/"));
+      }
       break;
+    }
     case v1::Record::kSubmission: {
       const v1::Submission& s = record.submission();
       out->push_back(absl::StrCat(kRoundSubmissionIndex, s.round_id(), "/", s.region_code(), "/",
@@ -74,6 +143,11 @@ void DomainHooks::IndexKeys(std::string_view key, const v1::Record& record,
       if (m.contradictions_size() > 0) {
         out->push_back(absl::StrCat(kContradictionIndex, m.region_code(), "/"));
       }
+      break;
+    }
+    case v1::Record::kPowerAlert: {
+      const v1::PowerAlert& a = record.power_alert();
+      out->push_back(absl::StrCat(kPowerAlertIndex, a.region_code(), "/", a.month()));
       break;
     }
     default:
@@ -126,8 +200,12 @@ void DomainHooks::Counters(std::string_view key, const v1::Record& record,
                           "/", v1::Dimension_Name(c.dimension()), "/", DeadlineDay(c.deadline())),
              1});
       }
+      PlanCaseCounters(c, out);
       break;
     }
+    case v1::Record::kCityTarget:
+      PlanTargetCounters(record.city_target(), out);
+      break;
     case v1::Record::kMergedEnterprise: {
       const v1::MergedEnterprise& m = record.merged_enterprise();
       const std::string base =
@@ -156,6 +234,11 @@ void DomainHooks::Counters(std::string_view key, const v1::Record& record,
                                      v1::Contradiction::Kind_Name(c.kind())),
                         1});
       }
+      break;
+    }
+    case v1::Record::kPowerAlert: {
+      const v1::PowerAlert& a = record.power_alert();
+      out->push_back({absl::StrCat(kPowerAlertCounter, a.region_code(), "/", a.month()), 1});
       break;
     }
     default:

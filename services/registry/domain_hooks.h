@@ -21,6 +21,8 @@ inline constexpr char kSubmissionIndex[] = "sub/";
 inline constexpr char kRoundSubmissionIndex[] = "rsub/";
 // ctr/<region>/ -> merged views with at least one contradiction.
 inline constexpr char kContradictionIndex[] = "ctr/";
+// palert/<region>/<YYYY-MM> -> power alerts (electricity watch), by region then month.
+inline constexpr char kPowerAlertIndex[] = "palert/";
 
 // Counter key prefixes (values are counts unless said otherwise). Every key starts with
 // <prefix><region>/ so that one range scan sums a whole jurisdiction.
@@ -39,9 +41,33 @@ inline constexpr char kMergedEnterpriseCounter[] = "mrgn/";
 inline constexpr char kCapacityCounter[] = "cap/";
 // ctr/<region>/<KIND_X>: contradictions of merged views.
 inline constexpr char kContradictionCounter[] = "ctr/";
+// palert/<region>/<YYYY-MM>: power alerts (electricity watch).
+inline constexpr char kPowerAlertCounter[] = "palert/";
 
 // Capacity counters hold thousandths of a unit (counters are integers).
 inline constexpr double kCapacityScale = 1000.0;
+
+// Action plans (行动计划, services/plans): progress against the cities' targets. These keys
+// start with <prefix><YYYY>/<region>/ instead: a plan is annual, so one range scan of
+// <prefix><year>/<jurisdiction prefix> sums a year of a whole jurisdiction. <MMDD> is the
+// day (China Standard Time) of the event, so a query as of a past day sums the days up to it.
+// pfound/<YYYY>/<region>/<INDUSTRY>/<DIMENSION_X>/<MMDD>: cases found (found_at).
+inline constexpr char kPlanFoundCounter[] = "pfound/";
+// pexit/<YYYY>/<region>/<INDUSTRY>/<DIMENSION_X>/<MMDD>: cases closed as an exit of the plant
+// (enforcement::IsExitState; one per enterprise exited), by the day of the closing step.
+inline constexpr char kPlanExitCounter[] = "pexit/";
+// pcap/<YYYY>/<region>/<INDUSTRY>/<DIMENSION_X>/<CAPACITY_UNIT_X>/<MMDD>: capacity of those
+// exits, thousandths of the unit.
+inline constexpr char kPlanCapacityCounter[] = "pcap/";
+// pres/<YYYY>/<region>/<INDUSTRY>/<DIMENSION_X>/<MMDD>: cases closed without an exit
+// (COMPLIANT; a QUALITY LICENCE_CANCELLED after a closure under another dimension).
+inline constexpr char kPlanResolvedCounter[] = "pres/";
+// tgt/<YYYY>/<city>/<INDUSTRY>/<DIMENSION_X>/FILED (1 per target filed), /ENTERPRISES
+// (enterprises to exit), /CAPACITY/<CAPACITY_UNIT_X> (thousandths) and /CHECKPOINT/<YYYYMMDD>
+// (1 per time point, CST day): the cities' CityTarget records summed.
+inline constexpr char kPlanTargetCounter[] = "tgt/";
+// exit/<YYYY>/<region>/ -> exit cases closed in that year (the closed-enterprise list).
+inline constexpr char kPlanExitIndex[] = "exit/";
 
 // True for a case that still needs action: its state is not terminal in its dimension's state
 // machine (services/enforcement/case_machine.h), e.g. LICENCES_REVOKED closes a quality case.

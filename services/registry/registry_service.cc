@@ -95,6 +95,9 @@ const char* DedicatedRpc(v1::Record::KindCase kind) {
       return "Enforcement.SubmitTipOff";
     case v1::Record::kMergedEnterprise:
       return "the coordinator (merged views are derived)";
+    case v1::Record::kElectricityReading:
+    case v1::Record::kPowerAlert:
+      return "ElectricityWatch.ImportReadings / RecheckReadings";
     default:
       return "";
   }

@@ -1,19 +1,17 @@
 #include "services/enforcement/disclosure.h"
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/domain/credit_code.h"
 #include "services/enforcement/case_machine.h"
+#include "tests/testutil/xlsx_reader.h"
 
 namespace tierhub::enforcement {
 namespace {
@@ -144,51 +142,25 @@ TEST(DisclosureTest, CsvIsUtf8WithBomCrlfAndQuoted) {
   EXPECT_EQ(lines[2], "");
 }
 
-// Reads an .xlsx back with Python's zipfile and XML parser: "SHEET <name>" then one line per
-// row of "<cell ref>=<value>" separated by tabs, shared strings resolved.
+// Reads an .xlsx back with Python's zipfile and XML parser (testutil::ReadXlsx): "SHEET <name>"
+// of the first sheet, then one line per row of "<cell ref>=<value>" separated by tabs.
 std::vector<std::string> ReadXlsx(const std::string& bytes) {
-  // Per test: ctest runs the tests of this binary in parallel processes.
-  const std::string dir = ::testing::TempDir();
-  const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  const std::string path = absl::StrCat(dir, "/disclosure_", name, "_", getpid(), ".xlsx");
-  const std::string script = absl::StrCat(dir, "/read_xlsx_", name, "_", getpid(), ".py");
-  std::ofstream(path, std::ios::binary) << bytes;
-  std::ofstream(script) << R"PY(
-import sys, zipfile
-import xml.etree.ElementTree as ET
-M = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
-z = zipfile.ZipFile(sys.argv[1])
-assert z.testzip() is None
-strings = []
-if 'xl/sharedStrings.xml' in z.namelist():
-    for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall(M + 'si'):
-        strings.append(''.join(t.text or '' for t in si.iter(M + 't')))
-wb = ET.fromstring(z.read('xl/workbook.xml'))
-out = ['SHEET ' + wb.find(M + 'sheets').find(M + 'sheet').get('name')]
-sheet = ET.fromstring(z.read('xl/worksheets/sheet1.xml'))
-for row in sheet.iter(M + 'row'):
-    cells = []
-    for c in row.findall(M + 'c'):
-        v = c.find(M + 'v')
-        value = v.text if v is not None else ''
-        if c.get('t') == 's':
-            value = strings[int(value)]
-        cells.append(c.get('r') + '=' + value)
-    out.append('\t'.join(cells))
-sys.stdout.buffer.write('\n'.join(out).encode('utf-8'))
-)PY";
   std::vector<std::string> lines;
-  FILE* pipe = popen(absl::StrCat(PYTHON3, " ", script, " ", path).c_str(), "r");
-  if (pipe == nullptr) return lines;
-  std::string out;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
-  const int status = pclose(pipe);
-  std::remove(path.c_str());
-  std::remove(script.c_str());
-  if (status != 0) return lines;
-  return absl::StrSplit(out, '\n');
+  auto sheets = testutil::ReadXlsx(bytes);
+  EXPECT_TRUE(sheets.ok()) << sheets.status();
+  if (!sheets.ok() || sheets->empty()) return lines;
+  const testutil::XlsxSheet& sheet = sheets->front();
+  lines.push_back(absl::StrCat("SHEET ", sheet.name));
+  for (size_t row = 0; row < sheet.rows.size(); ++row) {
+    std::vector<std::string> cells;
+    for (size_t col = 0; col < sheet.rows[row].size(); ++col) {
+      if (sheet.rows[row][col].empty()) continue;
+      cells.push_back(absl::StrCat(std::string(1, static_cast<char>('A' + col)), row + 1, "=",
+                                   sheet.rows[row][col]));
+    }
+    lines.push_back(absl::StrJoin(cells, "\t"));
+  }
+  return lines;
 }
 
 TEST(DisclosureTest, XlsxReadsBackWithTheSameContent) {

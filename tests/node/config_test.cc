@@ -59,6 +59,7 @@ TEST(ConfigTest, EachBadFieldIsNamed) {
       {"tls.cert_file", [](v1::NodeConfig& c) { c.mutable_tls()->clear_cert_file(); }},
       {"tls.key_file", [](v1::NodeConfig& c) { c.mutable_tls()->clear_key_file(); }},
       {"tls", [](v1::NodeConfig& c) { c.set_insecure(true); }},
+      {"power_alert_threshold_kwh", [](v1::NodeConfig& c) { c.set_power_alert_threshold_kwh(-1); }},
   };
   for (const Case& c : cases) {
     v1::NodeConfig config = ParseNodeConfig(kCounty).value();

@@ -1,0 +1,53 @@
+// Tables for clerks: CSV that Excel opens correctly (UTF-8 with BOM) and .xlsx workbooks of one
+// or more sheets (libxlsxwriter). Shared by the published lists (disclosure.h) and the action
+// plans' summaries (services/plans/summary.h). Pure apart from XlsxOf's temporary file;
+// thread-safe.
+#ifndef TIERHUB_SERVICES_ENFORCEMENT_SPREADSHEET_H_
+#define TIERHUB_SERVICES_ENFORCEMENT_SPREADSHEET_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace tierhub::enforcement {
+
+// One cell: text (written as a string, never a formula, so credit and region codes keep their
+// form), a number, or empty (an empty text).
+struct Cell {
+  std::string text;
+  std::optional<double> number;
+
+  static Cell Text(std::string s) { return Cell{std::move(s), std::nullopt}; }
+  static Cell Number(double n) { return Cell{"", n}; }
+  // The CSV form: the text, or the number without exponent or trailing zeros ("1000000",
+  // "0.125").
+  std::string ToString() const;
+};
+
+// A table: a bold header row, then data rows (a row may be shorter than the header).
+struct Sheet {
+  std::string title;  // the sheet's name in a workbook (cut to 31 characters, []:*?/\ -> _)
+  std::vector<std::string> headers;
+  std::vector<std::vector<Cell>> rows;
+  struct Width {
+    int first_column;  // 0-based, inclusive
+    int last_column;
+    double width;  // in characters
+  };
+  std::vector<Width> widths;
+};
+
+// CSV of one sheet: UTF-8 with a byte-order mark (so Excel reads Chinese correctly), CRLF line
+// ends, fields quoted where RFC 4180 needs it; the header row, then the rows.
+std::string CsvOf(const Sheet& sheet);
+
+// An .xlsx workbook with one worksheet per sheet, in order. Written through a temporary file in
+// $TMPDIR (or /tmp). INVALID_ARGUMENT for no sheets or two sheets whose names end up equal;
+// INTERNAL or UNAVAILABLE if the library or the file system fails.
+[[nodiscard]] absl::StatusOr<std::string> XlsxOf(const std::vector<Sheet>& sheets);
+
+}  // namespace tierhub::enforcement
+
+#endif  // TIERHUB_SERVICES_ENFORCEMENT_SPREADSHEET_H_

@@ -1,0 +1,162 @@
+#include "services/plans/plans_service.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/grpc_status.h"
+#include "services/common/status_macros.h"
+#include "services/common/time_proto.h"
+#include "services/domain/record_key.h"
+#include "services/domain/region_table.h"
+#include "services/enforcement/case_machine.h"
+#include "services/plans/progress.h"
+#include "services/plans/summary.h"
+#include "services/registry/domain_hooks.h"
+#include "services/registry/lists.h"
+
+namespace tierhub::plans {
+namespace {
+
+// The enterprises closed and exited in `year` under `region` up to as_of's day, through the
+// exit index (exit/<YYYY>/<region>/): the cost follows the exits, not the store.
+absl::StatusOr<std::vector<ClosedEnterprise>> ReadClosed(const store::Store& store,
+                                                         const std::string& region, int year,
+                                                         absl::Time as_of) {
+  std::vector<std::string> keys;
+  TH_RETURN_IF_ERROR(store.ScanIndex(
+      absl::StrCat(registry::kPlanExitIndex, year, "/", domain::JurisdictionPrefix(region)),
+      [&](std::string_view, std::string_view key) {
+        keys.emplace_back(key);
+        return true;
+      }));
+  const absl::CivilDay last = absl::ToCivilDay(as_of, enforcement::ChinaTimeZone());
+  std::vector<ClosedEnterprise> out;
+  for (const std::string& key : keys) {
+    TH_ASSIGN_OR_RETURN(auto record, store.GetLive(key));
+    if (!record.has_value() || !record->has_enforcement_case()) continue;
+    const v1::EnforcementCase& c = record->enforcement_case();
+    const std::optional<enforcement::CaseClosure> closure = enforcement::ClosureOf(c);
+    if (!closure.has_value() || !closure->exited) continue;
+    if (absl::ToCivilDay(closure->at, enforcement::ChinaTimeZone()) > last) continue;
+    ClosedEnterprise e;
+    e.credit_code = c.credit_code();
+    e.region_code = c.region_code();
+    e.industry = c.industry();
+    e.dimension = c.dimension();
+    e.closed_at = closure->at;
+    e.state = c.state();
+    e.capacity = c.capacity();
+    e.capacity_unit = c.capacity_unit();
+    e.case_id = c.case_id();
+    TH_ASSIGN_OR_RETURN(auto enterprise, store.GetLive(absl::StrCat("ent/", c.credit_code())));
+    if (enterprise.has_value() && enterprise->has_enterprise()) {
+      e.name = enterprise->enterprise().name();
+    } else {
+      TH_ASSIGN_OR_RETURN(auto merged, store.GetLive(domain::MergedEnterpriseKey(c.credit_code())));
+      if (merged.has_value() && merged->has_merged_enterprise()) {
+        e.name = merged->merged_enterprise().name();
+      }
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
+PlansService::PlansService(PlansOptions options, const store::Store* store)
+    : options_(std::move(options)),
+      clock_(options_.clock != nullptr ? options_.clock : SystemClock::Get()),
+      store_(store) {}
+
+absl::StatusOr<v1::GetPlanProgressResponse> PlansService::Progress(
+    const exchange::Identity& caller, const v1::GetPlanProgressRequest& request) const {
+  TH_ASSIGN_OR_RETURN(const std::string region,
+                      registry::ReadRegion(caller, request.region_code()));
+  const absl::Time as_of = request.has_as_of() ? FromProto(request.as_of()) : clock_->Now();
+  TH_ASSIGN_OR_RETURN(v1::GetPlanProgressResponse response,
+                      ReadPlanProgress(*store_, region, request.year(), as_of));
+  if (request.behind_only()) {
+    auto* rows = response.mutable_rows();
+    rows->erase(std::remove_if(rows->begin(), rows->end(),
+                               [](const v1::PlanProgressRow& r) { return !r.behind(); }),
+                rows->end());
+  }
+  return response;
+}
+
+absl::StatusOr<SummaryFile> PlansService::Summary(const exchange::Identity& caller,
+                                                  const v1::ExportSummaryRequest& request) const {
+  TH_ASSIGN_OR_RETURN(const std::string region,
+                      registry::ReadRegion(caller, request.region_code()));
+  if (request.format() != v1::EXPORT_FORMAT_CSV && request.format() != v1::EXPORT_FORMAT_XLSX) {
+    return absl::InvalidArgumentError("format: must be CSV or XLSX");
+  }
+  const absl::Time as_of = request.has_as_of() ? FromProto(request.as_of()) : clock_->Now();
+  SummaryInput input;
+  input.region_code = region;
+  input.year = request.year();
+  input.as_of = as_of;
+  TH_ASSIGN_OR_RETURN(input.progress, ReadPlanProgress(*store_, region, request.year(), as_of));
+  const v1::Region* r = domain::DefaultRegions().Lookup(region);
+  input.provincial = r != nullptr && r->level() != v1::REGION_LEVEL_CITY;
+  TH_ASSIGN_OR_RETURN(input.closed, ReadClosed(*store_, region, request.year(), as_of));
+  enforcement::Sheet figures = FiguresSheet(input);
+  enforcement::Sheet closed = ClosedSheet(input);
+  SummaryFile out;
+  out.rows = static_cast<uint32_t>(figures.rows.size());
+  out.closed_enterprises = static_cast<uint32_t>(closed.rows.size());
+  const std::string base = SummaryFileBase(region, request.year());
+  if (request.format() == v1::EXPORT_FORMAT_XLSX) {
+    TH_ASSIGN_OR_RETURN(out.content, enforcement::XlsxOf({figures, closed}));
+    out.file_name = absl::StrCat(base, ".xlsx");
+  } else if (request.table() == v1::SUMMARY_TABLE_CLOSED) {
+    out.content = enforcement::CsvOf(closed);
+    out.file_name = absl::StrCat(base, "_closed.csv");
+  } else {
+    out.content = enforcement::CsvOf(figures);
+    out.file_name = absl::StrCat(base, ".csv");
+  }
+  return out;
+}
+
+grpc::Status PlansService::GetPlanProgress(grpc::ServerContext* context,
+                                           const v1::GetPlanProgressRequest* request,
+                                           v1::GetPlanProgressResponse* response) {
+  auto caller = exchange::CallerIdentity(*context, options_.insecure);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto result = Progress(*caller, *request);
+  if (!result.ok()) return ToGrpc(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+grpc::Status PlansService::ExportSummary(grpc::ServerContext* context,
+                                         const v1::ExportSummaryRequest* request,
+                                         grpc::ServerWriter<v1::ExportSummaryChunk>* writer) {
+  constexpr size_t kChunkBytes = 256 << 10;
+  auto caller = exchange::CallerIdentity(*context, options_.insecure);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto file = Summary(*caller, *request);
+  if (!file.ok()) return ToGrpc(file.status());
+  const std::string& content = file->content;
+  v1::ExportSummaryChunk chunk;
+  chunk.set_file_name(file->file_name);
+  chunk.set_rows(file->rows);
+  chunk.set_closed_enterprises(file->closed_enterprises);
+  chunk.set_total_bytes(content.size());
+  size_t offset = 0;
+  do {
+    const size_t n = std::min(kChunkBytes, content.size() - offset);
+    chunk.set_content(content.substr(offset, n));
+    offset += n;
+    if (!writer->Write(chunk)) return grpc::Status::CANCELLED;
+    chunk.Clear();
+  } while (offset < content.size());
+  return grpc::Status::OK;
+}
+
+}  // namespace tierhub::plans

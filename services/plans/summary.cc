@@ -1,0 +1,200 @@
+#include "services/plans/summary.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "services/domain/catalog.h"
+#include "services/domain/region_table.h"
+#include "services/enforcement/case_machine.h"
+#include "services/enforcement/disclosure.h"
+
+namespace tierhub::plans {
+namespace {
+
+using enforcement::Cell;
+using enforcement::Sheet;
+
+std::string RegionName(const std::string& code) {
+  const v1::Region* region = domain::DefaultRegions().Lookup(code);
+  return region != nullptr ? region->name_zh() : "";
+}
+
+Cell Count(int64_t n) { return Cell::Number(static_cast<double>(n)); }
+
+// Totals of one industry and dimension over the cities (provincial summary).
+struct Totals {
+  int64_t target = 0;
+  int64_t due = 0;
+  int64_t exited = 0;
+  int64_t shortfall = 0;  // the cities' shortfalls added: one city's surplus does not cover
+                          // another's delay
+  std::map<int, std::array<double, 3>> capacity;  // unit -> target, due, exited
+  int64_t found = 0;
+  int64_t resolved = 0;
+  int64_t open = 0;
+  int64_t overdue = 0;
+  int cities_behind = 0;
+};
+
+// Rows of one figure line: the enterprise figures on the first, one row per capacity unit.
+void AddFigureRows(const std::string& code, const std::string& name, v1::Industry industry,
+                   v1::Dimension dimension, const std::vector<Cell>& enterprises,
+                   const std::vector<std::array<Cell, 4>>& capacity, const std::vector<Cell>& cases,
+                   const std::vector<Cell>& schedule, std::vector<std::vector<Cell>>* rows) {
+  const size_t lines = std::max<size_t>(1, capacity.size());
+  for (size_t i = 0; i < lines; ++i) {
+    std::vector<Cell> row = {Cell::Text(code), Cell::Text(name),
+                             Cell::Text(std::string(domain::IndustryNameZh(industry))),
+                             Cell::Text(std::string(domain::DimensionNameZh(dimension)))};
+    for (const Cell& c : enterprises) row.push_back(i == 0 ? c : Cell{});
+    if (i < capacity.size()) {
+      row.insert(row.end(), capacity[i].begin(), capacity[i].end());
+    } else {
+      row.insert(row.end(), 4, Cell{});
+    }
+    for (const Cell& c : cases) row.push_back(i == 0 ? c : Cell{});
+    for (const Cell& c : schedule) row.push_back(i == 0 ? c : Cell{});
+    rows->push_back(std::move(row));
+  }
+}
+
+}  // namespace
+
+std::string CapacityUnitNameZh(v1::CapacityUnit unit) {
+  switch (unit) {
+    case v1::CAPACITY_UNIT_TONNES_PER_YEAR:
+      return "吨/年";
+    case v1::CAPACITY_UNIT_SQUARE_METRES_PER_YEAR:
+      return "平方米/年";
+    case v1::CAPACITY_UNIT_PIECES_PER_YEAR:
+      return "件/年";
+    case v1::CAPACITY_UNIT_HIDES_PER_YEAR:
+      return "标张/年";
+    case v1::CAPACITY_UNIT_MEGAWATTS:
+      return "MW";
+    case v1::CAPACITY_UNIT_WEIGHT_BOXES_PER_YEAR:
+      return "重量箱/年";
+    case v1::CAPACITY_UNIT_KVAH_PER_YEAR:
+      return "kVAh/年";
+    default:
+      return "";
+  }
+}
+
+std::string SummaryFileBase(const std::string& region, int year) {
+  return absl::StrCat("summary_", region, "_", year);
+}
+
+Sheet FiguresSheet(const SummaryInput& input) {
+  Sheet sheet;
+  sheet.title =
+      absl::StrCat(RegionName(input.region_code), input.year,
+                   input.provincial ? "年落后产能退出情况汇总" : "年推动落后产能退出工作总结");
+  sheet.headers = {"地区代码",
+                   "地区",
+                   "行业",
+                   "方面",
+                   "目标退出企业数",
+                   "截至统计日应退出",
+                   "已退出企业数",
+                   "差额",
+                   "产能单位",
+                   "目标退出产能",
+                   "截至统计日应退出产能",
+                   "已退出产能",
+                   "当年发现案件",
+                   "当年办结未退出",
+                   "在办案件",
+                   "逾期案件",
+                   "时间节点(已到/共)",
+                   "进度"};
+  sheet.widths = {{1, 1, 12}, {4, 7, 14}, {8, 11, 16}, {12, 16, 14}};
+  std::map<std::pair<int, int>, Totals> totals;
+  for (const v1::PlanProgressRow& r : input.progress.rows()) {
+    std::vector<Cell> enterprises = {Count(r.enterprises_target()), Count(r.enterprises_due()),
+                                     Count(r.enterprises_exited()),
+                                     Count(r.enterprises_shortfall())};
+    if (!r.target_filed()) enterprises = {Cell{}, Cell{}, Count(r.enterprises_exited()), Cell{}};
+    std::vector<std::array<Cell, 4>> capacity;
+    Totals& t = totals[{r.industry(), r.dimension()}];
+    for (const v1::CapacityProgress& c : r.capacity()) {
+      capacity.push_back({Cell::Text(CapacityUnitNameZh(c.unit())),
+                          r.target_filed() ? Cell::Number(c.target()) : Cell{},
+                          r.target_filed() ? Cell::Number(c.due()) : Cell{},
+                          Cell::Number(c.exited())});
+      auto& u = t.capacity[c.unit()];
+      u[0] += c.target();
+      u[1] += c.due();
+      u[2] += c.exited();
+    }
+    const std::vector<Cell> cases = {Count(r.cases_found()), Count(r.cases_resolved()),
+                                     Count(r.cases_open()), Count(r.cases_overdue())};
+    std::vector<Cell> schedule = {Cell{}, Cell::Text("无目标")};
+    if (r.target_filed()) {
+      schedule = {Cell::Text(absl::StrCat(r.checkpoints_passed(), "/",
+                                          std::max<uint32_t>(1, r.checkpoints()))),
+                  Cell::Text(r.behind() ? "滞后" : "正常")};
+    }
+    AddFigureRows(r.region_code(), r.region_name(), r.industry(), r.dimension(), enterprises,
+                  capacity, cases, schedule, &sheet.rows);
+    t.target += r.enterprises_target();
+    t.due += r.enterprises_due();
+    t.exited += r.enterprises_exited();
+    t.shortfall += r.enterprises_shortfall();
+    t.found += r.cases_found();
+    t.resolved += r.cases_resolved();
+    t.open += r.cases_open();
+    t.overdue += r.cases_overdue();
+    t.cities_behind += r.behind() ? 1 : 0;
+  }
+  if (input.provincial) {
+    for (const auto& [key, t] : totals) {
+      std::vector<std::array<Cell, 4>> capacity;
+      for (const auto& [unit, u] : t.capacity) {
+        capacity.push_back({Cell::Text(CapacityUnitNameZh(static_cast<v1::CapacityUnit>(unit))),
+                            Cell::Number(u[0]), Cell::Number(u[1]), Cell::Number(u[2])});
+      }
+      AddFigureRows(
+          input.region_code, "合计", static_cast<v1::Industry>(key.first),
+          static_cast<v1::Dimension>(key.second),
+          {Count(t.target), Count(t.due), Count(t.exited), Count(t.shortfall)}, capacity,
+          {Count(t.found), Count(t.resolved), Count(t.open), Count(t.overdue)},
+          {Cell{},
+           Cell::Text(t.cities_behind > 0 ? absl::StrCat(t.cities_behind, "个市滞后") : "正常")},
+          &sheet.rows);
+    }
+  }
+  return sheet;
+}
+
+Sheet ClosedSheet(const SummaryInput& input) {
+  std::vector<ClosedEnterprise> closed = input.closed;
+  std::sort(closed.begin(), closed.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.region_code, a.credit_code, a.case_id) <
+           std::tie(b.region_code, b.credit_code, b.case_id);
+  });
+  Sheet sheet;
+  sheet.title = "依法关闭退出的落后产能企业清单";
+  sheet.headers = {"序号", "统一社会信用代码", "企业名称", "地区代码", "所在地区", "行业",
+                   "方面", "关停退出日期",     "退出产能", "产能单位", "状态",     "案件编号"};
+  sheet.widths = {{1, 2, 24}, {7, 7, 12}};
+  for (size_t i = 0; i < closed.size(); ++i) {
+    const ClosedEnterprise& c = closed[i];
+    const bool has_capacity = c.capacity_unit != v1::CAPACITY_UNIT_UNSPECIFIED && c.capacity > 0;
+    sheet.rows.push_back(
+        {Cell::Number(static_cast<double>(i + 1)), Cell::Text(c.credit_code), Cell::Text(c.name),
+         Cell::Text(c.region_code), Cell::Text(RegionName(c.region_code)),
+         Cell::Text(std::string(domain::IndustryNameZh(c.industry))),
+         Cell::Text(std::string(domain::DimensionNameZh(c.dimension))),
+         Cell::Text(absl::FormatTime("%Y-%m-%d", c.closed_at, enforcement::ChinaTimeZone())),
+         has_capacity ? Cell::Number(c.capacity) : Cell{},
+         Cell::Text(has_capacity ? CapacityUnitNameZh(c.capacity_unit) : ""),
+         Cell::Text(enforcement::CaseStateNameZh(c.state)), Cell::Text(c.case_id)});
+  }
+  return sheet;
+}
+
+}  // namespace tierhub::plans
