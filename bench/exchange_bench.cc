@@ -326,10 +326,31 @@ class Bench {
     double from_restart_s = 0;  // city process started .. province has every change
   };
 
+  // Waits until the three nodes are at rest: together they used under 5% of a core over the
+  // last two seconds (the load's memtable flushes and compactions are done). At most `limit`.
+  void WaitAtRest(const std::string& label, absl::Duration limit) {
+    const absl::Time start = absl::Now();
+    auto nodes_cpu = [&] {
+      auto cpu = Cpu();
+      return cpu[kCounty] + cpu[kCity] + cpu[kProvince];
+    };
+    double before = nodes_cpu();
+    while (absl::Now() - start < limit) {
+      absl::SleepFor(absl::Seconds(2));
+      const double now = nodes_cpu();
+      if (now - before < 0.1) break;
+      before = now;
+    }
+    Progress(absl::StrFormat("%s: nodes at rest after %.0f s", label,
+                             absl::ToDoubleSeconds(absl::Now() - start)));
+  }
+
   // Stops the city, updates `changes` of the `store_records` records at the county, starts
-  // the city again and times the catch-up.
+  // the city again and times the catch-up. The nodes first come to rest after the fill, so
+  // the figure is the catch-up's own cost, not the tail of the load's compactions.
   absl::StatusOr<Catchup> CatchUp(const std::string& label, uint64_t store_records,
                                   uint64_t changes) {
+    WaitAtRest(label, absl::Minutes(5));
     city_peak_mb_ = std::max(city_peak_mb_, PeakRssMb(cluster_.pid(kCity)));
     if (const int code = cluster_.Terminate(kCity); code != 0) {
       return absl::InternalError(absl::StrCat("city exited with ", code, " on SIGTERM"));

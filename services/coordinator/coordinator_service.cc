@@ -8,9 +8,12 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/generated_enum_reflection.h"
 #include "services/common/grpc_status.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
@@ -34,13 +37,14 @@ constexpr uint32_t kMaxPageSize = 5000;
 class ChildMapper {
  public:
   ChildMapper(std::string top, bool enabled) : top_(std::move(top)), enabled_(enabled) {}
-  const std::string& Map(const std::string& code) {
+  // The returned reference stays valid as long as the mapper.
+  const std::string& Map(absl::string_view code) {
     if (!enabled_) return top_;
     auto it = cache_.find(code);
     if (it != cache_.end()) return it->second;
-    std::string child = code;
+    std::string child(code);
     const domain::RegionTable& regions = domain::DefaultRegions();
-    std::string cur = code;
+    std::string cur(code);
     while (true) {
       const v1::Region* parent = regions.Parent(cur);
       if (parent == nullptr) break;
@@ -50,25 +54,37 @@ class ChildMapper {
       }
       cur = parent->code();
     }
-    return cache_.emplace(code, child).first->second;
+    return cache_.emplace(std::string(code), child).first->second;
   }
 
  private:
   std::string top_;
   bool enabled_;
-  std::map<std::string, std::string> cache_;
+  std::map<std::string, std::string, std::less<>> cache_;  // node-based: references are stable
 };
 
+// A counter key's enum part (the value's name, e.g. DIMENSION_ENERGY) -> value; 0 if unknown.
+// The names are looked up once per enum type: Progress parses every counter under a region.
 template <typename E>
-E ParseEnum(const std::string& text, bool (*parse)(const std::string&, E*)) {
-  E value{};
-  if (!parse(text, &value)) return E{};
-  return value;
+E ParseEnum(absl::string_view name) {
+  static const auto* const by_name = [] {
+    auto* m = new absl::flat_hash_map<std::string, int>();
+    const google::protobuf::EnumDescriptor* d = google::protobuf::GetEnumDescriptor<E>();
+    for (int i = 0; i < d->value_count(); ++i) m->emplace(d->value(i)->name(), d->value(i)->number());
+    return m;
+  }();
+  auto it = by_name->find(name);
+  return it == by_name->end() ? E{} : static_cast<E>(it->second);
 }
 
-v1::Industry IndustryOf(const std::string& code) {
-  auto parsed = domain::ParseIndustry(code);
-  return parsed.ok() ? *parsed : v1::INDUSTRY_UNSPECIFIED;
+v1::Industry IndustryOf(absl::string_view code) {
+  static const auto* const by_code = [] {
+    auto* m = new absl::flat_hash_map<std::string, v1::Industry>();
+    for (v1::Industry i : domain::AllIndustries()) m->emplace(domain::IndustryCode(i), i);
+    return m;
+  }();
+  auto it = by_code->find(code);
+  return it == by_code->end() ? v1::INDUSTRY_UNSPECIFIED : it->second;
 }
 
 }  // namespace
@@ -94,13 +110,15 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
   ChildMapper child(region, request.by_child_region());
 
   // Counter keys: <prefix><region>/<a>/<b>/...; sums by (child region, the rest).
+  // Keys and regions are views: the region into `child`, the parts into the scanned key.
+  using Parts = absl::InlinedVector<absl::string_view, 6>;
   auto scan = [&](const char* counter_prefix,
-                  const std::function<void(const std::string& region,
-                                           const std::vector<std::string>& parts, int64_t)>& fn) {
+                  const std::function<void(absl::string_view region, const Parts& parts,
+                                           int64_t)>& fn) {
     return store_->ScanCounters(
         absl::StrCat(counter_prefix, prefix), [&](std::string_view key, int64_t value) {
-          std::vector<std::string> parts =
-              absl::StrSplit(std::string(key.substr(strlen(counter_prefix))), '/');
+          const Parts parts = absl::StrSplit(
+              absl::string_view(key.data(), key.size()).substr(strlen(counter_prefix)), '/');
           if (parts.size() < 2) return true;
           fn(child.Map(parts[0]), parts, value);
           return true;
@@ -108,18 +126,18 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
   };
 
   {
-    std::map<std::tuple<std::string, int, int, int, int>, int64_t> sums;
+    std::map<std::tuple<absl::string_view, int, int, int, int>, int64_t> sums;
     TH_RETURN_IF_ERROR(
-        scan(registry::kListCounter, [&](const std::string& r, const auto& p, int64_t v) {
+        scan(registry::kListCounter, [&](absl::string_view r, const auto& p, int64_t v) {
           if (p.size() != 5) return;
-          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2], &v1::Dimension_Parse),
-                ParseEnum<v1::ListKind>(p[3], &v1::ListKind_Parse),
-                ParseEnum<v1::OperatingStatus>(p[4], &v1::OperatingStatus_Parse)}] += v;
+          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2]),
+                ParseEnum<v1::ListKind>(p[3]),
+                ParseEnum<v1::OperatingStatus>(p[4])}] += v;
         }));
     for (const auto& [k, v] : sums) {
       if (v == 0) continue;
       auto* row = response.add_list_entries();
-      row->set_region_code(std::get<0>(k));
+      row->set_region_code(std::string(std::get<0>(k)));
       row->set_industry(static_cast<v1::Industry>(std::get<1>(k)));
       row->set_dimension(static_cast<v1::Dimension>(std::get<2>(k)));
       row->set_kind(static_cast<v1::ListKind>(std::get<3>(k)));
@@ -128,17 +146,17 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
     }
   }
   {
-    std::map<std::tuple<std::string, int, int, int>, int64_t> sums;
+    std::map<std::tuple<absl::string_view, int, int, int>, int64_t> sums;
     TH_RETURN_IF_ERROR(
-        scan(registry::kMergedCounter, [&](const std::string& r, const auto& p, int64_t v) {
+        scan(registry::kMergedCounter, [&](absl::string_view r, const auto& p, int64_t v) {
           if (p.size() != 4) return;
-          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2], &v1::Dimension_Parse),
-                ParseEnum<v1::OperatingStatus>(p[3], &v1::OperatingStatus_Parse)}] += v;
+          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2]),
+                ParseEnum<v1::OperatingStatus>(p[3])}] += v;
         }));
     for (const auto& [k, v] : sums) {
       if (v == 0) continue;
       auto* row = response.add_enterprises();
-      row->set_region_code(std::get<0>(k));
+      row->set_region_code(std::string(std::get<0>(k)));
       row->set_industry(static_cast<v1::Industry>(std::get<1>(k)));
       row->set_dimension(static_cast<v1::Dimension>(std::get<2>(k)));
       row->set_status(static_cast<v1::OperatingStatus>(std::get<3>(k)));
@@ -147,16 +165,16 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
   }
   {
     // (region, industry, unit) -> listed, exited (thousandths), enterprises listed, exited.
-    std::map<std::tuple<std::string, int, int>, std::array<int64_t, 4>> sums;
-    TH_RETURN_IF_ERROR(scan(registry::kCapacityCounter, [&](const std::string& r, const auto& p,
+    std::map<std::tuple<absl::string_view, int, int>, std::array<int64_t, 4>> sums;
+    TH_RETURN_IF_ERROR(scan(registry::kCapacityCounter, [&](absl::string_view r, const auto& p,
                                                             int64_t v) {
       if (p.size() != 4) return;
       auto& s =
-          sums[{r, IndustryOf(p[1]), ParseEnum<v1::CapacityUnit>(p[2], &v1::CapacityUnit_Parse)}];
+          sums[{r, IndustryOf(p[1]), ParseEnum<v1::CapacityUnit>(p[2])}];
       s[p[3] == "EXITED" ? 1 : 0] += v;
     }));
     TH_RETURN_IF_ERROR(scan(registry::kMergedEnterpriseCounter,
-                            [&](const std::string& r, const auto& p, int64_t v) {
+                            [&](absl::string_view r, const auto& p, int64_t v) {
                               if (p.size() != 3) return;
                               auto& s = sums[{r, IndustryOf(p[1]), 0}];
                               s[p[2] == "EXITED" ? 3 : 2] += v;
@@ -164,7 +182,7 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
     for (const auto& [k, s] : sums) {
       if (s[0] == 0 && s[1] == 0 && s[2] == 0 && s[3] == 0) continue;
       auto* row = response.add_capacity();
-      row->set_region_code(std::get<0>(k));
+      row->set_region_code(std::string(std::get<0>(k)));
       row->set_industry(static_cast<v1::Industry>(std::get<1>(k)));
       row->set_unit(static_cast<v1::CapacityUnit>(std::get<2>(k)));
       row->set_listed(static_cast<double>(s[0]) / registry::kCapacityScale);
@@ -174,17 +192,17 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
     }
   }
   {
-    std::map<std::tuple<std::string, int, int, int>, int64_t> sums;
+    std::map<std::tuple<absl::string_view, int, int, int>, int64_t> sums;
     TH_RETURN_IF_ERROR(
-        scan(registry::kCaseCounter, [&](const std::string& r, const auto& p, int64_t v) {
+        scan(registry::kCaseCounter, [&](absl::string_view r, const auto& p, int64_t v) {
           if (p.size() != 4) return;
-          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2], &v1::Dimension_Parse),
-                ParseEnum<v1::CaseState>(p[3], &v1::CaseState_Parse)}] += v;
+          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2]),
+                ParseEnum<v1::CaseState>(p[3])}] += v;
         }));
     for (const auto& [k, v] : sums) {
       if (v == 0) continue;
       auto* row = response.add_cases();
-      row->set_region_code(std::get<0>(k));
+      row->set_region_code(std::string(std::get<0>(k)));
       row->set_industry(static_cast<v1::Industry>(std::get<1>(k)));
       row->set_dimension(static_cast<v1::Dimension>(std::get<2>(k)));
       row->set_state(static_cast<v1::CaseState>(std::get<3>(k)));
@@ -194,18 +212,18 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
   {
     // Overdue: open cases whose deadline day (China time) is before today.
     const std::string today = absl::FormatTime("%Y%m%d", now, absl::FixedTimeZone(8 * 3600));
-    std::map<std::tuple<std::string, int, int>, int64_t> sums;
+    std::map<std::tuple<absl::string_view, int, int>, int64_t> sums;
     int64_t total = 0;
     TH_RETURN_IF_ERROR(
-        scan(registry::kCaseDueCounter, [&](const std::string& r, const auto& p, int64_t v) {
+        scan(registry::kCaseDueCounter, [&](absl::string_view r, const auto& p, int64_t v) {
           if (p.size() != 4 || p[3] >= today) return;
-          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2], &v1::Dimension_Parse)}] += v;
+          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2])}] += v;
           total += v;
         }));
     for (const auto& [k, v] : sums) {
       if (v == 0) continue;
       auto* row = response.add_overdue();
-      row->set_region_code(std::get<0>(k));
+      row->set_region_code(std::string(std::get<0>(k)));
       row->set_industry(static_cast<v1::Industry>(std::get<1>(k)));
       row->set_dimension(static_cast<v1::Dimension>(std::get<2>(k)));
       row->set_overdue(v);
@@ -213,16 +231,16 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
     response.set_cases_overdue(total);
   }
   {
-    std::map<std::tuple<std::string, int>, int64_t> sums;
+    std::map<std::tuple<absl::string_view, int>, int64_t> sums;
     TH_RETURN_IF_ERROR(
-        scan(registry::kContradictionCounter, [&](const std::string& r, const auto& p, int64_t v) {
+        scan(registry::kContradictionCounter, [&](absl::string_view r, const auto& p, int64_t v) {
           if (p.size() != 2) return;
-          sums[{r, ParseEnum<v1::Contradiction::Kind>(p[1], &v1::Contradiction::Kind_Parse)}] += v;
+          sums[{r, ParseEnum<v1::Contradiction::Kind>(p[1])}] += v;
         }));
     for (const auto& [k, v] : sums) {
       if (v == 0) continue;
       auto* row = response.add_contradictions();
-      row->set_region_code(std::get<0>(k));
+      row->set_region_code(std::string(std::get<0>(k)));
       row->set_kind(static_cast<v1::Contradiction::Kind>(std::get<1>(k)));
       row->set_count(v);
     }

@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "rocksdb/cache.h"
@@ -125,14 +126,15 @@ class Store::BatchBuilder {
  public:
   explicit BatchBuilder(const Store* store) : store_(store) {}
 
-  // The record under `key` as of everything staged so far (nullopt if never written).
-  absl::StatusOr<std::optional<v1::StoredRecord>> Current(const std::string& key) {
+  // The record under `key` as of everything staged so far (nullopt if never written). The
+  // pointer stays valid for the builder's life; SetRecord(key) changes what it points to.
+  absl::StatusOr<const std::optional<v1::StoredRecord>*> Current(const std::string& key) {
     auto it = current_.find(key);
     if (it == current_.end()) {
       TH_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> stored, store_->Get(key));
       it = current_.emplace(key, std::move(stored)).first;
     }
-    return it->second;
+    return &it->second;
   }
 
   // Stores `next` under `key`, adding and removing index entries and counter contributions by
@@ -141,19 +143,15 @@ class Store::BatchBuilder {
     std::optional<v1::StoredRecord>& current = current_.at(key);
     std::set<std::string> old_index;
     std::set<std::string> new_index;
-    std::map<std::string, int64_t> deltas;
     if (current.has_value() && IsLive(*current)) {
-      TH_RETURN_IF_ERROR(Contribute(key, current->record(), -1, &old_index, &deltas));
+      TH_RETURN_IF_ERROR(Contribute(key, current->record(), -1, &old_index));
     }
-    if (IsLive(next)) TH_RETURN_IF_ERROR(Contribute(key, next.record(), +1, &new_index, &deltas));
+    if (IsLive(next)) TH_RETURN_IF_ERROR(Contribute(key, next.record(), +1, &new_index));
     for (const std::string& k : old_index) {
       if (new_index.count(k) == 0) Stage(store_->index_, Op::kDelete, f::IndexEntryKey(k, key));
     }
     for (const std::string& k : new_index) {
       if (old_index.count(k) == 0) Stage(store_->index_, Op::kPut, f::IndexEntryKey(k, key));
-    }
-    for (const auto& [counter, delta] : deltas) {
-      if (delta != 0) Stage(store_->counters_, Op::kMerge, counter, f::EncodeCounter(delta));
     }
     Stage(store_->records_, Op::kPut, key, next.SerializeAsString());
     current = std::move(next);
@@ -194,6 +192,12 @@ class Store::BatchBuilder {
 
   // The batch, or the first error met while staging it. REQUIRES: called once, at the end.
   absl::StatusOr<rocksdb::WriteBatch*> batch() {
+    // One merge per counter for the whole batch: a 1000-change batch of one county's records
+    // touches a few dozen counters, not a thousand.
+    for (auto& [counter, delta] : counter_deltas_) {
+      if (delta != 0) Stage(store_->counters_, Op::kMerge, counter, f::EncodeCounter(delta));
+    }
+    counter_deltas_.clear();
     // In key order per column family: each memtable insert then starts next to the previous
     // one instead of searching the skip list from the top, which roughly halves the cost of
     // a batch of random keys. A stable sort keeps the order of operations on the same key.
@@ -226,9 +230,9 @@ class Store::BatchBuilder {
   }
 
  private:
-  // Adds sign * the record's counter contributions to `deltas` and its index keys to `index`.
+  // Adds sign * the record's counter contributions to the batch's and its index keys to `index`.
   absl::Status Contribute(const std::string& key, const v1::Record& record, int sign,
-                          std::set<std::string>* index, std::map<std::string, int64_t>* deltas) {
+                          std::set<std::string>* index) {
     const RecordHooks& hooks = *store_->options_.hooks;
     std::vector<std::string> keys;
     hooks.IndexKeys(key, record, &keys);
@@ -241,7 +245,7 @@ class Store::BatchBuilder {
     }
     std::vector<CounterDelta> counters;
     hooks.Counters(key, record, &counters);
-    for (const CounterDelta& c : counters) (*deltas)[c.key] += sign * c.delta;
+    for (const CounterDelta& c : counters) counter_deltas_[c.key] += sign * c.delta;
     return absl::OkStatus();
   }
 
@@ -268,6 +272,7 @@ class Store::BatchBuilder {
   std::map<std::string, std::optional<v1::StoredRecord>> current_;
   std::vector<Op> ops_;  // staged in call order; written to batch_ sorted, by batch()
   std::map<uint64_t, const v1::Change*> logged_;  // staged log entries, borrowed
+  absl::flat_hash_map<std::string, int64_t> counter_deltas_;  // staged by batch()
 };
 
 Store::Store(Options options)
@@ -347,6 +352,12 @@ absl::Status Store::OpenDb() {
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::ColumnFamilyOptions counter_options = cf_options;
   counter_options.merge_operator = f::NewCounterAddOperator();
+  // A hot counter (a county's ceramics list entries, say) takes one merge operand per batch;
+  // until a flush, the memtable keeps them all and a reader adds them up. Past a few operands
+  // a write folds them into one value instead (a read of the memtable), and a smaller memtable
+  // bounds what a reader has to skip.
+  counter_options.max_successive_merges = 8;
+  counter_options.write_buffer_size = 8 << 20;
   // Every write first reads the key's current record; most keys of a load are new, and a
   // memtable bloom filter answers "not here" without walking the skip list.
   rocksdb::ColumnFamilyOptions record_options = cf_options;
@@ -490,13 +501,13 @@ absl::StatusOr<std::vector<v1::Change>> Store::Write(std::vector<Mutation> mutat
   uint64_t seq = last_seq_.load(std::memory_order_relaxed);
   uint64_t own = own_seq_.load(std::memory_order_relaxed);
   for (v1::Change& c : changes) {
-    TH_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> current, builder.Current(c.key()));
+    TH_ASSIGN_OR_RETURN(const std::optional<v1::StoredRecord>* current, builder.Current(c.key()));
     c.set_seq(++seq);
     c.set_origin_node(options_.node_id);
     c.set_origin_region(options_.region_code);
     c.set_origin_seq(++own);
     *c.mutable_version() = hlc_->Now();
-    if (current.has_value()) *c.mutable_base_version() = current->version();
+    if (current->has_value()) *c.mutable_base_version() = (*current)->version();
     TH_RETURN_IF_ERROR(builder.SetRecord(c.key(), StoredFromChange(c)));
     builder.AppendLog(c);
   }
@@ -530,6 +541,18 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
     if (errors.empty()) first_code = s.code();
     errors.push_back(absl::StrCat("change[", i, "]: ", s.message()));
   };
+  // A version from further ahead than a clock can drift would drag this node's clock (and, once
+  // it travels on, every node's) with it, and win every later edit: refuse it. The sender's
+  // link stays stuck, loudly, until its clock is fixed or real time reaches the version.
+  const int64_t latest_micros =
+      absl::ToUnixMicros(options_.clock->Now() + kMaxClockAhead);
+  auto check_time = [&](const v1::Change& c) -> absl::Status {
+    if (c.version().wall_micros() <= latest_micros) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "version: ", absl::FormatTime(absl::FromUnixMicros(c.version().wall_micros())),
+        " is more than ", absl::FormatDuration(kMaxClockAhead),
+        " ahead of this node's clock; the clock of ", c.version().origin_node(), " is wrong"));
+  };
   for (size_t i = 0; i < changes.size(); ++i) {
     const v1::Change& c = changes[i];
     const std::string& origin = c.origin_node();
@@ -550,6 +573,7 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
       accepted[i] = true;
       absl::Status s = CheckKey(c.key());
       if (s.ok() && !c.has_version()) s = absl::InvalidArgumentError("version: missing");
+      if (s.ok()) s = check_time(c);
       if (s.ok() && !c.has_record() && !c.has_tombstone()) {
         s = absl::InvalidArgumentError("body: neither record nor tombstone");
       }
@@ -580,6 +604,7 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
           absl::StrCat("version.origin_node: ", c.version().origin_node(),
                        " differs from origin_node ", origin));
     }
+    if (s.ok()) s = check_time(c);
     if (s.ok() && !c.has_record() && !c.has_tombstone()) {
       s = absl::InvalidArgumentError("body: neither record nor tombstone");
     }
@@ -595,7 +620,9 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
     if (!accepted[i]) continue;
     v1::Change& c = changes[i];  // stamped in place; the builder borrows it until the commit
     hlc_->Observe(c.version());
-    TH_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> current, builder.Current(c.key()));
+    TH_ASSIGN_OR_RETURN(const std::optional<v1::StoredRecord>* stored, builder.Current(c.key()));
+    // A reference, not a copy: SetRecord below changes it, and nothing reads it after that.
+    const std::optional<v1::StoredRecord>& current = *stored;
     if (!options.enforce_origin_order && current.has_value()) {
       // Without watermarks, a version already stored means the change arrived before (e.g.
       // through a snapshot); in a snapshot, anything not newer is already superseded here.
@@ -923,6 +950,17 @@ absl::Status Store::SetCursor(std::string_view name, uint64_t value) {
       "stage cursor"));
   absl::MutexLock lock(&write_mu_);
   return CommitLocked(&batch, /*sync=*/true);
+}
+
+absl::Status Store::CompactAll() {
+  for (rocksdb::ColumnFamilyHandle* cf :
+       {records_, log_, meta_, index_, counters_, conflicts_, local_}) {
+    rocksdb::CompactRangeOptions options;
+    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+    TH_RETURN_IF_ERROR(
+        f::FromRocks(db_->CompactRange(options, cf, nullptr, nullptr), "compact range"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Store::Checkpoint(const std::string& dir) const {

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "services/common/clock.h"
 #include "services/store/hlc.h"
 #include "services/store/record_hooks.h"
@@ -72,6 +73,11 @@ struct ApplyOptions {
   std::string cursor_name;
   uint64_t cursor_value = 0;
 };
+
+// How far ahead of this node's clock a remote change's version may be. Further ahead, the
+// sender's clock is wrong: ApplyRemote refuses the batch (FAILED_PRECONDITION) instead of letting
+// one bad clock pull every node's versions into the future.
+inline constexpr absl::Duration kMaxClockAhead = absl::Minutes(5);
 
 // True if the stored record is live (a record, not a tombstone).
 inline bool IsLive(const v1::StoredRecord& stored) { return stored.has_record(); }
@@ -241,6 +247,10 @@ class Store {
   // Writes an openable copy of the store into `dir` (must not exist) while it stays online.
   // SST files are hard-linked when `dir` is on the same filesystem.
   [[nodiscard]] absl::Status Checkpoint(const std::string& dir) const;
+
+  // Flushes the memtables and compacts every column family down to its last level, waiting for
+  // the work to finish: a store at rest, as after a bulk load (bench/progress_bench.cc).
+  [[nodiscard]] absl::Status CompactAll();
 
   const std::string& node_id() const { return options_.node_id; }
 

@@ -804,7 +804,7 @@ TEST_F(ApplyRemoteTest, TombstoneBeatsAnOlderConcurrentUpdate) {
 }
 
 TEST_F(ApplyRemoteTest, ObservedVersionsOrderLaterLocalWrites) {
-  FakeClock ahead(clock_.Now() + absl::Hours(1));
+  FakeClock ahead(clock_.Now() + absl::Minutes(4));  // ahead, within kMaxClockAhead
   Store::Options o = OptionsFor("c1");
   o.clock = &ahead;
   auto child = Store::Open(o);
@@ -819,6 +819,31 @@ TEST_F(ApplyRemoteTest, ObservedVersionsOrderLaterLocalWrites) {
   Reopen();
   auto again = WriteOk({Put("ent/b", Enterprise("440100", kSuspended))});
   EXPECT_GT(CompareVersions(again[0].version(), up[0].version()), 0);
+}
+
+TEST_F(ApplyRemoteTest, AVersionFromTooFarAheadIsRefusedUntilTheClockCatchesUp) {
+  FakeClock ahead(clock_.Now() + absl::Hours(1));
+  Store::Options o = OptionsFor("c1");
+  o.clock = &ahead;
+  auto child = Store::Open(o);
+  ASSERT_TRUE(child.ok());
+  auto up = ChildWrites(**child, {Put("ent/a", Enterprise("440100", kOperating))});
+
+  auto r = store_->ApplyRemote(up);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(r.status().message(), HasSubstr("ahead of this node's clock"));
+  EXPECT_THAT(r.status().message(), HasSubstr("the clock of c1 is wrong"));
+  EXPECT_EQ(store_->LastSeq(), 0u);
+  EXPECT_EQ(*store_->Watermark("c1"), 0u);
+  EXPECT_FALSE(GetOk(*store_, "ent/a").has_value());
+  // Nothing was observed: local versions still follow this node's own clock.
+  auto local = WriteOk({Put("ent/b", Enterprise("440100", kOperating))});
+  EXPECT_LT(CompareVersions(local[0].version(), up[0].version()), 0);
+
+  // Once real time is within the bound, the same batch goes in.
+  clock_.Advance(absl::Minutes(56));
+  EXPECT_EQ(ApplyOk(*store_, up).applied, 1u);
 }
 
 TEST_F(ApplyRemoteTest, WatermarksAndConflictListingAreQueryable) {
