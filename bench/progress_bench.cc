@@ -91,8 +91,7 @@ struct Row {
 Row MakeRow(int i, const std::vector<std::string>& leaves) {
   static const v1::OperatingStatus kStatuses[] = {
       v1::OPERATING_STATUS_OPERATING, v1::OPERATING_STATUS_OPERATING,
-      v1::OPERATING_STATUS_SUSPENDED, v1::OPERATING_STATUS_RESTRICTED,
-      v1::OPERATING_STATUS_CLOSED};
+      v1::OPERATING_STATUS_SUSPENDED, v1::OPERATING_STATUS_RESTRICTED, v1::OPERATING_STATUS_CLOSED};
   const auto industries = domain::AllIndustries();
   Row row;
   // Multiplicative scatter so that consecutive numbers land in different regions/industries.
@@ -193,8 +192,7 @@ absl::Status Load(const std::string& path, int n, const std::vector<std::string>
     if (!written.ok()) return written.status();
     if ((first / kPerBatch) % 50 == 49 || first + kPerBatch >= n) {
       const int done = std::min(n, first + kPerBatch);
-      std::fprintf(stderr, "\r  loaded %d/%d enterprises (%.0f/s)", done, n,
-                   done / Seconds(start));
+      std::fprintf(stderr, "\r  loaded %d/%d enterprises (%.0f/s)", done, n, done / Seconds(start));
     }
   }
   std::fprintf(stderr, "\n  merging ...");
@@ -296,10 +294,10 @@ absl::StatusOr<Latencies> TimeTierhub(const std::string& store_path,
 
 // Runs a psql script and returns its output.
 absl::StatusOr<std::string> Psql(const std::string& script_path) {
-  const std::string cmd = absl::StrFormat(
-      "%s -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p %d -U %s -d postgres -f %s 2>&1",
-      absl::GetFlag(FLAGS_psql), absl::GetFlag(FLAGS_pg_port), absl::GetFlag(FLAGS_pg_user),
-      script_path);
+  const std::string cmd =
+      absl::StrFormat("%s -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p %d -U %s -d postgres -f %s 2>&1",
+                      absl::GetFlag(FLAGS_psql), absl::GetFlag(FLAGS_pg_port),
+                      absl::GetFlag(FLAGS_pg_user), script_path);
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return absl::InternalError("cannot run psql");
   std::string out;

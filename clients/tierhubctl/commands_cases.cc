@@ -1,15 +1,14 @@
 // Inspectors' and the coordination group's case commands: case-open, case-advance, case,
 // overdue, export.
 #include <cstdio>
-#include <fstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "clients/tierhubctl/commands.h"
+#include "clients/tierhubctl/file_streams.h"
 #include "clients/tierhubctl/format.h"
-#include "clients/tierhubctl/progress.h"
 #include "clients/tierhubctl/table.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/status_macros.h"
@@ -225,32 +224,10 @@ absl::Status Export(const Args& args) {
   grpc::ClientContext context;
   conn.Prepare(&context, 1800);
   auto reader = stub->ExportDisclosureStream(&context, request);
-  v1::ExportDisclosureChunk chunk;
-  if (!reader->Read(&chunk)) return CallFailed("export", reader->Finish(), args.Get("node"));
-  // The file goes to a temporary name first, so that an interrupted export leaves no
-  // half-written list that looks complete.
-  const std::string path = args.Get("out", chunk.file_name());
-  const std::string partial = path + ".part";
-  const uint32_t rows = chunk.rows();
-  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-  Progress progress(absl::StrCat("exporting ", path), static_cast<int64_t>(chunk.total_bytes()),
-                    "bytes");
-  int64_t received = 0;
-  do {
-    out << chunk.content();
-    received += static_cast<int64_t>(chunk.content().size());
-    progress.Update(received);
-  } while (reader->Read(&chunk));
-  grpc::Status s = reader->Finish();
-  out.close();
-  if (!s.ok() || !out) {
-    std::remove(partial.c_str());
-    if (!s.ok()) return CallFailed("export (nothing written)", s, args.Get("node"));
-    return absl::UnavailableError(absl::StrCat(path, ": cannot be written"));
-  }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) {
-    return absl::UnavailableError(absl::StrCat(path, ": cannot be written"));
-  }
+  v1::ExportDisclosureChunk first;
+  TH_ASSIGN_OR_RETURN(const std::string path,
+                      DownloadFile(*reader, args.Get("out"), "export", args.Get("node"), &first));
+  const uint32_t rows = first.rows();
   Print(absl::StrCat("wrote ", path, " (", rows, " row(s))\n"));
   return absl::OkStatus();
 }

@@ -1,8 +1,6 @@
 // Department and coordination-group commands: submit, withdraw, submission, lists, rounds,
 // round-status, progress, contradictions, merged, enterprises.
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -12,6 +10,7 @@
 #include "absl/time/time.h"
 #include "clients/tierhubctl/commands.h"
 #include "clients/tierhubctl/csv_import.h"
+#include "clients/tierhubctl/file_streams.h"
 #include "clients/tierhubctl/format.h"
 #include "clients/tierhubctl/progress.h"
 #include "clients/tierhubctl/table.h"
@@ -25,8 +24,6 @@
 
 namespace tierhub::ctl {
 namespace {
-
-constexpr int kRowsPerChunk = 1000;
 
 std::string Duration(int64_t seconds) {
   if (seconds <= 0) return "";
@@ -106,16 +103,9 @@ absl::Status Submit(const Args& args) {
   header.set_validate_only(args.Has("dry-run"));
   TH_ASSIGN_OR_RETURN(Encoding encoding, ParseEncoding(args.Get("encoding", "auto")));
 
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot be read"));
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  auto text = DecodeToUtf8(bytes.str(), encoding);
-  if (!text.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", text.status().message()));
-  }
+  TH_ASSIGN_OR_RETURN(CsvFile file, ReadCsvFile(path, encoding));
   ListDefaults defaults;  // the server fills department, kind, ... from the header
-  ParsedList list = ParseListCsv(*text, defaults);
+  ParsedList list = ParseListCsv(file.text, defaults);
   if (!list.errors.empty()) {
     std::fputs(FormatRowErrors(list.errors).c_str(), stderr);
     return absl::InvalidArgumentError(
@@ -128,31 +118,20 @@ absl::Status Submit(const Args& args) {
   conn.Prepare(&context, 1800);
   v1::SubmitListResponse response;
   auto writer = stub->SubmitList(&context, &response);
-  Progress progress(absl::StrCat("submitting ", path), static_cast<int64_t>(list.entries.size()));
-  v1::SubmitListChunk chunk;
-  *chunk.mutable_header() = header;
-  size_t sent = 0;
-  bool ok = true;
-  for (size_t i = 0; i < list.entries.size() && ok; ++i) {
-    v1::ListRow* row = chunk.add_rows();
-    *row->mutable_entry() = std::move(list.entries[i]);
-    row->set_source_row(static_cast<uint32_t>(list.rows[i]));
-    if (chunk.rows_size() == kRowsPerChunk) {
-      ok = writer->Write(chunk);
-      sent += chunk.rows_size();
-      chunk.Clear();
-      progress.Update(static_cast<int64_t>(sent));
-    }
-  }
-  for (absl::string_view code : absl::StrSplit(args.Get("remove"), ',', absl::SkipEmpty())) {
-    chunk.add_remove_credit_codes(std::string(code));
-  }
-  if (ok && (chunk.rows_size() > 0 || chunk.has_header() || chunk.remove_credit_codes_size())) {
-    ok = writer->Write(chunk);
-  }
-  writer->WritesDone();
-  grpc::Status s = writer->Finish();
-  progress.Update(static_cast<int64_t>(list.entries.size()));
+  v1::SubmitListChunk first;
+  *first.mutable_header() = header;
+  grpc::Status s = StreamInChunks(
+      *writer, std::move(first), list.entries.size(), absl::StrCat("submitting ", path),
+      [&](size_t i, v1::SubmitListChunk* chunk) {
+        v1::ListRow* row = chunk->add_rows();
+        *row->mutable_entry() = std::move(list.entries[i]);
+        row->set_source_row(static_cast<uint32_t>(list.rows[i]));
+      },
+      [&](v1::SubmitListChunk* chunk) {
+        for (absl::string_view code : absl::StrSplit(args.Get("remove"), ',', absl::SkipEmpty())) {
+          chunk->add_remove_credit_codes(std::string(code));
+        }
+      });
   if (!s.ok()) return CallFailed("submit (nothing was stored)", s, args.Get("node"));
   if (args.Has("json")) {
     Print(ProtoJson(response));
@@ -163,10 +142,7 @@ absl::Status Submit(const Args& args) {
       Print(absl::StrCat("dry run: all ", list.entries.size(), " rows would be accepted\n"));
       return absl::OkStatus();
     }
-    for (const auto& e : response.errors()) {
-      Print(absl::StrCat(e.row() ? absl::StrCat("row ", e.row()) : "header", ", ", e.field(), ": ",
-                         e.reason(), "\n"));
-    }
+    Print(FormatNodeErrors(response.errors()));
     return absl::InvalidArgumentError(
         absl::StrCat("dry run: ", response.errors_size(), " problem(s); nothing was stored"));
   }

@@ -1,13 +1,12 @@
 // Electricity watch (用电监测): power-import, power-alerts, power-recheck.
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "clients/tierhubctl/commands.h"
 #include "clients/tierhubctl/csv_import.h"
+#include "clients/tierhubctl/file_streams.h"
 #include "clients/tierhubctl/format.h"
 #include "clients/tierhubctl/progress.h"
 #include "clients/tierhubctl/table.h"
@@ -17,8 +16,6 @@
 
 namespace tierhub::ctl {
 namespace {
-
-constexpr int kRowsPerChunk = 1000;
 
 // A default import id from the file's bytes (FNV-1a, 64 bits): importing the same file again
 // is then a retry, which the node recognises and does not store twice.
@@ -94,17 +91,10 @@ absl::Status PowerImport(const Args& args) {
   header.set_validate_only(args.Has("dry-run"));
   TH_ASSIGN_OR_RETURN(Encoding encoding, ParseEncoding(args.Get("encoding", "auto")));
 
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot be read"));
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  header.set_import_id(args.Get("import-id", ContentImportId(bytes.str())));
+  TH_ASSIGN_OR_RETURN(CsvFile file, ReadCsvFile(path, encoding));
+  header.set_import_id(args.Get("import-id", ContentImportId(file.bytes)));
   header.set_source_file(path.substr(path.find_last_of('/') + 1));
-  auto text = DecodeToUtf8(bytes.str(), encoding);
-  if (!text.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", text.status().message()));
-  }
-  ParsedReadings parsed = ParseReadingsCsv(*text);
+  ParsedReadings parsed = ParseReadingsCsv(file.text);
   if (!parsed.errors.empty()) {
     std::fputs(FormatRowErrors(parsed.errors).c_str(), stderr);
     return absl::InvalidArgumentError(
@@ -117,26 +107,16 @@ absl::Status PowerImport(const Args& args) {
   conn.Prepare(&context, 1800);
   v1::ImportReadingsResponse response;
   auto writer = stub->ImportReadings(&context, &response);
-  Progress progress(absl::StrCat("importing ", path), static_cast<int64_t>(parsed.readings.size()));
-  v1::ImportReadingsChunk chunk;
-  *chunk.mutable_header() = header;
-  size_t sent = 0;
-  bool ok = true;
-  for (size_t i = 0; i < parsed.readings.size() && ok; ++i) {
-    v1::ReadingRow* row = chunk.add_rows();
-    *row->mutable_reading() = std::move(parsed.readings[i]);
-    row->set_source_row(static_cast<uint32_t>(parsed.rows[i]));
-    if (chunk.rows_size() == kRowsPerChunk) {
-      ok = writer->Write(chunk);
-      sent += chunk.rows_size();
-      chunk.Clear();
-      progress.Update(static_cast<int64_t>(sent));
-    }
-  }
-  if (ok && (chunk.rows_size() > 0 || chunk.has_header())) ok = writer->Write(chunk);
-  writer->WritesDone();
-  grpc::Status s = writer->Finish();
-  progress.Update(static_cast<int64_t>(parsed.readings.size()));
+  v1::ImportReadingsChunk first;
+  *first.mutable_header() = header;
+  grpc::Status s = StreamInChunks(
+      *writer, std::move(first), parsed.readings.size(), absl::StrCat("importing ", path),
+      [&](size_t i, v1::ImportReadingsChunk* chunk) {
+        v1::ReadingRow* row = chunk->add_rows();
+        *row->mutable_reading() = std::move(parsed.readings[i]);
+        row->set_source_row(static_cast<uint32_t>(parsed.rows[i]));
+      },
+      [](v1::ImportReadingsChunk*) {});
   if (!s.ok()) return CallFailed("power-import (nothing was stored)", s, args.Get("node"));
   if (args.Has("json")) {
     Print(ProtoJson(response));
@@ -146,10 +126,7 @@ absl::Status PowerImport(const Args& args) {
                                                          " problem(s); nothing was stored"));
   }
   if (header.validate_only() && response.errors_size() > 0) {
-    for (const auto& e : response.errors()) {
-      Print(absl::StrCat(e.row() ? absl::StrCat("row ", e.row()) : "header", ", ", e.field(), ": ",
-                         e.reason(), "\n"));
-    }
+    Print(FormatNodeErrors(response.errors()));
     return absl::InvalidArgumentError(
         absl::StrCat("dry run: ", response.errors_size(), " problem(s); nothing was stored"));
   }

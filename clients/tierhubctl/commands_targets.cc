@@ -2,7 +2,6 @@
 // summaries (summary).
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -11,8 +10,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clients/tierhubctl/commands.h"
+#include "clients/tierhubctl/file_streams.h"
 #include "clients/tierhubctl/format.h"
-#include "clients/tierhubctl/progress.h"
 #include "clients/tierhubctl/table.h"
 #include "services/common/status_macros.h"
 #include "services/domain/catalog.h"
@@ -179,32 +178,11 @@ absl::Status Summary(const Args& args) {
   grpc::ClientContext context;
   conn.Prepare(&context, 1800);
   auto reader = stub->ExportSummary(&context, request);
-  v1::ExportSummaryChunk chunk;
-  if (!reader->Read(&chunk)) return CallFailed("summary", reader->Finish(), args.Get("node"));
-  // A temporary name first: an interrupted export leaves no half-written file that looks whole.
-  const std::string path = args.Get("out", chunk.file_name());
-  const std::string partial = path + ".part";
-  const uint32_t rows = chunk.rows();
-  const uint32_t closed = chunk.closed_enterprises();
-  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-  Progress progress(absl::StrCat("writing ", path), static_cast<int64_t>(chunk.total_bytes()),
-                    "bytes");
-  int64_t received = 0;
-  do {
-    out << chunk.content();
-    received += static_cast<int64_t>(chunk.content().size());
-    progress.Update(received);
-  } while (reader->Read(&chunk));
-  grpc::Status s = reader->Finish();
-  out.close();
-  if (!s.ok() || !out) {
-    std::remove(partial.c_str());
-    if (!s.ok()) return CallFailed("summary (nothing written)", s, args.Get("node"));
-    return absl::UnavailableError(absl::StrCat(path, ": cannot be written"));
-  }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) {
-    return absl::UnavailableError(absl::StrCat(path, ": cannot be written"));
-  }
+  v1::ExportSummaryChunk first;
+  TH_ASSIGN_OR_RETURN(const std::string path,
+                      DownloadFile(*reader, args.Get("out"), "summary", args.Get("node"), &first));
+  const uint32_t rows = first.rows();
+  const uint32_t closed = first.closed_enterprises();
   Print(absl::StrCat("wrote ", path, " (", rows, " row(s) of figures, ", closed,
                      " closed enterprise(s))\n"));
   return absl::OkStatus();

@@ -70,7 +70,8 @@ E ParseEnum(absl::string_view name) {
   static const auto* const by_name = [] {
     auto* m = new absl::flat_hash_map<std::string, int>();
     const google::protobuf::EnumDescriptor* d = google::protobuf::GetEnumDescriptor<E>();
-    for (int i = 0; i < d->value_count(); ++i) m->emplace(d->value(i)->name(), d->value(i)->number());
+    for (int i = 0; i < d->value_count(); ++i)
+      m->emplace(d->value(i)->name(), d->value(i)->number());
     return m;
   }();
   auto it = by_name->find(name);
@@ -112,26 +113,25 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
   // Counter keys: <prefix><region>/<a>/<b>/...; sums by (child region, the rest).
   // Keys and regions are views: the region into `child`, the parts into the scanned key.
   using Parts = absl::InlinedVector<absl::string_view, 6>;
-  auto scan = [&](const char* counter_prefix,
-                  const std::function<void(absl::string_view region, const Parts& parts,
-                                           int64_t)>& fn) {
-    return store_->ScanCounters(
-        absl::StrCat(counter_prefix, prefix), [&](std::string_view key, int64_t value) {
-          const Parts parts = absl::StrSplit(
-              absl::string_view(key.data(), key.size()).substr(strlen(counter_prefix)), '/');
-          if (parts.size() < 2) return true;
-          fn(child.Map(parts[0]), parts, value);
-          return true;
-        });
-  };
+  auto scan =
+      [&](const char* counter_prefix,
+          const std::function<void(absl::string_view region, const Parts& parts, int64_t)>& fn) {
+        return store_->ScanCounters(
+            absl::StrCat(counter_prefix, prefix), [&](std::string_view key, int64_t value) {
+              const Parts parts = absl::StrSplit(
+                  absl::string_view(key.data(), key.size()).substr(strlen(counter_prefix)), '/');
+              if (parts.size() < 2) return true;
+              fn(child.Map(parts[0]), parts, value);
+              return true;
+            });
+      };
 
   {
     std::map<std::tuple<absl::string_view, int, int, int, int>, int64_t> sums;
     TH_RETURN_IF_ERROR(
         scan(registry::kListCounter, [&](absl::string_view r, const auto& p, int64_t v) {
           if (p.size() != 5) return;
-          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2]),
-                ParseEnum<v1::ListKind>(p[3]),
+          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2]), ParseEnum<v1::ListKind>(p[3]),
                 ParseEnum<v1::OperatingStatus>(p[4])}] += v;
         }));
     for (const auto& [k, v] : sums) {
@@ -166,13 +166,12 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
   {
     // (region, industry, unit) -> listed, exited (thousandths), enterprises listed, exited.
     std::map<std::tuple<absl::string_view, int, int>, std::array<int64_t, 4>> sums;
-    TH_RETURN_IF_ERROR(scan(registry::kCapacityCounter, [&](absl::string_view r, const auto& p,
-                                                            int64_t v) {
-      if (p.size() != 4) return;
-      auto& s =
-          sums[{r, IndustryOf(p[1]), ParseEnum<v1::CapacityUnit>(p[2])}];
-      s[p[3] == "EXITED" ? 1 : 0] += v;
-    }));
+    TH_RETURN_IF_ERROR(
+        scan(registry::kCapacityCounter, [&](absl::string_view r, const auto& p, int64_t v) {
+          if (p.size() != 4) return;
+          auto& s = sums[{r, IndustryOf(p[1]), ParseEnum<v1::CapacityUnit>(p[2])}];
+          s[p[3] == "EXITED" ? 1 : 0] += v;
+        }));
     TH_RETURN_IF_ERROR(scan(registry::kMergedEnterpriseCounter,
                             [&](absl::string_view r, const auto& p, int64_t v) {
                               if (p.size() != 3) return;
@@ -193,12 +192,12 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
   }
   {
     std::map<std::tuple<absl::string_view, int, int, int>, int64_t> sums;
-    TH_RETURN_IF_ERROR(
-        scan(registry::kCaseCounter, [&](absl::string_view r, const auto& p, int64_t v) {
-          if (p.size() != 4) return;
-          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2]),
-                ParseEnum<v1::CaseState>(p[3])}] += v;
-        }));
+    TH_RETURN_IF_ERROR(scan(registry::kCaseCounter, [&](absl::string_view r, const auto& p,
+                                                        int64_t v) {
+      if (p.size() != 4) return;
+      sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2]), ParseEnum<v1::CaseState>(p[3])}] +=
+          v;
+    }));
     for (const auto& [k, v] : sums) {
       if (v == 0) continue;
       auto* row = response.add_cases();
@@ -386,19 +385,7 @@ absl::StatusOr<v1::GetRoundStatusResponse> CoordinatorService::RoundStatus(
   return response;
 }
 
-namespace {
-
-template <typename Response, typename Fn>
-grpc::Status Serve(grpc::ServerContext* context, bool insecure, Response* response, Fn fn) {
-  auto caller = exchange::CallerIdentity(*context, insecure);
-  if (!caller.ok()) return ToGrpc(caller.status());
-  auto result = fn(*caller);
-  if (!result.ok()) return ToGrpc(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
-
-}  // namespace
+using exchange::Serve;
 
 grpc::Status CoordinatorService::GetProgress(grpc::ServerContext* context,
                                              const v1::GetProgressRequest* request,

@@ -11,10 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "openssl/evp.h"
+#include "services/common/digest.h"
 #include "services/common/grpc_status.h"
+#include "services/common/rpc_streams.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
 #include "services/domain/credit_code.h"
@@ -50,50 +49,22 @@ bool HasPrefix(std::string_view s, std::string_view prefix) {
 
 // SHA-256 of the call (validate_only aside): a retry carries the same bytes.
 std::string CallDigest(const ImportReadingsCall& call) {
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-  auto add = [&](const google::protobuf::Message& m) {
-    std::string bytes;
-    {
-      google::protobuf::io::StringOutputStream out(&bytes);
-      google::protobuf::io::CodedOutputStream coded(&out);
-      coded.SetSerializationDeterministic(true);
-      m.SerializeToCodedStream(&coded);
-    }
-    const std::string length = absl::StrCat(bytes.size(), ":");
-    EVP_DigestUpdate(ctx.get(), length.data(), length.size());
-    EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
-  };
+  RequestDigest d;
   v1::ImportReadingsHeader header = call.header;
   header.set_validate_only(false);
-  EVP_DigestUpdate(ctx.get(), "readings\n", 9);
-  add(header);
-  for (const v1::ReadingRow& row : call.rows) add(row);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx.get(), md, &len);
-  return std::string(reinterpret_cast<char*>(md), len);
+  d.AddBytes("readings\n");
+  d.Add(header);
+  for (const v1::ReadingRow& row : call.rows) d.Add(row);
+  return d.Finish();
 }
 
 v1::RowError MakeError(uint32_t row, absl::string_view field, absl::StatusCode code,
                        absl::string_view reason) {
-  v1::RowError e;
-  e.set_row(row);
-  e.set_field(std::string(field));
-  e.set_reason(std::string(reason));
-  e.set_code(absl::StatusCodeToString(code));
-  return e;
+  return registry::RowErrorOf(row, field, code, reason);
 }
 
-// Splits a validation message "electricity_reading.month: reason" into field and reason.
 v1::RowError FromValidation(uint32_t row, const absl::Status& s) {
-  absl::string_view message = s.message();
-  std::pair<absl::string_view, absl::string_view> parts =
-      absl::StrSplit(message, absl::MaxSplits(": ", 1));
-  absl::string_view field = parts.first;
-  absl::ConsumePrefix(&field, "electricity_reading.");
-  if (parts.second.empty()) return MakeError(row, "", s.code(), message);
-  return MakeError(row, field, s.code(), parts.second);
+  return registry::RowErrorFromValidation(row, s, "electricity_reading.");
 }
 
 v1::ReadingError ToReadingError(const v1::RowError& e) {
@@ -515,19 +486,7 @@ absl::StatusOr<v1::RecheckReadingsResponse> ElectricityWatchService::Recheck(
 
 // ---- RPCs ----
 
-namespace {
-
-template <typename Response, typename Fn>
-grpc::Status Serve(grpc::ServerContext* context, bool insecure, Response* response, Fn fn) {
-  auto caller = exchange::CallerIdentity(*context, insecure);
-  if (!caller.ok()) return ToGrpc(caller.status());
-  auto result = fn(*caller);
-  if (!result.ok()) return ToGrpc(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
-
-}  // namespace
+using exchange::Serve;
 
 grpc::Status ElectricityWatchService::ImportReadings(
     grpc::ServerContext* context, grpc::ServerReader<v1::ImportReadingsChunk>* reader,
@@ -535,25 +494,11 @@ grpc::Status ElectricityWatchService::ImportReadings(
   auto caller = exchange::CallerIdentity(*context, options_.insecure);
   if (!caller.ok()) return ToGrpc(caller.status());
   ImportReadingsCall call;
-  v1::ImportReadingsChunk chunk;
-  bool first = true;
-  while (reader->Read(&chunk)) {
-    if (first) {
-      if (!chunk.has_header()) {
-        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                            "header: the first chunk must carry the header");
-      }
-      call.header = std::move(*chunk.mutable_header());
-      first = false;
-    } else if (chunk.has_header()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "header: only the first chunk carries the header");
-    }
+  grpc::Status read = ReadHeaderFirst(reader, [&](v1::ImportReadingsChunk& chunk) {
+    if (chunk.has_header()) call.header = std::move(*chunk.mutable_header());
     for (auto& row : *chunk.mutable_rows()) call.rows.push_back(std::move(row));
-  }
-  if (first) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "header: the stream was empty");
-  }
+  });
+  if (!read.ok()) return read;
   auto result = Import(*caller, call);
   if (!result.ok()) return ToGrpc(result.status());
   *response = std::move(*result);

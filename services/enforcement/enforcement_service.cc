@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
+#include "services/common/rpc_streams.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
 #include "services/domain/catalog.h"
@@ -44,15 +45,7 @@ std::string TipKey(const std::string& tip_off_id) {
   return absl::StrCat(kTipKeyPrefix, tip_off_id);
 }
 
-template <typename Response, typename Fn>
-grpc::Status Serve(grpc::ServerContext* context, bool insecure, Response* response, Fn fn) {
-  auto caller = exchange::CallerIdentity(*context, insecure);
-  if (!caller.ok()) return ToGrpc(caller.status());
-  auto result = fn(*caller);
-  if (!result.ok()) return ToGrpc(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
+using exchange::Serve;
 
 std::optional<absl::Time> OptionalTime(bool has, const google::protobuf::Timestamp& t) {
   if (!has) return std::nullopt;
@@ -462,25 +455,15 @@ grpc::Status EnforcementService::ExportDisclosure(grpc::ServerContext* context,
 grpc::Status EnforcementService::ExportDisclosureStream(
     grpc::ServerContext* context, const v1::ExportDisclosureRequest* request,
     grpc::ServerWriter<v1::ExportDisclosureChunk>* writer) {
-  constexpr size_t kChunkBytes = 256 << 10;
   auto caller = exchange::CallerIdentity(*context, options_.insecure);
   if (!caller.ok()) return ToGrpc(caller.status());
   auto file = Export(*caller, *request);
   if (!file.ok()) return ToGrpc(file.status());
-  const std::string& content = file->content();
-  v1::ExportDisclosureChunk chunk;
-  chunk.set_file_name(file->file_name());
-  chunk.set_rows(file->rows());
-  chunk.set_total_bytes(content.size());
-  size_t offset = 0;
-  do {
-    const size_t n = std::min(kChunkBytes, content.size() - offset);
-    chunk.set_content(content.substr(offset, n));
-    offset += n;
-    if (!writer->Write(chunk)) return grpc::Status::CANCELLED;
-    chunk.Clear();
-  } while (offset < content.size());
-  return grpc::Status::OK;
+  v1::ExportDisclosureChunk first;
+  first.set_file_name(file->file_name());
+  first.set_rows(file->rows());
+  first.set_total_bytes(file->content().size());
+  return SendFileInChunks(writer, std::move(first), file->content());
 }
 
 }  // namespace tierhub::enforcement

@@ -4,9 +4,11 @@
 #define TIERHUB_SERVICES_EXCHANGE_IDENTITY_H_
 
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
+#include "services/common/grpc_status.h"
 #include "tierhub/v1/change.pb.h"
 #include "tierhub/v1/domain.pb.h"
 
@@ -36,6 +38,18 @@ struct Identity {
 // `insecure`).
 [[nodiscard]] absl::StatusOr<Identity> CallerIdentity(const grpc::ServerContext& context,
                                                       bool insecure);
+
+// Runs `fn(caller)` for a unary RPC: the caller's identity as above, then fn's
+// absl::StatusOr<Response> into `response`, or its error as the RPC's status.
+template <typename Response, typename Fn>
+grpc::Status Serve(grpc::ServerContext* context, bool insecure, Response* response, Fn fn) {
+  auto caller = CallerIdentity(*context, insecure);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto result = fn(*caller);
+  if (!result.ok()) return ToGrpc(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
 
 }  // namespace tierhub::exchange
 

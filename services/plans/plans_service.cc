@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
+#include "services/common/rpc_streams.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
 #include "services/domain/record_key.h"
@@ -126,37 +127,23 @@ absl::StatusOr<SummaryFile> PlansService::Summary(const exchange::Identity& call
 grpc::Status PlansService::GetPlanProgress(grpc::ServerContext* context,
                                            const v1::GetPlanProgressRequest* request,
                                            v1::GetPlanProgressResponse* response) {
-  auto caller = exchange::CallerIdentity(*context, options_.insecure);
-  if (!caller.ok()) return ToGrpc(caller.status());
-  auto result = Progress(*caller, *request);
-  if (!result.ok()) return ToGrpc(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
+  return exchange::Serve(context, options_.insecure, response,
+                         [&](const exchange::Identity& c) { return Progress(c, *request); });
 }
 
 grpc::Status PlansService::ExportSummary(grpc::ServerContext* context,
                                          const v1::ExportSummaryRequest* request,
                                          grpc::ServerWriter<v1::ExportSummaryChunk>* writer) {
-  constexpr size_t kChunkBytes = 256 << 10;
   auto caller = exchange::CallerIdentity(*context, options_.insecure);
   if (!caller.ok()) return ToGrpc(caller.status());
   auto file = Summary(*caller, *request);
   if (!file.ok()) return ToGrpc(file.status());
-  const std::string& content = file->content;
-  v1::ExportSummaryChunk chunk;
-  chunk.set_file_name(file->file_name);
-  chunk.set_rows(file->rows);
-  chunk.set_closed_enterprises(file->closed_enterprises);
-  chunk.set_total_bytes(content.size());
-  size_t offset = 0;
-  do {
-    const size_t n = std::min(kChunkBytes, content.size() - offset);
-    chunk.set_content(content.substr(offset, n));
-    offset += n;
-    if (!writer->Write(chunk)) return grpc::Status::CANCELLED;
-    chunk.Clear();
-  } while (offset < content.size());
-  return grpc::Status::OK;
+  v1::ExportSummaryChunk first;
+  first.set_file_name(file->file_name);
+  first.set_rows(file->rows);
+  first.set_closed_enterprises(file->closed_enterprises);
+  first.set_total_bytes(file->content.size());
+  return SendFileInChunks(writer, std::move(first), file->content);
 }
 
 }  // namespace tierhub::plans

@@ -11,10 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "openssl/evp.h"
+#include "services/common/digest.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
 #include "services/domain/catalog.h"
@@ -36,39 +34,8 @@ constexpr int kMaxPreviousEntries = 10000;
 constexpr uint32_t kDefaultPageSize = 500;
 constexpr uint32_t kMaxPageSize = 5000;
 
-// SHA-256 over a sequence of deterministic serializations.
-class Digest {
- public:
-  Digest() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
-    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
-  }
-  void Add(const google::protobuf::Message& m) {
-    std::string bytes;
-    google::protobuf::io::StringOutputStream out(&bytes);
-    {
-      google::protobuf::io::CodedOutputStream coded(&out);
-      coded.SetSerializationDeterministic(true);
-      m.SerializeToCodedStream(&coded);
-    }
-    AddBytes(absl::StrCat(bytes.size(), ":"));
-    AddBytes(bytes);
-  }
-  void AddBytes(absl::string_view bytes) {
-    EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size());
-  }
-  std::string Finish() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx_.get(), md, &len);
-    return std::string(reinterpret_cast<char*>(md), len);
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
-};
-
 std::string CallDigest(const SubmitListCall& call) {
-  Digest d;
+  RequestDigest d;
   v1::SubmitListHeader header = call.header;
   header.set_validate_only(false);
   d.AddBytes("submit\n");
@@ -78,27 +45,6 @@ std::string CallDigest(const SubmitListCall& call) {
     d.AddBytes(absl::StrCat(code.size(), ":", code));
   }
   return d.Finish();
-}
-
-v1::RowError MakeError(uint32_t row, absl::string_view field, absl::StatusCode code,
-                       absl::string_view reason) {
-  v1::RowError e;
-  e.set_row(row);
-  e.set_field(std::string(field));
-  e.set_reason(std::string(reason));
-  e.set_code(absl::StatusCodeToString(code));
-  return e;
-}
-
-// Splits a domain validation message "list_entry.credit_code: reason" into field and reason.
-v1::RowError FromValidation(uint32_t row, const absl::Status& s) {
-  absl::string_view message = s.message();
-  std::pair<absl::string_view, absl::string_view> parts =
-      absl::StrSplit(message, absl::MaxSplits(": ", 1));
-  absl::string_view field = parts.first;
-  absl::ConsumePrefix(&field, "list_entry.");
-  if (parts.second.empty()) return MakeError(row, "", s.code(), message);
-  return MakeError(row, field, s.code(), parts.second);
 }
 
 absl::StatusCode CodeOf(const v1::RowError& e) {
@@ -116,6 +62,27 @@ uint32_t PageSize(uint32_t requested) {
 }
 
 }  // namespace
+
+v1::RowError RowErrorOf(uint32_t row, absl::string_view field, absl::StatusCode code,
+                        absl::string_view reason) {
+  v1::RowError e;
+  e.set_row(row);
+  e.set_field(std::string(field));
+  e.set_reason(std::string(reason));
+  e.set_code(absl::StatusCodeToString(code));
+  return e;
+}
+
+v1::RowError RowErrorFromValidation(uint32_t row, const absl::Status& s,
+                                    absl::string_view field_prefix) {
+  absl::string_view message = s.message();
+  std::pair<absl::string_view, absl::string_view> parts =
+      absl::StrSplit(message, absl::MaxSplits(": ", 1));
+  absl::string_view field = parts.first;
+  absl::ConsumePrefix(&field, field_prefix);
+  if (parts.second.empty()) return RowErrorOf(row, "", s.code(), message);
+  return RowErrorOf(row, field, s.code(), parts.second);
+}
 
 absl::StatusOr<std::string> ReadRegion(const exchange::Identity& caller,
                                        const std::string& requested) {
@@ -216,7 +183,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::Withdraw(
   const v1::Department department =
       request.department() == v1::DEPARTMENT_UNSPECIFIED ? caller.department : request.department();
   TH_RETURN_IF_ERROR(domain::ValidateId(request.submission_id(), "submission_id"));
-  Digest d;
+  RequestDigest d;
   d.AddBytes("withdraw\n");
   d.Add(request);
   const std::string digest = d.Finish();
@@ -250,7 +217,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
   const v1::SubmitListHeader& h = call.header;
   std::vector<v1::RowError> errors;
   auto add = [&errors](uint32_t row, absl::string_view field, Code code, absl::string_view why) {
-    errors.push_back(MakeError(row, field, code, why));
+    errors.push_back(RowErrorOf(row, field, code, why));
   };
   auto finish_refused = [&]() -> absl::StatusOr<v1::SubmitListResponse> {
     if (h.validate_only()) {
@@ -274,7 +241,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
                      domain::DepartmentCode(department)));
   }
   if (absl::Status s = domain::ValidateId(h.submission_id(), "header.submission_id"); !s.ok()) {
-    errors.push_back(FromValidation(0, s));
+    errors.push_back(RowErrorFromValidation(0, s, "list_entry."));
   }
   const bool kind_ok = v1::ListKind_IsValid(h.kind()) && h.kind() != v1::LIST_KIND_UNSPECIFIED;
   const bool dim_ok =
@@ -304,7 +271,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
   }
   std::optional<v1::SubmissionRound> round;
   if (absl::Status s = domain::ValidateId(h.round_id(), "header.round_id"); !s.ok()) {
-    errors.push_back(FromValidation(0, s));
+    errors.push_back(RowErrorFromValidation(0, s, "list_entry."));
   } else {
     TH_ASSIGN_OR_RETURN(auto stored, store_->GetLive(absl::StrCat("round/", h.round_id())));
     if (!stored.has_value() || !stored->has_round()) {
@@ -426,7 +393,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
       e.set_credit_code(parsed->code);
     }
     if (absl::Status s = domain::ValidateListEntry(e); !s.ok()) {
-      errors.push_back(FromValidation(r, s));
+      errors.push_back(RowErrorFromValidation(r, s, "list_entry."));
       continue;
     }
     if (region_ok && !exchange::InJurisdiction(h.region_code(), e.region_code())) {
@@ -452,7 +419,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
     }
     auto parsed = domain::ParseCreditCode(call.remove_credit_codes[i], field);
     if (!parsed.ok()) {
-      errors.push_back(FromValidation(0, parsed.status()));
+      errors.push_back(RowErrorFromValidation(0, parsed.status(), "list_entry."));
       continue;
     }
     if (seen.count(parsed->code) > 0) {

@@ -41,6 +41,14 @@ struct RegistryOptions {
 [[nodiscard]] absl::Status CheckReadable(const exchange::Identity& caller,
                                          const std::string& region);
 
+// One bad row of a submitted file, for the caller to fix (row 0 is the header); `code` is the
+// gRPC code name. RowErrorFromValidation splits a domain validation message
+// "<prefix><field>: reason" into field and reason.
+v1::RowError RowErrorOf(uint32_t row, absl::string_view field, absl::StatusCode code,
+                        absl::string_view reason);
+v1::RowError RowErrorFromValidation(uint32_t row, const absl::Status& s,
+                                    absl::string_view field_prefix);
+
 // The region a query covers: `requested`, or the caller's own when empty. INVALID_ARGUMENT if
 // it is not a 6-digit code, PERMISSION_DENIED if the caller may not read it.
 [[nodiscard]] absl::StatusOr<std::string> ReadRegion(const exchange::Identity& caller,

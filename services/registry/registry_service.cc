@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/grpc_status.h"
+#include "services/common/rpc_streams.h"
 #include "services/common/status_macros.h"
 #include "services/domain/validation.h"
 #include "services/exchange/jurisdiction.h"
@@ -222,20 +223,7 @@ grpc::Status RegistryService::GetRecord(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-namespace {
-
-// Runs `fn(caller)` for an RPC and copies its value into `response`.
-template <typename Response, typename Fn>
-grpc::Status Serve(grpc::ServerContext* context, bool insecure, Response* response, Fn fn) {
-  auto caller = exchange::CallerIdentity(*context, insecure);
-  if (!caller.ok()) return ToGrpc(caller.status());
-  auto result = fn(*caller);
-  if (!result.ok()) return ToGrpc(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
-
-}  // namespace
+using exchange::Serve;
 
 grpc::Status RegistryService::SubmitList(grpc::ServerContext* context,
                                          grpc::ServerReader<v1::SubmitListChunk>* reader,
@@ -243,28 +231,14 @@ grpc::Status RegistryService::SubmitList(grpc::ServerContext* context,
   auto caller = exchange::CallerIdentity(*context, options_.insecure);
   if (!caller.ok()) return ToGrpc(caller.status());
   SubmitListCall call;
-  v1::SubmitListChunk chunk;
-  bool first = true;
-  while (reader->Read(&chunk)) {
-    if (first) {
-      if (!chunk.has_header()) {
-        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                            "header: the first chunk must carry the header");
-      }
-      call.header = std::move(*chunk.mutable_header());
-      first = false;
-    } else if (chunk.has_header()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "header: only the first chunk carries the header");
-    }
+  grpc::Status read = ReadHeaderFirst(reader, [&](v1::SubmitListChunk& chunk) {
+    if (chunk.has_header()) call.header = std::move(*chunk.mutable_header());
     for (auto& row : *chunk.mutable_rows()) call.rows.push_back(std::move(row));
     for (auto& code : *chunk.mutable_remove_credit_codes()) {
       call.remove_credit_codes.push_back(std::move(code));
     }
-  }
-  if (first) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "header: the stream was empty");
-  }
+  });
+  if (!read.ok()) return read;
   auto result = lists_.Submit(*caller, call);
   if (!result.ok()) return ToGrpc(result.status());
   *response = std::move(*result);

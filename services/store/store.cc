@@ -271,7 +271,7 @@ class Store::BatchBuilder {
   rocksdb::Status staging_status_;
   std::map<std::string, std::optional<v1::StoredRecord>> current_;
   std::vector<Op> ops_;  // staged in call order; written to batch_ sorted, by batch()
-  std::map<uint64_t, const v1::Change*> logged_;  // staged log entries, borrowed
+  std::map<uint64_t, const v1::Change*> logged_;              // staged log entries, borrowed
   absl::flat_hash_map<std::string, int64_t> counter_deltas_;  // staged by batch()
 };
 
@@ -544,8 +544,7 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
   // A version from further ahead than a clock can drift would drag this node's clock (and, once
   // it travels on, every node's) with it, and win every later edit: refuse it. The sender's
   // link stays stuck, loudly, until its clock is fixed or real time reaches the version.
-  const int64_t latest_micros =
-      absl::ToUnixMicros(options_.clock->Now() + kMaxClockAhead);
+  const int64_t latest_micros = absl::ToUnixMicros(options_.clock->Now() + kMaxClockAhead);
   auto check_time = [&](const v1::Change& c) -> absl::Status {
     if (c.version().wall_micros() <= latest_micros) return absl::OkStatus();
     return absl::FailedPreconditionError(absl::StrCat(
