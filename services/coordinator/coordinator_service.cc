@@ -287,32 +287,20 @@ absl::StatusOr<v1::ListContradictionsResponse> CoordinatorService::Contradiction
   const uint32_t page_size =
       request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
   v1::ListContradictionsResponse response;
-  std::vector<std::string> positions;  // index key | record key, in scan order
-  std::vector<std::string> keys;
-  TH_RETURN_IF_ERROR(store_->ScanIndex(
-      absl::StrCat(registry::kContradictionIndex, domain::JurisdictionPrefix(region)),
-      [&](std::string_view index_key, std::string_view key) {
-        std::string position = absl::StrCat(std::string(index_key), "|", std::string(key));
-        if (!request.page_token().empty() && position <= request.page_token()) return true;
-        positions.push_back(std::move(position));
-        keys.emplace_back(key);
-        return true;
-      }));
-  std::string last;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    TH_ASSIGN_OR_RETURN(auto live, store_->GetLive(keys[i]));
-    if (!live.has_value() || !live->has_merged_enterprise()) continue;
-    const v1::MergedEnterprise& m = live->merged_enterprise();
-    bool wanted = request.kind() == v1::Contradiction::KIND_UNSPECIFIED;
-    for (const auto& c : m.contradictions()) wanted = wanted || c.kind() == request.kind();
-    if (!wanted) continue;
-    if (static_cast<uint32_t>(response.merged_size()) == page_size) {
-      response.set_next_page_token(last);
-      break;
-    }
-    *response.add_merged() = m;
-    last = positions[i];
-  }
+  registry::Pager pager(request.page_token(), page_size);
+  TH_RETURN_IF_ERROR(registry::PageThroughIndex(
+      *store_, absl::StrCat(registry::kContradictionIndex, domain::JurisdictionPrefix(region)),
+      "mrg/", &pager,
+      [&](const v1::Record& r) {
+        if (!r.has_merged_enterprise()) return false;
+        bool wanted = request.kind() == v1::Contradiction::KIND_UNSPECIFIED;
+        for (const auto& c : r.merged_enterprise().contradictions()) {
+          wanted = wanted || c.kind() == request.kind();
+        }
+        return wanted;
+      },
+      [&](v1::Record&& r) { *response.add_merged() = std::move(*r.mutable_merged_enterprise()); }));
+  response.set_next_page_token(pager.next_token());
   return response;
 }
 

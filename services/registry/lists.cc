@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -600,36 +601,32 @@ absl::StatusOr<v1::GetSubmissionResponse> Lists::GetSubmission(
   return response;
 }
 
-namespace {
-
-// Pagination over a key-ordered scan: skips up to and including the token's position, collects
-// up to page_size items, and leaves the next token at the last item collected.
-class Pager {
- public:
-  Pager(std::string token, uint32_t page_size) : token_(std::move(token)), size_(page_size) {}
-  // False: skip this position (already served).
-  bool Wanted(const std::string& position) const { return token_.empty() || position > token_; }
-  // Records an item at `position`; returns false once the page is full and one more exists.
-  bool Take(const std::string& position) {
-    if (count_ == size_) {
-      more_ = true;
-      return false;
-    }
-    ++count_;
-    last_ = position;
-    return true;
-  }
-  std::string next_token() const { return more_ ? last_ : ""; }
-
- private:
-  std::string token_;
-  uint32_t size_;
-  uint32_t count_ = 0;
-  bool more_ = false;
-  std::string last_;
-};
-
-}  // namespace
+absl::Status PageThroughIndex(const store::Store& store, const std::string& index_prefix,
+                              absl::string_view record_prefix, Pager* pager,
+                              absl::FunctionRef<bool(const v1::Record&)> wanted,
+                              absl::FunctionRef<void(v1::Record&&)> add) {
+  absl::Status inner;
+  TH_RETURN_IF_ERROR(store.ScanIndex(
+      index_prefix,
+      [&](std::string_view index_key, std::string_view key) {
+        if (!absl::StartsWith(absl::string_view(key.data(), key.size()), record_prefix)) {
+          return true;
+        }
+        auto live = store.GetLive(key);
+        if (!live.ok()) {
+          inner = live.status();
+          return false;
+        }
+        if (!live->has_value() || !wanted(**live)) return true;
+        if (!pager->Take(absl::StrCat(std::string(index_key), "|", std::string(key)))) {
+          return false;
+        }
+        add(**std::move(live));
+        return true;
+      },
+      pager->index_position()));
+  return inner;
+}
 
 absl::StatusOr<v1::ListEntriesResponse> Lists::ListEntries(
     const exchange::Identity& caller, const v1::ListEntriesRequest& request) const {
@@ -649,23 +646,15 @@ absl::StatusOr<v1::ListEntriesResponse> Lists::ListEntries(
   };
   v1::ListEntriesResponse response;
   Pager pager(request.page_token(), PageSize(request.page_size()));
-  absl::Status inner;
+  auto wanted = [&](const v1::Record& r) { return r.has_list_entry() && matches(r.list_entry()); };
+  auto add = [&](v1::Record&& r) { *response.add_entries() = std::move(*r.mutable_list_entry()); };
   if (request.department() != v1::DEPARTMENT_UNSPECIFIED && !request.submission_id().empty()) {
     // One submission: its index.
-    std::vector<std::string> keys;
-    TH_RETURN_IF_ERROR(store_->ScanIndex(
+    TH_RETURN_IF_ERROR(PageThroughIndex(
+        *store_,
         absl::StrCat(kSubmissionIndex, domain::DepartmentCode(request.department()), "/",
                      request.submission_id(), "/"),
-        [&](std::string_view, std::string_view key) {
-          if (pager.Wanted(std::string(key))) keys.emplace_back(key);
-          return true;
-        }));
-    for (const std::string& key : keys) {
-      TH_ASSIGN_OR_RETURN(auto live, store_->GetLive(key));
-      if (!live.has_value() || !live->has_list_entry() || !matches(live->list_entry())) continue;
-      if (!pager.Take(key)) break;
-      *response.add_entries() = live->list_entry();
-    }
+        "list/", &pager, wanted, add));
   } else if (request.department() != v1::DEPARTMENT_UNSPECIFIED) {
     // list/<DEPT>/<round>/<KIND>/<DIM>/: the longest prefix the request fixes.
     std::string prefix = absl::StrCat("list/", domain::DepartmentCode(request.department()), "/");
@@ -678,39 +667,21 @@ absl::StatusOr<v1::ListEntriesResponse> Lists::ListEntries(
         }
       }
     }
-    TH_RETURN_IF_ERROR(
-        store_->ScanRecords(prefix, [&](std::string_view key, const v1::StoredRecord& s) {
-          if (!s.has_record() || !s.record().has_list_entry()) return true;
-          const std::string position(key);
-          if (!pager.Wanted(position) || !matches(s.record().list_entry())) return true;
-          if (!pager.Take(position)) return false;
+    TH_RETURN_IF_ERROR(store_->ScanRecords(
+        prefix,
+        [&](std::string_view key, const v1::StoredRecord& s) {
+          if (!s.has_record() || !wanted(s.record())) return true;
+          if (!pager.Take(std::string(key))) return false;
           *response.add_entries() = s.record().list_entry();
           return true;
-        }));
+        },
+        pager.token()));
   } else {
     // Everything under the region: the region index, list records only.
-    std::vector<std::pair<std::string, std::string>> hits;  // position, record key
-    TH_RETURN_IF_ERROR(store_->ScanIndex(
-        absl::StrCat(kRegionIndex, domain::JurisdictionPrefix(region)),
-        [&](std::string_view index_key, std::string_view key) {
-          const std::string record_key(key);
-          if (!absl::StartsWith(record_key, "list/")) return true;
-          std::string position = absl::StrCat(std::string(index_key), "|", record_key);
-          if (!pager.Wanted(position)) return true;
-          auto live = store_->GetLive(key);
-          if (!live.ok()) {
-            inner = live.status();
-            return false;
-          }
-          if (!live->has_value() || !(*live)->has_list_entry() || !matches((*live)->list_entry())) {
-            return true;
-          }
-          if (!pager.Take(position)) return false;
-          *response.add_entries() = (*live)->list_entry();
-          return true;
-        }));
+    TH_RETURN_IF_ERROR(
+        PageThroughIndex(*store_, absl::StrCat(kRegionIndex, domain::JurisdictionPrefix(region)),
+                         "list/", &pager, wanted, add));
   }
-  TH_RETURN_IF_ERROR(inner);
   response.set_next_page_token(pager.next_token());
   return response;
 }
@@ -834,35 +805,18 @@ absl::StatusOr<v1::ListEnterprisesResponse> Lists::ListEnterprises(
   TH_ASSIGN_OR_RETURN(const std::string region, ReadRegion(caller, request.region_code()));
   v1::ListEnterprisesResponse response;
   Pager pager(request.page_token(), PageSize(request.page_size()));
-  absl::Status inner;
-  TH_RETURN_IF_ERROR(store_->ScanIndex(
-      absl::StrCat(kRegionIndex, domain::JurisdictionPrefix(region)),
-      [&](std::string_view index_key, std::string_view key) {
-        const std::string record_key(key);
-        if (!absl::StartsWith(record_key, "ent/")) return true;
-        std::string position = absl::StrCat(std::string(index_key), "|", record_key);
-        if (!pager.Wanted(position)) return true;
-        auto live = store_->GetLive(key);
-        if (!live.ok()) {
-          inner = live.status();
-          return false;
-        }
-        if (!live->has_value() || !(*live)->has_enterprise()) return true;
-        const v1::Enterprise& e = (*live)->enterprise();
-        if (request.status() != v1::OPERATING_STATUS_UNSPECIFIED &&
-            e.status() != request.status()) {
-          return true;
-        }
-        if (request.industry() != v1::INDUSTRY_UNSPECIFIED &&
-            std::find(e.industries().begin(), e.industries().end(), request.industry()) ==
-                e.industries().end()) {
-          return true;
-        }
-        if (!pager.Take(position)) return false;
-        *response.add_enterprises() = e;
-        return true;
-      }));
-  TH_RETURN_IF_ERROR(inner);
+  TH_RETURN_IF_ERROR(PageThroughIndex(
+      *store_, absl::StrCat(kRegionIndex, domain::JurisdictionPrefix(region)), "ent/", &pager,
+      [&](const v1::Record& r) {
+        if (!r.has_enterprise()) return false;
+        const v1::Enterprise& e = r.enterprise();
+        return (request.status() == v1::OPERATING_STATUS_UNSPECIFIED ||
+                e.status() == request.status()) &&
+               (request.industry() == v1::INDUSTRY_UNSPECIFIED ||
+                std::find(e.industries().begin(), e.industries().end(), request.industry()) !=
+                    e.industries().end());
+      },
+      [&](v1::Record&& r) { *response.add_enterprises() = std::move(*r.mutable_enterprise()); }));
   response.set_next_page_token(pager.next_token());
   return response;
 }

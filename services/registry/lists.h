@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/clock.h"
@@ -40,6 +41,49 @@ struct RegistryOptions {
 // lie under the caller's. Departments read each other's lists.
 [[nodiscard]] absl::Status CheckReadable(const exchange::Identity& caller,
                                          const std::string& region);
+
+// One page of a scan in key order. The request's token is the position of the previous
+// page's last item; the scan starts right after it (one seek, whatever the page number), and
+// next_token() is this page's last position if more items follow, "" on the last page.
+// Positions are record keys for record scans and "<index key>|<record key>" for index scans
+// (no key holds '|').
+class Pager {
+ public:
+  Pager(std::string token, uint32_t page_size) : token_(std::move(token)), size_(page_size) {}
+  const std::string& token() const { return token_; }
+  store::Store::IndexPosition index_position() const {
+    const size_t bar = token_.rfind('|');
+    if (bar == std::string::npos) return {};
+    return {token_.substr(0, bar), token_.substr(bar + 1)};
+  }
+  // Records an item at `position`; returns false once the page is full and one more exists.
+  bool Take(const std::string& position) {
+    if (count_ == size_) {
+      more_ = true;
+      return false;
+    }
+    ++count_;
+    last_ = position;
+    return true;
+  }
+  std::string next_token() const { return more_ ? last_ : ""; }
+
+ private:
+  std::string token_;
+  uint32_t size_;
+  uint32_t count_ = 0;
+  bool more_ = false;
+  std::string last_;
+};
+
+// Pages through the live records that the index entries under `index_prefix` point at,
+// keeping those whose key starts with `record_prefix` and that `wanted` accepts; `add` puts
+// each on the page. Reads only the page (and one record past it), from the pager's position.
+[[nodiscard]] absl::Status PageThroughIndex(const store::Store& store,
+                                            const std::string& index_prefix,
+                                            absl::string_view record_prefix, Pager* pager,
+                                            absl::FunctionRef<bool(const v1::Record&)> wanted,
+                                            absl::FunctionRef<void(v1::Record&&)> add);
 
 // One bad row of a submitted file, for the caller to fix (row 0 is the header); `code` is the
 // gRPC code name. RowErrorFromValidation splits a domain validation message

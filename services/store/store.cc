@@ -32,17 +32,24 @@ std::string_view View(const rocksdb::Slice& s) { return std::string_view(s.data(
 // Debian's Abseil has its own string_view, which StrCat does not take from std::string_view.
 absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
-// Calls fn(key, value) for each entry of `cf` whose key starts with `prefix`, until fn returns
-// false or an error. One iterator, bounded by the prefix: memory does not grow with the range.
+// Calls fn(key, value) for each entry of `cf` whose key starts with `prefix` (and is greater
+// than `after`, if given), until fn returns false or an error. One iterator, bounded by the
+// prefix: memory does not grow with the range, and a scan that starts after a key costs
+// nothing for the keys before it.
 template <typename Fn>
 absl::Status ForEachWithPrefix(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                               std::string_view prefix, std::string_view what, Fn fn) {
+                               std::string_view prefix, std::string_view what, Fn fn,
+                               std::string_view after = {}) {
   rocksdb::ReadOptions ro;
   const std::string upper = f::PrefixSuccessor(prefix);
   const rocksdb::Slice upper_slice(upper);
   if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
-  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+  const bool resume = after > prefix;
+  const std::string_view start = resume ? after : prefix;
+  it->Seek(rocksdb::Slice(start.data(), start.size()));
+  if (resume && it->Valid() && View(it->key()) == after) it->Next();
+  for (; it->Valid(); it->Next()) {
     absl::StatusOr<bool> more = fn(View(it->key()), View(it->value()));
     if (!more.ok()) return more.status();
     if (!*more) return absl::OkStatus();
@@ -772,7 +779,8 @@ absl::StatusOr<uint64_t> Store::ScanSnapshot(
 
 absl::Status Store::ScanRecords(
     std::string_view prefix,
-    absl::FunctionRef<bool(std::string_view key, const v1::StoredRecord& stored)> fn) const {
+    absl::FunctionRef<bool(std::string_view key, const v1::StoredRecord& stored)> fn,
+    std::string_view after_key) const {
   v1::StoredRecord stored;
   return ForEachWithPrefix(
       db_.get(), records_, prefix, "scan records",
@@ -781,21 +789,27 @@ absl::Status Store::ScanRecords(
           return absl::DataLossError(absl::StrCat("record ", Av(key), ": malformed"));
         }
         return fn(key, stored);
-      });
+      },
+      after_key);
 }
 
 absl::Status Store::ScanIndex(
     std::string_view prefix,
-    absl::FunctionRef<bool(std::string_view index_key, std::string_view record_key)> fn) const {
-  return ForEachWithPrefix(db_.get(), index_, prefix, "scan index",
-                           [&](std::string_view entry, std::string_view) -> absl::StatusOr<bool> {
-                             std::string_view index_key;
-                             std::string_view record_key;
-                             if (!f::ParseIndexEntryKey(entry, &index_key, &record_key)) {
-                               return absl::DataLossError("index entry: no separator");
-                             }
-                             return fn(index_key, record_key);
-                           });
+    absl::FunctionRef<bool(std::string_view index_key, std::string_view record_key)> fn,
+    const IndexPosition& after) const {
+  const std::string after_entry =
+      after.index_key.empty() ? std::string() : f::IndexEntryKey(after.index_key, after.record_key);
+  return ForEachWithPrefix(
+      db_.get(), index_, prefix, "scan index",
+      [&](std::string_view entry, std::string_view) -> absl::StatusOr<bool> {
+        std::string_view index_key;
+        std::string_view record_key;
+        if (!f::ParseIndexEntryKey(entry, &index_key, &record_key)) {
+          return absl::DataLossError("index entry: no separator");
+        }
+        return fn(index_key, record_key);
+      },
+      after_entry);
 }
 
 absl::StatusOr<std::optional<v1::Change>> Store::ReadLogEntry(uint64_t seq) const {

@@ -159,15 +159,23 @@ class Store {
 
   // Calls fn for each stored record (tombstones included; see IsLive) whose key starts with
   // `prefix`, in key order, until fn returns false. Streams: memory does not grow with the scan.
+  // With `after_key`, the scan starts after that key (a page's last), at the cost of one seek.
   [[nodiscard]] absl::Status ScanRecords(
       std::string_view prefix,
-      absl::FunctionRef<bool(std::string_view key, const v1::StoredRecord& stored)> fn) const;
+      absl::FunctionRef<bool(std::string_view key, const v1::StoredRecord& stored)> fn,
+      std::string_view after_key = {}) const;
 
+  // Where an index scan resumes: after the entry (index_key, record_key); empty = from the start.
+  struct IndexPosition {
+    std::string index_key;
+    std::string record_key;
+  };
   // Calls fn for each index entry whose index key starts with `prefix`, ordered by index key
-  // then record key, until fn returns false.
+  // then record key, until fn returns false; with `after`, from the entry after that one.
   [[nodiscard]] absl::Status ScanIndex(
       std::string_view prefix,
-      absl::FunctionRef<bool(std::string_view index_key, std::string_view record_key)> fn) const;
+      absl::FunctionRef<bool(std::string_view index_key, std::string_view record_key)> fn,
+      const IndexPosition& after = {}) const;
 
   // Like ScanRecords over all keys, but at one consistent point of the store; returns the
   // LastSeq() of that point, so a reader can follow the log from the next sequence on.

@@ -325,6 +325,49 @@ TEST_F(StoreTest, ScansStopWhenTheCallbackSaysSo) {
   EXPECT_THAT(keys, ElementsAre("ent/a", "ent/b", "ent/c"));
 }
 
+TEST_F(StoreTest, ScansResumeAfterAKeyAndStayInsideTheirPrefix) {
+  WriteOk({Put("ent/a", Enterprise("440100", kOperating)),
+           Put("ent/b", Enterprise("440106", kOperating)),
+           Put("ent/c", Enterprise("440300", kOperating)),
+           Put("eq", Enterprise("440100", kOperating))});
+  auto records_after = [&](std::string_view after) {
+    std::vector<std::string> keys;
+    EXPECT_TRUE(store_
+                    ->ScanRecords(
+                        "ent/",
+                        [&](std::string_view k, const v1::StoredRecord&) {
+                          keys.emplace_back(k);
+                          return true;
+                        },
+                        after)
+                    .ok());
+    return keys;
+  };
+  EXPECT_THAT(records_after("ent/a"), ElementsAre("ent/b", "ent/c"));
+  EXPECT_THAT(records_after("ent/b0"), ElementsAre("ent/c"));  // a key that is not there
+  EXPECT_THAT(records_after("ent/c"), IsEmpty());
+  EXPECT_THAT(records_after("e"), ElementsAre("ent/a", "ent/b", "ent/c"));  // before the prefix
+  EXPECT_THAT(records_after("f"), IsEmpty());                               // past it
+
+  auto index_after = [&](Store::IndexPosition after) {
+    std::vector<std::string> keys;
+    EXPECT_TRUE(store_
+                    ->ScanIndex(
+                        "region/4401",
+                        [&](std::string_view, std::string_view k) {
+                          keys.emplace_back(k);
+                          return true;
+                        },
+                        after)
+                    .ok());
+    return keys;
+  };
+  EXPECT_THAT(index_after({}), ElementsAre("ent/a", "eq", "ent/b"));
+  EXPECT_THAT(index_after({"region/440100", "ent/a"}), ElementsAre("eq", "ent/b"));
+  EXPECT_THAT(index_after({"region/440100", "eq"}), ElementsAre("ent/b"));
+  EXPECT_THAT(index_after({"region/440106", "ent/b"}), IsEmpty());
+}
+
 TEST_F(StoreTest, SameKeyTwiceInOneBatchActsAsTwoWrites) {
   auto changes = WriteOk({Put("ent/a", Enterprise("440100", kOperating)),
                           Put("ent/a", Enterprise("440300", kOperating))});
