@@ -2,8 +2,10 @@
 # The demo: installs what is needed, builds, starts a real cluster on loopback (the province,
 # Foshan with three districts, Guangzhou with one, Dongguan without counties; one tierhubd
 # process each, mutual TLS), loads a clearly synthetic data set at the cities and counties,
-# lets the five departments submit their lists for a round, advances some cases, and prints
-# the coordination group's progress table and the sync picture.
+# lets the five departments submit their lists for a round, advances some cases, files a city's
+# action plan, takes a kiln through to its exit, imports the grid company's readings, and prints
+# the coordination group's progress table, who is behind, the power alerts, the provincial
+# summary and the sync picture.
 #   ./scripts/demo.sh            leave the cluster running (stop with deploy/down.sh)
 #   ./scripts/demo.sh --down     stop it at the end
 set -euo pipefail
@@ -59,6 +61,35 @@ ctl_as_node shunde case-open --case-id=sd-demo-001 --credit-code="$code" --regio
   --evidence=JC-DEMO-001 >/dev/null
 ctl_as_node shunde case-advance --case-id=sd-demo-001 --to=rectifying --evidence=ZG-DEMO-001
 
+year=$(date +%Y)
+echo
+echo "== Foshan's action plan (行动计划): two ceramics plants to exit under technology this year"
+ctl_dept MIIT target-set --region=440600 --year="$year" --industry=陶瓷 --dimension=TECHNOLOGY \
+  --enterprises=2 --checkpoints="$year-12-31" --responsible=MIIT,DRC
+
+echo
+echo "== a Shunde kiln in Table 5 is dismantled, accepted (验收) and closed: one exit of two"
+kiln=$(ctl_as_node shunde enterprises --region=440606 --industry=CERAMICS --limit=1 --json |
+  /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["CREDIT_CODE"])')
+ctl_as_node shunde case-open --case-id=sd-demo-002 --credit-code="$kiln" --region=440606 \
+  --industry=CERAMICS --dimension=TECHNOLOGY --finding="倒焰窑 (synthetic finding)" \
+  --rule="表5 陶瓷" --evidence=PC-DEMO-002 >/dev/null
+for state in dismantled accepted closed_exited; do
+  ctl_as_node shunde case-advance --case-id=sd-demo-002 --to="$state" --evidence="DOC-$state" \
+    >/dev/null
+done
+ctl_as_node shunde case --case-id=sd-demo-002 | head -3
+
+echo
+echo "== the grid company's readings for this month (GB18030); a closed plant that draws more"
+echo "   than 1000 kWh in any month after its closure month raises a power alert"
+month=$(date +%Y-%m)
+operating=$(ctl_as_node shunde enterprises --region=440606 --limit=2 --json |
+  /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["CREDIT_CODE"])')
+printf '统一社会信用代码,户号,月份,用电量(千瓦时)\n%s,GD-0001,%s,"18,500"\n%s,GD-0002,%s,"42,000"\n' \
+  "$kiln" "$month" "$operating" "$month" | iconv -f UTF-8 -t GB18030 >"$work/grid-$month.csv"
+ctl_as_node shunde power-import "$work/grid-$month.csv"
+
 echo
 echo "== waiting until every change has reached the province"
 for _ in $(seq 1 300); do
@@ -78,6 +109,12 @@ echo
 echo "== round $round: who submitted, on time or late"
 ctl_ops gd round-status --round="$round" --region=440000
 echo
+echo "== cities behind their action plans at the year-end checkpoint (通报/约谈)"
+ctl_ops gd behind --region=440000 --year="$year" --at="$year-12-31"
+echo
+echo "== the provincial summary (省级总结), for a clerk to open"
+ctl_ops gd summary --region=440000 --year="$year" --out="$work/summary-440000-$year.xlsx"
+echo
 echo "== sync status of every node"
 ./deploy/status.sh
 
@@ -89,6 +126,8 @@ The cluster is running. Try, from $(pwd):
   ctl_ops gd contradictions                  # departments that disagree
   ctl_ops foshan lists --department=ECO      # what the provincial ECO listed in Foshan
   ctl_as_node shunde case --case-id=sd-demo-001
+  ctl_ops gd power-alerts --region=440000    # closed plants drawing power
+  ctl_ops gd summary --region=440600 --year=$(date +%Y) --out=foshan.xlsx   # 市级年度总结
   ctl_ops gd status                          # links, acknowledged positions, lag
   ./deploy/status.sh                         # one line per node
   ./deploy/down.sh                           # stop (add --purge to delete out/demo)
