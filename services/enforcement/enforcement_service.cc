@@ -18,6 +18,7 @@
 #include "services/enforcement/disclosure.h"
 #include "services/enforcement/tip_offs.h"
 #include "services/exchange/jurisdiction.h"
+#include "services/registry/domain_hooks.h"
 #include "services/registry/lists.h"
 
 namespace tierhub::enforcement {
@@ -188,24 +189,30 @@ absl::StatusOr<v1::ListOverdueResponse> EnforcementService::Overdue(
   const uint32_t limit =
       request.limit() == 0 ? kDefaultOverdueLimit : std::min(request.limit(), kMaxOverdueLimit);
   const absl::Time now = clock_->Now();
-  const std::string prefix = RegionScanPrefix(region);
+  // Only open cases with a deadline are indexed, by region and deadline day; a deadline after
+  // today (China time) cannot have passed.
+  const std::string today = absl::FormatTime("%Y%m%d", now, ChinaTimeZone());
   std::vector<v1::EnforcementCase> found;
   absl::Status failed;
-  TH_RETURN_IF_ERROR(store_->ScanIndex(prefix, [&](std::string_view, std::string_view key) {
-    if (!HasPrefix(key, kCaseKeyPrefix)) return true;
-    auto record = store_->GetLive(key);
-    if (!record.ok()) {
-      failed = record.status();
-      return false;
-    }
-    if (!record->has_value() || !(*record)->has_enforcement_case()) return true;
-    const v1::EnforcementCase& c = (*record)->enforcement_case();
-    if (request.dimension() != v1::DIMENSION_UNSPECIFIED && c.dimension() != request.dimension()) {
-      return true;
-    }
-    if (IsOverdue(c, now)) found.push_back(c);
-    return true;
-  }));
+  TH_RETURN_IF_ERROR(store_->ScanIndex(
+      absl::StrCat(registry::kOpenDeadlineIndex, domain::JurisdictionPrefix(region)),
+      [&](std::string_view index_key, std::string_view key) {
+        const std::string_view day = index_key.substr(index_key.rfind('/') + 1);
+        if (day > std::string_view(today)) return true;
+        auto record = store_->GetLive(key);
+        if (!record.ok()) {
+          failed = record.status();
+          return false;
+        }
+        if (!record->has_value() || !(*record)->has_enforcement_case()) return true;
+        const v1::EnforcementCase& c = (*record)->enforcement_case();
+        if (request.dimension() != v1::DIMENSION_UNSPECIFIED &&
+            c.dimension() != request.dimension()) {
+          return true;
+        }
+        if (IsOverdue(c, now)) found.push_back(c);
+        return true;
+      }));
   TH_RETURN_IF_ERROR(failed);
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
     const absl::Time da = FromProto(a.deadline());

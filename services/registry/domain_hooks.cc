@@ -42,6 +42,12 @@ bool CaseIsOpen(const v1::EnforcementCase& c) {
 
 namespace {
 
+// The day (China Standard Time) of a deadline, YYYYMMDD.
+std::string DeadlineDay(const google::protobuf::Timestamp& t) {
+  return absl::FormatTime("%Y%m%d", absl::FromUnixSeconds(t.seconds()),
+                          absl::FixedTimeZone(8 * 3600));
+}
+
 // The action plans' view of time: the year and day (China Standard Time) of an instant.
 std::string PlanYear(absl::Time t) {
   return absl::FormatTime("%Y", t, enforcement::ChinaTimeZone());
@@ -124,6 +130,10 @@ void DomainHooks::IndexKeys(std::string_view key, const v1::Record& record,
     case v1::Record::kEnforcementCase: {
       const v1::EnforcementCase& c = record.enforcement_case();
       credit_code = c.credit_code();
+      if (CaseIsOpen(c) && c.has_deadline()) {
+        out->push_back(
+            absl::StrCat(kOpenDeadlineIndex, c.region_code(), "/", DeadlineDay(c.deadline())));
+      }
       const std::optional<enforcement::CaseClosure> closure = enforcement::ClosureOf(c);
       if (closure.has_value() && closure->exited) {
         out->push_back(
@@ -159,10 +169,6 @@ void DomainHooks::IndexKeys(std::string_view key, const v1::Record& record,
 namespace {
 
 // YYYYMMDD of a deadline in China Standard Time: overdue is judged by the day.
-std::string DeadlineDay(const google::protobuf::Timestamp& t) {
-  return absl::FormatTime("%Y%m%d", absl::FromUnixSeconds(t.seconds()),
-                          absl::FixedTimeZone(8 * 3600));
-}
 
 }  // namespace
 

@@ -23,6 +23,9 @@ inline constexpr char kRoundSubmissionIndex[] = "rsub/";
 inline constexpr char kContradictionIndex[] = "ctr/";
 // palert/<region>/<YYYY-MM> -> power alerts (electricity watch), by region then month.
 inline constexpr char kPowerAlertIndex[] = "palert/";
+// odue/<region>/<YYYYMMDD> -> open cases whose deadline (China time) falls on that day: what
+// ListOverdue reads, so that it costs the cases with a running deadline, not every record.
+inline constexpr char kOpenDeadlineIndex[] = "odue/";
 
 // Counter key prefixes (values are counts unless said otherwise). Every key starts with
 // <prefix><region>/ so that one range scan sums a whole jurisdiction.

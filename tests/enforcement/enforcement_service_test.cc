@@ -266,6 +266,26 @@ TEST_F(EnforcementServiceTest, ListOverdueForTheCoordinationGroup) {
   request.set_region_code("440000");
   EXPECT_EQ(service("sd")->Overdue(inspector, request).status().code(),
             absl::StatusCode::kPermissionDenied);
+  // Ordered closed, its deadline no longer runs: it leaves the list (and the index behind it).
+  ASSERT_TRUE(
+      service("sd")->Advance(inspector, Step("E-LATE", v1::CASE_STATE_ORDERED_CLOSED)).ok());
+  ASSERT_TRUE(WaitUntil([&] {
+    auto c = StoredCase(cluster_, "gd", "E-LATE");
+    return c.has_value() && c->state() == v1::CASE_STATE_ORDERED_CLOSED;
+  }));
+  request.set_region_code("440600");
+  request.set_dimension(v1::DIMENSION_UNSPECIFIED);
+  EXPECT_EQ(service("gd")->Overdue(analyst, request)->cases_size(), 0);
+  std::vector<std::string> indexed;
+  ASSERT_TRUE(cluster_.node("gd")
+                  ->store()
+                  ->ScanIndex(registry::kOpenDeadlineIndex,
+                              [&](std::string_view, std::string_view key) {
+                                indexed.emplace_back(key);
+                                return true;
+                              })
+                  .ok());
+  EXPECT_EQ(indexed, std::vector<std::string>{"case/E-NEW"});
 }
 
 // True if any byte sequence the node holds in its exchanged store (records and the whole change
