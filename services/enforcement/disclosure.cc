@@ -162,6 +162,17 @@ std::string DisclosureFileBase(v1::DisclosureList list, const std::string& regio
   return absl::StrCat(name, "_", region, "_", absl::FormatTime("%Y%m%d", as_of, ChinaTimeZone()));
 }
 
+bool MayBeListed(v1::DisclosureList list, const v1::Record& record) {
+  if (list == v1::DISCLOSURE_LIST_COAL_BOILER_EXIT) {
+    return record.has_list_entry() && record.list_entry().kind() == v1::LIST_KIND_COAL_BOILER_EXIT;
+  }
+  if (!record.has_enforcement_case()) return false;
+  const std::vector<ListRule> rules = RulesOf(list);
+  return std::any_of(rules.begin(), rules.end(), [&](const ListRule& rule) {
+    return rule.dimension == record.enforcement_case().dimension();
+  });
+}
+
 absl::StatusOr<std::vector<DisclosureRow>> DisclosureRows(v1::DisclosureList list,
                                                           const DisclosureInput& input,
                                                           absl::Time as_of) {

@@ -21,6 +21,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "tierhub/v1/change.pb.h"
 #include "tierhub/v1/domain.pb.h"
 #include "tierhub/v1/enforcement.pb.h"
 
@@ -47,6 +48,11 @@ struct DisclosureRow {
   std::string since;        // day the case reached that state
   std::string case_id;      // empty for list entries
 };
+
+// Whether `record` can be on `list` at any date: a cheap filter, so that an export reads only
+// candidates. Coal-boiler exits are list entries of that kind; every other list is made of
+// cases of the dimensions its rules name.
+bool MayBeListed(v1::DisclosureList list, const v1::Record& record);
 
 // The rows of `list` as of `as_of`, ordered by region code, credit code, case id.
 // INVALID_ARGUMENT for an UNSPECIFIED or unknown list.

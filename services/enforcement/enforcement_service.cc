@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -357,28 +358,51 @@ absl::StatusOr<v1::ExportDisclosureResponse> EnforcementService::Export(
   TH_ASSIGN_OR_RETURN(const std::string region,
                       registry::ReadRegion(caller, request.region_code()));
   const absl::Time as_of = request.has_as_of() ? FromProto(request.as_of()) : clock_->Now();
+  // Only the candidates are read and kept: the cases under the region of the list's dimensions
+  // (all of the node's cases are fewer than its records), or for coal-boiler exits the list
+  // entries under the region; then the names of the enterprises they concern.
   DisclosureInput input;
-  const std::string prefix = RegionScanPrefix(region);
-  absl::Status failed;
-  TH_RETURN_IF_ERROR(store_->ScanIndex(prefix, [&](std::string_view, std::string_view key) {
-    const bool is_case = HasPrefix(key, kCaseKeyPrefix);
-    const bool is_list = HasPrefix(key, "list/");
-    const bool is_enterprise = HasPrefix(key, "ent/");
-    if (!is_case && !is_list && !is_enterprise) return true;
-    auto record = store_->GetLive(key);
-    if (!record.ok()) {
-      failed = record.status();
-      return false;
+  std::set<std::string> codes;
+  auto keep = [&](const v1::Record& r) {
+    if (!MayBeListed(request.list(), r)) return;
+    if (r.has_enforcement_case()) {
+      codes.insert(r.enforcement_case().credit_code());
+      input.cases.push_back(r.enforcement_case());
+    } else {
+      codes.insert(r.list_entry().credit_code());
+      input.list_entries.push_back(r.list_entry());
     }
-    if (!record->has_value()) return true;
-    const v1::Record& r = **record;
-    if (r.has_enforcement_case()) input.cases.push_back(r.enforcement_case());
-    if (r.has_list_entry()) input.list_entries.push_back(r.list_entry());
-    if (r.has_enterprise())
-      input.enterprise_names[r.enterprise().credit_code()] = r.enterprise().name();
-    return true;
-  }));
-  TH_RETURN_IF_ERROR(failed);
+  };
+  if (request.list() == v1::DISCLOSURE_LIST_COAL_BOILER_EXIT) {
+    absl::Status failed;
+    TH_RETURN_IF_ERROR(
+        store_->ScanIndex(RegionScanPrefix(region), [&](std::string_view, std::string_view key) {
+          if (!HasPrefix(key, "list/")) return true;
+          auto record = store_->GetLive(key);
+          if (!record.ok()) {
+            failed = record.status();
+            return false;
+          }
+          if (record->has_value()) keep(**record);
+          return true;
+        }));
+    TH_RETURN_IF_ERROR(failed);
+  } else {
+    TH_RETURN_IF_ERROR(
+        store_->ScanRecords(kCaseKeyPrefix, [&](std::string_view, const v1::StoredRecord& stored) {
+          if (stored.has_record() && stored.record().has_enforcement_case() &&
+              exchange::InJurisdiction(region, stored.record().enforcement_case().region_code())) {
+            keep(stored.record());
+          }
+          return true;
+        }));
+  }
+  for (const std::string& code : codes) {
+    TH_ASSIGN_OR_RETURN(auto enterprise, store_->GetLive(absl::StrCat("ent/", code)));
+    if (enterprise.has_value() && enterprise->has_enterprise()) {
+      input.enterprise_names[code] = enterprise->enterprise().name();
+    }
+  }
   TH_ASSIGN_OR_RETURN(std::vector<DisclosureRow> rows,
                       DisclosureRows(request.list(), input, as_of));
   v1::ExportDisclosureResponse out;

@@ -16,6 +16,7 @@
 #include "rocksdb/options.h"
 #include "services/common/time_proto.h"
 #include "services/domain/credit_code.h"
+#include "services/domain/record_key.h"
 #include "services/enforcement/informant_vault.h"
 #include "services/registry/domain_hooks.h"
 #include "tests/exchange/test_cluster.h"
@@ -28,6 +29,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testutil::TestCluster;
 using testutil::WaitUntil;
 
@@ -429,6 +431,30 @@ TEST_F(EnforcementServiceTest, ExportsDisclosureListsFromStoredCases) {
   const exchange::Identity inspector = Dept(v1::DEPARTMENT_MIIT, "440606");
   ASSERT_TRUE(service("sd")->Open(inspector, EnergyCase("E-10", "440606")).ok());
   ASSERT_TRUE(service("sd")->Advance(inspector, Step("E-10", v1::CASE_STATE_RECTIFYING)).ok());
+  // A Guangzhou case under rectification too, written at the province: not Foshan's list.
+  ASSERT_TRUE(
+      service("gd")->Open(Dept(v1::DEPARTMENT_MIIT, "440000"), EnergyCase("E-GZ", "440100")).ok());
+  ASSERT_TRUE(
+      service("gd")
+          ->Advance(Dept(v1::DEPARTMENT_MIIT, "440000"), Step("E-GZ", v1::CASE_STATE_RECTIFYING))
+          .ok());
+  // The enterprise's registered name is what the list shows.
+  {
+    v1::Record record;
+    v1::Enterprise* e = record.mutable_enterprise();
+    e->set_credit_code(Code("440606", "TH000101"));
+    e->set_name("合成示例陶瓷厂 (synthetic)");
+    e->set_region_code("440606");
+    e->add_industries(v1::INDUSTRY_CERAMICS);
+    e->set_status(v1::OPERATING_STATUS_OPERATING);
+    v1::Author author;
+    author.set_node_id("gd");
+    author.set_region_code("440000");
+    ASSERT_TRUE(cluster_.node("gd")
+                    ->store()
+                    ->Write({{absl::StrCat("ent/", e->credit_code()), author, record}})
+                    .ok());
+  }
   ASSERT_TRUE(WaitUntil([&] {
     auto c = StoredCase(cluster_, "gd", "E-10");
     return c.has_value() && c->state() == v1::CASE_STATE_RECTIFYING;
@@ -443,12 +469,51 @@ TEST_F(EnforcementServiceTest, ExportsDisclosureListsFromStoredCases) {
   EXPECT_TRUE(absl::StartsWith(csv->content(), "\xEF\xBB\xBF"));
   EXPECT_THAT(csv->content(), HasSubstr("E-10"));
   EXPECT_THAT(csv->content(), HasSubstr("顺德区"));
+  EXPECT_THAT(csv->content(), HasSubstr("合成示例陶瓷厂 (synthetic)"));
+  EXPECT_THAT(csv->content(), Not(HasSubstr("E-GZ")));
+  request.set_region_code("440000");
+  EXPECT_EQ(service("gd")->Export(Dept(v1::DEPARTMENT_MIIT, "440000", "clerk"), request)->rows(),
+            2u);
+  request.set_region_code("440600");
   EXPECT_THAT(csv->file_name(), HasSubstr("rectification_deadline_440600_"));
   request.set_format(v1::EXPORT_FORMAT_XLSX);
   auto xlsx = service("gd")->Export(Dept(v1::DEPARTMENT_MIIT, "440000", "clerk"), request);
   ASSERT_TRUE(xlsx.ok()) << xlsx.status();
   EXPECT_TRUE(absl::StartsWith(xlsx->content(), "PK"));
   request.set_list(v1::DISCLOSURE_LIST_CLOSED_BY_LAW);
+  EXPECT_EQ(service("gd")->Export(Dept(v1::DEPARTMENT_MIIT, "440000", "clerk"), request)->rows(),
+            0u);
+
+  // The coal-boiler list is made of ECO's list entries of that kind.
+  {
+    v1::Record record;
+    v1::ListEntry* l = record.mutable_list_entry();
+    l->set_submission_id("eco-coal-1");
+    l->set_department(v1::DEPARTMENT_ECO);
+    l->set_dimension(v1::DIMENSION_ENVIRONMENT);
+    l->set_kind(v1::LIST_KIND_COAL_BOILER_EXIT);
+    l->set_round_id("R-1");
+    l->set_credit_code(Code("440606", "TH000101"));
+    l->set_enterprise_name("as ECO wrote it");
+    l->set_region_code("440606");
+    l->set_industry(v1::INDUSTRY_CERAMICS);
+    l->set_reason("10蒸吨/小时以下燃煤锅炉 (synthetic)");
+    l->set_reported_status(v1::OPERATING_STATUS_CLOSED);
+    v1::Author author;
+    author.set_node_id("gd");
+    author.set_region_code("440000");
+    author.set_department(v1::DEPARTMENT_ECO);
+    ASSERT_TRUE(
+        cluster_.node("gd")->store()->Write({{domain::RecordKey(record), author, record}}).ok());
+  }
+  request.set_list(v1::DISCLOSURE_LIST_COAL_BOILER_EXIT);
+  request.set_format(v1::EXPORT_FORMAT_CSV);
+  auto coal = service("gd")->Export(Dept(v1::DEPARTMENT_MIIT, "440000", "clerk"), request);
+  ASSERT_TRUE(coal.ok()) << coal.status();
+  EXPECT_EQ(coal->rows(), 1u);
+  EXPECT_THAT(coal->content(), HasSubstr("合成示例陶瓷厂 (synthetic)"));
+  EXPECT_THAT(coal->content(), HasSubstr("燃煤锅炉"));
+  request.set_region_code("440100");
   EXPECT_EQ(service("gd")->Export(Dept(v1::DEPARTMENT_MIIT, "440000", "clerk"), request)->rows(),
             0u);
 }
