@@ -4,7 +4,11 @@
 
 #include <cerrno>
 #include <cmath>
+#include <initializer_list>
 #include <map>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -308,6 +312,59 @@ std::string Reason(const absl::Status& s) {
   return std::string(colon == absl::string_view::npos ? m : m.substr(colon + 2));
 }
 
+// Maps the header row of a clerk's file to fields: lookup(cell) gives a header cell's field, or
+// nullopt if unknown. An empty file, an unreadable header, unknown or repeated columns and
+// missing required ones go to `errors` as row 0. Returns each column's field; `labels` gets
+// each field's header as the clerk wrote it.
+template <typename F, typename Lookup>
+std::vector<F> MapHeader(const std::vector<RawRow>& rows, Lookup lookup,
+                         std::initializer_list<std::pair<F, const char*>> required,
+                         absl::string_view command, std::map<F, std::string>* labels,
+                         std::vector<RowError>* errors) {
+  std::vector<F> columns;
+  if (rows.empty()) {
+    errors->push_back({0, "", "the file is empty"});
+    return columns;
+  }
+  if (!rows[0].error.empty()) {
+    errors->push_back({0, "", rows[0].error});
+    return columns;
+  }
+  for (const std::string& raw : rows[0].cells) {
+    const std::string name = CleanCell(raw);
+    const std::optional<F> field = lookup(raw);
+    if (!field.has_value()) {
+      errors->push_back(
+          {0, name, absl::StrCat("unknown column (see `tierhubctl ", command, " --help`)")});
+      continue;
+    }
+    if (labels->count(*field)) {
+      errors->push_back({0, name, absl::StrCat("the same column as '", (*labels)[*field], "'")});
+    }
+    (*labels)[*field] = name;
+    columns.push_back(*field);
+  }
+  for (const auto& [field, label] : required) {
+    if (!labels->count(field)) errors->push_back({0, "", absl::StrCat("missing column ", label)});
+  }
+  return columns;
+}
+
+// True for a data row that was split and has as many cells as the header; otherwise its
+// problem goes to `errors`.
+bool RowFits(const RawRow& raw, size_t width, std::vector<RowError>* errors) {
+  if (!raw.error.empty()) {
+    errors->push_back({raw.row, "", raw.error});
+    return false;
+  }
+  if (raw.cells.size() != width) {
+    errors->push_back(
+        {raw.row, "", absl::StrCat("has ", raw.cells.size(), " cells, the header has ", width)});
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<Encoding> ParseEncoding(absl::string_view name) {
@@ -355,52 +412,26 @@ std::string FormatRowErrors(const std::vector<RowError>& errors, size_t max_show
 ParsedList ParseListCsv(absl::string_view utf8, const ListDefaults& defaults) {
   ParsedList out;
   std::vector<RawRow> rows = SplitRows(utf8);
-  if (rows.empty()) {
-    out.errors.push_back({0, "", "the file is empty"});
-    return out;
-  }
-  const RawRow& header = rows[0];
-  if (!header.error.empty()) {
-    out.errors.push_back({0, "", header.error});
-    return out;
-  }
-  std::vector<Field> columns;
   std::map<Field, std::string> seen;
-  for (const std::string& raw : header.cells) {
-    const std::string name = CleanCell(raw);
-    auto it = HeaderAliases().find(absl::AsciiStrToLower(name));
-    if (it == HeaderAliases().end()) {
-      out.errors.push_back({0, name, "unknown column (see `tierhubctl submit --help`)"});
-      continue;
-    }
-    if (seen.count(it->second)) {
-      out.errors.push_back({0, name, absl::StrCat("the same column as '", seen[it->second], "'")});
-    }
-    seen[it->second] = name;
-    columns.push_back(it->second);
-  }
-  for (auto [field, label] : {std::pair{Field::kCreditCode, "credit_code (统一社会信用代码)"},
-                              std::pair{Field::kName, "enterprise_name (企业名称)"},
-                              std::pair{Field::kRegion, "region_code (所在地区)"},
-                              std::pair{Field::kIndustry, "industry (行业)"}}) {
-    if (!seen.count(field)) out.errors.push_back({0, "", absl::StrCat("missing column ", label)});
-  }
+  const std::vector<Field> columns = MapHeader<Field>(
+      rows,
+      [](const std::string& cell) -> std::optional<Field> {
+        auto it = HeaderAliases().find(absl::AsciiStrToLower(CleanCell(cell)));
+        if (it == HeaderAliases().end()) return std::nullopt;
+        return it->second;
+      },
+      {{Field::kCreditCode, "credit_code (统一社会信用代码)"},
+       {Field::kName, "enterprise_name (企业名称)"},
+       {Field::kRegion, "region_code (所在地区)"},
+       {Field::kIndustry, "industry (行业)"}},
+      "submit", &seen, &out.errors);
   if (!out.errors.empty()) return out;
 
   std::map<std::string, int> first_row_of_code;
   for (size_t r = 1; r < rows.size(); ++r) {
     const RawRow& raw = rows[r];
     const int row = raw.row;
-    if (!raw.error.empty()) {
-      out.errors.push_back({row, "", raw.error});
-      continue;
-    }
-    if (raw.cells.size() != columns.size()) {
-      out.errors.push_back(
-          {row, "",
-           absl::StrCat("has ", raw.cells.size(), " cells, the header has ", columns.size())});
-      continue;
-    }
+    if (!RowFits(raw, columns.size(), &out.errors)) continue;
     v1::ListEntry e;
     e.set_submission_id(defaults.submission_id);
     e.set_department(defaults.department);
@@ -573,53 +604,26 @@ std::string ReadingHeaderKey(const std::string& cell) {
 ParsedReadings ParseReadingsCsv(absl::string_view utf8) {
   ParsedReadings out;
   std::vector<RawRow> rows = SplitRows(utf8);
-  if (rows.empty()) {
-    out.errors.push_back({0, "", "the file is empty"});
-    return out;
-  }
-  const RawRow& header = rows[0];
-  if (!header.error.empty()) {
-    out.errors.push_back({0, "", header.error});
-    return out;
-  }
-  std::vector<ReadingField> columns;
   std::map<ReadingField, std::string> seen;
-  for (const std::string& raw : header.cells) {
-    const std::string name = CleanCell(raw);
-    auto it = ReadingAliases().find(ReadingHeaderKey(raw));
-    if (it == ReadingAliases().end()) {
-      out.errors.push_back({0, name, "unknown column (see `tierhubctl power-import --help`)"});
-      continue;
-    }
-    if (seen.count(it->second)) {
-      out.errors.push_back({0, name, absl::StrCat("the same column as '", seen[it->second], "'")});
-    }
-    seen[it->second] = name;
-    columns.push_back(it->second);
-  }
-  for (auto [field, label] :
-       {std::pair{ReadingField::kCreditCode, "credit_code (统一社会信用代码)"},
-        std::pair{ReadingField::kAccount, "account (户号)"},
-        std::pair{ReadingField::kMonth, "month (月份)"},
-        std::pair{ReadingField::kKwh, "kwh (用电量(千瓦时))"}}) {
-    if (!seen.count(field)) out.errors.push_back({0, "", absl::StrCat("missing column ", label)});
-  }
+  const std::vector<ReadingField> columns = MapHeader<ReadingField>(
+      rows,
+      [](const std::string& cell) -> std::optional<ReadingField> {
+        auto it = ReadingAliases().find(ReadingHeaderKey(cell));
+        if (it == ReadingAliases().end()) return std::nullopt;
+        return it->second;
+      },
+      {{ReadingField::kCreditCode, "credit_code (统一社会信用代码)"},
+       {ReadingField::kAccount, "account (户号)"},
+       {ReadingField::kMonth, "month (月份)"},
+       {ReadingField::kKwh, "kwh (用电量(千瓦时))"}},
+      "power-import", &seen, &out.errors);
   if (!out.errors.empty()) return out;
 
   std::map<std::string, int> first_row;  // code/month/account -> row
   for (size_t r = 1; r < rows.size(); ++r) {
     const RawRow& raw = rows[r];
     const int row = raw.row;
-    if (!raw.error.empty()) {
-      out.errors.push_back({row, "", raw.error});
-      continue;
-    }
-    if (raw.cells.size() != columns.size()) {
-      out.errors.push_back(
-          {row, "",
-           absl::StrCat("has ", raw.cells.size(), " cells, the header has ", columns.size())});
-      continue;
-    }
+    if (!RowFits(raw, columns.size(), &out.errors)) continue;
     v1::ElectricityReading e;
     const size_t errors_before = out.errors.size();
     for (size_t c = 0; c < columns.size(); ++c) {
