@@ -46,13 +46,9 @@ absl::StatusOr<v1::SealingStep> ParseSealingStep(const std::string& text) {
 }
 
 absl::StatusOr<google::protobuf::Timestamp> ParseDay(const std::string& option,
-                                                     const std::string& text) {
-  absl::Time t;
-  std::string err;
-  if (!absl::ParseTime("%Y-%m-%d", text, ChinaTime(), &t, &err)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", option, ": '", text, "' is not a date (YYYY-MM-DD)"));
-  }
+                                                     const std::string& text,
+                                                     bool end_of_day = false) {
+  TH_ASSIGN_OR_RETURN(absl::Time t, ParseDayOption(option, text, end_of_day));
   google::protobuf::Timestamp ts;
   ts.set_seconds(absl::ToUnixSeconds(t));
   return ts;
@@ -217,7 +213,8 @@ absl::Status Export(const Args& args) {
     return absl::InvalidArgumentError("--format: csv or xlsx");
   request.set_format(format == "xlsx" ? v1::EXPORT_FORMAT_XLSX : v1::EXPORT_FORMAT_CSV);
   if (!args.Get("as-of").empty()) {
-    TH_ASSIGN_OR_RETURN(*request.mutable_as_of(), ParseDay("as-of", args.Get("as-of")));
+    TH_ASSIGN_OR_RETURN(*request.mutable_as_of(),
+                        ParseDay("as-of", args.Get("as-of"), /*end_of_day=*/true));
   }
   TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
   auto stub = v1::Enforcement::NewStub(conn.channel());
@@ -263,7 +260,9 @@ void AddCaseCommands(std::vector<Command>* out) {
       {"export", "a published list as CSV (UTF-8 with BOM) or .xlsx",
        "  --list=closed_by_law|rectification_deadline|over_standard_emitter|\n"
        "         serious_emitter|coal_boiler_exit|technology_closure\n"
-       "  --region=CODE --format=csv|xlsx --as-of=YYYY-MM-DD --out=FILE\n\nExample:\n"
+       "  --region=CODE --format=csv|xlsx --out=FILE\n"
+       "  --as-of=YYYY-MM-DD   the list as it stood at the end of that day (default now)\n\n"
+       "Example:\n"
        "  tierhubctl export --list=technology_closure --region=440600 --format=xlsx ...\n",
        Export});
 }

@@ -21,16 +21,6 @@
 namespace tierhub::ctl {
 namespace {
 
-absl::StatusOr<absl::Time> ParseDayEnd(const std::string& option, absl::string_view text) {
-  absl::Time t;
-  std::string err;
-  if (!absl::ParseTime("%Y-%m-%d", text, ChinaTime(), &t, &err)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", option, ": '", text, "' is not a date (YYYY-MM-DD)"));
-  }
-  return t + absl::Hours(24) - absl::Seconds(1);  // a checkpoint day ends at 23:59:59 CST
-}
-
 absl::Status TargetSet(const Args& args) {
   v1::Record record;
   v1::CityTarget* t = record.mutable_city_target();
@@ -55,7 +45,7 @@ absl::Status TargetSet(const Args& args) {
   t->set_capacity_to_exit(capacity);
   t->set_capacity_unit(unit);
   for (absl::string_view day : absl::StrSplit(args.Get("checkpoints"), ',', absl::SkipEmpty())) {
-    TH_ASSIGN_OR_RETURN(absl::Time at, ParseDayEnd("checkpoints", day));
+    TH_ASSIGN_OR_RETURN(absl::Time at, ParseDayOption("checkpoints", day, /*end_of_day=*/true));
     t->add_checkpoints()->set_seconds(absl::ToUnixSeconds(at));
   }
   for (absl::string_view dept : absl::StrSplit(args.Get("responsible"), ',', absl::SkipEmpty())) {
@@ -101,7 +91,7 @@ absl::Status Behind(const Args& args) {
   TH_ASSIGN_OR_RETURN(int32_t year, PlanYear(args));
   request.set_year(year);
   if (!args.Get("at").empty()) {
-    TH_ASSIGN_OR_RETURN(absl::Time at, ParseDayEnd("at", args.Get("at")));
+    TH_ASSIGN_OR_RETURN(absl::Time at, ParseDayOption("at", args.Get("at"), /*end_of_day=*/true));
     request.mutable_as_of()->set_seconds(absl::ToUnixSeconds(at));
   }
   request.set_behind_only(args.Has("behind-only"));
@@ -170,7 +160,8 @@ absl::Status Summary(const Args& args) {
   }
   request.set_table(table == "closed" ? v1::SUMMARY_TABLE_CLOSED : v1::SUMMARY_TABLE_FIGURES);
   if (!args.Get("as-of").empty()) {
-    TH_ASSIGN_OR_RETURN(absl::Time at, ParseDayEnd("as-of", args.Get("as-of")));
+    TH_ASSIGN_OR_RETURN(absl::Time at,
+                        ParseDayOption("as-of", args.Get("as-of"), /*end_of_day=*/true));
     request.mutable_as_of()->set_seconds(absl::ToUnixSeconds(at));
   }
   TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));

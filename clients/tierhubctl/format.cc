@@ -7,6 +7,17 @@
 
 namespace tierhub::ctl {
 
+absl::StatusOr<absl::Time> ParseDayOption(const std::string& option, absl::string_view text,
+                                          bool end_of_day) {
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime("%Y-%m-%d", std::string(text), ChinaTime(), &t, &err)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", option, ": '", std::string(text), "' is not a date (YYYY-MM-DD)"));
+  }
+  return end_of_day ? t + absl::Hours(24) - absl::Seconds(1) : t;
+}
+
 const absl::TimeZone& ChinaTime() {
   static const absl::TimeZone* zone = new absl::TimeZone(absl::FixedTimeZone(8 * 3600));
   return *zone;

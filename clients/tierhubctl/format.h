@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
@@ -16,6 +17,12 @@ namespace tierhub::ctl {
 
 // The campaign's dates and deadlines are days in China Standard Time (UTC+8, no DST).
 const absl::TimeZone& ChinaTime();
+
+// A --<option>=YYYY-MM-DD day in China time: its first instant, or with `end_of_day` its last
+// second (23:59:59), which is how "as of a day" and checkpoints read. INVALID_ARGUMENT names
+// the option.
+absl::StatusOr<absl::Time> ParseDayOption(const std::string& option, absl::string_view text,
+                                          bool end_of_day = false);
 
 // A message as indented JSON with the proto's field names, ending in a newline.
 std::string ProtoJson(const google::protobuf::Message& message);

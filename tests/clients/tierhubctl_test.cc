@@ -1,4 +1,5 @@
 #include "clients/tierhubctl/cli.h"
+#include "clients/tierhubctl/format.h"
 #include "clients/tierhubctl/table.h"
 #include "gtest/gtest.h"
 
@@ -74,3 +75,14 @@ TEST(TableTest, JsonKeepsNumbersAndEscapesStrings) {
 
 }  // namespace
 }  // namespace tierhub::ctl
+
+TEST(ParseDayOptionTest, ADayStartsAtMidnightAndEndsAtItsLastSecondInChinaTime) {
+  const absl::Time midnight =
+      absl::FromCivil(absl::CivilSecond(2019, 12, 31, 0, 0, 0), absl::FixedTimeZone(8 * 3600));
+  EXPECT_EQ(*tierhub::ctl::ParseDayOption("as-of", "2019-12-31"), midnight);
+  EXPECT_EQ(*tierhub::ctl::ParseDayOption("as-of", "2019-12-31", /*end_of_day=*/true),
+            midnight + absl::Hours(24) - absl::Seconds(1));
+  auto bad = tierhub::ctl::ParseDayOption("as-of", "31.12.2019");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "--as-of: '31.12.2019' is not a date (YYYY-MM-DD)");
+}
