@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -167,10 +168,17 @@ bool MayBeListed(v1::DisclosureList list, const v1::Record& record) {
     return record.has_list_entry() && record.list_entry().kind() == v1::LIST_KIND_COAL_BOILER_EXIT;
   }
   if (!record.has_enforcement_case()) return false;
-  const std::vector<ListRule> rules = RulesOf(list);
-  return std::any_of(rules.begin(), rules.end(), [&](const ListRule& rule) {
-    return rule.dimension == record.enforcement_case().dimension();
-  });
+  // Asked once per case of the node during an export: the lists' dimensions are built once.
+  static const auto* const dimensions = [] {
+    auto* m = new std::map<v1::DisclosureList, std::set<v1::Dimension>>();
+    for (int i = v1::DisclosureList_MIN; i <= v1::DisclosureList_MAX; ++i) {
+      const auto l = static_cast<v1::DisclosureList>(i);
+      for (const ListRule& rule : RulesOf(l)) (*m)[l].insert(rule.dimension);
+    }
+    return m;
+  }();
+  auto it = dimensions->find(list);
+  return it != dimensions->end() && it->second.count(record.enforcement_case().dimension()) > 0;
 }
 
 absl::StatusOr<std::vector<DisclosureRow>> DisclosureRows(v1::DisclosureList list,
