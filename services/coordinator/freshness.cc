@@ -48,8 +48,17 @@ absl::StatusOr<bool> Freshness::Step() {
   TH_ASSIGN_OR_RETURN(uint64_t cursor, store_->GetCursor(kFreshnessCursor));
   if (cursor >= store_->LastSeq()) return false;
   const uint64_t from = std::max(cursor + 1, store_->FirstLogSeq());
-  TH_ASSIGN_OR_RETURN(auto changes, store_->ReadLog(from, kBatchChanges, kBatchBytes));
-  if (changes.empty()) return false;
+  // Changes written in this node's own region (its own writes, above all) are passed over
+  // undecoded: Children() never reports an origin in the region asked about, and no region
+  // under this node's is this node's own.
+  const std::string& own_region = store_->region_code();
+  uint64_t covered = 0;
+  TH_ASSIGN_OR_RETURN(
+      auto changes,
+      store_->ReadLogFiltered(
+          from, kBatchChanges, kBatchBytes,
+          [&](std::string_view origin_region) { return origin_region != own_region; }, &covered));
+  if (covered < from) return false;
   // The newest change per foreign origin in this batch.
   std::map<std::string, std::pair<int64_t, std::string>> latest;
   for (const v1::Change& c : changes) {
@@ -69,7 +78,7 @@ absl::StatusOr<bool> Freshness::Step() {
       if (known != region) TH_RETURN_IF_ERROR(store_->SetCursor(RegionCursor(origin), region));
     }
   }
-  TH_RETURN_IF_ERROR(store_->SetCursor(kFreshnessCursor, changes.back().seq()));
+  TH_RETURN_IF_ERROR(store_->SetCursor(kFreshnessCursor, covered));
   return true;
 }
 

@@ -34,6 +34,12 @@ std::string PowerAlertKey(absl::string_view credit_code, absl::string_view month
   return absl::StrCat(kPowerAlertKeyPrefix, credit_code, "/", month);
 }
 
+std::string ListEntryKey(const v1::ListEntry& e) {
+  return absl::StrCat("list/", DepartmentCode(e.department()), "/", e.round_id(), "/",
+                      ListKindCode(e.kind()), "/", DimensionCode(e.dimension()), "/",
+                      e.credit_code());
+}
+
 std::string RecordKey(const v1::Record& record) {
   switch (record.kind_case()) {
     case v1::Record::kRegion:
@@ -44,12 +50,8 @@ std::string RecordKey(const v1::Record& record) {
       const v1::Equipment& e = record.equipment();
       return absl::StrCat("eqp/", e.credit_code(), "/", e.equipment_id());
     }
-    case v1::Record::kListEntry: {
-      const v1::ListEntry& e = record.list_entry();
-      return absl::StrCat("list/", DepartmentCode(e.department()), "/", e.round_id(), "/",
-                          ListKindCode(e.kind()), "/", DimensionCode(e.dimension()), "/",
-                          e.credit_code());
-    }
+    case v1::Record::kListEntry:
+      return ListEntryKey(record.list_entry());
     case v1::Record::kRound:
       return absl::StrCat("round/", record.round().round_id());
     case v1::Record::kEnforcementCase:

@@ -35,6 +35,7 @@ namespace tierhub::domain {
 std::string RecordKey(const v1::Record& record);
 
 // Keys of the registry's and coordinator's records, for lookups without building a record.
+std::string ListEntryKey(const v1::ListEntry& entry);  // RecordKey of a record holding `entry`
 std::string SubmissionKey(v1::Department department, absl::string_view submission_id);
 std::string SubmissionVersionKey(v1::Department department, absl::string_view submission_id,
                                  uint32_t version);

@@ -164,15 +164,12 @@ absl::Status ValidateCreditCodeField(absl::string_view code, absl::string_view p
 }
 
 absl::Status ValidateEnterprise(const v1::Enterprise& e, const RegionTable& regions) {
-  constexpr absl::string_view kPath = "enterprise";
-  TH_RETURN_IF_ERROR(
-      ValidateCreditCodeField(e.credit_code(), Field(kPath, "credit_code"), regions));
-  TH_RETURN_IF_ERROR(RequireText(Field(kPath, "name"), e.name()));
-  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), e.region_code(), regions));
-  if (e.industries().empty())
-    return Invalid(Field(kPath, "industries"), "at least one is required");
+  TH_RETURN_IF_ERROR(ValidateCreditCodeField(e.credit_code(), "enterprise.credit_code", regions));
+  TH_RETURN_IF_ERROR(RequireText("enterprise.name", e.name()));
+  TH_RETURN_IF_ERROR(CurrentRegion("enterprise.region_code", e.region_code(), regions));
+  if (e.industries().empty()) return Invalid("enterprise.industries", "at least one is required");
   for (int i = 0; i < e.industries_size(); ++i) {
-    const std::string path = Index(Field(kPath, "industries"), i);
+    const std::string path = Index("enterprise.industries", i);
     TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(path, Industry, e.industries(i)));
     for (int j = 0; j < i; ++j) {
       if (e.industries(j) == e.industries(i)) {
@@ -180,9 +177,9 @@ absl::Status ValidateEnterprise(const v1::Enterprise& e, const RegionTable& regi
       }
     }
   }
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "status"), OperatingStatus, e.status()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("enterprise.status", OperatingStatus, e.status()));
   for (int i = 0; i < e.licences_size(); ++i) {
-    const std::string path = Index(Field(kPath, "licences"), i);
+    const std::string path = Index("enterprise.licences", i);
     const v1::Licence& l = e.licences(i);
     TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(path, "kind"), LicenceKind, l.kind()));
     TH_RETURN_IF_ERROR(RequireText(Field(path, "number"), l.number()));
@@ -196,14 +193,13 @@ absl::Status ValidateEnterprise(const v1::Enterprise& e, const RegionTable& regi
 
 absl::Status ValidateEquipment(const v1::Equipment& e, const RegionTable& regions) {
   constexpr absl::string_view kPath = "equipment";
-  TH_RETURN_IF_ERROR(ValidateId(e.equipment_id(), Field(kPath, "equipment_id")));
-  TH_RETURN_IF_ERROR(
-      ValidateCreditCodeField(e.credit_code(), Field(kPath, "credit_code"), regions));
-  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), e.region_code(), regions));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "industry"), Industry, e.industry()));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "type"), EquipmentType, e.type()));
+  TH_RETURN_IF_ERROR(ValidateId(e.equipment_id(), "equipment.equipment_id"));
+  TH_RETURN_IF_ERROR(ValidateCreditCodeField(e.credit_code(), "equipment.credit_code", regions));
+  TH_RETURN_IF_ERROR(CurrentRegion("equipment.region_code", e.region_code(), regions));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("equipment.industry", Industry, e.industry()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("equipment.type", EquipmentType, e.type()));
   if (!EquipmentTypeFitsIndustry(e.type(), e.industry())) {
-    return Invalid(Field(kPath, "type"),
+    return Invalid("equipment.type",
                    absl::StrCat(v1::EquipmentType_Name(e.type()), " does not belong to industry ",
                                 IndustryCode(e.industry())));
   }
@@ -217,39 +213,38 @@ absl::Status ValidateEquipment(const v1::Equipment& e, const RegionTable& region
   for (const auto& [name, value] : measures) {
     TH_RETURN_IF_ERROR(NonNegative(Field(kPath, name), value));
   }
-  TH_RETURN_IF_ERROR(Percentage(Field(kPath, "cadmium_pct"), e.cadmium_pct()));
-  TH_RETURN_IF_ERROR(Percentage(Field(kPath, "arsenic_pct"), e.arsenic_pct()));
-  TH_RETURN_IF_ERROR(CapacityWithUnit(Field(kPath, "capacity"), e.capacity(),
-                                      Field(kPath, "capacity_unit"), e.capacity_unit()));
+  TH_RETURN_IF_ERROR(Percentage("equipment.cadmium_pct", e.cadmium_pct()));
+  TH_RETURN_IF_ERROR(Percentage("equipment.arsenic_pct", e.arsenic_pct()));
+  TH_RETURN_IF_ERROR(CapacityWithUnit("equipment.capacity", e.capacity(), "equipment.capacity_unit",
+                                      e.capacity_unit()));
   const v1::CapacityUnit expected_unit = CapacityUnitFor(e.type());
   if (e.capacity() > 0 && expected_unit != v1::CAPACITY_UNIT_UNSPECIFIED &&
       e.capacity_unit() != expected_unit) {
-    return Invalid(Field(kPath, "capacity_unit"),
+    return Invalid("equipment.capacity_unit",
                    absl::StrCat(v1::CapacityUnit_Name(e.capacity_unit()), " does not fit ",
                                 v1::EquipmentType_Name(e.type()), ", expected ",
                                 v1::CapacityUnit_Name(expected_unit)));
   }
   // Classifiers are optional (UNSPECIFIED = not recorded, screened as unchecked).
-  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "kiln_type"), e.kiln_type(), &v1::KilnType_IsValid));
-  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "process"), e.process(), &v1::ProcessKind_IsValid));
-  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "pulp_kind"), e.pulp_kind(), &v1::PulpKind_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum("equipment.kiln_type", e.kiln_type(), &v1::KilnType_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum("equipment.process", e.process(), &v1::ProcessKind_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum("equipment.pulp_kind", e.pulp_kind(), &v1::PulpKind_IsValid));
   TH_RETURN_IF_ERROR(
-      OptionalEnum(Field(kPath, "paper_grade"), e.paper_grade(), &v1::PaperGrade_IsValid));
+      OptionalEnum("equipment.paper_grade", e.paper_grade(), &v1::PaperGrade_IsValid));
   TH_RETURN_IF_ERROR(
-      OptionalEnum(Field(kPath, "dyeing_kind"), e.dyeing_kind(), &v1::DyeingKind_IsValid));
-  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "hide_kind"), e.hide_kind(), &v1::HideKind_IsValid));
-  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "battery_process"), e.battery_process(),
-                                  &v1::BatteryProcess_IsValid));
-  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "smelting_process"), e.smelting_process(),
+      OptionalEnum("equipment.dyeing_kind", e.dyeing_kind(), &v1::DyeingKind_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum("equipment.hide_kind", e.hide_kind(), &v1::HideKind_IsValid));
+  TH_RETURN_IF_ERROR(
+      OptionalEnum("equipment.battery_process", e.battery_process(), &v1::BatteryProcess_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum("equipment.smelting_process", e.smelting_process(),
                                   &v1::SmeltingProcess_IsValid));
-  TH_RETURN_IF_ERROR(
-      OptionalEnum(Field(kPath, "press_kind"), e.press_kind(), &v1::PressKind_IsValid));
-  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "standards_compliance"), e.standards_compliance(),
+  TH_RETURN_IF_ERROR(OptionalEnum("equipment.press_kind", e.press_kind(), &v1::PressKind_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum("equipment.standards_compliance", e.standards_compliance(),
                                   &v1::StandardsCompliance_IsValid));
   // A metal-specific process under the other metal matches no rule and would screen as clean.
   if ((IsCopperProcess(e.smelting_process()) && e.industry() != v1::INDUSTRY_COPPER_SMELTING) ||
       (IsLeadProcess(e.smelting_process()) && e.industry() != v1::INDUSTRY_LEAD_SMELTING)) {
-    return Invalid(Field(kPath, "smelting_process"),
+    return Invalid("equipment.smelting_process",
                    absl::StrCat(v1::SmeltingProcess_Name(e.smelting_process()),
                                 " does not belong to industry ", IndustryCode(e.industry())));
   }
@@ -257,74 +252,71 @@ absl::Status ValidateEquipment(const v1::Equipment& e, const RegionTable& region
 }
 
 absl::Status ValidateListEntry(const v1::ListEntry& e, const RegionTable& regions) {
-  constexpr absl::string_view kPath = "list_entry";
   if (!e.submission_id().empty()) {
-    TH_RETURN_IF_ERROR(ValidateId(e.submission_id(), Field(kPath, "submission_id")));
+    TH_RETURN_IF_ERROR(ValidateId(e.submission_id(), "list_entry.submission_id"));
   }
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "department"), Department, e.department()));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "dimension"), Dimension, e.dimension()));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "kind"), ListKind, e.kind()));
-  TH_RETURN_IF_ERROR(ValidateId(e.round_id(), Field(kPath, "round_id")));
-  TH_RETURN_IF_ERROR(
-      ValidateCreditCodeField(e.credit_code(), Field(kPath, "credit_code"), regions));
-  TH_RETURN_IF_ERROR(RequireText(Field(kPath, "enterprise_name"), e.enterprise_name()));
-  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), e.region_code(), regions));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "industry"), Industry, e.industry()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("list_entry.department", Department, e.department()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("list_entry.dimension", Dimension, e.dimension()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("list_entry.kind", ListKind, e.kind()));
+  TH_RETURN_IF_ERROR(ValidateId(e.round_id(), "list_entry.round_id"));
+  TH_RETURN_IF_ERROR(ValidateCreditCodeField(e.credit_code(), "list_entry.credit_code", regions));
+  TH_RETURN_IF_ERROR(RequireText("list_entry.enterprise_name", e.enterprise_name()));
+  TH_RETURN_IF_ERROR(CurrentRegion("list_entry.region_code", e.region_code(), regions));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("list_entry.industry", Industry, e.industry()));
   if (!ListKindFitsDimension(e.kind(), e.dimension())) {
-    return Invalid(Field(kPath, "kind"),
-                   absl::StrCat(ListKindCode(e.kind()), " is not a list of the ",
-                                DimensionCode(e.dimension()), " dimension"));
+    return Invalid("list_entry.kind", absl::StrCat(ListKindCode(e.kind()), " is not a list of the ",
+                                                   DimensionCode(e.dimension()), " dimension"));
   }
   if (!DepartmentMayActOn(e.department(), e.dimension())) {
-    return Invalid(Field(kPath, "department"),
+    return Invalid("list_entry.department",
                    absl::StrCat(DepartmentCode(e.department()), " does not lead the ",
                                 DimensionCode(e.dimension()), " dimension"));
   }
-  TH_RETURN_IF_ERROR(QualityApplies(Field(kPath, "dimension"), e.dimension(), e.industry()));
+  TH_RETURN_IF_ERROR(QualityApplies("list_entry.dimension", e.dimension(), e.industry()));
   if (e.has_deadline()) {
-    TH_RETURN_IF_ERROR(ValidTimestamp(Field(kPath, "deadline"), e.deadline()));
+    TH_RETURN_IF_ERROR(ValidTimestamp("list_entry.deadline", e.deadline()));
   } else if (e.kind() == v1::LIST_KIND_RECTIFICATION_DEADLINE) {
-    return Invalid(Field(kPath, "deadline"), "is required on a RECTIFICATION_DEADLINE list");
+    return Invalid("list_entry.deadline", "is required on a RECTIFICATION_DEADLINE list");
   }
   TH_RETURN_IF_ERROR(
-      TH_REQUIRE_ENUM(Field(kPath, "reported_status"), OperatingStatus, e.reported_status()));
-  return CapacityWithUnit(Field(kPath, "capacity"), e.capacity(), Field(kPath, "capacity_unit"),
+      TH_REQUIRE_ENUM("list_entry.reported_status", OperatingStatus, e.reported_status()));
+  return CapacityWithUnit("list_entry.capacity", e.capacity(), "list_entry.capacity_unit",
                           e.capacity_unit());
 }
 
 absl::Status ValidateRound(const v1::SubmissionRound& r) {
-  constexpr absl::string_view kPath = "round";
-  TH_RETURN_IF_ERROR(ValidateId(r.round_id(), Field(kPath, "round_id")));
-  TH_RETURN_IF_ERROR(RequireText(Field(kPath, "title"), r.title()));
-  TH_RETURN_IF_ERROR(RequireTimestamp(Field(kPath, "deadline"), r.has_deadline(), r.deadline()));
+  TH_RETURN_IF_ERROR(ValidateId(r.round_id(), "round.round_id"));
+  TH_RETURN_IF_ERROR(RequireText("round.title", r.title()));
+  TH_RETURN_IF_ERROR(RequireTimestamp("round.deadline", r.has_deadline(), r.deadline()));
   return RequireEnum<v1::SubmissionRound::Scope>(
-      Field(kPath, "scope"), r.scope(), &v1::SubmissionRound::Scope_IsValid,
+      "round.scope", r.scope(), &v1::SubmissionRound::Scope_IsValid,
       &v1::SubmissionRound::Scope_Name<v1::SubmissionRound::Scope>);
 }
 
 absl::Status ValidateCase(const v1::EnforcementCase& c, const RegionTable& regions) {
-  constexpr absl::string_view kPath = "enforcement_case";
-  TH_RETURN_IF_ERROR(ValidateId(c.case_id(), Field(kPath, "case_id")));
+  TH_RETURN_IF_ERROR(ValidateId(c.case_id(), "enforcement_case.case_id"));
   TH_RETURN_IF_ERROR(
-      ValidateCreditCodeField(c.credit_code(), Field(kPath, "credit_code"), regions));
-  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), c.region_code(), regions));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "industry"), Industry, c.industry()));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "dimension"), Dimension, c.dimension()));
-  TH_RETURN_IF_ERROR(QualityApplies(Field(kPath, "dimension"), c.dimension(), c.industry()));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "state"), CaseState, c.state()));
-  TH_RETURN_IF_ERROR(RequireTimestamp(Field(kPath, "found_at"), c.has_found_at(), c.found_at()));
-  if (c.has_deadline()) TH_RETURN_IF_ERROR(ValidTimestamp(Field(kPath, "deadline"), c.deadline()));
+      ValidateCreditCodeField(c.credit_code(), "enforcement_case.credit_code", regions));
+  TH_RETURN_IF_ERROR(CurrentRegion("enforcement_case.region_code", c.region_code(), regions));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("enforcement_case.industry", Industry, c.industry()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("enforcement_case.dimension", Dimension, c.dimension()));
+  TH_RETURN_IF_ERROR(QualityApplies("enforcement_case.dimension", c.dimension(), c.industry()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("enforcement_case.state", CaseState, c.state()));
+  TH_RETURN_IF_ERROR(RequireTimestamp("enforcement_case.found_at", c.has_found_at(), c.found_at()));
+  if (c.has_deadline())
+    TH_RETURN_IF_ERROR(ValidTimestamp("enforcement_case.deadline", c.deadline()));
   if (c.extensions() < 0) {
-    return Invalid(Field(kPath, "extensions"), absl::StrCat("must be >= 0, got ", c.extensions()));
+    return Invalid("enforcement_case.extensions",
+                   absl::StrCat("must be >= 0, got ", c.extensions()));
   }
   // Energy: "可提出不超过 3 个月的延期申请" — one extension at most.
   if (c.dimension() == v1::DIMENSION_ENERGY && c.extensions() > 1) {
     return Invalid(
-        Field(kPath, "extensions"),
+        "enforcement_case.extensions",
         absl::StrCat("an ENERGY case allows at most one extension, got ", c.extensions()));
   }
   for (int i = 0; i < c.history_size(); ++i) {
-    const std::string path = Index(Field(kPath, "history"), i);
+    const std::string path = Index("enforcement_case.history", i);
     const v1::CaseTransition& t = c.history(i);
     TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(path, "to_state"), CaseState, t.to_state()));
     TH_RETURN_IF_ERROR(
@@ -347,7 +339,7 @@ absl::Status ValidateCase(const v1::EnforcementCase& c, const RegionTable& regio
   }
   if (c.history_size() > 0 && c.history(c.history_size() - 1).to_state() != c.state()) {
     return Invalid(
-        Field(kPath, "state"),
+        "enforcement_case.state",
         absl::StrCat(v1::CaseState_Name(c.state()),
                      " differs from the last step of "
                      "history (",
@@ -363,50 +355,49 @@ absl::Status ValidateCase(const v1::EnforcementCase& c, const RegionTable& regio
     };
     for (const auto& [name, ts] : steps) {
       if (ts != nullptr) {
-        TH_RETURN_IF_ERROR(ValidTimestamp(Field(Field(kPath, "sealing"), name), *ts));
+        TH_RETURN_IF_ERROR(ValidTimestamp(Field("enforcement_case.sealing", name), *ts));
       }
     }
   }
   if (c.state() == v1::CASE_STATE_ACCEPTED) {
-    TH_RETURN_IF_ERROR(RequireText(Field(kPath, "accepted_by"), c.accepted_by()));
+    TH_RETURN_IF_ERROR(RequireText("enforcement_case.accepted_by", c.accepted_by()));
     TH_RETURN_IF_ERROR(
-        RequireTimestamp(Field(kPath, "accepted_at"), c.has_accepted_at(), c.accepted_at()));
+        RequireTimestamp("enforcement_case.accepted_at", c.has_accepted_at(), c.accepted_at()));
   } else if (c.has_accepted_at()) {
-    TH_RETURN_IF_ERROR(ValidTimestamp(Field(kPath, "accepted_at"), c.accepted_at()));
+    TH_RETURN_IF_ERROR(ValidTimestamp("enforcement_case.accepted_at", c.accepted_at()));
   }
   if (!c.equipment_id().empty()) {
-    TH_RETURN_IF_ERROR(ValidateId(c.equipment_id(), Field(kPath, "equipment_id")));
+    TH_RETURN_IF_ERROR(ValidateId(c.equipment_id(), "enforcement_case.equipment_id"));
   }
-  return CapacityWithUnit(Field(kPath, "capacity"), c.capacity(), Field(kPath, "capacity_unit"),
-                          c.capacity_unit());
+  return CapacityWithUnit("enforcement_case.capacity", c.capacity(),
+                          "enforcement_case.capacity_unit", c.capacity_unit());
 }
 
 absl::Status ValidateCityTarget(const v1::CityTarget& t, const RegionTable& regions) {
-  constexpr absl::string_view kPath = "city_target";
-  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), t.region_code(), regions));
+  TH_RETURN_IF_ERROR(CurrentRegion("city_target.region_code", t.region_code(), regions));
   const v1::Region* region = regions.Lookup(t.region_code());  // non-null: checked above
   if (region->level() != v1::REGION_LEVEL_CITY) {
-    return Invalid(Field(kPath, "region_code"),
+    return Invalid("city_target.region_code",
                    absl::StrCat(t.region_code(), " is not a prefecture-level city"));
   }
   // The campaign's plans are annual; anything outside this window is a typo.
   if (t.year() < 2000 || t.year() > 2100) {
-    return Invalid(Field(kPath, "year"), absl::StrCat(t.year(), " is outside 2000..2100"));
+    return Invalid("city_target.year", absl::StrCat(t.year(), " is outside 2000..2100"));
   }
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "industry"), Industry, t.industry()));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "dimension"), Dimension, t.dimension()));
-  TH_RETURN_IF_ERROR(QualityApplies(Field(kPath, "dimension"), t.dimension(), t.industry()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("city_target.industry", Industry, t.industry()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("city_target.dimension", Dimension, t.dimension()));
+  TH_RETURN_IF_ERROR(QualityApplies("city_target.dimension", t.dimension(), t.industry()));
   if (t.enterprises_to_exit() < 0) {
-    return Invalid(Field(kPath, "enterprises_to_exit"),
+    return Invalid("city_target.enterprises_to_exit",
                    absl::StrCat("must be >= 0, got ", t.enterprises_to_exit()));
   }
-  TH_RETURN_IF_ERROR(CapacityWithUnit(Field(kPath, "capacity_to_exit"), t.capacity_to_exit(),
-                                      Field(kPath, "capacity_unit"), t.capacity_unit()));
+  TH_RETURN_IF_ERROR(CapacityWithUnit("city_target.capacity_to_exit", t.capacity_to_exit(),
+                                      "city_target.capacity_unit", t.capacity_unit()));
   for (int i = 0; i < t.checkpoints_size(); ++i) {
-    TH_RETURN_IF_ERROR(ValidTimestamp(Index(Field(kPath, "checkpoints"), i), t.checkpoints(i)));
+    TH_RETURN_IF_ERROR(ValidTimestamp(Index("city_target.checkpoints", i), t.checkpoints(i)));
   }
   for (int i = 0; i < t.responsible_size(); ++i) {
-    const std::string path = Index(Field(kPath, "responsible"), i);
+    const std::string path = Index("city_target.responsible", i);
     TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(path, Department, t.responsible(i)));
     for (int j = 0; j < i; ++j) {
       if (t.responsible(j) == t.responsible(i)) {
@@ -418,88 +409,82 @@ absl::Status ValidateCityTarget(const v1::CityTarget& t, const RegionTable& regi
 }
 
 absl::Status ValidateTipOff(const v1::TipOff& t, const RegionTable& regions) {
-  constexpr absl::string_view kPath = "tip_off";
-  TH_RETURN_IF_ERROR(ValidateId(t.tip_off_id(), Field(kPath, "tip_off_id")));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "channel"), TipOffChannel, t.channel()));
-  TH_RETURN_IF_ERROR(RequireText(Field(kPath, "content"), t.content()));
-  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), t.region_code(), regions));
+  TH_RETURN_IF_ERROR(ValidateId(t.tip_off_id(), "tip_off.tip_off_id"));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("tip_off.channel", TipOffChannel, t.channel()));
+  TH_RETURN_IF_ERROR(RequireText("tip_off.content", t.content()));
+  TH_RETURN_IF_ERROR(CurrentRegion("tip_off.region_code", t.region_code(), regions));
   // The enterprise may not be identified yet ("if known").
   if (!t.credit_code().empty()) {
-    TH_RETURN_IF_ERROR(
-        ValidateCreditCodeField(t.credit_code(), Field(kPath, "credit_code"), regions));
+    TH_RETURN_IF_ERROR(ValidateCreditCodeField(t.credit_code(), "tip_off.credit_code", regions));
   }
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "responsible"), Department, t.responsible()));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "outcome"), TipOffOutcome, t.outcome()));
-  if (!t.case_id().empty()) TH_RETURN_IF_ERROR(ValidateId(t.case_id(), Field(kPath, "case_id")));
-  return RequireTimestamp(Field(kPath, "received_at"), t.has_received_at(), t.received_at());
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("tip_off.responsible", Department, t.responsible()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("tip_off.outcome", TipOffOutcome, t.outcome()));
+  if (!t.case_id().empty()) TH_RETURN_IF_ERROR(ValidateId(t.case_id(), "tip_off.case_id"));
+  return RequireTimestamp("tip_off.received_at", t.has_received_at(), t.received_at());
 }
 
 absl::Status ValidateRegion(const v1::Region& region) { return CheckRegionShape(region, "region"); }
 
 absl::Status ValidateSubmission(const v1::Submission& s, const RegionTable& regions) {
-  constexpr absl::string_view kPath = "submission";
-  TH_RETURN_IF_ERROR(ValidateId(s.submission_id(), Field(kPath, "submission_id")));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "department"), Department, s.department()));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "kind"), ListKind, s.kind()));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "dimension"), Dimension, s.dimension()));
-  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), s.region_code(), regions));
-  TH_RETURN_IF_ERROR(ValidateId(s.round_id(), Field(kPath, "round_id")));
-  if (s.version() == 0) return Invalid(Field(kPath, "version"), "must be >= 1");
+  TH_RETURN_IF_ERROR(ValidateId(s.submission_id(), "submission.submission_id"));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("submission.department", Department, s.department()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("submission.kind", ListKind, s.kind()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("submission.dimension", Dimension, s.dimension()));
+  TH_RETURN_IF_ERROR(CurrentRegion("submission.region_code", s.region_code(), regions));
+  TH_RETURN_IF_ERROR(ValidateId(s.round_id(), "submission.round_id"));
+  if (s.version() == 0) return Invalid("submission.version", "must be >= 1");
   if (!ListKindFitsDimension(s.kind(), s.dimension())) {
-    return Invalid(Field(kPath, "kind"),
-                   absl::StrCat(ListKindCode(s.kind()), " is not a list of the ",
-                                DimensionCode(s.dimension()), " dimension"));
+    return Invalid("submission.kind", absl::StrCat(ListKindCode(s.kind()), " is not a list of the ",
+                                                   DimensionCode(s.dimension()), " dimension"));
   }
   if (!DepartmentMayActOn(s.department(), s.dimension())) {
-    return Invalid(Field(kPath, "department"),
+    return Invalid("submission.department",
                    absl::StrCat(DepartmentCode(s.department()), " does not lead the ",
                                 DimensionCode(s.dimension()), " dimension"));
   }
   if (s.withdrawn() && s.entry_count() != 0) {
-    return Invalid(Field(kPath, "entry_count"), "a withdrawn submission has no entries");
+    return Invalid("submission.entry_count", "a withdrawn submission has no entries");
   }
-  if (s.late_seconds() < 0) return Invalid(Field(kPath, "late_seconds"), "must be >= 0");
+  if (s.late_seconds() < 0) return Invalid("submission.late_seconds", "must be >= 0");
   TH_RETURN_IF_ERROR(
-      RequireTimestamp(Field(kPath, "submitted_at"), s.has_submitted_at(), s.submitted_at()));
-  return RequireTimestamp(Field(kPath, "updated_at"), s.has_updated_at(), s.updated_at());
+      RequireTimestamp("submission.submitted_at", s.has_submitted_at(), s.submitted_at()));
+  return RequireTimestamp("submission.updated_at", s.has_updated_at(), s.updated_at());
 }
 
 absl::Status ValidateSubmissionVersion(const v1::SubmissionVersion& v, const RegionTable& regions) {
-  constexpr absl::string_view kPath = "submission_version";
-  TH_RETURN_IF_ERROR(ValidateId(v.submission_id(), Field(kPath, "submission_id")));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "department"), Department, v.department()));
-  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), v.region_code(), regions));
-  if (v.version() == 0) return Invalid(Field(kPath, "version"), "must be >= 1");
+  TH_RETURN_IF_ERROR(ValidateId(v.submission_id(), "submission_version.submission_id"));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("submission_version.department", Department, v.department()));
+  TH_RETURN_IF_ERROR(CurrentRegion("submission_version.region_code", v.region_code(), regions));
+  if (v.version() == 0) return Invalid("submission_version.version", "must be >= 1");
   TH_RETURN_IF_ERROR(RequireEnum<v1::SubmissionVersion::Action>(
-      Field(kPath, "action"), v.action(), &v1::SubmissionVersion::Action_IsValid,
+      "submission_version.action", v.action(), &v1::SubmissionVersion::Action_IsValid,
       &v1::SubmissionVersion::Action_Name<v1::SubmissionVersion::Action>));
   if ((v.action() == v1::SubmissionVersion::ACTION_CREATE) != (v.version() == 1)) {
-    return Invalid(Field(kPath, "action"), "CREATE is version 1 and version 1 only");
+    return Invalid("submission_version.action", "CREATE is version 1 and version 1 only");
   }
-  return RequireTimestamp(Field(kPath, "at"), v.has_at(), v.at());
+  return RequireTimestamp("submission_version.at", v.has_at(), v.at());
 }
 
 absl::Status ValidateLateWaiver(const v1::LateWaiver& w, const RegionTable& regions) {
-  constexpr absl::string_view kPath = "late_waiver";
-  TH_RETURN_IF_ERROR(ValidateId(w.round_id(), Field(kPath, "round_id")));
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "department"), Department, w.department()));
-  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), w.region_code(), regions));
-  TH_RETURN_IF_ERROR(RequireText(Field(kPath, "granted_by"), w.granted_by()));
-  return RequireTimestamp(Field(kPath, "granted_at"), w.has_granted_at(), w.granted_at());
+  TH_RETURN_IF_ERROR(ValidateId(w.round_id(), "late_waiver.round_id"));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("late_waiver.department", Department, w.department()));
+  TH_RETURN_IF_ERROR(CurrentRegion("late_waiver.region_code", w.region_code(), regions));
+  TH_RETURN_IF_ERROR(RequireText("late_waiver.granted_by", w.granted_by()));
+  return RequireTimestamp("late_waiver.granted_at", w.has_granted_at(), w.granted_at());
 }
 
 absl::Status ValidateMergedEnterprise(const v1::MergedEnterprise& m, const RegionTable& regions) {
-  constexpr absl::string_view kPath = "merged_enterprise";
   TH_RETURN_IF_ERROR(
-      ValidateCreditCodeField(m.credit_code(), Field(kPath, "credit_code"), regions));
-  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), m.region_code(), regions));
-  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "industry"), m.industry(), &v1::Industry_IsValid));
+      ValidateCreditCodeField(m.credit_code(), "merged_enterprise.credit_code", regions));
+  TH_RETURN_IF_ERROR(CurrentRegion("merged_enterprise.region_code", m.region_code(), regions));
+  TH_RETURN_IF_ERROR(
+      OptionalEnum("merged_enterprise.industry", m.industry(), &v1::Industry_IsValid));
   for (int i = 0; i < m.contradictions_size(); ++i) {
     TH_RETURN_IF_ERROR(RequireEnum<v1::Contradiction::Kind>(
-        Field(Index(Field(kPath, "contradictions"), i), "kind"), m.contradictions(i).kind(),
+        Field(Index("merged_enterprise.contradictions", i), "kind"), m.contradictions(i).kind(),
         &v1::Contradiction::Kind_IsValid, &v1::Contradiction::Kind_Name<v1::Contradiction::Kind>));
   }
-  return NonNegative(Field(kPath, "capacity_listed"), m.capacity_listed());
+  return NonNegative("merged_enterprise.capacity_listed", m.capacity_listed());
 }
 
 absl::Status ValidateMonth(absl::string_view month, absl::string_view path) {
@@ -525,54 +510,51 @@ absl::Status ValidateMonth(absl::string_view month, absl::string_view path) {
 
 absl::Status ValidateElectricityReading(const v1::ElectricityReading& r,
                                         const RegionTable& regions) {
-  constexpr absl::string_view kPath = "electricity_reading";
   TH_RETURN_IF_ERROR(
-      ValidateCreditCodeField(r.credit_code(), Field(kPath, "credit_code"), regions));
-  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), r.region_code(), regions));
-  TH_RETURN_IF_ERROR(ValidateMonth(r.month(), Field(kPath, "month")));
-  TH_RETURN_IF_ERROR(ValidateId(r.account(), Field(kPath, "account")));
-  TH_RETURN_IF_ERROR(NonNegative(Field(kPath, "kwh"), r.kwh()));
-  return ValidateId(r.import_id(), Field(kPath, "import_id"));
+      ValidateCreditCodeField(r.credit_code(), "electricity_reading.credit_code", regions));
+  TH_RETURN_IF_ERROR(CurrentRegion("electricity_reading.region_code", r.region_code(), regions));
+  TH_RETURN_IF_ERROR(ValidateMonth(r.month(), "electricity_reading.month"));
+  TH_RETURN_IF_ERROR(ValidateId(r.account(), "electricity_reading.account"));
+  TH_RETURN_IF_ERROR(NonNegative("electricity_reading.kwh", r.kwh()));
+  return ValidateId(r.import_id(), "electricity_reading.import_id");
 }
 
 absl::Status ValidatePowerAlert(const v1::PowerAlert& a, const RegionTable& regions) {
-  constexpr absl::string_view kPath = "power_alert";
-  TH_RETURN_IF_ERROR(
-      ValidateCreditCodeField(a.credit_code(), Field(kPath, "credit_code"), regions));
-  TH_RETURN_IF_ERROR(CurrentRegion(Field(kPath, "region_code"), a.region_code(), regions));
-  TH_RETURN_IF_ERROR(ValidateMonth(a.month(), Field(kPath, "month")));
-  TH_RETURN_IF_ERROR(NonNegative(Field(kPath, "kwh"), a.kwh()));
-  TH_RETURN_IF_ERROR(NonNegative(Field(kPath, "threshold_kwh"), a.threshold_kwh()));
+  TH_RETURN_IF_ERROR(ValidateCreditCodeField(a.credit_code(), "power_alert.credit_code", regions));
+  TH_RETURN_IF_ERROR(CurrentRegion("power_alert.region_code", a.region_code(), regions));
+  TH_RETURN_IF_ERROR(ValidateMonth(a.month(), "power_alert.month"));
+  TH_RETURN_IF_ERROR(NonNegative("power_alert.kwh", a.kwh()));
+  TH_RETURN_IF_ERROR(NonNegative("power_alert.threshold_kwh", a.threshold_kwh()));
   if (!(a.kwh() > a.threshold_kwh())) {
-    return Invalid(Field(kPath, "kwh"),
+    return Invalid("power_alert.kwh",
                    absl::StrCat(a.kwh(), " is not above the threshold ", a.threshold_kwh()));
   }
-  if (a.accounts_size() == 0) return Invalid(Field(kPath, "accounts"), "is empty");
+  if (a.accounts_size() == 0) return Invalid("power_alert.accounts", "is empty");
   for (int i = 0; i < a.accounts_size(); ++i) {
-    TH_RETURN_IF_ERROR(ValidateId(a.accounts(i), Index(Field(kPath, "accounts"), i)));
+    TH_RETURN_IF_ERROR(ValidateId(a.accounts(i), Index("power_alert.accounts", i)));
   }
-  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM(Field(kPath, "reason"), ShutdownReason, a.reason()));
+  TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("power_alert.reason", ShutdownReason, a.reason()));
   TH_RETURN_IF_ERROR(
-      OptionalEnum(Field(kPath, "case_state"), a.case_state(), &v1::CaseState_IsValid));
-  TH_RETURN_IF_ERROR(OptionalEnum(Field(kPath, "enterprise_status"), a.enterprise_status(),
+      OptionalEnum("power_alert.case_state", a.case_state(), &v1::CaseState_IsValid));
+  TH_RETURN_IF_ERROR(OptionalEnum("power_alert.enterprise_status", a.enterprise_status(),
                                   &v1::OperatingStatus_IsValid));
   if (a.reason() == v1::SHUTDOWN_REASON_ENTERPRISE_STATUS) {
     if (a.enterprise_status() == v1::OPERATING_STATUS_UNSPECIFIED) {
-      return Invalid(Field(kPath, "enterprise_status"), "is required for ENTERPRISE_STATUS");
+      return Invalid("power_alert.enterprise_status", "is required for ENTERPRISE_STATUS");
     }
   } else {
-    TH_RETURN_IF_ERROR(ValidateId(a.case_id(), Field(kPath, "case_id")));
+    TH_RETURN_IF_ERROR(ValidateId(a.case_id(), "power_alert.case_id"));
     if (a.reason() == v1::SHUTDOWN_REASON_CASE_CLOSED &&
         a.case_state() == v1::CASE_STATE_UNSPECIFIED) {
-      return Invalid(Field(kPath, "case_state"), "is required for CASE_CLOSED");
+      return Invalid("power_alert.case_state", "is required for CASE_CLOSED");
     }
   }
   TH_RETURN_IF_ERROR(
-      RequireTimestamp(Field(kPath, "shut_since"), a.has_shut_since(), a.shut_since()));
+      RequireTimestamp("power_alert.shut_since", a.has_shut_since(), a.shut_since()));
   if (!a.import_id().empty()) {
-    TH_RETURN_IF_ERROR(ValidateId(a.import_id(), Field(kPath, "import_id")));
+    TH_RETURN_IF_ERROR(ValidateId(a.import_id(), "power_alert.import_id"));
   }
-  return RequireTimestamp(Field(kPath, "raised_at"), a.has_raised_at(), a.raised_at());
+  return RequireTimestamp("power_alert.raised_at", a.has_raised_at(), a.raised_at());
 }
 
 absl::Status ValidateRecord(const v1::Record& record, const RegionTable& regions) {

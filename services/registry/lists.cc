@@ -173,7 +173,7 @@ absl::Status Lists::CheckRoundOpen(const v1::SubmissionRound& round, v1::Departm
 }
 
 absl::StatusOr<v1::SubmitListResponse> Lists::Submit(const exchange::Identity& caller,
-                                                     const SubmitListCall& call) {
+                                                     SubmitListCall call) {
   const std::string digest = CallDigest(call);
   absl::MutexLock lock(&mu_);
   return SubmitLocked(caller, call, /*withdraw=*/false, digest);
@@ -211,8 +211,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::Withdraw(
 }
 
 absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Identity& caller,
-                                                           const SubmitListCall& call,
-                                                           bool withdraw,
+                                                           SubmitListCall& call, bool withdraw,
                                                            const std::string& digest) {
   using Code = absl::StatusCode;
   const v1::SubmitListHeader& h = call.header;
@@ -352,9 +351,9 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
   entry_rows.reserve(call.rows.size());
   std::map<std::string, uint32_t, std::less<>> seen;  // credit code -> row
   for (size_t i = 0; i < call.rows.size(); ++i) {
-    const v1::ListRow& row = call.rows[i];
+    v1::ListRow& row = call.rows[i];
     const uint32_t r = row.source_row() != 0 ? row.source_row() : static_cast<uint32_t>(i + 1);
-    v1::ListEntry e = row.entry();
+    v1::ListEntry e = std::move(*row.mutable_entry());
     bool ok = true;
     auto fill = [&](absl::string_view field, auto get, auto set, auto want, bool empty,
                     const std::string& shown, const std::string& want_shown) {
@@ -432,7 +431,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
   }
 
   // ---- The current version's entries, and entries owned by another submission ----
-  std::map<std::string, v1::ListEntry> before;  // record key -> entry
+  std::map<std::string, v1::ListEntry, std::less<>> before;  // record key -> entry
   {
     std::vector<std::string> keys;
     TH_RETURN_IF_ERROR(
@@ -449,9 +448,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
   }
   std::vector<std::string> keys(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
-    v1::Record record;
-    *record.mutable_list_entry() = entries[i];
-    keys[i] = domain::RecordKey(record);
+    keys[i] = domain::ListEntryKey(entries[i]);
     if (before.count(keys[i]) > 0) continue;
     TH_ASSIGN_OR_RETURN(auto other, store_->GetLive(keys[i]));
     if (other.has_value() && other->has_list_entry() &&
@@ -477,9 +474,10 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
   }
 
   // ---- The difference to the current version ----
-  std::map<std::string, const v1::ListEntry*> after;
+  // Views of keys in `before` and `keys`; entries are moved into their records from here.
+  std::map<std::string_view, v1::ListEntry*> after;
   if (delta) {
-    for (const auto& [key, entry] : before) {
+    for (auto& [key, entry] : before) {
       if (removals.count(entry.credit_code()) == 0) after[key] = &entry;
     }
   }
@@ -506,8 +504,8 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
       }
     }
     v1::Record record;
-    *record.mutable_list_entry() = *entry;
-    mutations.push_back({key, author, std::move(record)});
+    *record.mutable_list_entry() = std::move(*entry);
+    mutations.push_back({std::string(key), author, std::move(record)});
   }
   for (const auto& [key, entry] : before) {
     if (after.count(key) > 0) continue;

@@ -119,8 +119,9 @@ class Lists {
   Lists(RegistryOptions options, store::Store* store);
 
   // Submits a list or a correction. See registry.proto SubmitList for the contract.
+  // Takes the call by value: its rows are moved into the records, not copied.
   [[nodiscard]] absl::StatusOr<v1::SubmitListResponse> Submit(const exchange::Identity& caller,
-                                                              const SubmitListCall& call);
+                                                              SubmitListCall call);
   [[nodiscard]] absl::StatusOr<v1::SubmitListResponse> Withdraw(
       const exchange::Identity& caller, const v1::WithdrawSubmissionRequest& request);
   [[nodiscard]] absl::StatusOr<v1::GetSubmissionResponse> GetSubmission(
@@ -147,7 +148,7 @@ class Lists {
   struct Plan;  // what a submission version will write
 
   [[nodiscard]] absl::StatusOr<v1::SubmitListResponse> SubmitLocked(
-      const exchange::Identity& caller, const SubmitListCall& call, bool withdraw,
+      const exchange::Identity& caller, SubmitListCall& call, bool withdraw,
       const std::string& digest) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Refuses a write to a closed round unless a LateWaiver covers (department, region).
   [[nodiscard]] absl::Status CheckRoundOpen(const v1::SubmissionRound& round,

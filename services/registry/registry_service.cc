@@ -239,7 +239,7 @@ grpc::Status RegistryService::SubmitList(grpc::ServerContext* context,
     }
   });
   if (!read.ok()) return read;
-  auto result = lists_.Submit(*caller, call);
+  auto result = lists_.Submit(*caller, std::move(call));
   if (!result.ok()) return ToGrpc(result.status());
   *response = std::move(*result);
   return grpc::Status::OK;

@@ -5,6 +5,7 @@
 #include "google/protobuf/wire_format_lite.h"
 #include "rocksdb/merge_operator.h"
 #include "rocksdb/status.h"
+#include "tierhub/v1/change.pb.h"
 
 namespace tierhub::store::format {
 namespace {
@@ -34,6 +35,20 @@ class CounterAddOperator final : public rocksdb::AssociativeMergeOperator {
   }
   const char* Name() const override { return "tierhub.CounterAdd"; }
 };
+
+// Appends `field` as a length-delimited protobuf field holding `bytes`.
+void AppendLengthDelimited(int field, std::string_view bytes, std::string* out) {
+  uint64_t v = (static_cast<uint64_t>(field) << 3) | 2;  // wire type LEN
+  for (int i = 0; i < 2; ++i) {
+    while (v >= 0x80) {
+      out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out->push_back(static_cast<char>(v));
+    v = bytes.size();
+  }
+  out->append(bytes.data(), bytes.size());
+}
 
 }  // namespace
 
@@ -129,6 +144,28 @@ bool FindStringField(std::string_view message, int field, std::string_view* valu
     if (length > message.size() - at || !in.Skip(static_cast<int>(length))) return false;
     *value = message.substr(at, length);
   }
+}
+
+std::string EncodeStoredRecord(const v1::Change& c, std::string_view log_entry) {
+  v1::StoredRecord head;  // fields 1-5; the body (6 or 7) and origin_region (8) follow
+  *head.mutable_version() = c.version();
+  head.set_seq(c.seq());
+  head.set_origin_node(c.origin_node());
+  head.set_origin_seq(c.origin_seq());
+  *head.mutable_author() = c.author();
+  std::string out = head.SerializeAsString();
+  std::string_view body;
+  const bool live = c.has_record();
+  // `log_entry` is c encoded (REQUIRES), so the body is there and well-formed.
+  (void)FindStringField(
+      log_entry, live ? v1::Change::kRecordFieldNumber : v1::Change::kTombstoneFieldNumber, &body);
+  AppendLengthDelimited(
+      live ? v1::StoredRecord::kRecordFieldNumber : v1::StoredRecord::kTombstoneFieldNumber, body,
+      &out);
+  if (!c.origin_region().empty()) {
+    AppendLengthDelimited(v1::StoredRecord::kOriginRegionFieldNumber, c.origin_region(), &out);
+  }
+  return out;
 }
 
 std::string PrefixSuccessor(std::string_view prefix) {

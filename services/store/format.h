@@ -15,6 +15,10 @@ class MergeOperator;
 class Status;
 }  // namespace rocksdb
 
+namespace tierhub::v1 {
+class Change;
+}  // namespace tierhub::v1
+
 namespace tierhub::store::format {
 
 inline constexpr char kRecordsCf[] = "records";
@@ -60,6 +64,12 @@ std::shared_ptr<rocksdb::MergeOperator> NewCounterAddOperator();
 // decoding the rest: *value is its bytes (the last occurrence, as protobuf merges), or empty
 // if absent. False if the message is malformed.
 [[nodiscard]] bool FindStringField(std::string_view message, int field, std::string_view* value);
+
+// The records column family's value for the record `c` writes: the v1::StoredRecord with c's
+// version, seq, origins, author and body, encoded without copying the body into a message: its
+// bytes are taken from `log_entry`, which must be c's own encoding (its log entry). The bytes
+// equal c's StoredRecord serialized by protobuf (fields in number order).
+std::string EncodeStoredRecord(const v1::Change& c, std::string_view log_entry);
 
 // The smallest string greater than every string that starts with `prefix`, or "" if there is
 // none (empty prefix, or all 0xff bytes): the exclusive upper bound of a prefix scan.

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "rocksdb/cache.h"
@@ -55,22 +56,6 @@ absl::Status ForEachWithPrefix(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
     if (!*more) return absl::OkStatus();
   }
   return f::FromRocks(it->status(), what);
-}
-
-v1::StoredRecord StoredFromChange(const v1::Change& c) {
-  v1::StoredRecord s;
-  *s.mutable_version() = c.version();
-  s.set_seq(c.seq());
-  s.set_origin_node(c.origin_node());
-  s.set_origin_seq(c.origin_seq());
-  s.set_origin_region(c.origin_region());
-  *s.mutable_author() = c.author();
-  if (c.has_record()) {
-    *s.mutable_record() = c.record();
-  } else {
-    *s.mutable_tombstone() = c.tombstone();
-  }
-  return s;
 }
 
 // The change that wrote `s`, as far as the record itself remembers it (no base_version). Used
@@ -131,50 +116,87 @@ absl::Status SyncTree(const std::filesystem::path& dir) {
 // ones exactly as a later batch would.
 class Store::BatchBuilder {
  public:
+  // The record under one key as of everything staged so far: as read from the store, or the
+  // last staged change that wrote it (borrowed, not copied).
+  class Current {
+   public:
+    bool exists() const { return staged_ != nullptr || disk_.has_value(); }
+    bool live() const { return staged_ != nullptr ? staged_->has_record() : IsLive(*disk_); }
+    // REQUIRES: exists().
+    const v1::Version& version() const {
+      return staged_ != nullptr ? staged_->version() : disk_->version();
+    }
+    // REQUIRES: live().
+    const v1::Record& record() const {
+      return staged_ != nullptr ? staged_->record() : disk_->record();
+    }
+
+   private:
+    friend class BatchBuilder;
+    std::optional<v1::StoredRecord> disk_;
+    const v1::Change* staged_ = nullptr;
+  };
+
   explicit BatchBuilder(const Store* store) : store_(store) {}
 
-  // The record under `key` as of everything staged so far (nullopt if never written). The
-  // pointer stays valid for the builder's life; SetRecord(key) changes what it points to.
-  absl::StatusOr<const std::optional<v1::StoredRecord>*> Current(const std::string& key) {
-    auto it = current_.find(key);
-    if (it == current_.end()) {
-      TH_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> stored, store_->Get(key));
-      it = current_.emplace(key, std::move(stored)).first;
+  // The record under `key` as of everything staged so far. The pointer stays valid for the
+  // builder's life; SetRecord changes what it describes. REQUIRES: `key` is a change's key
+  // and, like the change, outlives the builder.
+  absl::StatusOr<const Current*> GetCurrent(const std::string& key) {
+    auto [it, inserted] = current_.try_emplace(key);
+    if (inserted) {
+      absl::StatusOr<std::optional<v1::StoredRecord>> stored = store_->Get(key);
+      if (!stored.ok()) {
+        current_.erase(it);
+        return stored.status();
+      }
+      it->second.disk_ = *std::move(stored);
     }
     return &it->second;
   }
 
-  // Stores `next` under `key`, adding and removing index entries and counter contributions by
-  // the difference between the current record and `next`. REQUIRES: Current(key) was called.
-  absl::Status SetRecord(const std::string& key, v1::StoredRecord next) {
-    std::optional<v1::StoredRecord>& current = current_.at(key);
-    std::set<std::string> old_index;
-    std::set<std::string> new_index;
-    if (current.has_value() && IsLive(*current)) {
-      TH_RETURN_IF_ERROR(Contribute(key, current->record(), -1, &old_index));
+  // Stages `change` as its log entry. REQUIRES: `change` stays alive and unchanged while this
+  // builder is in use (a later change in the same batch may read it as the current record).
+  void AppendLog(const v1::Change& change) {
+    logged_[change.seq()] = Logged{&change, ops_.size()};
+    Stage(store_->log_, Op::kPut, f::EncodeSeq(change.seq()), change.SerializeAsString());
+  }
+
+  // Makes the logged `change` the record under its key, adding and removing index entries and
+  // counter contributions by the difference to the current record. REQUIRES: GetCurrent(key)
+  // and AppendLog(change) were called.
+  absl::Status SetRecord(const v1::Change& change) {
+    Current& current = current_.at(change.key());
+    const std::string& key = change.key();
+    std::vector<std::string> old_index;
+    std::vector<std::string> new_index;
+    if (current.exists() && current.live()) {
+      TH_RETURN_IF_ERROR(Contribute(key, current.record(), -1, &old_index));
     }
-    if (IsLive(next)) TH_RETURN_IF_ERROR(Contribute(key, next.record(), +1, &new_index));
+    if (change.has_record()) TH_RETURN_IF_ERROR(Contribute(key, change.record(), +1, &new_index));
     for (const std::string& k : old_index) {
-      if (new_index.count(k) == 0) Stage(store_->index_, Op::kDelete, f::IndexEntryKey(k, key));
+      if (!std::binary_search(new_index.begin(), new_index.end(), k)) {
+        Stage(store_->index_, Op::kDelete, f::IndexEntryKey(k, key));
+      }
     }
     for (const std::string& k : new_index) {
-      if (old_index.count(k) == 0) Stage(store_->index_, Op::kPut, f::IndexEntryKey(k, key));
+      if (!std::binary_search(old_index.begin(), old_index.end(), k)) {
+        Stage(store_->index_, Op::kPut, f::IndexEntryKey(k, key));
+      }
     }
-    Stage(store_->records_, Op::kPut, key, next.SerializeAsString());
-    current = std::move(next);
+    const Logged& logged = logged_.at(change.seq());
+    Stage(store_->records_, Op::kPut, key, f::EncodeStoredRecord(change, ops_[logged.op].value));
+    current.staged_ = &change;
+    current.disk_.reset();
     return absl::OkStatus();
   }
 
-  // Stages `change` as its log entry. REQUIRES: `change` stays alive and unchanged while this
-  // builder is in use (a later conflict in the same batch may need it).
-  void AppendLog(const v1::Change& change) {
-    Stage(store_->log_, Op::kPut, f::EncodeSeq(change.seq()), change.SerializeAsString());
-    logged_[change.seq()] = &change;
-  }
-
-  // The change that wrote `stored`: its log entry (staged or on disk) if still retained.
-  absl::StatusOr<v1::Change> ChangeOf(const std::string& key, const v1::StoredRecord& stored) {
-    if (auto it = logged_.find(stored.seq()); it != logged_.end()) return *it->second;
+  // The change that wrote the current record: its log entry (staged or on disk) if still
+  // retained. REQUIRES: current.exists().
+  absl::StatusOr<v1::Change> ChangeOf(std::string_view key, const Current& current) {
+    if (current.staged_ != nullptr) return *current.staged_;
+    const v1::StoredRecord& stored = *current.disk_;
+    if (auto it = logged_.find(stored.seq()); it != logged_.end()) return *it->second.change;
     TH_ASSIGN_OR_RETURN(std::optional<v1::Change> entry, store_->ReadLogEntry(stored.seq()));
     if (entry.has_value() && entry->key() == key) return *std::move(entry);
     return ChangeFromStored(key, stored);
@@ -207,28 +229,32 @@ class Store::BatchBuilder {
     counter_deltas_.clear();
     // In key order per column family: each memtable insert then starts next to the previous
     // one instead of searching the skip list from the top, which roughly halves the cost of
-    // a batch of random keys. A stable sort keeps the order of operations on the same key.
-    std::vector<uint32_t> order(ops_.size());
-    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-      const Op& a = ops_[x];
-      const Op& b = ops_[y];
-      const uint32_t ca = a.cf->GetID();
-      const uint32_t cb = b.cf->GetID();
-      return ca != cb ? ca < cb : a.key < b.key;
-    });
-    for (uint32_t i : order) {
-      const Op& op = ops_[i];
-      switch (op.kind) {
-        case Op::kPut:
-          Note(batch_.Put(op.cf, op.key, op.value));
-          break;
-        case Op::kDelete:
-          Note(batch_.Delete(op.cf, op.key));
-          break;
-        case Op::kMerge:
-          Note(batch_.Merge(op.cf, op.key, op.value));
-          break;
+    // a batch of random keys. Operations on the same key keep their order (stable sorts); a
+    // column family staged in order already (the log, by sequence) is not sorted again.
+    std::vector<std::vector<uint32_t>> by_cf;
+    for (uint32_t i = 0; i < ops_.size(); ++i) {
+      const uint32_t cf = ops_[i].cf->GetID();
+      if (cf >= by_cf.size()) by_cf.resize(cf + 1);
+      by_cf[cf].push_back(i);
+    }
+    auto key_less = [&](uint32_t x, uint32_t y) { return ops_[x].key < ops_[y].key; };
+    for (std::vector<uint32_t>& order : by_cf) {
+      if (!std::is_sorted(order.begin(), order.end(), key_less)) {
+        std::stable_sort(order.begin(), order.end(), key_less);
+      }
+      for (uint32_t i : order) {
+        const Op& op = ops_[i];
+        switch (op.kind) {
+          case Op::kPut:
+            Note(batch_.Put(op.cf, op.key, op.value));
+            break;
+          case Op::kDelete:
+            Note(batch_.Delete(op.cf, op.key));
+            break;
+          case Op::kMerge:
+            Note(batch_.Merge(op.cf, op.key, op.value));
+            break;
+        }
       }
     }
     ops_.clear();
@@ -237,22 +263,23 @@ class Store::BatchBuilder {
   }
 
  private:
-  // Adds sign * the record's counter contributions to the batch's and its index keys to `index`.
+  // Adds sign * the record's counter contributions to the batch's, and sets `index` to its
+  // index keys, sorted and without repeats.
   absl::Status Contribute(const std::string& key, const v1::Record& record, int sign,
-                          std::set<std::string>* index) {
+                          std::vector<std::string>* index) {
     const RecordHooks& hooks = *store_->options_.hooks;
-    std::vector<std::string> keys;
-    hooks.IndexKeys(key, record, &keys);
-    for (std::string& k : keys) {
+    hooks.IndexKeys(key, record, index);
+    for (const std::string& k : *index) {
       if (k.find('\0') != std::string::npos) {
         return absl::InternalError(
             absl::StrCat("RecordHooks::IndexKeys returned an index key with a NUL byte for ", key));
       }
-      index->insert(std::move(k));
     }
-    std::vector<CounterDelta> counters;
-    hooks.Counters(key, record, &counters);
-    for (const CounterDelta& c : counters) counter_deltas_[c.key] += sign * c.delta;
+    std::sort(index->begin(), index->end());
+    index->erase(std::unique(index->begin(), index->end()), index->end());
+    counters_scratch_.clear();
+    hooks.Counters(key, record, &counters_scratch_);
+    for (const CounterDelta& c : counters_scratch_) counter_deltas_[c.key] += sign * c.delta;
     return absl::OkStatus();
   }
 
@@ -262,6 +289,11 @@ class Store::BatchBuilder {
     Kind kind;
     std::string key;
     std::string value;
+  };
+
+  struct Logged {
+    const v1::Change* change;  // borrowed
+    size_t op;                 // its entry in ops_
   };
 
   void Stage(rocksdb::ColumnFamilyHandle* cf, Op::Kind kind, std::string key,
@@ -276,10 +308,12 @@ class Store::BatchBuilder {
   const Store* store_;
   rocksdb::WriteBatch batch_;
   rocksdb::Status staging_status_;
-  std::map<std::string, std::optional<v1::StoredRecord>> current_;
+  // Keyed by views of the changes' keys, which outlive the builder (see GetCurrent).
+  absl::node_hash_map<std::string_view, Current> current_;
   std::vector<Op> ops_;  // staged in call order; written to batch_ sorted, by batch()
-  std::map<uint64_t, const v1::Change*> logged_;              // staged log entries, borrowed
+  absl::flat_hash_map<uint64_t, Logged> logged_;              // staged log entries by seq
   absl::flat_hash_map<std::string, int64_t> counter_deltas_;  // staged by batch()
+  std::vector<CounterDelta> counters_scratch_;
 };
 
 Store::Store(Options options)
@@ -508,15 +542,15 @@ absl::StatusOr<std::vector<v1::Change>> Store::Write(std::vector<Mutation> mutat
   uint64_t seq = last_seq_.load(std::memory_order_relaxed);
   uint64_t own = own_seq_.load(std::memory_order_relaxed);
   for (v1::Change& c : changes) {
-    TH_ASSIGN_OR_RETURN(const std::optional<v1::StoredRecord>* current, builder.Current(c.key()));
+    TH_ASSIGN_OR_RETURN(const BatchBuilder::Current* current, builder.GetCurrent(c.key()));
     c.set_seq(++seq);
     c.set_origin_node(options_.node_id);
     c.set_origin_region(options_.region_code);
     c.set_origin_seq(++own);
     *c.mutable_version() = hlc_->Now();
-    if (current->has_value()) *c.mutable_base_version() = (*current)->version();
-    TH_RETURN_IF_ERROR(builder.SetRecord(c.key(), StoredFromChange(c)));
+    if (current->exists()) *c.mutable_base_version() = current->version();
     builder.AppendLog(c);
+    TH_RETURN_IF_ERROR(builder.SetRecord(c));
   }
   if (!changes.empty()) {
     builder.PutMetaNumber(f::kMetaLastSeq, seq);
@@ -626,44 +660,44 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
     if (!accepted[i]) continue;
     v1::Change& c = changes[i];  // stamped in place; the builder borrows it until the commit
     hlc_->Observe(c.version());
-    TH_ASSIGN_OR_RETURN(const std::optional<v1::StoredRecord>* stored, builder.Current(c.key()));
+    TH_ASSIGN_OR_RETURN(const BatchBuilder::Current* stored, builder.GetCurrent(c.key()));
     // A reference, not a copy: SetRecord below changes it, and nothing reads it after that.
-    const std::optional<v1::StoredRecord>& current = *stored;
-    if (!options.enforce_origin_order && current.has_value()) {
+    const BatchBuilder::Current& current = *stored;
+    if (!options.enforce_origin_order && current.exists()) {
       // Without watermarks, a version already stored means the change arrived before (e.g.
       // through a snapshot); in a snapshot, anything not newer is already superseded here.
-      const int order = CompareVersions(c.version(), current->version());
+      const int order = CompareVersions(c.version(), current.version());
       if (order == 0 || (options.snapshot && order < 0)) {
         ++result.duplicates;
         continue;
       }
-      if (options.snapshot) *c.mutable_base_version() = current->version();  // no concurrent edit
+      if (options.snapshot) *c.mutable_base_version() = current.version();  // no concurrent edit
     }
     c.set_seq(++seq);
     builder.AppendLog(c);
     ++result.applied;
-    if (!current.has_value()) {
-      TH_RETURN_IF_ERROR(builder.SetRecord(c.key(), StoredFromChange(c)));
+    if (!current.exists()) {
+      TH_RETURN_IF_ERROR(builder.SetRecord(c));
       continue;
     }
-    const int order = CompareVersions(c.version(), current->version());
+    const int order = CompareVersions(c.version(), current.version());
     if (order == 0) continue;  // This very version is already stored; nothing is lost.
     const bool concurrent =
-        !c.has_base_version() || CompareVersions(c.base_version(), current->version()) != 0;
+        !c.has_base_version() || CompareVersions(c.base_version(), current.version()) != 0;
     v1::Conflict conflict;
     conflict.set_key(c.key());
     conflict.set_detected_seq(c.seq());
     if (order > 0) {
       if (concurrent) {
-        TH_ASSIGN_OR_RETURN(*conflict.mutable_loser(), builder.ChangeOf(c.key(), *current));
+        TH_ASSIGN_OR_RETURN(*conflict.mutable_loser(), builder.ChangeOf(c.key(), current));
         *conflict.mutable_winner() = c.version();
       }
-      TH_RETURN_IF_ERROR(builder.SetRecord(c.key(), StoredFromChange(c)));
+      TH_RETURN_IF_ERROR(builder.SetRecord(c));
       if (!concurrent) continue;
     } else {
       // Older than what is stored: it loses whether or not it claims to build on it.
       *conflict.mutable_loser() = c;
-      *conflict.mutable_winner() = current->version();
+      *conflict.mutable_winner() = current.version();
     }
     builder.PutConflict(conflict);
     ++result.conflicts;

@@ -261,6 +261,8 @@ class Store {
   [[nodiscard]] absl::Status CompactAll();
 
   const std::string& node_id() const { return options_.node_id; }
+  // The region stamped as origin_region on this node's own writes.
+  const std::string& region_code() const { return options_.region_code; }
 
  private:
   class BatchBuilder;
