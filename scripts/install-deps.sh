@@ -5,7 +5,7 @@ pkgs=(
   build-essential cmake ninja-build pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
-  libssl-dev openssl python3 python3-grpcio python3-grpc-tools libxlsxwriter-dev
+  libssl-dev openssl python3 python3-grpcio python3-grpc-tools libxlsxwriter-dev libjemalloc-dev
 )
 missing=()
 for p in "${pkgs[@]}"; do
