@@ -14,7 +14,6 @@ namespace tierhub::coordinator {
 namespace {
 
 constexpr size_t kBatchChanges = 5000;
-constexpr size_t kBatchBytes = 32 << 20;
 
 std::string WallCursor(const std::string& origin) { return absl::StrCat("asof-wall/", origin); }
 std::string RegionCursor(const std::string& origin) { return absl::StrCat("asof-region/", origin); }
@@ -48,32 +47,33 @@ absl::StatusOr<bool> Freshness::Step() {
   TH_ASSIGN_OR_RETURN(uint64_t cursor, store_->GetCursor(kFreshnessCursor));
   if (cursor >= store_->LastSeq()) return false;
   const uint64_t from = std::max(cursor + 1, store_->FirstLogSeq());
-  // Changes written in this node's own region (its own writes, above all) are passed over
-  // undecoded: Children() never reports an origin in the region asked about, and no region
-  // under this node's is this node's own.
+  // Only the envelopes are read, not the records. Changes written in this node's own region
+  // (its own writes, above all) are passed over: Children() never reports an origin in the
+  // region asked about, and no region under this node's is its own.
   const std::string& own_region = store_->region_code();
-  uint64_t covered = 0;
-  TH_ASSIGN_OR_RETURN(
-      auto changes,
-      store_->ReadLogFiltered(
-          from, kBatchChanges, kBatchBytes,
-          [&](std::string_view origin_region) { return origin_region != own_region; }, &covered));
-  if (covered < from) return false;
   // The newest change per foreign origin in this batch.
-  std::map<std::string, std::pair<int64_t, std::string>> latest;
-  for (const v1::Change& c : changes) {
-    if (c.origin_node() == store_->node_id()) continue;
-    auto& slot = latest[c.origin_node()];
-    slot.first = std::max(slot.first, c.version().wall_micros());
-    slot.second = c.origin_region();
-  }
+  struct Latest {
+    int64_t wall_micros = 0;
+    std::string region;
+  };
+  std::map<std::string, Latest, std::less<>> latest;
+  TH_ASSIGN_OR_RETURN(
+      const uint64_t covered,
+      store_->ScanLogEnvelopes(from, kBatchChanges, [&](const store::Store::LogEnvelope& e) {
+        if (e.origin_region == own_region || e.origin_node == store_->node_id()) return;
+        auto it = latest.find(e.origin_node);
+        if (it == latest.end()) it = latest.try_emplace(std::string(e.origin_node)).first;
+        it->second.wall_micros = std::max(it->second.wall_micros, e.version.wall_micros());
+        it->second.region.assign(e.origin_region.data(), e.origin_region.size());
+      }));
+  if (covered < from) return false;
   for (const auto& [origin, value] : latest) {
     TH_ASSIGN_OR_RETURN(uint64_t wall, store_->GetCursor(WallCursor(origin)));
-    if (static_cast<uint64_t>(value.first) > wall) {
-      TH_RETURN_IF_ERROR(store_->SetCursor(WallCursor(origin), value.first));
+    if (static_cast<uint64_t>(value.wall_micros) > wall) {
+      TH_RETURN_IF_ERROR(store_->SetCursor(WallCursor(origin), value.wall_micros));
     }
     uint64_t region = 0;
-    if (absl::SimpleAtoi(value.second, &region)) {
+    if (absl::SimpleAtoi(value.region, &region)) {
       TH_ASSIGN_OR_RETURN(uint64_t known, store_->GetCursor(RegionCursor(origin)));
       if (known != region) TH_RETURN_IF_ERROR(store_->SetCursor(RegionCursor(origin), region));
     }

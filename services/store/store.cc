@@ -863,40 +863,24 @@ absl::StatusOr<std::vector<v1::Change>> Store::ReadLog(uint64_t from_seq, size_t
       from_seq, max_changes, max_bytes, [](std::string_view) { return true; }, &covered);
 }
 
-absl::StatusOr<std::vector<v1::Change>> Store::ReadLogFiltered(
-    uint64_t from_seq, size_t max_changes, size_t max_bytes,
-    absl::FunctionRef<bool(std::string_view origin_region)> keep, uint64_t* covered) const {
+absl::StatusOr<uint64_t> Store::ForEachLogEntry(
+    uint64_t from_seq, size_t max_entries,
+    absl::FunctionRef<absl::StatusOr<bool>(uint64_t seq, std::string_view entry)> fn) const {
   if (from_seq == 0) return absl::InvalidArgumentError("from_seq: must be >= 1");
-  if (max_changes == 0) return absl::InvalidArgumentError("max_changes: must be >= 1");
-  std::vector<v1::Change> out;
-  size_t bytes = 0;
-  size_t seen = 0;
+  if (max_entries == 0) return absl::InvalidArgumentError("max_changes: must be >= 1");
   uint64_t first_seen = 0;
-  *covered = from_seq - 1;
+  uint64_t covered = from_seq - 1;
+  size_t seen = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_));
-  for (it->Seek(f::EncodeSeq(from_seq)); it->Valid() && seen < max_changes; it->Next()) {
-    const rocksdb::Slice value = it->value();
+  for (it->Seek(f::EncodeSeq(from_seq)); it->Valid() && seen < max_entries; it->Next()) {
     uint64_t seq = 0;
-    std::string_view origin_region;
-    if (!f::DecodeSeq(View(it->key()), &seq) ||
-        !f::FindStringField(View(value), v1::Change::kOriginRegionFieldNumber, &origin_region)) {
+    if (!f::DecodeSeq(View(it->key()), &seq)) {
       return absl::DataLossError(absl::StrCat("log entry after seq ", from_seq, ": malformed"));
     }
-    if (!keep(origin_region)) {
-      if (first_seen == 0) first_seen = seq;
-      *covered = seq;
-      ++seen;
-      continue;
-    }
-    if (!out.empty() && bytes + value.size() > max_bytes) break;
     if (first_seen == 0) first_seen = seq;
-    v1::Change& change = out.emplace_back();
-    if (!change.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
-        change.seq() != seq) {
-      return absl::DataLossError(absl::StrCat("log entry ", seq, ": malformed"));
-    }
-    bytes += value.size();
-    *covered = seq;
+    TH_ASSIGN_OR_RETURN(const bool more, fn(seq, View(it->value())));
+    if (!more) break;
+    covered = seq;
     ++seen;
   }
   TH_RETURN_IF_ERROR(f::FromRocks(it->status(), "read log"));
@@ -908,7 +892,53 @@ absl::StatusOr<std::vector<v1::Change>> Store::ReadLogFiltered(
                                                       " is below the first retained seq ", first,
                                                       "; resynchronise from a snapshot"));
   }
+  return covered;
+}
+
+absl::StatusOr<std::vector<v1::Change>> Store::ReadLogFiltered(
+    uint64_t from_seq, size_t max_changes, size_t max_bytes,
+    absl::FunctionRef<bool(std::string_view origin_region)> keep, uint64_t* covered) const {
+  std::vector<v1::Change> out;
+  size_t bytes = 0;
+  TH_ASSIGN_OR_RETURN(
+      *covered,
+      ForEachLogEntry(
+          from_seq, max_changes,
+          [&](uint64_t seq, std::string_view entry) -> absl::StatusOr<bool> {
+            std::string_view origin_region;
+            if (!f::FindStringField(entry, v1::Change::kOriginRegionFieldNumber, &origin_region)) {
+              return absl::DataLossError(absl::StrCat("log entry ", seq, ": malformed"));
+            }
+            if (!keep(origin_region)) return true;
+            if (!out.empty() && bytes + entry.size() > max_bytes) return false;
+            v1::Change& change = out.emplace_back();
+            if (!change.ParseFromArray(entry.data(), static_cast<int>(entry.size())) ||
+                change.seq() != seq) {
+              return absl::DataLossError(absl::StrCat("log entry ", seq, ": malformed"));
+            }
+            bytes += entry.size();
+            return true;
+          }));
   return out;
+}
+
+absl::StatusOr<uint64_t> Store::ScanLogEnvelopes(
+    uint64_t from_seq, size_t max_entries,
+    absl::FunctionRef<void(const LogEnvelope& envelope)> fn) const {
+  return ForEachLogEntry(
+      from_seq, max_entries, [&](uint64_t seq, std::string_view entry) -> absl::StatusOr<bool> {
+        LogEnvelope e;
+        e.seq = seq;
+        std::string_view version;
+        if (!f::FindStringField(entry, v1::Change::kOriginNodeFieldNumber, &e.origin_node) ||
+            !f::FindStringField(entry, v1::Change::kOriginRegionFieldNumber, &e.origin_region) ||
+            !f::FindStringField(entry, v1::Change::kVersionFieldNumber, &version) ||
+            !e.version.ParseFromArray(version.data(), static_cast<int>(version.size()))) {
+          return absl::DataLossError(absl::StrCat("log entry ", seq, ": malformed"));
+        }
+        fn(e);
+        return true;
+      });
 }
 
 absl::Status Store::TruncateLogBefore(uint64_t seq) {

@@ -213,6 +213,19 @@ class Store {
   [[nodiscard]] absl::StatusOr<std::vector<v1::Change>> ReadLogFiltered(
       uint64_t from_seq, size_t max_changes, size_t max_bytes,
       absl::FunctionRef<bool(std::string_view origin_region)> keep, uint64_t* covered) const;
+  // A log entry's envelope, read without decoding its body. The views point into the entry and
+  // live only during the callback.
+  struct LogEnvelope {
+    uint64_t seq = 0;
+    std::string_view origin_node;
+    std::string_view origin_region;
+    v1::Version version;
+  };
+  // Calls fn with the envelope of each log entry from `from_seq` on (at most max_entries) in seq
+  // order; returns the last seq looked at (from_seq - 1 if none). Errors as ReadLog's.
+  [[nodiscard]] absl::StatusOr<uint64_t> ScanLogEnvelopes(
+      uint64_t from_seq, size_t max_entries,
+      absl::FunctionRef<void(const LogEnvelope& envelope)> fn) const;
   // Highest local seq assigned (0 for an empty store).
   uint64_t LastSeq() const { return last_seq_.load(std::memory_order_acquire); }
   // Lowest retained local seq; LastSeq() + 1 when the log is empty.
@@ -278,6 +291,12 @@ class Store {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   [[nodiscard]] absl::StatusOr<std::optional<v1::Change>> ReadLogEntry(uint64_t seq) const;
+  // Calls fn(seq, encoded entry) for the log entries from `from_seq` on, at most max_entries,
+  // until fn returns false (that entry is not counted) or an error. Returns the last seq fn
+  // accepted (from_seq - 1 if none); FAILED_PRECONDITION if from_seq was truncated away.
+  [[nodiscard]] absl::StatusOr<uint64_t> ForEachLogEntry(
+      uint64_t from_seq, size_t max_entries,
+      absl::FunctionRef<absl::StatusOr<bool>(uint64_t seq, std::string_view entry)> fn) const;
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> GetRaw(rocksdb::ColumnFamilyHandle* cf,
                                                                   std::string_view key) const;
   [[nodiscard]] absl::StatusOr<uint64_t> GetMetaNumber(std::string_view key) const;

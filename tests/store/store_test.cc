@@ -596,6 +596,46 @@ TEST_F(ApplyRemoteTest, ReadLogFilteredSkipsByOriginRegionAndReportsWhatItCovere
   EXPECT_EQ(covered, 4u);
 }
 
+TEST_F(ApplyRemoteTest, ScanLogEnvelopesReadsOriginsAndVersionsOfEveryEntry) {
+  auto child = OpenNode("c1");
+  auto own = WriteOk({Put("ent/own1", Enterprise("440000", kOperating))});  // seq 1
+  auto up = ChildWrites(*child, {Put("ent/a", Enterprise("440100", kOperating)),
+                                 Put("ent/b", Enterprise("440100", kOperating))});
+  ApplyOk(*store_, up);  // seqs 2, 3
+
+  std::vector<std::string> seen;
+  auto covered = store_->ScanLogEnvelopes(1, 100, [&](const Store::LogEnvelope& e) {
+    seen.push_back(absl::StrCat(e.seq, " ", std::string(e.origin_node), " ",
+                                std::string(e.origin_region), " ", e.version.wall_micros(), " ",
+                                e.version.origin_node()));
+  });
+  ASSERT_TRUE(covered.ok()) << covered.status();
+  EXPECT_EQ(*covered, 3u);
+  EXPECT_THAT(seen, ElementsAre(absl::StrCat("1 n1 region-of-n1 ", own[0].version().wall_micros(),
+                                             " n1"),
+                                absl::StrCat("2 c1 region-of-c1 ", up[0].version().wall_micros(),
+                                             " c1"),
+                                absl::StrCat("3 c1 region-of-c1 ", up[1].version().wall_micros(),
+                                             " c1")));
+
+  // At most max_entries; past the end nothing, and the position stays before from_seq.
+  seen.clear();
+  covered = store_->ScanLogEnvelopes(2, 1, [&](const Store::LogEnvelope& e) {
+    seen.push_back(std::string(e.origin_node));
+  });
+  ASSERT_TRUE(covered.ok());
+  EXPECT_EQ(*covered, 2u);
+  EXPECT_THAT(seen, ElementsAre("c1"));
+  covered = store_->ScanLogEnvelopes(4, 10, [&](const Store::LogEnvelope&) { FAIL(); });
+  ASSERT_TRUE(covered.ok());
+  EXPECT_EQ(*covered, 3u);
+
+  // A position truncated away is refused, as ReadLog refuses it.
+  ASSERT_TRUE(store_->TruncateLogBefore(3).ok());
+  covered = store_->ScanLogEnvelopes(1, 10, [&](const Store::LogEnvelope&) {});
+  EXPECT_EQ(covered.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(ApplyRemoteTest, KeepsOriginVersionAndAuthorAndAssignsLocalSeq) {
   auto child = OpenNode("c1");
   WriteOk({Put("ent/own", Enterprise("440000", kOperating))});  // parent's own seq 1
