@@ -505,7 +505,8 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
     }
     v1::Record record;
     *record.mutable_list_entry() = std::move(*entry);
-    mutations.push_back({std::string(key), author, std::move(record)});
+    // Validated above, row by row (ValidateListEntry), and keyed by ListEntryKey.
+    mutations.push_back({std::string(key), author, std::move(record), /*validated=*/true});
   }
   for (const auto& [key, entry] : before) {
     if (after.count(key) > 0) continue;

@@ -40,6 +40,9 @@ struct Mutation {
   std::string key;
   v1::Author author;
   std::variant<v1::Record, v1::Tombstone> body;
+  // The caller has already checked key and body by the rules RecordHooks::Validate applies
+  // (a large submission validates every row itself, to name each bad one); Write skips them.
+  bool validated = false;
 };
 
 // A key/value that belongs to this node only (column family `local`, docs/STORE_FORMAT.md). It

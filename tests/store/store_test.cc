@@ -379,6 +379,19 @@ TEST_F(StoreTest, SameKeyTwiceInOneBatchActsAsTwoWrites) {
   EXPECT_THAT(Index(*store_, "region/"), ElementsAre(Pair("region/440300", "ent/a")));
 }
 
+TEST_F(StoreTest, ValidatedMutationsSkipTheHooksButNotTheKeyCheck) {
+  // The test hooks refuse an enterprise without a region; a caller that says it validated the
+  // record itself is taken at its word. An empty key is refused all the same.
+  Mutation trusted = Put("ent/a", Enterprise("", kOperating));
+  trusted.validated = true;
+  Mutation no_key = Put("", Enterprise("440100", kOperating));
+  no_key.validated = true;
+  auto refused = store_->Write({no_key});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  WriteOk({trusted});
+  EXPECT_TRUE(GetOk(*store_, "ent/a").has_value());
+}
+
 TEST_F(StoreTest, ValidationErrorNamesEveryBadMutationAndStoresNothing) {
   v1::Record no_region = Enterprise("", kOperating);
   auto result = store_->Write({Put("ent/a", Enterprise("440100", kOperating)),
