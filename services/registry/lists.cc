@@ -441,22 +441,36 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
                             keys.emplace_back(record_key);
                             return true;
                           }));
-    for (const std::string& key : keys) {
-      TH_ASSIGN_OR_RETURN(auto live, store_->GetLive(key));
-      if (live.has_value() && live->has_list_entry()) before[key] = live->list_entry();
+    TH_ASSIGN_OR_RETURN(auto stored,
+                        store_->GetMany(std::vector<std::string_view>(keys.begin(), keys.end()),
+                                        /*sorted=*/true));
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (stored[i].has_value() && stored[i]->has_record() &&
+          stored[i]->record().has_list_entry()) {
+        before[keys[i]] = std::move(*stored[i]->mutable_record()->mutable_list_entry());
+      }
     }
   }
+  // Entries another submission already holds: read together, one batched lookup.
   std::vector<std::string> keys(entries.size());
+  std::vector<std::string_view> lookups;
+  std::vector<size_t> looked_up;  // entry index of each lookup
   for (size_t i = 0; i < entries.size(); ++i) {
     keys[i] = domain::ListEntryKey(entries[i]);
     if (before.count(keys[i]) > 0) continue;
-    TH_ASSIGN_OR_RETURN(auto other, store_->GetLive(keys[i]));
-    if (other.has_value() && other->has_list_entry() &&
-        other->list_entry().submission_id() != h.submission_id()) {
-      add(entry_rows[i], "credit_code", Code::kFailedPrecondition,
-          absl::StrCat(entries[i].credit_code(), " is already on this list through submission ",
-                       other->list_entry().submission_id()));
-    }
+    lookups.push_back(keys[i]);
+    looked_up.push_back(i);
+  }
+  TH_ASSIGN_OR_RETURN(auto others, store_->GetMany(lookups));
+  for (size_t j = 0; j < others.size(); ++j) {
+    const std::optional<v1::StoredRecord>& other = others[j];
+    if (!other.has_value() || !other->has_record() || !other->record().has_list_entry()) continue;
+    const v1::ListEntry& held = other->record().list_entry();
+    if (held.submission_id() == h.submission_id()) continue;
+    const size_t i = looked_up[j];
+    add(entry_rows[i], "credit_code", Code::kFailedPrecondition,
+        absl::StrCat(entries[i].credit_code(), " is already on this list through submission ",
+                     held.submission_id()));
   }
   for (const std::string& code : removals) {
     bool found = false;

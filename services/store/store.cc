@@ -155,37 +155,16 @@ class Store::BatchBuilder {
     return &it->second;
   }
 
-  // Reads the current records of `keys` (changes' keys, as for GetCurrent) in batched, sorted
-  // lookups: GetCurrent then finds them without a read each. Reading a thousand random keys
-  // one by one costs a lookup through every level for each; MultiGet shares that work.
+  // Reads the current records of `keys` (changes' keys, as for GetCurrent) in batched lookups
+  // (GetMany): GetCurrent then finds them without a read each.
   absl::Status Prefetch(std::vector<std::string_view> keys) {
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    constexpr size_t kChunk = 1024;
-    std::vector<rocksdb::Slice> slices;
-    std::vector<rocksdb::PinnableSlice> values(std::min(kChunk, keys.size()));
-    std::vector<rocksdb::Status> statuses(values.size());
-    for (size_t at = 0; at < keys.size(); at += kChunk) {
-      const size_t n = std::min(kChunk, keys.size() - at);
-      slices.clear();
-      for (size_t i = 0; i < n; ++i) slices.emplace_back(keys[at + i].data(), keys[at + i].size());
-      store_->db_->MultiGet(rocksdb::ReadOptions(), store_->records_, n, slices.data(),
-                            values.data(), statuses.data(), /*sorted_input=*/true);
-      for (size_t i = 0; i < n; ++i) {
-        const std::string_view key = keys[at + i];
-        auto [it, inserted] = current_.try_emplace(key);
-        if (!inserted || statuses[i].IsNotFound()) continue;
-        if (!statuses[i].ok()) {
-          current_.erase(it);
-          return f::FromRocks(statuses[i], absl::StrCat("get records ", Av(key)));
-        }
-        v1::StoredRecord& stored = it->second.disk_.emplace();
-        if (!stored.ParseFromArray(values[i].data(), static_cast<int>(values[i].size()))) {
-          current_.erase(it);
-          return absl::DataLossError(absl::StrCat("record ", Av(key), ": malformed"));
-        }
-        values[i].Reset();
-      }
+    TH_ASSIGN_OR_RETURN(std::vector<std::optional<v1::StoredRecord>> stored,
+                        store_->GetMany(keys, /*sorted=*/true));
+    for (size_t i = 0; i < keys.size(); ++i) {
+      auto [it, inserted] = current_.try_emplace(keys[i]);
+      if (inserted) it->second.disk_ = std::move(stored[i]);
     }
     return absl::OkStatus();
   }
@@ -796,6 +775,33 @@ absl::StatusOr<std::optional<v1::StoredRecord>> Store::Get(std::string_view key)
   return stored;
 }
 
+absl::StatusOr<std::vector<std::optional<v1::StoredRecord>>> Store::GetMany(
+    const std::vector<std::string_view>& keys, bool sorted) const {
+  std::vector<std::optional<v1::StoredRecord>> out(keys.size());
+  constexpr size_t kChunk = 1024;
+  std::vector<rocksdb::Slice> slices;
+  std::vector<rocksdb::PinnableSlice> values(std::min(kChunk, keys.size()));
+  std::vector<rocksdb::Status> statuses(values.size());
+  for (size_t at = 0; at < keys.size(); at += kChunk) {
+    const size_t n = std::min(kChunk, keys.size() - at);
+    slices.clear();
+    for (size_t i = 0; i < n; ++i) slices.emplace_back(keys[at + i].data(), keys[at + i].size());
+    db_->MultiGet(rocksdb::ReadOptions(), records_, n, slices.data(), values.data(),
+                  statuses.data(), sorted);
+    for (size_t i = 0; i < n; ++i) {
+      if (statuses[i].IsNotFound()) continue;
+      const std::string_view key = keys[at + i];
+      if (!statuses[i].ok()) return f::FromRocks(statuses[i], absl::StrCat("get ", Av(key)));
+      if (!out[at + i].emplace().ParseFromArray(values[i].data(),
+                                                static_cast<int>(values[i].size()))) {
+        return absl::DataLossError(absl::StrCat("record ", Av(key), ": malformed"));
+      }
+      values[i].Reset();
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<std::optional<std::string>> Store::GetLocal(std::string_view key) const {
   return GetRaw(local_, key);
 }
@@ -951,8 +957,7 @@ absl::StatusOr<std::vector<v1::Change>> Store::ReadLogFiltered(
   TH_ASSIGN_OR_RETURN(
       *covered,
       ForEachLogEntry(
-          from_seq, max_changes,
-          [&](uint64_t seq, std::string_view entry) -> absl::StatusOr<bool> {
+          from_seq, max_changes, [&](uint64_t seq, std::string_view entry) -> absl::StatusOr<bool> {
             std::string_view origin_region;
             if (!f::FindStringField(entry, v1::Change::kOriginRegionFieldNumber, &origin_region)) {
               return absl::DataLossError(absl::StrCat("log entry ", seq, ": malformed"));

@@ -392,6 +392,33 @@ TEST_F(StoreTest, ValidatedMutationsSkipTheHooksButNotTheKeyCheck) {
   EXPECT_TRUE(GetOk(*store_, "ent/a").has_value());
 }
 
+TEST_F(StoreTest, GetManyAnswersEachKeyInTheOrderAsked) {
+  // More keys than one batched lookup takes (1024), in no order, with absent keys, a
+  // tombstone and a repeat.
+  std::vector<Mutation> writes;
+  for (int i = 0; i < 1500; i += 2) {
+    writes.push_back(Put(absl::StrCat("ent/", 10000 + i), Enterprise("440100", kOperating)));
+  }
+  WriteOk(std::move(writes));
+  WriteOk({Del("ent/10002", "440100")});
+  std::vector<std::string> keys;
+  for (int i = 1499; i >= 0; --i) keys.push_back(absl::StrCat("ent/", 10000 + i));
+  keys.push_back("ent/10000");
+  auto got = store_->GetMany(std::vector<std::string_view>(keys.begin(), keys.end()));
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->size(), keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const std::optional<v1::StoredRecord> one = GetOk(*store_, keys[i]);
+    ASSERT_EQ((*got)[i].has_value(), one.has_value()) << keys[i];
+    if (one.has_value()) {
+      EXPECT_EQ((*got)[i]->SerializeAsString(), one->SerializeAsString());
+    }
+  }
+  EXPECT_FALSE((*got)[0].has_value());                       // ent/11499: never written
+  EXPECT_TRUE((*got)[1].has_value() && IsLive(*(*got)[1]));  // ent/11498
+  EXPECT_FALSE(IsLive(*(*got)[1497]));                       // ent/10002: a tombstone
+}
+
 TEST_F(StoreTest, ValidationErrorNamesEveryBadMutationAndStoresNothing) {
   v1::Record no_region = Enterprise("", kOperating);
   auto result = store_->Write({Put("ent/a", Enterprise("440100", kOperating)),
@@ -624,18 +651,15 @@ TEST_F(ApplyRemoteTest, ScanLogEnvelopesReadsOriginsAndVersionsOfEveryEntry) {
   });
   ASSERT_TRUE(covered.ok()) << covered.status();
   EXPECT_EQ(*covered, 3u);
-  EXPECT_THAT(seen, ElementsAre(absl::StrCat("1 n1 region-of-n1 ", own[0].version().wall_micros(),
-                                             " n1"),
-                                absl::StrCat("2 c1 region-of-c1 ", up[0].version().wall_micros(),
-                                             " c1"),
-                                absl::StrCat("3 c1 region-of-c1 ", up[1].version().wall_micros(),
-                                             " c1")));
+  EXPECT_THAT(
+      seen, ElementsAre(absl::StrCat("1 n1 region-of-n1 ", own[0].version().wall_micros(), " n1"),
+                        absl::StrCat("2 c1 region-of-c1 ", up[0].version().wall_micros(), " c1"),
+                        absl::StrCat("3 c1 region-of-c1 ", up[1].version().wall_micros(), " c1")));
 
   // At most max_entries; past the end nothing, and the position stays before from_seq.
   seen.clear();
-  covered = store_->ScanLogEnvelopes(2, 1, [&](const Store::LogEnvelope& e) {
-    seen.push_back(std::string(e.origin_node));
-  });
+  covered = store_->ScanLogEnvelopes(
+      2, 1, [&](const Store::LogEnvelope& e) { seen.push_back(std::string(e.origin_node)); });
   ASSERT_TRUE(covered.ok());
   EXPECT_EQ(*covered, 2u);
   EXPECT_THAT(seen, ElementsAre("c1"));
