@@ -166,12 +166,6 @@ void DomainHooks::IndexKeys(std::string_view key, const v1::Record& record,
   if (!credit_code.empty()) out->push_back(absl::StrCat(kEnterpriseIndex, credit_code));
 }
 
-namespace {
-
-// YYYYMMDD of a deadline in China Standard Time: overdue is judged by the day.
-
-}  // namespace
-
 void DomainHooks::Counters(std::string_view key, const v1::Record& record,
                            std::vector<store::CounterDelta>* out) const {
   switch (record.kind_case()) {
