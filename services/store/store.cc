@@ -172,7 +172,7 @@ class Store::BatchBuilder {
   // Stages `change` as its log entry. REQUIRES: `change` stays alive and unchanged while this
   // builder is in use (a later change in the same batch may read it as the current record).
   void AppendLog(const v1::Change& change) {
-    logged_[change.seq()] = Logged{&change, ops_.size()};
+    logged_[change.seq()] = ops_.size();
     Stage(store_->log_, Op::kPut, f::EncodeSeq(change.seq()), change.SerializeAsString());
   }
 
@@ -198,19 +198,18 @@ class Store::BatchBuilder {
         Stage(store_->index_, Op::kPut, f::IndexEntryKey(k, key));
       }
     }
-    const Logged& logged = logged_.at(change.seq());
-    Stage(store_->records_, Op::kPut, key, f::EncodeStoredRecord(change, ops_[logged.op].value));
+    const std::string& log_entry = ops_[logged_.at(change.seq())].value;
+    Stage(store_->records_, Op::kPut, key, f::EncodeStoredRecord(change, log_entry));
     current.staged_ = &change;
     current.disk_.reset();
     return absl::OkStatus();
   }
 
-  // The change that wrote the current record: its log entry (staged or on disk) if still
-  // retained. REQUIRES: current.exists().
+  // The change that wrote the current record: the staged change, or its log entry on disk if
+  // still retained. REQUIRES: current.exists().
   absl::StatusOr<v1::Change> ChangeOf(std::string_view key, const Current& current) {
     if (current.staged_ != nullptr) return *current.staged_;
     const v1::StoredRecord& stored = *current.disk_;
-    if (auto it = logged_.find(stored.seq()); it != logged_.end()) return *it->second.change;
     TH_ASSIGN_OR_RETURN(std::optional<v1::Change> entry, store_->ReadLogEntry(stored.seq()));
     if (entry.has_value() && entry->key() == key) return *std::move(entry);
     return ChangeFromStored(key, stored);
@@ -305,11 +304,6 @@ class Store::BatchBuilder {
     std::string value;
   };
 
-  struct Logged {
-    const v1::Change* change;  // borrowed
-    size_t op;                 // its entry in ops_
-  };
-
   void Stage(rocksdb::ColumnFamilyHandle* cf, Op::Kind kind, std::string key,
              std::string value = "") {
     ops_.push_back(Op{cf, kind, std::move(key), std::move(value)});
@@ -325,7 +319,7 @@ class Store::BatchBuilder {
   // Keyed by views of the changes' keys, which outlive the builder (see GetCurrent).
   absl::node_hash_map<std::string_view, Current> current_;
   std::vector<Op> ops_;  // staged in call order; written to batch_ sorted, by batch()
-  absl::flat_hash_map<uint64_t, Logged> logged_;              // staged log entries by seq
+  absl::flat_hash_map<uint64_t, size_t> logged_;  // seq -> its log entry's place in ops_
   absl::flat_hash_map<std::string, int64_t> counter_deltas_;  // staged by batch()
   std::vector<CounterDelta> counters_scratch_;
 };
