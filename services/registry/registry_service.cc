@@ -38,7 +38,8 @@ absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
       note(where, writable);
       continue;
     }
-    mutations.push_back({domain::RecordKey(record), author, record});
+    // Validated above (ValidateRecord) and keyed by RecordKey: the store need not check again.
+    mutations.push_back({domain::RecordKey(record), author, record, /*validated=*/true});
     if (record.has_equipment()) {
       enforcement::ScreeningOutcome outcome;
       auto screened = ScreeningMutation(caller, record.equipment(), &outcome);
