@@ -10,8 +10,10 @@ list and reads the progress figures. Needs only Debian's python3-grpcio and pyth
 With --insecure --identity dept:ECO:440000:py it talks to a development node without TLS.
 """
 import argparse
+import atexit
 import importlib
 import os
+import shutil
 import sys
 import tempfile
 
@@ -25,6 +27,7 @@ PROTO_ROOT = os.path.join(HERE, "..", "..", "proto")
 def load_protos():
     """Generates the tierhub.v1 Python modules into a temporary directory and imports them."""
     out = tempfile.mkdtemp(prefix="tierhub-py-")
+    atexit.register(shutil.rmtree, out, ignore_errors=True)  # generated code, not worth keeping
     protos = [os.path.join("tierhub", "v1", f)
               for f in sorted(os.listdir(os.path.join(PROTO_ROOT, "tierhub", "v1")))
               if f.endswith(".proto")]

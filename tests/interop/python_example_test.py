@@ -38,8 +38,14 @@ def main():
 
             run = [sys.executable, example, "--node", address, "--insecure",
                    "--identity", "dept:ECO:440000:py", "--round", "PY-ROUND"]
-            first = subprocess.run(run, capture_output=True, text=True, timeout=120)
+            # The example generates its Python code into a temporary directory; it must not
+            # leave one behind per run.
+            example_tmp = os.path.join(tmp, "example-tmp")
+            os.mkdir(example_tmp)
+            first = subprocess.run(run, capture_output=True, text=True, timeout=120,
+                                   env=dict(os.environ, TMPDIR=example_tmp))
             assert first.returncode == 0, first.stderr
+            assert os.listdir(example_tmp) == [], os.listdir(example_tmp)
             assert "submitted python-example-1 version 1: 2 entries, on time" in first.stdout, \
                 first.stdout
             assert "progress under 440000: 2 list entries" in first.stdout, first.stdout
