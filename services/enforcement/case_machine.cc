@@ -143,11 +143,11 @@ absl::Status ConditionFor(const v1::EnforcementCase& c, CaseState to, absl::Time
                        "already granted"));
     }
     if (c.has_deadline() && now > FromProto(c.deadline())) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "case ", c.case_id(),
-          ": an extension must be requested before the deadline, which "
-          "passed at the end of ",
-          absl::FormatTime("%Y-%m-%d", FromProto(c.deadline()), ChinaTimeZone()), " (CST)"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("case ", c.case_id(),
+                       ": an extension must be requested before the deadline, which "
+                       "passed at the end of ",
+                       ChinaDay(FromProto(c.deadline())), " (CST)"));
     }
   }
   if (to == v1::CASE_STATE_SEALED) {
@@ -247,6 +247,8 @@ absl::StatusOr<v1::EnforcementCase> RecordSealingStep(const v1::EnforcementCase&
 }  // namespace
 
 absl::TimeZone ChinaTimeZone() { return absl::FixedTimeZone(8 * 3600); }
+
+std::string ChinaDay(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, ChinaTimeZone()); }
 
 absl::Time EndOfDay(absl::Time t) {
   const absl::CivilDay day = absl::ToCivilDay(t, ChinaTimeZone());

@@ -51,6 +51,8 @@ inline constexpr int kEnergyMaxExtensions = 1;
 
 // China Standard Time, in which days and months are counted.
 absl::TimeZone ChinaTimeZone();
+// The CST day of `t`, YYYY-MM-DD.
+std::string ChinaDay(absl::Time t);
 
 // The last instant (23:59:59.999999999 CST) of the day `months` months after the CST day of
 // `from`, by the Civil Code rule above. REQUIRES: months >= 0.

@@ -50,8 +50,6 @@ std::vector<ListRule> RulesOf(v1::DisclosureList list) {
   }
 }
 
-std::string Day(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, ChinaTimeZone()); }
-
 bool DeadlineRunsIn(CaseState s) {
   return s == v1::CASE_STATE_RECTIFYING || s == v1::CASE_STATE_EXTENDED ||
          s == v1::CASE_STATE_SUSPENDED || s == v1::CASE_STATE_RESTRICTED;
@@ -204,7 +202,7 @@ absl::StatusOr<std::vector<DisclosureRow>> DisclosureRows(v1::DisclosureList lis
       r.dimension = std::string(domain::DimensionNameZh(e.dimension()));
       r.reason = e.reason();
       r.state = "燃煤锅炉退出";
-      if (e.has_deadline()) r.deadline = Day(FromProto(e.deadline()));
+      if (e.has_deadline()) r.deadline = ChinaDay(FromProto(e.deadline()));
       rows.push_back(std::move(r));
     }
   } else {
@@ -227,8 +225,8 @@ absl::StatusOr<std::vector<DisclosureRow>> DisclosureRows(v1::DisclosureList lis
       r.dimension = std::string(domain::DimensionNameZh(c.dimension()));
       r.reason = c.finding();
       r.state = CaseStateNameZh(state);
-      if (deadline.has_value() && DeadlineRunsIn(state)) r.deadline = Day(*deadline);
-      r.since = Day(since);
+      if (deadline.has_value() && DeadlineRunsIn(state)) r.deadline = ChinaDay(*deadline);
+      r.since = ChinaDay(since);
       r.case_id = c.case_id();
       rows.push_back(std::move(r));
     }

@@ -22,8 +22,6 @@ bool AllDigits(absl::string_view s) {
   });
 }
 
-std::string Day(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, ChinaTimeZone()); }
-
 const char* ShutStatusZh(v1::OperatingStatus status) {
   switch (status) {
     case v1::OPERATING_STATUS_SEALED:
@@ -108,7 +106,7 @@ std::vector<ShutdownFact> ShutdownFacts(const v1::Enterprise* enterprise,
     f.enterprise_status = enterprise->status();
     f.detail = absl::StrCat("企业状态为", ShutStatusZh(enterprise->status()),
                             " (enterprise record: ", v1::OperatingStatus_Name(enterprise->status()),
-                            ", recorded ", Day(enterprise_recorded_at), ")");
+                            ", recorded ", ChinaDay(enterprise_recorded_at), ")");
     facts.push_back(std::move(f));
   }
   for (const v1::EnforcementCase& c : cases) {
@@ -120,7 +118,7 @@ std::vector<ShutdownFact> ShutdownFacts(const v1::Enterprise* enterprise,
       f.case_id = c.case_id();
       f.case_state = t.to_state();
       f.detail = absl::StrCat("案件 ", c.case_id(), " (", domain::DimensionCode(c.dimension()),
-                              ") ", Day(f.since), " ",
+                              ") ", ChinaDay(f.since), " ",
                               v1::CaseState_Name(t.to_state()).substr(sizeof("CASE_STATE_") - 1));
       facts.push_back(std::move(f));
       break;  // the first closing step dates the closure
@@ -130,7 +128,7 @@ std::vector<ShutdownFact> ShutdownFacts(const v1::Enterprise* enterprise,
       f.reason = v1::SHUTDOWN_REASON_POWER_CUT;
       f.since = FromProto(c.sealing().power_cut());
       f.case_id = c.case_id();
-      f.detail = absl::StrCat("案件 ", c.case_id(), " ", Day(f.since), " 断电 (power cut)");
+      f.detail = absl::StrCat("案件 ", c.case_id(), " ", ChinaDay(f.since), " 断电 (power cut)");
       facts.push_back(std::move(f));
     }
     if (c.sealing().has_equipment_sealed()) {
@@ -138,7 +136,7 @@ std::vector<ShutdownFact> ShutdownFacts(const v1::Enterprise* enterprise,
       f.reason = v1::SHUTDOWN_REASON_EQUIPMENT_SEALED;
       f.since = FromProto(c.sealing().equipment_sealed());
       f.case_id = c.case_id();
-      f.detail = absl::StrCat("案件 ", c.case_id(), " ", Day(f.since),
+      f.detail = absl::StrCat("案件 ", c.case_id(), " ", ChinaDay(f.since),
                               " 封存主体设备 (main equipment sealed)");
       facts.push_back(std::move(f));
     }

@@ -15,6 +15,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/rpc_streams.h"
 #include "services/common/status_macros.h"
+#include "services/common/strings.h"
 #include "services/common/time_proto.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/region_table.h"
@@ -41,11 +42,6 @@ constexpr char kCaseKeyPrefix[] = "case/";
 constexpr uint32_t kDefaultAlertLimit = 1000;
 constexpr uint32_t kMaxAlertLimit = 10000;
 constexpr size_t kDigestBytes = 32;  // SHA-256
-
-// std::string_view (the store's) is not absl::string_view in this Abseil build.
-bool HasPrefix(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
 
 // SHA-256 of the call (validate_only aside): a retry carries the same bytes.
 std::string CallDigest(const ImportReadingsCall& call) {

@@ -11,6 +11,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/rpc_streams.h"
 #include "services/common/status_macros.h"
+#include "services/common/strings.h"
 #include "services/common/time_proto.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
@@ -30,11 +31,6 @@ constexpr char kTipKeyPrefix[] = "tip/";
 constexpr char kRegionIndexPrefix[] = "region/";  // registry::kRegionIndex
 constexpr uint32_t kDefaultOverdueLimit = 1000;
 constexpr uint32_t kMaxOverdueLimit = 10000;
-
-// std::string_view (the store's) is not absl::string_view in this Abseil build.
-bool HasPrefix(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
 
 // The region index range holding every record under `region` (a 6-digit code; its
 // jurisdiction is a code prefix, "440600" -> "4406"; the national root holds everything).

@@ -189,7 +189,7 @@ Sheet ClosedSheet(const SummaryInput& input) {
          Cell::Text(c.region_code), Cell::Text(RegionName(c.region_code)),
          Cell::Text(std::string(domain::IndustryNameZh(c.industry))),
          Cell::Text(std::string(domain::DimensionNameZh(c.dimension))),
-         Cell::Text(absl::FormatTime("%Y-%m-%d", c.closed_at, enforcement::ChinaTimeZone())),
+         Cell::Text(enforcement::ChinaDay(c.closed_at)),
          has_capacity ? Cell::Number(c.capacity) : Cell{},
          Cell::Text(has_capacity ? CapacityUnitNameZh(c.capacity_unit) : ""),
          Cell::Text(enforcement::CaseStateNameZh(c.state)), Cell::Text(c.case_id)});
