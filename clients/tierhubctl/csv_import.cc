@@ -289,6 +289,16 @@ absl::StatusOr<v1::CapacityUnit> UnitOf(const std::string& text) {
       absl::StrCat("'", text, "' is not a unit (吨/年, 平方米/年, 件/年, 标张/年, MW, ...)"));
 }
 
+// A non-negative number as clerks write it, thousands separators allowed ("12,000.5").
+std::optional<double> NonNegativeNumberOf(const std::string& text) {
+  double value = 0;
+  if (!absl::SimpleAtod(absl::StrReplaceAll(text, {{",", ""}}), &value) || !std::isfinite(value) ||
+      value < 0) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 absl::StatusOr<google::protobuf::Timestamp> DateOf(const std::string& text) {
   // Deadlines are calendar days in China Standard Time (UTC+8, no daylight saving).
   const absl::TimeZone cst = absl::FixedTimeZone(8 * 3600);
@@ -504,12 +514,10 @@ ParsedList ParseListCsv(absl::string_view utf8, const ListDefaults& defaults) {
         }
         case Field::kCapacity: {
           if (cell.empty()) break;
-          double value = 0;
-          if (!absl::SimpleAtod(absl::StrReplaceAll(cell, {{",", ""}}), &value) ||
-              !std::isfinite(value) || value < 0) {
-            bad(absl::StrCat("'", cell, "' is not a non-negative number"));
+          if (const std::optional<double> value = NonNegativeNumberOf(cell)) {
+            e.set_capacity(*value);
           } else {
-            e.set_capacity(value);
+            bad(absl::StrCat("'", cell, "' is not a non-negative number"));
           }
           break;
         }
@@ -672,14 +680,13 @@ ParsedReadings ParseReadingsCsv(absl::string_view utf8) {
           break;
         }
         case ReadingField::kKwh: {
-          double value = 0;
+          const std::optional<double> value = NonNegativeNumberOf(cell);
           if (cell.empty()) {
             bad("is empty");
-          } else if (!absl::SimpleAtod(absl::StrReplaceAll(cell, {{",", ""}}), &value) ||
-                     !std::isfinite(value) || value < 0) {
+          } else if (!value.has_value()) {
             bad(absl::StrCat("'", cell, "' is not a non-negative number of kWh"));
           } else {
-            e.set_kwh(value);
+            e.set_kwh(*value);
           }
           break;
         }
