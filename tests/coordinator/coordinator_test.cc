@@ -11,6 +11,7 @@
 #include "services/domain/catalog.h"
 #include "services/domain/record_key.h"
 #include "tests/registry/list_fixture.h"
+#include "tests/testutil/store_reads.h"
 
 namespace tierhub::testutil {
 namespace {
@@ -174,18 +175,6 @@ TEST_F(CoordinatorTest, MergerKeepsMergedViewsAsRecordsAndIsIdempotent) {
   EXPECT_FALSE(MergedOf(Code("440605", 2)).has_value());
 }
 
-std::map<std::string, int64_t> Counters(const store::Store& store, const std::string& prefix) {
-  std::map<std::string, int64_t> out;
-  EXPECT_TRUE(store
-                  .ScanCounters(prefix,
-                                [&](std::string_view key, int64_t v) {
-                                  out[std::string(key)] = v;
-                                  return true;
-                                })
-                  .ok());
-  return out;
-}
-
 TEST_F(CoordinatorTest, MergedCountersEqualARecountAfterRandomOperations) {
   std::mt19937 rng(7);
   const char* kRegions[] = {"440604", "440605", "441900"};
@@ -241,9 +230,9 @@ TEST_F(CoordinatorTest, MergedCountersEqualARecountAfterRandomOperations) {
                           return true;
                         })
           .ok());
-  EXPECT_EQ(Counters(*store_, "mrg/"), mrg);
-  EXPECT_EQ(Counters(*store_, "mrgn/"), mrgn);
-  EXPECT_EQ(Counters(*store_, "ctr/"), ctr);
+  EXPECT_EQ(testutil::CountersUnder(*store_, "mrg/"), mrg);
+  EXPECT_EQ(testutil::CountersUnder(*store_, "mrgn/"), mrgn);
+  EXPECT_EQ(testutil::CountersUnder(*store_, "ctr/"), ctr);
   EXPECT_FALSE(mrg.empty());
 }
 

@@ -27,6 +27,7 @@
 #include "services/registry/domain_hooks.h"
 #include "services/registry/registry_service.h"
 #include "services/store/store.h"
+#include "tests/testutil/store_reads.h"
 #include "tests/testutil/temp_dir.h"
 #include "tests/testutil/xlsx_reader.h"
 
@@ -330,13 +331,7 @@ std::map<std::string, int64_t> PlanCounters(const store::Store& store) {
   for (const char* prefix :
        {registry::kPlanFoundCounter, registry::kPlanExitCounter, registry::kPlanCapacityCounter,
         registry::kPlanResolvedCounter, registry::kPlanTargetCounter}) {
-    EXPECT_TRUE(store
-                    .ScanCounters(prefix,
-                                  [&](std::string_view key, int64_t v) {
-                                    out[std::string(key)] = v;
-                                    return true;
-                                  })
-                    .ok());
+    out.merge(testutil::CountersUnder(store, prefix));
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "services/domain/catalog.h"
 #include "tests/registry/list_fixture.h"
+#include "tests/testutil/store_reads.h"
 
 namespace tierhub::testutil {
 namespace {
@@ -287,18 +288,6 @@ std::map<std::string, int64_t> RecountLists(const store::Store& store) {
   return out;
 }
 
-std::map<std::string, int64_t> Counters(const store::Store& store, const std::string& prefix) {
-  std::map<std::string, int64_t> out;
-  EXPECT_TRUE(store
-                  .ScanCounters(prefix,
-                                [&](std::string_view key, int64_t v) {
-                                  out[std::string(key)] = v;
-                                  return true;
-                                })
-                  .ok());
-  return out;
-}
-
 TEST_F(ListsTest, CountersEqualARecountAfterRandomOperations) {
   std::mt19937 rng(20190415);
   const char* kRegions[] = {"440604", "440605", "440606"};
@@ -332,7 +321,7 @@ TEST_F(ListsTest, CountersEqualARecountAfterRandomOperations) {
     // Refusals (an enterprise owned by another submission) are part of the mix.
     if (lists_->Submit(eco_, call).ok()) ++version;
   }
-  EXPECT_EQ(Counters(*store_, "list/"), RecountLists(*store_));
+  EXPECT_EQ(testutil::CountersUnder(*store_, "list/"), RecountLists(*store_));
   EXPECT_FALSE(RecountLists(*store_).empty());
 }
 
