@@ -139,35 +139,21 @@ class Store::BatchBuilder {
 
   explicit BatchBuilder(const Store* store) : store_(store) {}
 
-  // The record under `key` as of everything staged so far. The pointer stays valid for the
-  // builder's life; SetRecord changes what it describes. REQUIRES: `key` is a change's key
-  // and, like the change, outlives the builder.
-  absl::StatusOr<const Current*> GetCurrent(const std::string& key) {
-    auto [it, inserted] = current_.try_emplace(key);
-    if (inserted) {
-      absl::StatusOr<std::optional<v1::StoredRecord>> stored = store_->Get(key);
-      if (!stored.ok()) {
-        current_.erase(it);
-        return stored.status();
-      }
-      it->second.disk_ = *std::move(stored);
-    }
-    return &it->second;
-  }
-
-  // Reads the current records of `keys` (changes' keys, as for GetCurrent) in batched lookups
-  // (GetMany): GetCurrent then finds them without a read each.
-  absl::Status Prefetch(std::vector<std::string_view> keys) {
+  // Reads the current records of every key this batch will write, in batched lookups
+  // (GetMany). REQUIRES: called once, before CurrentOf; `keys` view changes' keys, which
+  // outlive the builder.
+  absl::Status ReadCurrent(std::vector<std::string_view> keys) {
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     TH_ASSIGN_OR_RETURN(std::vector<std::optional<v1::StoredRecord>> stored,
                         store_->GetMany(keys, /*sorted=*/true));
-    for (size_t i = 0; i < keys.size(); ++i) {
-      auto [it, inserted] = current_.try_emplace(keys[i]);
-      if (inserted) it->second.disk_ = std::move(stored[i]);
-    }
+    for (size_t i = 0; i < keys.size(); ++i) current_[keys[i]].disk_ = std::move(stored[i]);
     return absl::OkStatus();
   }
+
+  // The record under `key` as of everything staged so far; SetRecord changes what it
+  // describes. REQUIRES: `key` was among ReadCurrent's keys.
+  const Current& CurrentOf(const std::string& key) const { return current_.at(key); }
 
   // Stages `change` as its log entry. REQUIRES: `change` stays alive and unchanged while this
   // builder is in use (a later change in the same batch may read it as the current record).
@@ -177,8 +163,8 @@ class Store::BatchBuilder {
   }
 
   // Makes the logged `change` the record under its key, adding and removing index entries and
-  // counter contributions by the difference to the current record. REQUIRES: GetCurrent(key)
-  // and AppendLog(change) were called.
+  // counter contributions by the difference to the current record. REQUIRES: ReadCurrent read
+  // its key, and AppendLog(change) was called.
   absl::Status SetRecord(const v1::Change& change) {
     Current& current = current_.at(change.key());
     const std::string& key = change.key();
@@ -316,7 +302,7 @@ class Store::BatchBuilder {
   const Store* store_;
   rocksdb::WriteBatch batch_;
   rocksdb::Status staging_status_;
-  // Keyed by views of the changes' keys, which outlive the builder (see GetCurrent).
+  // Keyed by views of the changes' keys, which outlive the builder (see ReadCurrent).
   absl::node_hash_map<std::string_view, Current> current_;
   std::vector<Op> ops_;  // staged in call order; written to batch_ sorted, by batch()
   absl::flat_hash_map<uint64_t, size_t> logged_;  // seq -> its log entry's place in ops_
@@ -551,18 +537,18 @@ absl::StatusOr<std::vector<v1::Change>> Store::Write(std::vector<Mutation> mutat
     std::vector<std::string_view> keys;
     keys.reserve(changes.size());
     for (const v1::Change& c : changes) keys.push_back(c.key());
-    TH_RETURN_IF_ERROR(builder.Prefetch(std::move(keys)));
+    TH_RETURN_IF_ERROR(builder.ReadCurrent(std::move(keys)));
   }
   uint64_t seq = last_seq_.load(std::memory_order_relaxed);
   uint64_t own = own_seq_.load(std::memory_order_relaxed);
   for (v1::Change& c : changes) {
-    TH_ASSIGN_OR_RETURN(const BatchBuilder::Current* current, builder.GetCurrent(c.key()));
+    const BatchBuilder::Current& current = builder.CurrentOf(c.key());
     c.set_seq(++seq);
     c.set_origin_node(options_.node_id);
     c.set_origin_region(options_.region_code);
     c.set_origin_seq(++own);
     *c.mutable_version() = hlc_->Now();
-    if (current->exists()) *c.mutable_base_version() = current->version();
+    if (current.exists()) *c.mutable_base_version() = current.version();
     builder.AppendLog(c);
     TH_RETURN_IF_ERROR(builder.SetRecord(c));
   }
@@ -674,16 +660,15 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
     for (size_t i = 0; i < changes.size(); ++i) {
       if (accepted[i]) keys.push_back(changes[i].key());
     }
-    TH_RETURN_IF_ERROR(builder.Prefetch(std::move(keys)));
+    TH_RETURN_IF_ERROR(builder.ReadCurrent(std::move(keys)));
   }
   uint64_t seq = last_seq_.load(std::memory_order_relaxed);
   for (size_t i = 0; i < changes.size(); ++i) {
     if (!accepted[i]) continue;
     v1::Change& c = changes[i];  // stamped in place; the builder borrows it until the commit
     hlc_->Observe(c.version());
-    TH_ASSIGN_OR_RETURN(const BatchBuilder::Current* stored, builder.GetCurrent(c.key()));
     // A reference, not a copy: SetRecord below changes it, and nothing reads it after that.
-    const BatchBuilder::Current& current = *stored;
+    const BatchBuilder::Current& current = builder.CurrentOf(c.key());
     if (!options.enforce_origin_order && current.exists()) {
       // Without watermarks, a version already stored means the change arrived before (e.g.
       // through a snapshot); in a snapshot, anything not newer is already superseded here.
