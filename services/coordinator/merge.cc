@@ -195,12 +195,13 @@ std::optional<v1::MergedEnterprise> Merge(const std::string& credit_code,
 
 absl::StatusOr<EnterpriseRecords> ReadEnterpriseRecords(const store::Store& store,
                                                         const std::string& credit_code) {
-  std::vector<std::string> keys;
-  TH_RETURN_IF_ERROR(store.ScanIndex(absl::StrCat(registry::kEnterpriseIndex, credit_code),
-                                     [&](std::string_view index_key, std::string_view key) {
-                                       keys.emplace_back(key);
-                                       return true;
-                                     }));
+  // The enterprise record (not in the index: its key is the index key) and the rest.
+  std::vector<std::string> keys = {absl::StrCat(registry::kEnterpriseIndex, credit_code)};
+  TH_RETURN_IF_ERROR(
+      store.ScanIndex(keys.front(), [&](std::string_view index_key, std::string_view key) {
+        keys.emplace_back(key);
+        return true;
+      }));
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   EnterpriseRecords out;
@@ -263,6 +264,9 @@ absl::StatusOr<bool> Merger::Step() {
   uint64_t last = cursor;
   if (from < store_->FirstLogSeq()) {
     LogWarning("coordinator: log truncated under the merge cursor; re-merging every enterprise");
+    // The index leaves out enterprise records, but a code with nothing but one has no view
+    // to make or keep: views need a listing or an open case, and those (and any existing view)
+    // are indexed.
     TH_RETURN_IF_ERROR(store_->ScanIndex(registry::kEnterpriseIndex,
                                          [&](std::string_view index_key, std::string_view) {
                                            codes.insert(std::string(index_key.substr(4)));

@@ -126,21 +126,29 @@ grpc::Status ExchangeService::Push(
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "expected a batch after hello");
     }
     v1::ChangeBatch& batch = *request.mutable_batch();
-    for (const v1::Change& change : batch.changes()) {
-      absl::Status allowed = CheckChildChange(change, child->region_code);
+    const size_t bytes = batch.ByteSizeLong();
+    // Each change is decoded once, here, for the checks; its bytes as received become the log
+    // entry (ApplyRemote puts in this node's seq).
+    std::vector<v1::Change> changes(batch.changes_size());
+    std::vector<std::string> encoded;
+    encoded.reserve(changes.size());
+    for (size_t i = 0; i < changes.size(); ++i) {
+      std::string& bytes_in = *batch.mutable_changes(static_cast<int>(i));
+      absl::Status allowed =
+          changes[i].ParseFromString(bytes_in)
+              ? CheckChildChange(changes[i], child->region_code)
+              : absl::InvalidArgumentError(absl::StrCat(
+                    "batch.changes[", i, "]: not a serialized tierhub.v1.Change; nothing stored"));
       if (!allowed.ok()) {
         Refuse(child->name, allowed);
         return ToGrpc(allowed);
       }
+      encoded.push_back(std::move(bytes_in));
     }
-    const size_t bytes = batch.ByteSizeLong();
-    std::vector<v1::Change> changes;
-    changes.reserve(batch.changes_size());
-    for (v1::Change& change : *batch.mutable_changes()) changes.push_back(std::move(change));
     store::ApplyOptions apply;
     apply.cursor_name = cursor;
     apply.cursor_value = batch.last_seq();
-    auto result = store_->ApplyRemote(std::move(changes), apply);
+    auto result = store_->ApplyRemote(std::move(changes), apply, std::move(encoded));
     if (!result.ok()) {
       Refuse(child->name, result.status());
       return ToGrpc(result.status());

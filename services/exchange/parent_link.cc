@@ -259,10 +259,10 @@ absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
       window_mu.Await(absl::Condition(&can_send));
       if (reader_done) break;
     }
-    // Only changes from this node's subtree go up; what came down from the parent is skipped
-    // without being decoded.
+    // Only changes from this node's subtree go up; what came down from the parent is skipped.
+    // Nothing is decoded: the log entries go up as they are stored.
     uint64_t covered = 0;
-    auto changes = store_->ReadLogFiltered(
+    auto changes = store_->ReadLogEncoded(
         next, options_.batch_changes, options_.batch_bytes,
         [&](std::string_view origin_region) {
           return InJurisdiction(options_.region_code, std::string(origin_region));
@@ -280,7 +280,7 @@ absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
     v1::ChangeBatch* batch = request.mutable_batch();
     batch->set_last_seq(covered);
     batch->mutable_changes()->Reserve(static_cast<int>(changes->size()));
-    for (v1::Change& change : *changes) *batch->add_changes() = std::move(change);
+    for (std::string& change : *changes) batch->add_changes(std::move(change));
     const size_t bytes = request.ByteSizeLong();
     const int count = batch->changes_size();
     {

@@ -163,7 +163,11 @@ void DomainHooks::IndexKeys(std::string_view key, const v1::Record& record,
     default:
       break;
   }
-  if (!credit_code.empty()) out->push_back(absl::StrCat(kEnterpriseIndex, credit_code));
+  if (credit_code.empty()) return;
+  std::string enterprise_index = absl::StrCat(kEnterpriseIndex, credit_code);
+  // The enterprise record's key is its index key: an entry would only repeat it (and cost a
+  // random-key insert on every tier for every enterprise written).
+  if (enterprise_index != key) out->push_back(std::move(enterprise_index));
 }
 
 void DomainHooks::Counters(std::string_view key, const v1::Record& record,

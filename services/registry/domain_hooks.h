@@ -13,8 +13,10 @@
 namespace tierhub::registry {
 
 // Index key prefixes.
-inline constexpr char kRegionIndex[] = "region/";   // region/<region code> (every record)
-inline constexpr char kEnterpriseIndex[] = "ent/";  // ent/<credit code> (records about it)
+inline constexpr char kRegionIndex[] = "region/";  // region/<region code> (every record)
+// ent/<credit code> -> the records about an enterprise, except the enterprise record itself:
+// its record key is that same "ent/<credit code>", so readers look it up directly instead.
+inline constexpr char kEnterpriseIndex[] = "ent/";
 // sub/<DEPT>/<submission_id>/ -> the submission's list entries.
 inline constexpr char kSubmissionIndex[] = "sub/";
 // rsub/<round_id>/<region>/<DEPT>/ -> submissions of a round.

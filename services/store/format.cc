@@ -36,17 +36,18 @@ class CounterAddOperator final : public rocksdb::AssociativeMergeOperator {
   const char* Name() const override { return "tierhub.CounterAdd"; }
 };
 
+void AppendVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
 // Appends `field` as a length-delimited protobuf field holding `bytes`.
 void AppendLengthDelimited(int field, std::string_view bytes, std::string* out) {
-  uint64_t v = (static_cast<uint64_t>(field) << 3) | 2;  // wire type LEN
-  for (int i = 0; i < 2; ++i) {
-    while (v >= 0x80) {
-      out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-      v >>= 7;
-    }
-    out->push_back(static_cast<char>(v));
-    v = bytes.size();
-  }
+  AppendVarint((static_cast<uint64_t>(field) << 3) | 2, out);  // wire type LEN
+  AppendVarint(bytes.size(), out);
   out->append(bytes.data(), bytes.size());
 }
 
@@ -143,6 +144,32 @@ bool FindStringField(std::string_view message, int field, std::string_view* valu
     const size_t at = in.CurrentPosition();
     if (length > message.size() - at || !in.Skip(static_cast<int>(length))) return false;
     *value = message.substr(at, length);
+  }
+}
+
+bool EncodeChangeWithSeq(std::string_view change, uint64_t seq, std::string* out) {
+  using google::protobuf::internal::WireFormatLite;
+  out->clear();
+  out->reserve(change.size() + 10);
+  AppendVarint((v1::Change::kSeqFieldNumber << 3) | WireFormatLite::WIRETYPE_VARINT, out);
+  AppendVarint(seq, out);
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(change.data()),
+                                            static_cast<int>(change.size()));
+  // Copies runs of fields other than the seq in one append each.
+  size_t run_start = 0;
+  while (true) {
+    const size_t at = in.CurrentPosition();
+    const uint32_t tag = in.ReadTag();
+    if (tag == 0) {
+      if (at != change.size()) return false;
+      out->append(change.data() + run_start, at - run_start);
+      return true;
+    }
+    if (!WireFormatLite::SkipField(&in, tag)) return false;
+    if (WireFormatLite::GetTagFieldNumber(tag) == v1::Change::kSeqFieldNumber) {
+      out->append(change.data() + run_start, at - run_start);
+      run_start = in.CurrentPosition();
+    }
   }
 }
 

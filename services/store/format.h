@@ -65,6 +65,11 @@ std::shared_ptr<rocksdb::MergeOperator> NewCounterAddOperator();
 // if absent. False if the message is malformed.
 [[nodiscard]] bool FindStringField(std::string_view message, int field, std::string_view* value);
 
+// The encoded v1::Change `change` with its seq (field 1) set to `seq` (>= 1): the seq first,
+// then every other field of `change` in its order, unparsed. When `change` was written by
+// protobuf (fields in number order), the result is what protobuf writes for the change with
+// that seq. False (and *out unspecified) if `change` is malformed.
+[[nodiscard]] bool EncodeChangeWithSeq(std::string_view change, uint64_t seq, std::string* out);
 // The records column family's value for the record `c` writes: the v1::StoredRecord with c's
 // version, seq, origins, author and body, encoded without copying the body into a message: its
 // bytes are taken from `log_entry`, which must be c's own encoding (its log entry). The bytes

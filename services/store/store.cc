@@ -157,9 +157,15 @@ class Store::BatchBuilder {
 
   // Stages `change` as its log entry. REQUIRES: `change` stays alive and unchanged while this
   // builder is in use (a later change in the same batch may read it as the current record).
-  void AppendLog(const v1::Change& change) {
+  // `encoded`, if not empty, is `change` as received (the bytes it was parsed from, with any
+  // seq): the entry is then those bytes with this node's seq, not a second serialization.
+  void AppendLog(const v1::Change& change, std::string_view encoded = {}) {
     logged_[change.seq()] = ops_.size();
-    Stage(store_->log_, Op::kPut, f::EncodeSeq(change.seq()), change.SerializeAsString());
+    std::string entry;
+    if (encoded.empty() || !f::EncodeChangeWithSeq(encoded, change.seq(), &entry)) {
+      entry = change.SerializeAsString();
+    }
+    Stage(store_->log_, Op::kPut, f::EncodeSeq(change.seq()), std::move(entry));
   }
 
   // Makes the logged `change` the record under its key, adding and removing index entries and
@@ -568,9 +574,14 @@ absl::StatusOr<std::vector<v1::Change>> Store::Write(std::vector<Mutation> mutat
 }
 
 absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
-                                               const ApplyOptions& options) {
+                                               const ApplyOptions& options,
+                                               std::vector<std::string> encoded) {
   ApplyResult result;
   if (changes.empty() && options.cursor_name.empty()) return result;
+  if (!encoded.empty() && encoded.size() != changes.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("ApplyRemote: ", encoded.size(),
+                                                   " encodings for ", changes.size(), " changes"));
+  }
   absl::MutexLock lock(&write_mu_);
 
   // Pass 1: decide duplicates and refuse gaps and bad changes before staging anything.
@@ -677,10 +688,13 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
         ++result.duplicates;
         continue;
       }
-      if (options.snapshot) *c.mutable_base_version() = current.version();  // no concurrent edit
+      if (options.snapshot) {
+        *c.mutable_base_version() = current.version();  // no concurrent edit
+        if (!encoded.empty()) encoded[i].clear();       // no longer what was received
+      }
     }
     c.set_seq(++seq);
-    builder.AppendLog(c);
+    builder.AppendLog(c, encoded.empty() ? std::string_view() : encoded[i]);
     ++result.applied;
     if (!current.exists()) {
       TH_RETURN_IF_ERROR(builder.SetRecord(c));
@@ -928,29 +942,55 @@ absl::StatusOr<uint64_t> Store::ForEachLogEntry(
   return covered;
 }
 
+absl::StatusOr<uint64_t> Store::ForEachKeptLogEntry(
+    uint64_t from_seq, size_t max_changes, size_t max_bytes,
+    absl::FunctionRef<bool(std::string_view origin_region)> keep,
+    absl::FunctionRef<absl::Status(uint64_t seq, std::string_view entry)> fn) const {
+  size_t bytes = 0;
+  bool any = false;
+  return ForEachLogEntry(
+      from_seq, max_changes, [&](uint64_t seq, std::string_view entry) -> absl::StatusOr<bool> {
+        std::string_view origin_region;
+        if (!f::FindStringField(entry, v1::Change::kOriginRegionFieldNumber, &origin_region)) {
+          return absl::DataLossError(absl::StrCat("log entry ", seq, ": malformed"));
+        }
+        if (!keep(origin_region)) return true;
+        if (any && bytes + entry.size() > max_bytes) return false;
+        TH_RETURN_IF_ERROR(fn(seq, entry));
+        any = true;
+        bytes += entry.size();
+        return true;
+      });
+}
+
 absl::StatusOr<std::vector<v1::Change>> Store::ReadLogFiltered(
     uint64_t from_seq, size_t max_changes, size_t max_bytes,
     absl::FunctionRef<bool(std::string_view origin_region)> keep, uint64_t* covered) const {
   std::vector<v1::Change> out;
-  size_t bytes = 0;
   TH_ASSIGN_OR_RETURN(
-      *covered,
-      ForEachLogEntry(
-          from_seq, max_changes, [&](uint64_t seq, std::string_view entry) -> absl::StatusOr<bool> {
-            std::string_view origin_region;
-            if (!f::FindStringField(entry, v1::Change::kOriginRegionFieldNumber, &origin_region)) {
-              return absl::DataLossError(absl::StrCat("log entry ", seq, ": malformed"));
-            }
-            if (!keep(origin_region)) return true;
-            if (!out.empty() && bytes + entry.size() > max_bytes) return false;
-            v1::Change& change = out.emplace_back();
-            if (!change.ParseFromArray(entry.data(), static_cast<int>(entry.size())) ||
-                change.seq() != seq) {
-              return absl::DataLossError(absl::StrCat("log entry ", seq, ": malformed"));
-            }
-            bytes += entry.size();
-            return true;
-          }));
+      *covered, ForEachKeptLogEntry(
+                    from_seq, max_changes, max_bytes, keep,
+                    [&](uint64_t seq, std::string_view entry) -> absl::Status {
+                      v1::Change& change = out.emplace_back();
+                      if (!change.ParseFromArray(entry.data(), static_cast<int>(entry.size())) ||
+                          change.seq() != seq) {
+                        return absl::DataLossError(absl::StrCat("log entry ", seq, ": malformed"));
+                      }
+                      return absl::OkStatus();
+                    }));
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> Store::ReadLogEncoded(
+    uint64_t from_seq, size_t max_changes, size_t max_bytes,
+    absl::FunctionRef<bool(std::string_view origin_region)> keep, uint64_t* covered) const {
+  std::vector<std::string> out;
+  TH_ASSIGN_OR_RETURN(*covered,
+                      ForEachKeptLogEntry(from_seq, max_changes, max_bytes, keep,
+                                          [&](uint64_t, std::string_view entry) -> absl::Status {
+                                            out.emplace_back(entry);
+                                            return absl::OkStatus();
+                                          }));
   return out;
 }
 

@@ -150,8 +150,12 @@ class Store {
   // journal.
   // With options.enforce_origin_order false, watermarks are neither checked nor advanced.
   // Takes the changes by value so that they are stamped and logged in place, not copied.
+  // `encoded`, if not empty, holds each change's serialization as received, in the same order
+  // (the bytes it was parsed from): the log entry is then those bytes with this node's seq put
+  // in, not a second serialization.
   [[nodiscard]] absl::StatusOr<ApplyResult> ApplyRemote(std::vector<v1::Change> changes,
-                                                        const ApplyOptions& options = {});
+                                                        const ApplyOptions& options = {},
+                                                        std::vector<std::string> encoded = {});
 
   // ---- Records ----
 
@@ -219,6 +223,11 @@ class Store {
   // reads past). Skipped entries count towards max_changes, not max_bytes. `*covered` is set
   // to the last seq looked at (from_seq - 1 if none), so the reader can move past them.
   [[nodiscard]] absl::StatusOr<std::vector<v1::Change>> ReadLogFiltered(
+      uint64_t from_seq, size_t max_changes, size_t max_bytes,
+      absl::FunctionRef<bool(std::string_view origin_region)> keep, uint64_t* covered) const;
+  // Like ReadLogFiltered, but the entries as they are stored (each a serialized Change, its seq
+  // this node's), not decoded: what a node forwards to its parent.
+  [[nodiscard]] absl::StatusOr<std::vector<std::string>> ReadLogEncoded(
       uint64_t from_seq, size_t max_changes, size_t max_bytes,
       absl::FunctionRef<bool(std::string_view origin_region)> keep, uint64_t* covered) const;
   // A log entry's envelope, read without decoding its body. The views point into the entry and
@@ -305,6 +314,13 @@ class Store {
   [[nodiscard]] absl::StatusOr<uint64_t> ForEachLogEntry(
       uint64_t from_seq, size_t max_entries,
       absl::FunctionRef<absl::StatusOr<bool>(uint64_t seq, std::string_view entry)> fn) const;
+  // ForEachLogEntry for a log reader that sends what it reads: entries whose origin_region
+  // `keep` refuses are passed over (counted towards max_changes only); fn gets the others until
+  // the next would take their total size past max_bytes (the first always goes).
+  [[nodiscard]] absl::StatusOr<uint64_t> ForEachKeptLogEntry(
+      uint64_t from_seq, size_t max_changes, size_t max_bytes,
+      absl::FunctionRef<bool(std::string_view origin_region)> keep,
+      absl::FunctionRef<absl::Status(uint64_t seq, std::string_view entry)> fn) const;
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> GetRaw(rocksdb::ColumnFamilyHandle* cf,
                                                                   std::string_view key) const;
   [[nodiscard]] absl::StatusOr<uint64_t> GetMetaNumber(std::string_view key) const;

@@ -147,14 +147,15 @@ TEST_F(ExchangeTest, ChildWritingOutsideItsRegionIsRefusedAndNothingStored) {
 
   // A change from Chancheng about Shunde's enterprise.
   v1::PushRequest request;
-  v1::Change* change = request.mutable_batch()->add_changes();
-  *change->mutable_record() = MakeEnterprise("440606", 1);
-  change->set_key(domain::RecordKey(change->record()));
-  change->set_origin_node("cc");
-  change->set_origin_seq(1);
-  change->set_origin_region("440604");
-  change->mutable_version()->set_wall_micros(1);
-  change->mutable_version()->set_origin_node("cc");
+  v1::Change change;
+  *change.mutable_record() = MakeEnterprise("440606", 1);
+  change.set_key(domain::RecordKey(change.record()));
+  change.set_origin_node("cc");
+  change.set_origin_seq(1);
+  change.set_origin_region("440604");
+  change.mutable_version()->set_wall_micros(1);
+  change.mutable_version()->set_origin_node("cc");
+  request.mutable_batch()->add_changes(change.SerializeAsString());
   request.mutable_batch()->set_last_seq(1);
   ASSERT_TRUE(stream->Write(request));
   v1::PushResponse ack;
@@ -162,6 +163,48 @@ TEST_F(ExchangeTest, ChildWritingOutsideItsRegionIsRefusedAndNothingStored) {
   grpc::Status status = stream->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
   EXPECT_NE(status.error_message().find("440606"), std::string::npos);
+  EXPECT_TRUE(cluster.Records("fs").empty());
+  EXPECT_EQ(cluster.node("fs")->store()->LastSeq(), 0u);
+}
+
+TEST_F(ExchangeTest, BatchEntryThatIsNotAChangeIsRefusedAndNothingStored) {
+  TestCluster cluster(dir_.path());
+  ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "").ok());
+  auto channel = grpc::CreateChannel(cluster.address("fs"), grpc::InsecureChannelCredentials());
+  auto stub = v1::Exchange::NewStub(channel);
+  grpc::ClientContext context;
+  context.AddMetadata(exchange::kInsecureIdentityHeader, "node:440606:sd");
+  auto stream = stub->Push(&context);
+  v1::PushRequest hello;
+  hello.mutable_hello()->set_child_node_id("sd");
+  hello.mutable_hello()->set_child_region_code("440606");
+  ASSERT_TRUE(stream->Write(hello));
+  v1::PushResponse welcome;
+  ASSERT_TRUE(stream->Read(&welcome));
+
+  // A valid change, then bytes that do not parse as a Change (a truncated field).
+  v1::Change change;
+  *change.mutable_record() = MakeEnterprise("440606", 1);
+  change.set_key(domain::RecordKey(change.record()));
+  change.set_origin_node("sd");
+  change.set_origin_seq(1);
+  change.set_origin_region("440606");
+  change.mutable_version()->set_wall_micros(1);
+  change.mutable_version()->set_origin_node("sd");
+  v1::PushRequest request;
+  request.mutable_batch()->add_changes(change.SerializeAsString());
+  request.mutable_batch()->add_changes(
+      std::string("\x32\x10"
+                  "ent/",
+                  6));
+  request.mutable_batch()->set_last_seq(2);
+  ASSERT_TRUE(stream->Write(request));
+  v1::PushResponse ack;
+  EXPECT_FALSE(stream->Read(&ack));
+  grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_NE(status.error_message().find("batch.changes[1]"), std::string::npos)
+      << status.error_message();
   EXPECT_TRUE(cluster.Records("fs").empty());
   EXPECT_EQ(cluster.node("fs")->store()->LastSeq(), 0u);
 }

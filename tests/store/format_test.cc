@@ -168,5 +168,39 @@ TEST(FormatTest, EncodeStoredRecordEqualsTheStoredRecordProtobufWrites) {
   }
 }
 
+TEST(FormatTest, EncodeChangeWithSeqEqualsWhatProtobufWritesForThatSeq) {
+  v1::Change change;
+  change.set_origin_node("sd");
+  change.set_origin_seq(300);
+  change.mutable_version()->set_wall_micros(1554076800000000);
+  change.set_key("ent/x");
+  change.mutable_record()->mutable_enterprise()->set_name(std::string(300, 'n'));
+  change.set_origin_region("440606");
+
+  for (uint64_t sent_seq : {0ull, 7ull, 1ull << 40}) {  // absent, one byte, a long varint
+    change.set_seq(sent_seq);
+    const std::string sent = change.SerializeAsString();
+    for (uint64_t seq : {1ull, 128ull, 99999999999ull}) {
+      v1::Change expected = change;
+      expected.set_seq(seq);
+      std::string out = "leftover";
+      ASSERT_TRUE(EncodeChangeWithSeq(sent, seq, &out));
+      EXPECT_EQ(out, expected.SerializeAsString()) << sent_seq << " -> " << seq;
+    }
+  }
+
+  // A seq anywhere in the encoding (or twice) is replaced; the rest stays in its order.
+  change.set_seq(0);
+  const std::string tail = change.SerializeAsString();
+  const std::string seq5 = "\x08\x05";
+  std::string out;
+  ASSERT_TRUE(EncodeChangeWithSeq(seq5 + tail + seq5, 9, &out));
+  EXPECT_EQ(out, "\x08\x09" + tail);
+
+  // Malformed: a field cut short, or a bad tag.
+  EXPECT_FALSE(EncodeChangeWithSeq(tail.substr(0, tail.size() - 1), 9, &out));
+  EXPECT_FALSE(EncodeChangeWithSeq(std::string("\x00\x01", 2), 9, &out));
+}
+
 }  // namespace
 }  // namespace tierhub::store::format

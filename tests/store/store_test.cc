@@ -704,6 +704,68 @@ TEST_F(ApplyRemoteTest, KeepsOriginVersionAndAuthorAndAssignsLocalSeq) {
               ElementsAre(Pair("region/440100", "ent/a"), Pair("region/440100", "ent/b")));
 }
 
+TEST_F(ApplyRemoteTest, ReceivedEncodingsAreLoggedAsTheyCameWithTheLocalSeq) {
+  auto child = OpenNode("c1");
+  WriteOk({Put("ent/own", Enterprise("440000", kOperating))});  // parent's own seq 1
+  ChildWrites(*child, {Put("ent/a", Enterprise("440100", kOperating)),
+                       Put("ent/b", Enterprise("440100", kSuspended))});
+  uint64_t covered = 0;
+  auto sent = child->ReadLogEncoded(
+      1, 100, 1 << 20, [](std::string_view) { return true; }, &covered);
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  ASSERT_EQ(sent->size(), 2u);
+  EXPECT_EQ(covered, 2u);
+  std::vector<v1::Change> changes(2);
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(changes[i].ParseFromString((*sent)[i]));
+  // The second as a sender might encode it: its key before everything else. Logged as it came,
+  // only its seq changes; a second serialization would put the key back in field order.
+  v1::Change only_key;
+  only_key.set_key(changes[1].key());
+  v1::Change rest = changes[1];
+  rest.clear_key();
+  (*sent)[1] = only_key.SerializeAsString() + rest.SerializeAsString();
+  rest.clear_seq();
+  const std::string second_logged =
+      "\x08\x03" + only_key.SerializeAsString() + rest.SerializeAsString();
+  const std::string first_sent = (*sent)[0];
+
+  auto mismatched = store_->ApplyRemote(changes, {}, {first_sent});
+  EXPECT_EQ(mismatched.status().code(), absl::StatusCode::kInvalidArgument);
+  auto applied = store_->ApplyRemote(changes, {}, *std::move(sent));
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ(applied->applied, 2u);
+
+  auto logged = store_->ReadLogEncoded(
+      2, 100, 1 << 20, [](std::string_view) { return true; }, &covered);
+  ASSERT_TRUE(logged.ok()) << logged.status();
+  ASSERT_EQ(logged->size(), 2u);
+  v1::Change first = changes[0];
+  first.set_seq(2);
+  EXPECT_EQ((*logged)[0], first.SerializeAsString());
+  EXPECT_EQ((*logged)[1], second_logged);
+
+  // Decoded, the entries and the records are what ApplyRemote without encodings makes.
+  auto other = OpenNode("n2");
+  ApplyOk(*other, changes);
+  std::vector<v1::Change> mine = WholeLog(*store_);
+  std::vector<v1::Change> theirs = WholeLog(*other);
+  ASSERT_EQ(mine.size(), 3u);
+  ASSERT_EQ(theirs.size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    v1::Change expected = theirs[i];
+    expected.set_seq(2 + i);
+    EXPECT_TRUE(Same(mine[1 + i], expected)) << mine[1 + i].DebugString();
+  }
+  for (const char* key : {"ent/a", "ent/b"}) {
+    auto a = GetOk(*store_, key);
+    auto b = GetOk(*other, key);
+    ASSERT_TRUE(a.has_value() && b.has_value());
+    b->set_seq(a->seq());
+    EXPECT_TRUE(Same(*a, *b)) << key;
+  }
+  EXPECT_EQ(*store_->GetCounter("region/440100"), 2);
+}
+
 TEST_F(ApplyRemoteTest, DuplicatesAreSkippedSilently) {
   auto child = OpenNode("c1");
   auto first = ChildWrites(*child, {Put("ent/a", Enterprise("440100", kOperating))});
