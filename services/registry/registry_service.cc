@@ -130,7 +130,12 @@ grpc::Status RegistryService::WriteRecords(grpc::ServerContext* context,
   }
   auto changes = Write(*caller, *request);
   if (!changes.ok()) return ToGrpc(changes.status());
-  for (auto& change : *changes) *response->add_changes() = std::move(change);
+  response->mutable_changes()->Reserve(static_cast<int>(changes->size()));
+  for (auto& change : *changes) {
+    // The caller sent the record; echoing it back would double the call's traffic and cost.
+    if (change.has_record()) change.mutable_record()->Clear();
+    *response->add_changes() = std::move(change);
+  }
   return grpc::Status::OK;
 }
 

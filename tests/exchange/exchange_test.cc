@@ -326,6 +326,35 @@ TEST_F(ExchangeTest, StoreRestoredFromAnOlderBackupRefusesToLinkUp) {
 namespace tierhub::testutil {
 namespace {
 
+TEST_F(ExchangeTest, WriteRecordsAnswersWithTheStampsNotTheRecordsSent) {
+  TestCluster cluster(dir_.path());
+  ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "").ok());
+  auto stub = v1::Registry::NewStub(
+      grpc::CreateChannel(cluster.address("sd"), grpc::InsecureChannelCredentials()));
+  v1::WriteRecordsRequest request;
+  *request.add_records() = MakeEnterprise("440606", 1);
+  *request.add_records() = MakeEnterprise("440606", 2);
+  grpc::ClientContext context;
+  context.AddMetadata(exchange::kInsecureIdentityHeader, "node:440606:sd");
+  v1::WriteRecordsResponse response;
+  grpc::Status status = stub->WriteRecords(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.changes_size(), 2);
+  const auto stored = cluster.Records("sd");
+  for (int i = 0; i < 2; ++i) {
+    const v1::Change& c = response.changes(i);
+    const std::string key = domain::RecordKey(request.records(i));
+    EXPECT_EQ(c.key(), key);
+    EXPECT_EQ(c.seq(), static_cast<uint64_t>(i + 1));
+    EXPECT_EQ(c.origin_node(), "sd");
+    EXPECT_EQ(c.origin_seq(), static_cast<uint64_t>(i + 1));
+    ASSERT_EQ(stored.count(key), 1u);
+    EXPECT_EQ(c.version().SerializeAsString(), stored.at(key).version().SerializeAsString());
+    EXPECT_TRUE(c.has_record());  // it was a record, not a tombstone
+    EXPECT_EQ(c.record().ByteSizeLong(), 0u) << c.record().ShortDebugString();
+  }
+}
+
 TEST_F(ExchangeTest, GenericWriteCannotBypassCaseMachinesOrSubmissions) {
   TestCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "").ok());
