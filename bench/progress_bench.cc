@@ -28,7 +28,6 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/common/clock.h"
-#include "services/coordinator/freshness.h"
 #include "services/coordinator/merge.h"
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
@@ -204,9 +203,6 @@ absl::Status Load(const std::string& path, int n, const std::vector<std::string>
   absl::Status merged = merger.CatchUp();
   std::fprintf(stderr, " %.1f s\n", Seconds(merge_start));
   if (!merged.ok()) return merged;
-  // The node's other log follower, so that it starts with nothing left to read either.
-  coordinator::Freshness freshness(store->get());
-  if (absl::Status s = freshness.CatchUp(); !s.ok()) return s;
   // Measured at rest: the load's flushes and compactions are done, as on a node in service.
   std::fprintf(stderr, "  compacting ...");
   const auto compact_start = Clock::now();

@@ -81,7 +81,6 @@ absl::Status Node::Init() {
   registry_ = std::make_unique<registry::RegistryService>(registry_options, store_.get());
 
   freshness_ = std::make_unique<coordinator::Freshness>(store_.get());
-  freshness_->Start();
   if (config.coordinator()) {
     v1::Author author;
     author.set_node_id(config.node_id());
@@ -237,7 +236,6 @@ void Node::Shutdown() {
   if (parent_link_ != nullptr) parent_link_->Stop();
   server_.reset();
   if (merger_ != nullptr) merger_->Stop();
-  if (freshness_ != nullptr) freshness_->Stop();
   store_.reset();
   LogInfo("stopped");
 }

@@ -70,6 +70,20 @@ bool DecodeSeq(std::string_view in, uint64_t* seq) {
   return true;
 }
 
+std::string EncodeOriginLast(int64_t wall_micros, std::string_view region_code) {
+  std::string out = EncodeSeq(static_cast<uint64_t>(wall_micros));
+  out.append(region_code.data(), region_code.size());
+  return out;
+}
+
+bool DecodeOriginLast(std::string_view in, int64_t* wall_micros, std::string* region_code) {
+  uint64_t wall = 0;
+  if (in.size() < 8 || !DecodeSeq(in.substr(0, 8), &wall)) return false;
+  *wall_micros = static_cast<int64_t>(wall);
+  region_code->assign(in.data() + 8, in.size() - 8);
+  return true;
+}
+
 std::string IndexEntryKey(std::string_view index_key, std::string_view record_key) {
   std::string out;
   out.reserve(index_key.size() + 1 + record_key.size());

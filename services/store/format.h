@@ -37,12 +37,19 @@ inline constexpr char kMetaOwnSeq[] = "own_seq";      // highest origin_seq of o
 inline constexpr char kMetaLogFirst[] = "log_first";  // lowest retained log seq (after truncate)
 inline constexpr char kMetaHlc[] = "hlc";             // HLC high-water mark
 inline constexpr char kMetaWatermarkPrefix[] = "wm/";
+// origin/<node>: EncodeOriginLast() of the last change applied from that origin node.
+inline constexpr char kMetaOriginPrefix[] = "origin/";
 inline constexpr char kMetaCursorPrefix[] = "cursor/";
 
 // 8-byte big-endian, so that byte order is numeric order.
 std::string EncodeSeq(uint64_t seq);
 [[nodiscard]] bool DecodeSeq(std::string_view in, uint64_t* seq);
 
+// The origin/<node> value: the HLC wall time of the node's last change applied here (BE64 of
+// the two's complement) followed by the node's region code.
+std::string EncodeOriginLast(int64_t wall_micros, std::string_view region_code);
+[[nodiscard]] bool DecodeOriginLast(std::string_view in, int64_t* wall_micros,
+                                    std::string* region_code);
 // Index entry key: index_key, NUL, record_key. Sorted by index key, then record key; a prefix
 // of index keys is one range. REQUIRES: index_key has no NUL (checked by the store).
 std::string IndexEntryKey(std::string_view index_key, std::string_view record_key);

@@ -212,8 +212,10 @@ class Store::BatchBuilder {
           conflict.SerializeAsString());
   }
 
-  void PutMetaNumber(std::string_view key, uint64_t value) {
-    Stage(store_->meta_, Op::kPut, std::string(key), f::EncodeSeq(value));
+  void PutMetaNumber(std::string_view key, uint64_t value) { PutMeta(key, f::EncodeSeq(value)); }
+
+  void PutMeta(std::string_view key, std::string value) {
+    Stage(store_->meta_, Op::kPut, std::string(key), std::move(value));
   }
 
   void PutLocal(std::string key, std::string value) {
@@ -674,6 +676,7 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
     TH_RETURN_IF_ERROR(builder.ReadCurrent(std::move(keys)));
   }
   uint64_t seq = last_seq_.load(std::memory_order_relaxed);
+  std::map<std::string_view, const v1::Change*> last_of_origin;
   for (size_t i = 0; i < changes.size(); ++i) {
     if (!accepted[i]) continue;
     v1::Change& c = changes[i];  // stamped in place; the builder borrows it until the commit
@@ -695,6 +698,9 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
     }
     c.set_seq(++seq);
     builder.AppendLog(c, encoded.empty() ? std::string_view() : encoded[i]);
+    // An origin's changes come in its order, and its clock only moves forward: the last is
+    // the newest.
+    if (options.enforce_origin_order) last_of_origin[c.origin_node()] = &c;
     ++result.applied;
     if (!current.exists()) {
       TH_RETURN_IF_ERROR(builder.SetRecord(c));
@@ -724,6 +730,10 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
   }
   for (const auto& [origin, wm] : next_watermarks) {
     builder.PutMetaNumber(absl::StrCat(f::kMetaWatermarkPrefix, Av(origin)), wm);
+  }
+  for (const auto& [origin, c] : last_of_origin) {
+    builder.PutMeta(absl::StrCat(f::kMetaOriginPrefix, Av(origin)),
+                    f::EncodeOriginLast(c->version().wall_micros(), c->origin_region()));
   }
   if (!options.cursor_name.empty()) {
     builder.PutMetaNumber(absl::StrCat(f::kMetaCursorPrefix, Av(options.cursor_name)),
@@ -994,25 +1004,6 @@ absl::StatusOr<std::vector<std::string>> Store::ReadLogEncoded(
   return out;
 }
 
-absl::StatusOr<uint64_t> Store::ScanLogEnvelopes(
-    uint64_t from_seq, size_t max_entries,
-    absl::FunctionRef<void(const LogEnvelope& envelope)> fn) const {
-  return ForEachLogEntry(
-      from_seq, max_entries, [&](uint64_t seq, std::string_view entry) -> absl::StatusOr<bool> {
-        LogEnvelope e;
-        e.seq = seq;
-        std::string_view version;
-        if (!f::FindStringField(entry, v1::Change::kOriginNodeFieldNumber, &e.origin_node) ||
-            !f::FindStringField(entry, v1::Change::kOriginRegionFieldNumber, &e.origin_region) ||
-            !f::FindStringField(entry, v1::Change::kVersionFieldNumber, &version) ||
-            !e.version.ParseFromArray(version.data(), static_cast<int>(version.size()))) {
-          return absl::DataLossError(absl::StrCat("log entry ", seq, ": malformed"));
-        }
-        fn(e);
-        return true;
-      });
-}
-
 absl::Status Store::TruncateLogBefore(uint64_t seq) {
   absl::MutexLock lock(&write_mu_);
   const uint64_t first = first_log_seq_.load(std::memory_order_relaxed);
@@ -1053,6 +1044,22 @@ absl::Status Store::ScanCounters(
 
 absl::StatusOr<uint64_t> Store::Watermark(std::string_view origin) const {
   return GetMetaNumber(absl::StrCat(f::kMetaWatermarkPrefix, Av(origin)));
+}
+
+absl::StatusOr<std::map<std::string, Store::OriginLast>> Store::OriginsLast() const {
+  std::map<std::string, OriginLast> out;
+  const std::string_view prefix = f::kMetaOriginPrefix;
+  TH_RETURN_IF_ERROR(ForEachWithPrefix(
+      db_.get(), meta_, prefix, "scan origins",
+      [&](std::string_view key, std::string_view raw) -> absl::StatusOr<bool> {
+        OriginLast last;
+        if (!f::DecodeOriginLast(raw, &last.wall_micros, &last.region_code)) {
+          return absl::DataLossError(absl::StrCat("meta ", Av(key), ": malformed"));
+        }
+        out.emplace(key.substr(prefix.size()), std::move(last));
+        return true;
+      }));
+  return out;
 }
 
 absl::StatusOr<std::map<std::string, uint64_t>> Store::Watermarks() const {

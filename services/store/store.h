@@ -230,19 +230,6 @@ class Store {
   [[nodiscard]] absl::StatusOr<std::vector<std::string>> ReadLogEncoded(
       uint64_t from_seq, size_t max_changes, size_t max_bytes,
       absl::FunctionRef<bool(std::string_view origin_region)> keep, uint64_t* covered) const;
-  // A log entry's envelope, read without decoding its body. The views point into the entry and
-  // live only during the callback.
-  struct LogEnvelope {
-    uint64_t seq = 0;
-    std::string_view origin_node;
-    std::string_view origin_region;
-    v1::Version version;
-  };
-  // Calls fn with the envelope of each log entry from `from_seq` on (at most max_entries) in seq
-  // order; returns the last seq looked at (from_seq - 1 if none). Errors as ReadLog's.
-  [[nodiscard]] absl::StatusOr<uint64_t> ScanLogEnvelopes(
-      uint64_t from_seq, size_t max_entries,
-      absl::FunctionRef<void(const LogEnvelope& envelope)> fn) const;
   // Highest local seq assigned (0 for an empty store).
   uint64_t LastSeq() const { return last_seq_.load(std::memory_order_acquire); }
   // Lowest retained local seq; LastSeq() + 1 when the log is empty.
@@ -269,6 +256,13 @@ class Store {
   [[nodiscard]] absl::StatusOr<uint64_t> Watermark(std::string_view origin) const;
   // All origins' watermarks.
   [[nodiscard]] absl::StatusOr<std::map<std::string, uint64_t>> Watermarks() const;
+  // The last change applied here from each origin that pushed to this node (or to a node below
+  // it): kept by ApplyRemote, with the watermark, in the batch that applies the change.
+  struct OriginLast {
+    int64_t wall_micros = 0;  // its version's HLC wall time
+    std::string region_code;  // its origin_region: the origin node's region
+  };
+  [[nodiscard]] absl::StatusOr<std::map<std::string, OriginLast>> OriginsLast() const;
 
   // Conflict journal entries whose record key starts with `key_prefix`, in key then detection
   // order, at most `limit`.

@@ -311,7 +311,6 @@ TEST_F(CoordinatorTest, AsOfShowsEachChildsLastChangeAndSilentChildren) {
   *change.mutable_record() = MakeEnterpriseRecordForTest();
   change.set_key(domain::RecordKey(change.record()));
   ASSERT_TRUE(store_->ApplyRemote({change}).ok());
-  ASSERT_TRUE(freshness_->CatchUp().ok());
   clock_.Advance(absl::Hours(3));
   auto p = service_->Progress(NodeIdentity(), v1::GetProgressRequest());
   ASSERT_TRUE(p.ok()) << p.status();
@@ -320,6 +319,36 @@ TEST_F(CoordinatorTest, AsOfShowsEachChildsLastChangeAndSilentChildren) {
   EXPECT_EQ(p->as_of().children(0).region_code(), "440600");
   EXPECT_EQ(p->as_of().children(0).last_origin_seq(), 1u);
   EXPECT_DOUBLE_EQ(p->as_of().children(0).age_seconds(), 3 * 3600);
+
+  // Foshan's next two changes, one batch, an hour later; and one from Shunde's node through
+  // Foshan's (a grandchild's origin). The newest of each origin counts.
+  clock_.Advance(absl::Hours(1));
+  std::vector<v1::Change> batch;
+  for (uint64_t seq : {2, 3}) {
+    change.set_origin_seq(seq);
+    change.mutable_version()->set_wall_micros(absl::ToUnixMicros(clock_.Now()) - 10 + seq);
+    batch.push_back(change);
+  }
+  v1::Change shunde = change;
+  shunde.set_origin_node("sd");
+  shunde.set_origin_region("440606");
+  shunde.set_origin_seq(1);
+  shunde.mutable_version()->set_origin_node("sd");
+  shunde.mutable_version()->set_wall_micros(absl::ToUnixMicros(clock_.Now() - absl::Minutes(30)));
+  batch.push_back(shunde);
+  ASSERT_TRUE(store_->ApplyRemote(batch).ok());
+  clock_.Advance(absl::Seconds(7));
+  p = service_->Progress(NodeIdentity(), v1::GetProgressRequest());
+  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_EQ(p->as_of().children_size(), 2);
+  EXPECT_EQ(p->as_of().children(0).origin_node(), "fs");
+  EXPECT_EQ(p->as_of().children(0).last_origin_seq(), 3u);
+  const google::protobuf::Timestamp& at = p->as_of().children(0).last_change_at();
+  EXPECT_EQ(at.seconds() * 1000000 + at.nanos() / 1000, batch[1].version().wall_micros());
+  EXPECT_NEAR(p->as_of().children(0).age_seconds(), 7, 1e-3);
+  EXPECT_EQ(p->as_of().children(1).origin_node(), "sd");
+  EXPECT_EQ(p->as_of().children(1).region_code(), "440606");
+  EXPECT_NEAR(p->as_of().children(1).age_seconds(), 30 * 60 + 7, 1e-3);
   bool dongguan_silent = false, foshan_silent = false;
   for (const auto& s : p->as_of().silent_children()) {
     dongguan_silent = dongguan_silent || s.region_code() == "441900";

@@ -168,6 +168,21 @@ TEST(FormatTest, EncodeStoredRecordEqualsTheStoredRecordProtobufWrites) {
   }
 }
 
+TEST(FormatTest, OriginLastRoundTripsAndRefusesShortValues) {
+  for (int64_t wall : {int64_t{0}, int64_t{1554076800000000}, int64_t{-5}}) {
+    for (std::string region : {"", "440606"}) {
+      int64_t back = 1;
+      std::string region_back = "x";
+      ASSERT_TRUE(DecodeOriginLast(EncodeOriginLast(wall, region), &back, &region_back));
+      EXPECT_EQ(back, wall);
+      EXPECT_EQ(region_back, region);
+    }
+  }
+  int64_t wall = 0;
+  std::string region;
+  EXPECT_FALSE(DecodeOriginLast("1234567", &wall, &region));
+}
+
 TEST(FormatTest, EncodeChangeWithSeqEqualsWhatProtobufWritesForThatSeq) {
   v1::Change change;
   change.set_origin_node("sd");

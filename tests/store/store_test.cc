@@ -636,41 +636,44 @@ TEST_F(ApplyRemoteTest, ReadLogFilteredSkipsByOriginRegionAndReportsWhatItCovere
   EXPECT_EQ(covered, 4u);
 }
 
-TEST_F(ApplyRemoteTest, ScanLogEnvelopesReadsOriginsAndVersionsOfEveryEntry) {
+TEST_F(ApplyRemoteTest, OriginsLastKeepsEachPushingOriginsNewestChange) {
   auto child = OpenNode("c1");
-  auto own = WriteOk({Put("ent/own1", Enterprise("440000", kOperating))});  // seq 1
-  auto up = ChildWrites(*child, {Put("ent/a", Enterprise("440100", kOperating)),
-                                 Put("ent/b", Enterprise("440100", kOperating))});
-  ApplyOk(*store_, up);  // seqs 2, 3
+  WriteOk({Put("ent/own1", Enterprise("440000", kOperating))});  // not an origin below
+  auto first = ChildWrites(*child, {Put("ent/a", Enterprise("440100", kOperating)),
+                                    Put("ent/b", Enterprise("440100", kOperating))});
+  ApplyOk(*store_, first);
+  auto origins = store_->OriginsLast();
+  ASSERT_TRUE(origins.ok()) << origins.status();
+  ASSERT_EQ(origins->size(), 1u);
+  EXPECT_EQ(origins->at("c1").wall_micros, first[1].version().wall_micros());
+  EXPECT_EQ(origins->at("c1").region_code, "region-of-c1");
 
-  std::vector<std::string> seen;
-  auto covered = store_->ScanLogEnvelopes(1, 100, [&](const Store::LogEnvelope& e) {
-    seen.push_back(absl::StrCat(e.seq, " ", std::string(e.origin_node), " ",
-                                std::string(e.origin_region), " ", e.version.wall_micros(), " ",
-                                e.version.origin_node()));
-  });
-  ASSERT_TRUE(covered.ok()) << covered.status();
-  EXPECT_EQ(*covered, 3u);
-  EXPECT_THAT(
-      seen, ElementsAre(absl::StrCat("1 n1 region-of-n1 ", own[0].version().wall_micros(), " n1"),
-                        absl::StrCat("2 c1 region-of-c1 ", up[0].version().wall_micros(), " c1"),
-                        absl::StrCat("3 c1 region-of-c1 ", up[1].version().wall_micros(), " c1")));
+  // A refused batch (a gap) and changes pulled from a parent (no origin order) move nothing.
+  auto second = ChildWrites(*child, {Put("ent/c", Enterprise("440100", kOperating))});
+  auto third = ChildWrites(*child, {Put("ent/d", Enterprise("440100", kOperating))});
+  EXPECT_FALSE(store_->ApplyRemote(third).ok());
+  ApplyOptions pulled;
+  pulled.enforce_origin_order = false;
+  auto parent = OpenNode("p0");
+  clock_.Advance(absl::Milliseconds(1));
+  auto from_above = parent->Write({Put("ent/e", Enterprise("440100", kOperating))});
+  ASSERT_TRUE(from_above.ok());
+  ASSERT_TRUE(store_->ApplyRemote(*from_above, pulled).ok());
+  origins = store_->OriginsLast();
+  ASSERT_TRUE(origins.ok());
+  ASSERT_EQ(origins->size(), 1u);
+  EXPECT_EQ(origins->at("c1").wall_micros, first[1].version().wall_micros());
 
-  // At most max_entries; past the end nothing, and the position stays before from_seq.
-  seen.clear();
-  covered = store_->ScanLogEnvelopes(
-      2, 1, [&](const Store::LogEnvelope& e) { seen.push_back(std::string(e.origin_node)); });
-  ASSERT_TRUE(covered.ok());
-  EXPECT_EQ(*covered, 2u);
-  EXPECT_THAT(seen, ElementsAre("c1"));
-  covered = store_->ScanLogEnvelopes(4, 10, [&](const Store::LogEnvelope&) { FAIL(); });
-  ASSERT_TRUE(covered.ok());
-  EXPECT_EQ(*covered, 3u);
-
-  // A position truncated away is refused, as ReadLog refuses it.
-  ASSERT_TRUE(store_->TruncateLogBefore(3).ok());
-  covered = store_->ScanLogEnvelopes(1, 10, [&](const Store::LogEnvelope&) {});
-  EXPECT_EQ(covered.status().code(), absl::StatusCode::kFailedPrecondition);
+  // The next batch moves it, and it is durable.
+  std::vector<v1::Change> both = second;
+  both.insert(both.end(), third.begin(), third.end());
+  ApplyOk(*store_, both);
+  store_.reset();
+  store_ = OpenNode("n1");
+  origins = store_->OriginsLast();
+  ASSERT_TRUE(origins.ok());
+  EXPECT_EQ(origins->at("c1").wall_micros, third[0].version().wall_micros());
+  EXPECT_GT(third[0].version().wall_micros(), first[1].version().wall_micros());
 }
 
 TEST_F(ApplyRemoteTest, KeepsOriginVersionAndAuthorAndAssignsLocalSeq) {
