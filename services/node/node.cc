@@ -1,5 +1,7 @@
 #include "services/node/node.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -207,15 +209,27 @@ absl::Status Node::ApplyRetention() {
 }
 
 void Node::MaintenanceLoop() {
+  const absl::Duration tick =
+      std::min(options_.maintenance_interval, options_.compact_when_idle_for / 2);
+  // Scheduled in real time, like the wait below; the node's clock only dates the log.
+  absl::Time next_retention = absl::Now() + options_.maintenance_interval;
   while (true) {
     {
       absl::MutexLock lock(&mu_);
-      if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), options_.maintenance_interval)) {
-        return;
-      }
+      if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), tick)) return;
     }
-    absl::Status status = ApplyRetention();
-    if (!status.ok()) LogWarning("log retention failed: ", status.ToString());
+    if (absl::Now() >= next_retention) {
+      absl::Status status = ApplyRetention();
+      if (!status.ok()) LogWarning("log retention failed: ", status.ToString());
+      next_retention = absl::Now() + options_.maintenance_interval;
+    }
+    const uint64_t files = store_->RandomKeyLevel0Files();
+    auto compacted = store_->CompactLevel0IfIdle(options_.compact_when_idle_for, 4);
+    if (!compacted.ok()) {
+      LogWarning("idle compaction failed: ", compacted.status().ToString());
+    } else if (*compacted) {
+      LogInfo("idle: compacted ", files, " level-0 files of records and index");
+    }
   }
 }
 

@@ -35,6 +35,9 @@ class Node {
     v1::NodeConfig config;
     const Clock* clock = nullptr;                            // borrowed; nullptr = SystemClock
     absl::Duration maintenance_interval = absl::Minutes(1);  // log retention check
+    // After this long without a write, level-0 files of the store's random-key column families
+    // (4 or more) are compacted down (Store::CompactLevel0IfIdle). Checked twice as often.
+    absl::Duration compact_when_idle_for = absl::Seconds(1);
     absl::Duration link_initial_backoff = absl::Milliseconds(100);
     absl::Duration link_max_backoff = absl::Seconds(10);
   };

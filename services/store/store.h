@@ -284,6 +284,16 @@ class Store {
   // the work to finish: a store at rest, as after a bulk load (bench/progress_bench.cc).
   [[nodiscard]] absl::Status CompactAll();
 
+  // Level-0 files of the records and index column families. Their keys arrive in random order,
+  // so each compaction out of level 0 rewrites most of the level below (about the whole store)
+  // and RocksDB waits for 12 files to do it (OpenDb).
+  [[nodiscard]] uint64_t RandomKeyLevel0Files() const;
+  // Compacts those level-0 files into the levels below when there are at least `min_files` and
+  // nothing has been committed for `idle`, so that the next burst of writes (a child catching
+  // up after an outage, a large submission) does not meet a compaction of the whole store on
+  // its way. Waits for the compaction; returns whether it ran. Writes may go on meanwhile.
+  [[nodiscard]] absl::StatusOr<bool> CompactLevel0IfIdle(absl::Duration idle, uint64_t min_files);
+
   const std::string& node_id() const { return options_.node_id; }
   // The region stamped as origin_region on this node's own writes.
   const std::string& region_code() const { return options_.region_code; }
@@ -344,6 +354,7 @@ class Store {
   mutable absl::CondVar log_cv_;
 
   // Written only under write_mu_ after a successful commit; read lock-free.
+  std::atomic<int64_t> last_commit_micros_{0};  // options_.clock time of the last commit
   std::atomic<uint64_t> last_seq_{0};
   std::atomic<uint64_t> own_seq_{0};
   std::atomic<uint64_t> first_log_seq_{1};

@@ -1062,6 +1062,50 @@ TEST_F(ApplyRemoteTest, WatermarksAndConflictListingAreQueryable) {
 
 // ---- Backup ----
 
+TEST_F(StoreTest, IdleCompactionMovesLevelZeroDownWhenIdleWithEnoughFiles) {
+  // Each reopen flushes what the WAL replays: one level-0 file in records and one in index.
+  for (int round = 0; round < 2; ++round) {
+    WriteOk({Put(absl::StrCat("ent/r", round), Enterprise("440100", kOperating))});
+    store_.reset();
+    store_ = OpenNode("n1");
+  }
+  ASSERT_EQ(store_->RandomKeyLevel0Files(), 4u);
+
+  // Written just now: not idle.
+  auto ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 2);
+  ASSERT_TRUE(ran.ok()) << ran.status();
+  EXPECT_FALSE(*ran);
+  clock_.Advance(absl::Seconds(2));
+  // Idle, but fewer files than asked for.
+  ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 3);
+  ASSERT_TRUE(ran.ok());
+  EXPECT_FALSE(*ran);
+  EXPECT_EQ(store_->RandomKeyLevel0Files(), 4u);
+
+  ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 2);
+  ASSERT_TRUE(ran.ok());
+  EXPECT_TRUE(*ran);
+  EXPECT_EQ(store_->RandomKeyLevel0Files(), 0u);
+  EXPECT_TRUE(GetOk(*store_, "ent/r0").has_value());
+  EXPECT_TRUE(GetOk(*store_, "ent/r1").has_value());
+  EXPECT_THAT(Index(*store_, "region/440100"),
+              ElementsAre(Pair("region/440100", "ent/r0"), Pair("region/440100", "ent/r1")));
+
+  // A reopen and a write restart the idle time.
+  WriteOk({Put("ent/r2", Enterprise("440100", kOperating))});
+  store_.reset();
+  store_ = OpenNode("n1");
+  ASSERT_GT(store_->RandomKeyLevel0Files(), 0u);
+  ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 1);
+  ASSERT_TRUE(ran.ok());
+  EXPECT_FALSE(*ran);
+  clock_.Advance(absl::Seconds(2));
+  WriteOk({Put("ent/r3", Enterprise("440100", kOperating))});
+  ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 1);
+  ASSERT_TRUE(ran.ok());
+  EXPECT_FALSE(*ran);
+}
+
 TEST_F(StoreTest, CheckpointAndRestoreShowTheSameData) {
   auto child = OpenNode("c1");
   clock_.Advance(absl::Milliseconds(1));
