@@ -53,7 +53,8 @@ ABSL_FLAG(uint64_t, catchup, 100000, "Changes made while the parent is away.");
 ABSL_FLAG(uint32_t, batch, 1000, "Records per WriteRecords call.");
 ABSL_FLAG(uint32_t, writers, 4, "WriteRecords calls in flight.");
 ABSL_FLAG(uint32_t, record_bytes, 300, "Target serialized size of one change.");
-ABSL_FLAG(uint32_t, block_cache_mb, 64, "NodeConfig.block_cache_mb of every node.");
+ABSL_FLAG(uint32_t, block_cache_mb, 128,
+          "NodeConfig.block_cache_mb of every node (128: deploy/guangdong's setting).");
 ABSL_FLAG(std::string, dir, "", "Work directory (default: a new one under $TMPDIR or /tmp).");
 ABSL_FLAG(bool, keep, false, "Keep the work directory (stores, logs) afterwards.");
 ABSL_FLAG(bool, skip_small, false, "Skip the small catch-up run (catchup_s_small, ratio).");
