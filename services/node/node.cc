@@ -240,6 +240,7 @@ void Node::Shutdown() {
     stopping_ = true;
   }
   LogInfo("shutting down");
+  if (store_ != nullptr) store_->StopIdleCompactions();
   if (maintenance_.joinable()) maintenance_.join();
   if (exchange_ != nullptr) exchange_->Shutdown();
   if (server_ != nullptr) {

@@ -1174,11 +1174,18 @@ absl::StatusOr<bool> Store::CompactLevel0IfIdle(absl::Duration idle, uint64_t mi
     options.exclusive_manual_compaction = false;  // RocksDB's own compactions carry on
     // Level 0 into the levels below; the last level is not rewritten into itself.
     options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kSkip;
-    TH_RETURN_IF_ERROR(
-        f::FromRocks(db_->CompactRange(options, cf, nullptr, nullptr), "compact level 0"));
+    if (idle_compactions_stopped_.load()) return false;
+    const rocksdb::Status s = db_->CompactRange(options, cf, nullptr, nullptr);
+    if (s.IsIncomplete() && idle_compactions_stopped_.load()) return false;  // cancelled
+    TH_RETURN_IF_ERROR(f::FromRocks(s, "compact level 0"));
     ran = true;
   }
   return ran;
+}
+
+void Store::StopIdleCompactions() {
+  idle_compactions_stopped_.store(true);
+  db_->DisableManualCompaction();
 }
 
 absl::Status Store::Checkpoint(const std::string& dir) const {

@@ -293,6 +293,9 @@ class Store {
   // up after an outage, a large submission) does not meet a compaction of the whole store on
   // its way. Waits for the compaction; returns whether it ran. Writes may go on meanwhile.
   [[nodiscard]] absl::StatusOr<bool> CompactLevel0IfIdle(absl::Duration idle, uint64_t min_files);
+  // Cancels a CompactLevel0IfIdle under way (it returns false) and any later one: for a
+  // shutdown, which would otherwise wait for a compaction of the whole store.
+  void StopIdleCompactions();
 
   const std::string& node_id() const { return options_.node_id; }
   // The region stamped as origin_region on this node's own writes.
@@ -355,6 +358,7 @@ class Store {
 
   // Written only under write_mu_ after a successful commit; read lock-free.
   std::atomic<int64_t> last_commit_micros_{0};  // options_.clock time of the last commit
+  std::atomic<bool> idle_compactions_stopped_{false};
   std::atomic<uint64_t> last_seq_{0};
   std::atomic<uint64_t> own_seq_{0};
   std::atomic<uint64_t> first_log_seq_{1};

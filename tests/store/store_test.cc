@@ -1104,6 +1104,14 @@ TEST_F(StoreTest, IdleCompactionMovesLevelZeroDownWhenIdleWithEnoughFiles) {
   ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 1);
   ASSERT_TRUE(ran.ok());
   EXPECT_FALSE(*ran);
+
+  // Once stopped (a shutdown), never again.
+  clock_.Advance(absl::Seconds(2));
+  store_->StopIdleCompactions();
+  ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 1);
+  ASSERT_TRUE(ran.ok());
+  EXPECT_FALSE(*ran);
+  EXPECT_GT(store_->RandomKeyLevel0Files(), 0u);
 }
 
 TEST_F(StoreTest, CheckpointAndRestoreShowTheSameData) {
