@@ -16,6 +16,7 @@
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/metadata.h"
 #include "rocksdb/options.h"
 #include "rocksdb/perf_level.h"
 #include "rocksdb/table.h"
@@ -1169,14 +1170,24 @@ absl::StatusOr<bool> Store::CompactLevel0IfIdle(absl::Duration idle, uint64_t mi
   if (options_.clock->Now() - last < idle) return false;
   bool ran = false;
   for (rocksdb::ColumnFamilyHandle* cf : {records_, index_}) {
-    if (Level0Files(db_.get(), cf) < min_files) continue;
-    rocksdb::CompactRangeOptions options;
-    options.exclusive_manual_compaction = false;  // RocksDB's own compactions carry on
-    // Level 0 into the levels below; the last level is not rewritten into itself.
-    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kSkip;
     if (idle_compactions_stopped_.load()) return false;
-    const rocksdb::Status s = db_->CompactRange(options, cf, nullptr, nullptr);
-    if (s.IsIncomplete() && idle_compactions_stopped_.load()) return false;  // cancelled
+    rocksdb::ColumnFamilyMetaData meta;
+    db_->GetColumnFamilyMetaData(cf, &meta);
+    if (meta.levels.empty() || meta.levels[0].files.size() < min_files) continue;
+    // Level 0 into level 1 only, as RocksDB's own trigger would: a CompactRange over the whole
+    // key range would also rewrite every level below into the next.
+    std::vector<std::string> inputs;
+    for (const rocksdb::SstFileMetaData& file : meta.levels[0].files) {
+      if (file.being_compacted) break;  // RocksDB is at it already
+      inputs.push_back(file.name);
+    }
+    if (inputs.size() != meta.levels[0].files.size()) continue;
+    rocksdb::CompactionOptions options;
+    options.compression = rocksdb::kDisableCompressionOption;  // the column family's own
+    options.output_file_size_limit = 64 << 20;                 // RocksDB's target_file_size_base
+    const rocksdb::Status s = db_->CompactFiles(options, cf, inputs, /*output_level=*/1);
+    // Cancelled by StopIdleCompactions, or RocksDB took some of the files meanwhile.
+    if (s.IsIncomplete() || s.IsAborted()) continue;
     TH_RETURN_IF_ERROR(f::FromRocks(s, "compact level 0"));
     ran = true;
   }

@@ -288,7 +288,7 @@ class Store {
   // so each compaction out of level 0 rewrites most of the level below (about the whole store)
   // and RocksDB waits for 12 files to do it (OpenDb).
   [[nodiscard]] uint64_t RandomKeyLevel0Files() const;
-  // Compacts those level-0 files into the levels below when there are at least `min_files` and
+  // Compacts those level-0 files into level 1 when there are at least `min_files` and
   // nothing has been committed for `idle`, so that the next burst of writes (a child catching
   // up after an outage, a large submission) does not meet a compaction of the whole store on
   // its way. Waits for the compaction; returns whether it ran. Writes may go on meanwhile.
