@@ -223,12 +223,11 @@ void Node::MaintenanceLoop() {
       if (!status.ok()) LogWarning("log retention failed: ", status.ToString());
       next_retention = absl::Now() + options_.maintenance_interval;
     }
-    const uint64_t files = store_->RandomKeyLevel0Files();
     auto compacted = store_->CompactLevel0IfIdle(options_.compact_when_idle_for, 4);
     if (!compacted.ok()) {
       LogWarning("idle compaction failed: ", compacted.status().ToString());
-    } else if (*compacted) {
-      LogInfo("idle: compacted ", files, " level-0 files of records and index");
+    } else if (*compacted > 0) {
+      LogInfo("idle: compacted ", *compacted, " level-0 files of records and index");
     }
   }
 }

@@ -10,7 +10,6 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "rocksdb/cache.h"
@@ -1148,40 +1147,39 @@ absl::Status Store::CompactAll() {
 
 namespace {
 
-// "rocksdb.num-files-at-level0" is a string property, not one GetIntProperty answers.
-uint64_t Level0Files(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
-  std::string value;
-  uint64_t files = 0;
-  if (!db->GetProperty(cf, "rocksdb.num-files-at-level0", &value) ||
-      !absl::SimpleAtoi(value, &files)) {
-    return 0;
+// The column family's level-0 files, and whether RocksDB is compacting any of them.
+std::vector<std::string> Level0Files(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, bool* busy) {
+  rocksdb::ColumnFamilyMetaData meta;
+  db->GetColumnFamilyMetaData(cf, &meta);
+  std::vector<std::string> names;
+  *busy = false;
+  if (meta.levels.empty()) return names;
+  for (const rocksdb::SstFileMetaData& file : meta.levels[0].files) {
+    *busy = *busy || file.being_compacted;
+    names.push_back(file.name);
   }
-  return files;
+  return names;
 }
 
 }  // namespace
 
 uint64_t Store::RandomKeyLevel0Files() const {
-  return Level0Files(db_.get(), records_) + Level0Files(db_.get(), index_);
+  bool busy = false;
+  return Level0Files(db_.get(), records_, &busy).size() +
+         Level0Files(db_.get(), index_, &busy).size();
 }
 
-absl::StatusOr<bool> Store::CompactLevel0IfIdle(absl::Duration idle, uint64_t min_files) {
+absl::StatusOr<uint64_t> Store::CompactLevel0IfIdle(absl::Duration idle, uint64_t min_files) {
   const absl::Time last = absl::FromUnixMicros(last_commit_micros_.load(std::memory_order_relaxed));
-  if (options_.clock->Now() - last < idle) return false;
-  bool ran = false;
+  if (options_.clock->Now() - last < idle) return 0;
+  uint64_t compacted = 0;
   for (rocksdb::ColumnFamilyHandle* cf : {records_, index_}) {
-    if (idle_compactions_stopped_.load()) return false;
-    rocksdb::ColumnFamilyMetaData meta;
-    db_->GetColumnFamilyMetaData(cf, &meta);
-    if (meta.levels.empty() || meta.levels[0].files.size() < min_files) continue;
+    if (idle_compactions_stopped_.load()) return compacted;
+    bool busy = false;
+    const std::vector<std::string> inputs = Level0Files(db_.get(), cf, &busy);
+    if (busy || inputs.size() < min_files) continue;  // RocksDB may be at it already
     // Level 0 into level 1 only, as RocksDB's own trigger would: a CompactRange over the whole
     // key range would also rewrite every level below into the next.
-    std::vector<std::string> inputs;
-    for (const rocksdb::SstFileMetaData& file : meta.levels[0].files) {
-      if (file.being_compacted) break;  // RocksDB is at it already
-      inputs.push_back(file.name);
-    }
-    if (inputs.size() != meta.levels[0].files.size()) continue;
     rocksdb::CompactionOptions options;
     options.compression = rocksdb::kDisableCompressionOption;  // the column family's own
     options.output_file_size_limit = 64 << 20;                 // RocksDB's target_file_size_base
@@ -1189,9 +1187,9 @@ absl::StatusOr<bool> Store::CompactLevel0IfIdle(absl::Duration idle, uint64_t mi
     // Cancelled by StopIdleCompactions, or RocksDB took some of the files meanwhile.
     if (s.IsIncomplete() || s.IsAborted()) continue;
     TH_RETURN_IF_ERROR(f::FromRocks(s, "compact level 0"));
-    ran = true;
+    compacted += inputs.size();
   }
-  return ran;
+  return compacted;
 }
 
 void Store::StopIdleCompactions() {

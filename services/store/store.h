@@ -291,10 +291,12 @@ class Store {
   // Compacts those level-0 files into level 1 when there are at least `min_files` and
   // nothing has been committed for `idle`, so that the next burst of writes (a child catching
   // up after an outage, a large submission) does not meet a compaction of the whole store on
-  // its way. Waits for the compaction; returns whether it ran. Writes may go on meanwhile.
-  [[nodiscard]] absl::StatusOr<bool> CompactLevel0IfIdle(absl::Duration idle, uint64_t min_files);
-  // Cancels a CompactLevel0IfIdle under way (it returns false) and any later one: for a
-  // shutdown, which would otherwise wait for a compaction of the whole store.
+  // its way. Waits for the compaction; returns how many files it compacted (0: none). Writes
+  // may go on meanwhile.
+  [[nodiscard]] absl::StatusOr<uint64_t> CompactLevel0IfIdle(absl::Duration idle,
+                                                             uint64_t min_files);
+  // Cancels a CompactLevel0IfIdle under way (what it has not compacted yet stays) and any later
+  // one: for a shutdown, which would otherwise wait for a compaction of the whole store.
   void StopIdleCompactions();
 
   const std::string& node_id() const { return options_.node_id; }

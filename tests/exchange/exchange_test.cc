@@ -137,27 +137,13 @@ TEST_F(ExchangeTest, ChildWritingOutsideItsRegionIsRefusedAndNothingStored) {
   grpc::ClientContext context;
   context.AddMetadata(exchange::kInsecureIdentityHeader, "node:440604:cc");
   auto stream = stub->Push(&context);
-  v1::PushRequest hello;
-  hello.mutable_hello()->set_child_node_id("cc");
-  hello.mutable_hello()->set_child_region_code("440604");
-  ASSERT_TRUE(stream->Write(hello));
+  ASSERT_TRUE(stream->Write(HelloRequest("cc", "440604")));
   v1::PushResponse welcome;
   ASSERT_TRUE(stream->Read(&welcome));
   ASSERT_TRUE(welcome.has_welcome());
 
   // A change from Chancheng about Shunde's enterprise.
-  v1::PushRequest request;
-  v1::Change change;
-  *change.mutable_record() = MakeEnterprise("440606", 1);
-  change.set_key(domain::RecordKey(change.record()));
-  change.set_origin_node("cc");
-  change.set_origin_seq(1);
-  change.set_origin_region("440604");
-  change.mutable_version()->set_wall_micros(1);
-  change.mutable_version()->set_origin_node("cc");
-  request.mutable_batch()->add_changes(change.SerializeAsString());
-  request.mutable_batch()->set_last_seq(1);
-  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Write(PushOneEnterprise("cc", "440604", "440606", 1)));
   v1::PushResponse ack;
   EXPECT_FALSE(stream->Read(&ack));
   grpc::Status status = stream->Finish();
@@ -175,24 +161,12 @@ TEST_F(ExchangeTest, BatchEntryThatIsNotAChangeIsRefusedAndNothingStored) {
   grpc::ClientContext context;
   context.AddMetadata(exchange::kInsecureIdentityHeader, "node:440606:sd");
   auto stream = stub->Push(&context);
-  v1::PushRequest hello;
-  hello.mutable_hello()->set_child_node_id("sd");
-  hello.mutable_hello()->set_child_region_code("440606");
-  ASSERT_TRUE(stream->Write(hello));
+  ASSERT_TRUE(stream->Write(HelloRequest("sd", "440606")));
   v1::PushResponse welcome;
   ASSERT_TRUE(stream->Read(&welcome));
 
   // A valid change, then bytes that do not parse as a Change (a truncated field).
-  v1::Change change;
-  *change.mutable_record() = MakeEnterprise("440606", 1);
-  change.set_key(domain::RecordKey(change.record()));
-  change.set_origin_node("sd");
-  change.set_origin_seq(1);
-  change.set_origin_region("440606");
-  change.mutable_version()->set_wall_micros(1);
-  change.mutable_version()->set_origin_node("sd");
-  v1::PushRequest request;
-  request.mutable_batch()->add_changes(change.SerializeAsString());
+  v1::PushRequest request = PushOneEnterprise("sd", "440606", "440606", 1);
   request.mutable_batch()->add_changes(
       std::string("\x32\x10"
                   "ent/",

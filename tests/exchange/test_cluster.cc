@@ -32,6 +32,29 @@ v1::Record MakeEnterprise(const std::string& region, int serial, v1::OperatingSt
   return record;
 }
 
+v1::PushRequest HelloRequest(const std::string& node, const std::string& region) {
+  v1::PushRequest hello;
+  hello.mutable_hello()->set_child_node_id(node);
+  hello.mutable_hello()->set_child_region_code(region);
+  return hello;
+}
+
+v1::PushRequest PushOneEnterprise(const std::string& origin, const std::string& origin_region,
+                                  const std::string& record_region, int serial) {
+  v1::Change change;
+  *change.mutable_record() = MakeEnterprise(record_region, serial);
+  change.set_key(domain::RecordKey(change.record()));
+  change.set_origin_node(origin);
+  change.set_origin_seq(1);
+  change.set_origin_region(origin_region);
+  change.mutable_version()->set_wall_micros(1);
+  change.mutable_version()->set_origin_node(origin);
+  v1::PushRequest request;
+  request.mutable_batch()->add_changes(change.SerializeAsString());
+  request.mutable_batch()->set_last_seq(1);
+  return request;
+}
+
 TestCluster::TestCluster(std::string root_dir, const Clock* clock)
     : root_dir_(std::move(root_dir)), clock_(clock) {}
 

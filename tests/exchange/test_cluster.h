@@ -16,6 +16,7 @@
 #include "services/exchange/identity.h"
 #include "services/node/node.h"
 #include "tierhub/v1/change.pb.h"
+#include "tierhub/v1/exchange.pb.h"
 
 namespace tierhub::testutil {
 
@@ -25,6 +26,13 @@ bool WaitUntil(const std::function<bool()>& done, absl::Duration timeout = absl:
 // A synthetic enterprise (valid credit code registered in `region`, clearly fictitious name).
 v1::Record MakeEnterprise(const std::string& region, int serial,
                           v1::OperatingStatus status = v1::OPERATING_STATUS_OPERATING);
+
+// A Push stream's opening hello from child `node` of `region`.
+v1::PushRequest HelloRequest(const std::string& node, const std::string& region);
+// A Push batch (covering child log seq 1) of one change as child `origin` (of `origin_region`)
+// would send it: the first change of that origin, about MakeEnterprise(record_region, serial).
+v1::PushRequest PushOneEnterprise(const std::string& origin, const std::string& origin_region,
+                                  const std::string& record_region, int serial);
 
 class TestCluster {
  public:

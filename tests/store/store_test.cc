@@ -1074,17 +1074,17 @@ TEST_F(StoreTest, IdleCompactionMovesLevelZeroDownWhenIdleWithEnoughFiles) {
   // Written just now: not idle.
   auto ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 2);
   ASSERT_TRUE(ran.ok()) << ran.status();
-  EXPECT_FALSE(*ran);
+  EXPECT_EQ(*ran, 0u);
   clock_.Advance(absl::Seconds(2));
   // Idle, but fewer files than asked for.
   ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 3);
   ASSERT_TRUE(ran.ok());
-  EXPECT_FALSE(*ran);
+  EXPECT_EQ(*ran, 0u);
   EXPECT_EQ(store_->RandomKeyLevel0Files(), 4u);
 
   ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 2);
   ASSERT_TRUE(ran.ok());
-  EXPECT_TRUE(*ran);
+  EXPECT_EQ(*ran, 4u);  // two files in each
   EXPECT_EQ(store_->RandomKeyLevel0Files(), 0u);
   EXPECT_TRUE(GetOk(*store_, "ent/r0").has_value());
   EXPECT_TRUE(GetOk(*store_, "ent/r1").has_value());
@@ -1098,19 +1098,19 @@ TEST_F(StoreTest, IdleCompactionMovesLevelZeroDownWhenIdleWithEnoughFiles) {
   ASSERT_GT(store_->RandomKeyLevel0Files(), 0u);
   ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 1);
   ASSERT_TRUE(ran.ok());
-  EXPECT_FALSE(*ran);
+  EXPECT_EQ(*ran, 0u);
   clock_.Advance(absl::Seconds(2));
   WriteOk({Put("ent/r3", Enterprise("440100", kOperating))});
   ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 1);
   ASSERT_TRUE(ran.ok());
-  EXPECT_FALSE(*ran);
+  EXPECT_EQ(*ran, 0u);
 
   // Once stopped (a shutdown), never again.
   clock_.Advance(absl::Seconds(2));
   store_->StopIdleCompactions();
   ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 1);
   ASSERT_TRUE(ran.ok());
-  EXPECT_FALSE(*ran);
+  EXPECT_EQ(*ran, 0u);
   EXPECT_GT(store_->RandomKeyLevel0Files(), 0u);
 }
 
