@@ -38,10 +38,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/synthetic.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "services/domain/credit_code.h"
 #include "services/exchange/channel.h"
 #include "tests/testutil/process_cluster.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
@@ -57,84 +57,27 @@ ABSL_FLAG(uint32_t, block_cache_mb, 128,
           "NodeConfig.block_cache_mb of every node (128: deploy/guangdong's setting).");
 ABSL_FLAG(std::string, dir, "", "Work directory (default: a new one under $TMPDIR or /tmp).");
 ABSL_FLAG(bool, keep, false, "Keep the work directory (stores, logs) afterwards.");
-ABSL_FLAG(bool, skip_small, false, "Skip the small catch-up run (catchup_s_small, ratio).");
+ABSL_FLAG(bool, skip_small, false, "Skip the small store (catchup_s_small, catchup_ratio).");
+ABSL_FLAG(uint32_t, catchup_rounds, 3,
+          "Catch-ups per store size, taking turns; the figures are their medians.");
 
 namespace tierhub::bench {
 namespace {
 
 using testutil::ProcessCluster;
 
-constexpr char kCounty[] = "sd";  // Shunde district
-constexpr char kCity[] = "fs";    // Foshan
+constexpr const char* kCounty = kSyntheticNode;
+constexpr char kCity[] = "fs";  // Foshan
 constexpr char kProvince[] = "gd";
-constexpr char kCountyRegion[] = "440606";
+constexpr const char* kCountyRegion = kSyntheticRegion;
 constexpr absl::Duration kPoll = absl::Milliseconds(5);
 constexpr absl::Duration kDurableTimeout = absl::Minutes(30);
 
-constexpr v1::Industry kIndustries[] = {v1::INDUSTRY_CERAMICS, v1::INDUSTRY_CEMENT,
-                                        v1::INDUSTRY_STEEL, v1::INDUSTRY_FLAT_GLASS,
-                                        v1::INDUSTRY_PAPER};
-
 void Progress(const std::string& line) { std::fprintf(stderr, "bench: %s\n", line.c_str()); }
 
-// An enterprise that cannot be mistaken for a real one: organisation-code body "B" + seven
-// base-31 digits, a name that says "synthetic", padded to `name_bytes`. `version` makes an
-// update of the same key. Serials are scattered over the key space (multiplying by a number
-// prime to 31 permutes 0 .. 31^7-1), so keys arrive in random order as real credit codes do,
-// not in the sequential order that RocksDB handles best.
-v1::Record SyntheticEnterprise(uint64_t serial, int version, size_t name_bytes) {
-  constexpr uint64_t kSpace = 27512614111;  // 31^7
-  uint64_t scattered = (serial % kSpace) * 1000003 % kSpace;
-  std::string body(8, '0');
-  body[0] = 'B';
-  for (int i = 7; i >= 1; --i, scattered /= 31) {
-    body[i] = domain::kCreditCodeCharset[scattered % 31];
-  }
-  v1::Record record;
-  v1::Enterprise* e = record.mutable_enterprise();
-  e->set_credit_code(domain::MakeCreditCode('9', '1', kCountyRegion, body).value());
-  std::string name = absl::StrCat("合成企业 synthetic ", body, " v", version, " ");
-  if (name.size() < name_bytes) name.append(name_bytes - name.size(), '.');
-  e->set_name(std::move(name));
-  e->set_region_code(kCountyRegion);
-  e->add_industries(kIndustries[(serial + version) % std::size(kIndustries)]);
-  e->set_status(v1::OPERATING_STATUS_OPERATING);
-  return record;
-}
-
-// Name length that makes one change (as the county logs it) `target` bytes serialized.
-size_t NameBytesFor(size_t target) {
-  v1::Change c;
-  c.set_seq(999999);
-  c.set_origin_node(kCounty);
-  c.set_origin_region(kCountyRegion);
-  c.set_origin_seq(999999);
-  c.set_key("ent/91440606B0000000XX");
-  c.mutable_author()->set_node_id(kCounty);
-  c.mutable_author()->set_region_code(kCountyRegion);
-  c.mutable_version()->set_wall_micros(absl::ToUnixMicros(absl::Now()));
-  c.mutable_version()->set_logical(1);
-  c.mutable_version()->set_origin_node(kCounty);
-  *c.mutable_record() = SyntheticEnterprise(999999, 1, 0);
-  const size_t base_name = c.record().enterprise().name().size();
-  const size_t base = c.ByteSizeLong();
-  return target > base ? base_name + (target - base) : base_name;
-}
-
+// The size of one change as the county logs it.
 size_t ChangeBytes(size_t name_bytes) {
-  v1::Change c;
-  c.set_seq(999999);
-  c.set_origin_node(kCounty);
-  c.set_origin_region(kCountyRegion);
-  c.set_origin_seq(999999);
-  c.set_key("ent/91440606B0000000XX");
-  c.mutable_author()->set_node_id(kCounty);
-  c.mutable_author()->set_region_code(kCountyRegion);
-  c.mutable_version()->set_wall_micros(absl::ToUnixMicros(absl::Now()));
-  c.mutable_version()->set_logical(1);
-  c.mutable_version()->set_origin_node(kCounty);
-  *c.mutable_record() = SyntheticEnterprise(999999, 1, name_bytes);
-  return c.ByteSizeLong();
+  return SyntheticChange(999999, 1, name_bytes, 999999).ByteSizeLong();
 }
 
 // A channel of its own (a distinct channel argument keeps gRPC from sharing the connection),
@@ -349,8 +292,9 @@ class Bench {
   // Stops the city, updates `changes` of the `store_records` records at the county, starts
   // the city again and times the catch-up. The nodes first come to rest after the fill, so
   // the figure is the catch-up's own cost, not the tail of the load's compactions.
+  // Round r updates keys of its own (offset by r) to version r + 2.
   absl::StatusOr<Catchup> CatchUp(const std::string& label, uint64_t store_records,
-                                  uint64_t changes) {
+                                  uint64_t changes, uint32_t round) {
     WaitAtRest(label, absl::Minutes(5));
     city_peak_mb_ = std::max(city_peak_mb_, PeakRssMb(cluster_.pid(kCity)));
     if (const int code = cluster_.Terminate(kCity); code != 0) {
@@ -365,7 +309,8 @@ class Bench {
     }
     const uint64_t stride = std::max<uint64_t>(1, store_records / changes);
     absl::Status s = Load(
-        label, changes, [&](uint64_t i) { return (i * stride) % store_records; }, 2);
+        label, changes, [&](uint64_t i) { return (i * stride + round) % store_records; },
+        static_cast<int>(round) + 2);
     if (!s.ok()) return s;
     Progress(absl::StrCat(label, ": ", changes, " changes written while the city was away"));
     const absl::Time restart = absl::Now();
@@ -401,6 +346,19 @@ class Bench {
   double city_peak_mb_ = 0;  // before a restart reset the city's VmHWM
 };
 
+double Median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+std::string Joined(const std::vector<double>& values) {
+  std::string out;
+  for (double v : values) absl::StrAppend(&out, out.empty() ? "" : ",", absl::StrFormat("%.3f", v));
+  return out;
+}
+
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "bench: FAILED: %s\n", s.ToString().c_str());
   return 1;
@@ -411,7 +369,7 @@ int RunExchange() {
   const uint64_t small_records = absl::GetFlag(FLAGS_small_records);
   const uint64_t catchup = absl::GetFlag(FLAGS_catchup);
   if (records == 0 || small_records == 0 || catchup == 0 || absl::GetFlag(FLAGS_batch) == 0 ||
-      absl::GetFlag(FLAGS_writers) == 0) {
+      absl::GetFlag(FLAGS_writers) == 0 || absl::GetFlag(FLAGS_catchup_rounds) == 0) {
     return Fail(absl::InvalidArgumentError("counts must be > 0"));
   }
   std::string dir = absl::GetFlag(FLAGS_dir);
@@ -436,43 +394,77 @@ int RunExchange() {
   figure("change_bytes", absl::StrCat(ChangeBytes(name_bytes)));
   figure("catchup_changes", absl::StrCat(catchup));
 
-  double small_s = 0;
-  if (!absl::GetFlag(FLAGS_skip_small)) {
-    Bench small(dir + "/small", name_bytes);
-    if (absl::Status s = small.Start(); !s.ok()) return Fail(s);
-    auto filled = small.Fill("small fill", small_records);
-    if (!filled.ok()) return Fail(filled.status());
-    auto caught = small.CatchUp("small catch-up", small_records, catchup);
-    if (!caught.ok()) return Fail(caught.status());
-    small_s = caught->seconds;
-    figure("small_records", absl::StrCat(small_records));
-    figure("catchup_s_small", absl::StrFormat("%.3f", caught->seconds));
-    figure("catchup_restart_s_small", absl::StrFormat("%.3f", caught->from_restart_s));
-  }
-  if (!absl::GetFlag(FLAGS_keep)) std::filesystem::remove_all(dir + "/small");
+  // The large cluster loads the e2e records first, alone on the machine. Then the small one
+  // loads its store, and the two take turns at catching up (small, large, small, ...), so that
+  // the machine's other load, which drifts over minutes, weighs on both alike; each figure is
+  // the median of its rounds.
+  auto large = std::make_unique<Bench>(dir + "/large", name_bytes);
+  if (absl::Status s = large->Start(); !s.ok()) return Fail(s);
+  std::map<std::string, double> cpu;
+  auto rate = large->Fill("e2e", records, &cpu);
+  if (!rate.ok()) return Fail(rate.status());
+  figure("e2e_records_per_s", absl::StrFormat("%.0f", *rate));
+  figure("e2e_seconds", absl::StrFormat("%.2f", records / *rate));
+  // CPU per record shows where the time goes whatever else the machine is doing.
+  figure("cpu_us_per_record_county", absl::StrFormat("%.1f", cpu[kCounty] * 1e6 / records));
+  figure("cpu_us_per_record_city", absl::StrFormat("%.1f", cpu[kCity] * 1e6 / records));
+  figure("cpu_us_per_record_province", absl::StrFormat("%.1f", cpu[kProvince] * 1e6 / records));
+  figure("cpu_us_per_record_loader", absl::StrFormat("%.1f", cpu["loader"] * 1e6 / records));
 
-  {
-    Bench large(dir + "/large", name_bytes);
-    if (absl::Status s = large.Start(); !s.ok()) return Fail(s);
-    std::map<std::string, double> cpu;
-    auto rate = large.Fill("e2e", records, &cpu);
-    if (!rate.ok()) return Fail(rate.status());
-    figure("e2e_records_per_s", absl::StrFormat("%.0f", *rate));
-    figure("e2e_seconds", absl::StrFormat("%.2f", records / *rate));
-    // CPU per record shows where the time goes whatever else the machine is doing.
-    figure("cpu_us_per_record_county", absl::StrFormat("%.1f", cpu[kCounty] * 1e6 / records));
-    figure("cpu_us_per_record_city", absl::StrFormat("%.1f", cpu[kCity] * 1e6 / records));
-    figure("cpu_us_per_record_province", absl::StrFormat("%.1f", cpu[kProvince] * 1e6 / records));
-    figure("cpu_us_per_record_loader", absl::StrFormat("%.1f", cpu["loader"] * 1e6 / records));
-    auto caught = large.CatchUp("large catch-up", records, catchup);
-    if (!caught.ok()) return Fail(caught.status());
-    figure("catchup_s_large", absl::StrFormat("%.3f", caught->seconds));
-    figure("catchup_restart_s_large", absl::StrFormat("%.3f", caught->from_restart_s));
-    if (small_s > 0) figure("catchup_ratio", absl::StrFormat("%.3f", caught->seconds / small_s));
-    figure("peak_rss_mb_county", absl::StrFormat("%.1f", large.PeakMb(kCounty)));
-    figure("peak_rss_mb_city", absl::StrFormat("%.1f", large.PeakMb(kCity)));
-    figure("peak_rss_mb_province", absl::StrFormat("%.1f", large.PeakMb(kProvince)));
+  std::unique_ptr<Bench> small;
+  if (!absl::GetFlag(FLAGS_skip_small)) {
+    small = std::make_unique<Bench>(dir + "/small", name_bytes);
+    if (absl::Status s = small->Start(); !s.ok()) return Fail(s);
+    auto filled = small->Fill("small fill", small_records);
+    if (!filled.ok()) return Fail(filled.status());
+    figure("small_records", absl::StrCat(small_records));
   }
+  const uint32_t rounds = absl::GetFlag(FLAGS_catchup_rounds);
+  figure("catchup_rounds", absl::StrCat(rounds));
+  std::vector<Bench::Catchup> small_rounds;
+  std::vector<Bench::Catchup> large_rounds;
+  for (uint32_t round = 0; round < rounds; ++round) {
+    if (small != nullptr) {
+      large->WaitAtRest("large", absl::Minutes(5));  // the other cluster is quiet too
+      auto caught =
+          small->CatchUp(absl::StrCat("small catch-up ", round + 1), small_records, catchup, round);
+      if (!caught.ok()) return Fail(caught.status());
+      small_rounds.push_back(*caught);
+      small->WaitAtRest("small", absl::Minutes(5));
+    }
+    auto caught =
+        large->CatchUp(absl::StrCat("large catch-up ", round + 1), records, catchup, round);
+    if (!caught.ok()) return Fail(caught.status());
+    large_rounds.push_back(*caught);
+  }
+  auto report = [&](const std::string& suffix, const std::vector<Bench::Catchup>& caught) {
+    std::vector<double> seconds;
+    std::vector<double> from_restart;
+    for (const Bench::Catchup& c : caught) {
+      seconds.push_back(c.seconds);
+      from_restart.push_back(c.from_restart_s);
+    }
+    figure(absl::StrCat("catchup_s_", suffix), absl::StrFormat("%.3f", Median(seconds)));
+    figure(absl::StrCat("catchup_restart_s_", suffix),
+           absl::StrFormat("%.3f", Median(from_restart)));
+    figure(absl::StrCat("catchup_s_", suffix, "_rounds"), Joined(seconds));
+    return Median(seconds);
+  };
+  const double large_s = report("large", large_rounds);
+  if (small != nullptr) {
+    const double small_s = report("small", small_rounds);
+    figure("catchup_ratio", absl::StrFormat("%.3f", large_s / small_s));
+    std::vector<double> ratios;
+    for (uint32_t i = 0; i < rounds; ++i) {
+      ratios.push_back(large_rounds[i].seconds / small_rounds[i].seconds);
+    }
+    figure("catchup_ratio_rounds", Joined(ratios));
+  }
+  figure("peak_rss_mb_county", absl::StrFormat("%.1f", large->PeakMb(kCounty)));
+  figure("peak_rss_mb_city", absl::StrFormat("%.1f", large->PeakMb(kCity)));
+  figure("peak_rss_mb_province", absl::StrFormat("%.1f", large->PeakMb(kProvince)));
+  small.reset();
+  large.reset();
   if (!absl::GetFlag(FLAGS_keep)) std::filesystem::remove_all(dir);
 
   for (const std::string& name : order) std::printf("%s=%s\n", name.c_str(), figures[name].c_str());

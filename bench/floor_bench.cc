@@ -1,0 +1,276 @@
+// tierhub_floor_bench: what RocksDB alone costs for the least a tier must store per change,
+// with the store's own options (store::StoreRocksOptions). See docs/BENCHMARKS.md, "Floor".
+//
+// Every tier that accepts a change from a child applies it in one synced WriteBatch per batch:
+// it logs the change (so that it travels on), reads the key's current record (the version
+// order decides which edit wins) and writes the new current record (what the node's own users
+// query), with at least the record's region index entry. This program writes `records`
+// synthetic enterprise changes (the exchange benchmark's, `record_bytes` each) into a bare
+// RocksDB in synced batches of `batch`, in four write sets that add one part at a time:
+//
+//   log            the log entry only (sequential keys)
+//   record         + the current record (random keys)
+//   read_record    + a batched read (MultiGet) of the current records first
+//   tier           + one region index entry: the least a tier writes
+//   tier_reference the same, with a 24-byte current record that would refer to its log entry
+//                  instead of repeating the change ("store the payload once", not built)
+//
+// For each it prints the process's CPU time per change (all threads: the writer, RocksDB's
+// flushes and compactions) while writing (`floor_us_<set>`) and until RocksDB is at rest (no
+// flush or compaction running or pending, `floor_us_<set>_to_rest`). No gRPC, no validation,
+// no encoding, no loader: a tier of tierhubd cannot cost less than `floor_us_tier`.
+//
+// `bound_e2e_records_per_s` = cores * 1e6 / (3 * floor_us_tier): the most three tiers on this
+// machine's cores could carry if RocksDB's work were all they did (`_reference`: the same with
+// floor_us_tier_reference).
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "bench/synthetic.h"
+#include "rocksdb/db.h"
+#include "rocksdb/perf_level.h"
+#include "rocksdb/write_batch.h"
+#include "services/store/format.h"
+#include "services/store/rocks_options.h"
+
+ABSL_FLAG(uint64_t, records, 1000000, "Changes written per write set.");
+ABSL_FLAG(uint32_t, batch, 1000, "Changes per synced WriteBatch (the exchange's batch size).");
+ABSL_FLAG(uint32_t, record_bytes, 300, "Target serialized size of one change.");
+ABSL_FLAG(uint32_t, block_cache_mb, 128, "Block cache (deploy/guangdong's setting).");
+ABSL_FLAG(std::string, dir, "", "Work directory (default: a new one under $TMPDIR or /tmp).");
+
+namespace tierhub::bench {
+namespace {
+
+namespace f = store::format;
+
+void Progress(const std::string& line) { std::fprintf(stderr, "bench: %s\n", line.c_str()); }
+
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+absl::Status FromRocks(const rocksdb::Status& s, const char* what) {
+  return s.ok() ? absl::OkStatus() : absl::InternalError(absl::StrCat(what, ": ", s.ToString()));
+}
+
+enum Part : unsigned { kRecord = 1, kRead = 2, kIndex = 4, kReference = 8 };
+
+struct WriteSet {
+  const char* name;
+  unsigned parts;
+};
+
+constexpr WriteSet kWriteSets[] = {
+    {"log", 0},
+    {"record", kRecord},
+    {"read_record", kRecord | kRead},
+    {"tier", kRecord | kRead | kIndex},
+    {"tier_reference", kRecord | kRead | kIndex | kReference},
+};
+
+struct Cost {
+  double us_writing = 0;  // CPU per change, first write .. last write
+  double us_to_rest = 0;  // CPU per change, first write .. RocksDB at rest
+};
+
+class FloorDb {
+ public:
+  static absl::StatusOr<std::unique_ptr<FloorDb>> Open(const std::string& path) {
+    store::RocksOptions rocks =
+        store::StoreRocksOptions(absl::GetFlag(FLAGS_block_cache_mb), nullptr);
+    auto db = std::unique_ptr<FloorDb>(new FloorDb);
+    rocksdb::DB* raw = nullptr;
+    absl::Status s = FromRocks(
+        rocksdb::DB::Open(rocks.db, path, rocks.column_families, &db->handles_, &raw), "open");
+    if (!s.ok()) return s;
+    db->db_.reset(raw);
+    return db;
+  }
+
+  ~FloorDb() {
+    for (rocksdb::ColumnFamilyHandle* h : handles_) {
+      db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    }
+    db_->Close().PermitUncheckedError();
+  }
+
+  // One batch of the write set: changes[first, end) as serialized, keys[first, end) their
+  // record keys; change i has seq i + 1.
+  absl::Status WriteBatch(unsigned parts, const std::vector<std::string>& changes,
+                          const std::vector<std::string>& keys, size_t first, size_t end) {
+    // As the store stages a batch (BatchBuilder): keys read and written in order per column
+    // family. The log is in order already.
+    std::vector<size_t> order;
+    for (size_t i = first; i < end; ++i) order.push_back(i);
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
+    if (parts & kRead) {
+      std::vector<rocksdb::Slice> slices;
+      for (size_t i : order) slices.emplace_back(keys[i]);
+      std::vector<rocksdb::PinnableSlice> values(slices.size());
+      std::vector<rocksdb::Status> statuses(slices.size());
+      db_->MultiGet(rocksdb::ReadOptions(), handles_[store::kRecordsCfIndex], slices.size(),
+                    slices.data(), values.data(), statuses.data(), /*sorted_input=*/true);
+      for (const rocksdb::Status& s : statuses) {
+        if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read current record");
+      }
+    }
+    rocksdb::WriteBatch batch;
+    for (size_t i = first; i < end; ++i) {
+      batch.Put(handles_[store::kLogCfIndex], f::EncodeSeq(i + 1), changes[i]);
+    }
+    if (parts & kRecord) {
+      for (size_t i : order) {
+        // kReference: a 24-byte stand-in for a record that points at its log entry (a seq
+        // and a version) instead of holding the change's bytes again.
+        const std::string reference = f::EncodeSeq(i + 1) + std::string(16, 'v');
+        batch.Put(handles_[store::kRecordsCfIndex], keys[i],
+                  (parts & kReference) ? reference : changes[i]);
+      }
+    }
+    if (parts & kIndex) {
+      const std::string region = absl::StrCat("region/", kSyntheticRegion);
+      for (size_t i : order) {
+        batch.Put(handles_[store::kIndexCfIndex], f::IndexEntryKey(region, keys[i]), "");
+      }
+    }
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    return FromRocks(db_->Write(sync, &batch), "write batch");
+  }
+
+  // Waits until no flush or compaction is running or pending.
+  void WaitAtRest() {
+    while (true) {
+      uint64_t busy = 0;
+      for (const char* property :
+           {"rocksdb.num-running-flushes", "rocksdb.num-running-compactions"}) {
+        uint64_t n = 0;
+        db_->GetIntProperty(property, &n);
+        busy += n;
+      }
+      for (rocksdb::ColumnFamilyHandle* h : handles_) {
+        uint64_t pending = 0;
+        db_->GetIntProperty(h, "rocksdb.compaction-pending", &pending);
+        uint64_t flush = 0;
+        db_->GetIntProperty(h, "rocksdb.mem-table-flush-pending", &flush);
+        busy += pending + flush;
+      }
+      if (busy == 0) return;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+  }
+
+ private:
+  FloorDb() = default;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+absl::StatusOr<Cost> Measure(const WriteSet& set, const std::string& path, uint64_t records,
+                             size_t name_bytes) {
+  std::filesystem::remove_all(path);
+  auto db = FloorDb::Open(path);
+  if (!db.ok()) return db.status();
+  const uint32_t batch = absl::GetFlag(FLAGS_batch);
+  // The changes are made before the clock starts: encoding is not RocksDB's cost.
+  Progress(absl::StrCat(set.name, ": preparing ", records, " changes"));
+  std::vector<std::string> changes(records);
+  std::vector<std::string> keys(records);
+  for (uint64_t i = 0; i < records; ++i) {
+    v1::Change change = SyntheticChange(i, 1, name_bytes, i + 1);
+    keys[i] = change.key();
+    changes[i] = change.SerializeAsString();
+  }
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // as Store::CommitLocked
+  const double cpu_start = ProcessCpuSeconds();
+  absl::Time last_report = absl::Now();
+  for (uint64_t first = 0; first < records; first += batch) {
+    const uint64_t end = std::min<uint64_t>(records, first + batch);
+    absl::Status s = (*db)->WriteBatch(set.parts, changes, keys, first, end);
+    if (!s.ok()) return s;
+    if (absl::Now() - last_report >= absl::Seconds(2)) {
+      last_report = absl::Now();
+      Progress(absl::StrFormat("%s: %d/%d written", set.name, end, records));
+    }
+  }
+  Cost cost;
+  cost.us_writing = (ProcessCpuSeconds() - cpu_start) / records * 1e6;
+  (*db)->WaitAtRest();
+  cost.us_to_rest = (ProcessCpuSeconds() - cpu_start) / records * 1e6;
+  db->reset();
+  std::filesystem::remove_all(path);
+  return cost;
+}
+
+int Run() {
+  const uint64_t records = absl::GetFlag(FLAGS_records);
+  if (records == 0 || absl::GetFlag(FLAGS_batch) == 0) {
+    std::fprintf(stderr, "bench: --records and --batch must be > 0\n");
+    return 2;
+  }
+  std::string dir = absl::GetFlag(FLAGS_dir);
+  if (dir.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    dir = absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/tierhub-floor-", getpid());
+  }
+  std::filesystem::create_directories(dir);
+  const size_t name_bytes = NameBytesFor(absl::GetFlag(FLAGS_record_bytes));
+  auto figure = [](const std::string& name, const std::string& value) {
+    std::printf("%s=%s\n", name.c_str(), value.c_str());
+    std::fflush(stdout);
+  };
+  figure("records", absl::StrCat(records));
+  figure("change_bytes", absl::StrCat(SyntheticChange(0, 1, name_bytes, 1).ByteSizeLong()));
+  double tier_us = 0;
+  double reference_us = 0;
+  for (const WriteSet& set : kWriteSets) {
+    auto cost = Measure(set, dir + "/db", records, name_bytes);
+    if (!cost.ok()) {
+      std::fprintf(stderr, "bench: FAILED: %s\n", cost.status().ToString().c_str());
+      return 1;
+    }
+    figure(absl::StrCat("floor_us_", set.name), absl::StrFormat("%.2f", cost->us_writing));
+    figure(absl::StrCat("floor_us_", set.name, "_to_rest"),
+           absl::StrFormat("%.2f", cost->us_to_rest));
+    if (set.parts == (kRecord | kRead | kIndex)) tier_us = cost->us_writing;
+    if (set.parts & kReference) reference_us = cost->us_writing;
+  }
+  std::filesystem::remove_all(dir);
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  figure("cores", absl::StrCat(cores));
+  figure("bound_e2e_records_per_s", absl::StrFormat("%.0f", cores * 1e6 / (3 * tier_us)));
+  figure("bound_e2e_records_per_s_reference",
+         absl::StrFormat("%.0f", cores * 1e6 / (3 * reference_us)));
+  return 0;
+}
+
+}  // namespace
+}  // namespace tierhub::bench
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "What RocksDB alone costs per change for the least a tier stores (docs/BENCHMARKS.md).\n"
+      "  tierhub_floor_bench [--records=N] [--batch=N] [--dir=DIR]");
+  absl::ParseCommandLine(argc, argv);
+  return tierhub::bench::Run();
+}
