@@ -70,6 +70,9 @@ constexpr const char* kCounty = kSyntheticNode;
 constexpr char kCity[] = "fs";  // Foshan
 constexpr char kProvince[] = "gd";
 constexpr const char* kCountyRegion = kSyntheticRegion;
+// Node id and tier name of the three nodes, as the figures name them.
+const std::pair<const char*, const char*> kTiers[] = {
+    {kCounty, "county"}, {kCity, "city"}, {kProvince, "province"}};
 constexpr absl::Duration kPoll = absl::Milliseconds(5);
 constexpr absl::Duration kDurableTimeout = absl::Minutes(30);
 
@@ -241,6 +244,12 @@ class Bench {
             {"loader", CpuSeconds(0)}};
   }
 
+  // CPU seconds used so far by the three nodes together.
+  double NodesCpu() {
+    auto cpu = Cpu();
+    return cpu[kCounty] + cpu[kCity] + cpu[kProvince];
+  }
+
   // Loads `count` records (serials 0..count-1) and waits until the province has them.
   // Returns records per second from the first write to durable at the province; *cpu gets
   // the CPU seconds each process spent meanwhile.
@@ -266,22 +275,19 @@ class Bench {
   }
 
   struct Catchup {
-    double seconds = 0;         // county link reconnected .. province has every change
-    double from_restart_s = 0;  // city process started .. province has every change
+    double seconds = 0;                   // county link reconnected .. province has every change
+    double from_restart_s = 0;            // city process started .. province has every change
+    std::map<std::string, double> cpu_s;  // CPU of each node over `seconds`
   };
 
   // Waits until the three nodes are at rest: together they used under 5% of a core over the
   // last two seconds (the load's memtable flushes and compactions are done). At most `limit`.
   void WaitAtRest(const std::string& label, absl::Duration limit) {
     const absl::Time start = absl::Now();
-    auto nodes_cpu = [&] {
-      auto cpu = Cpu();
-      return cpu[kCounty] + cpu[kCity] + cpu[kProvince];
-    };
-    double before = nodes_cpu();
+    double before = NodesCpu();
     while (absl::Now() - start < limit) {
       absl::SleepFor(absl::Seconds(2));
-      const double now = nodes_cpu();
+      const double now = NodesCpu();
       if (now - before < 0.1) break;
       before = now;
     }
@@ -323,10 +329,12 @@ class Bench {
       absl::SleepFor(kPoll);
     }
     const absl::Time connected = absl::Now();
+    const std::map<std::string, double> cpu_connected = Cpu();
     s = WaitDurableAtProvince(label);
     if (!s.ok()) return s;
     const absl::Time done = absl::Now();
     Catchup result;
+    for (const auto& [name, after] : Cpu()) result.cpu_s[name] = after - cpu_connected.at(name);
     result.seconds = absl::ToDoubleSeconds(done - connected);
     result.from_restart_s = absl::ToDoubleSeconds(done - restart);
     Progress(absl::StrFormat("%s: caught up in %.3f s after reconnecting (%.3f s after restart)",
@@ -406,9 +414,10 @@ int RunExchange() {
   figure("e2e_records_per_s", absl::StrFormat("%.0f", *rate));
   figure("e2e_seconds", absl::StrFormat("%.2f", records / *rate));
   // CPU per record shows where the time goes whatever else the machine is doing.
-  figure("cpu_us_per_record_county", absl::StrFormat("%.1f", cpu[kCounty] * 1e6 / records));
-  figure("cpu_us_per_record_city", absl::StrFormat("%.1f", cpu[kCity] * 1e6 / records));
-  figure("cpu_us_per_record_province", absl::StrFormat("%.1f", cpu[kProvince] * 1e6 / records));
+  for (const auto& [node, tier] : kTiers) {
+    figure(absl::StrCat("cpu_us_per_record_", tier),
+           absl::StrFormat("%.1f", cpu[node] * 1e6 / records));
+  }
   figure("cpu_us_per_record_loader", absl::StrFormat("%.1f", cpu["loader"] * 1e6 / records));
 
   std::unique_ptr<Bench> small;
@@ -440,14 +449,21 @@ int RunExchange() {
   auto report = [&](const std::string& suffix, const std::vector<Bench::Catchup>& caught) {
     std::vector<double> seconds;
     std::vector<double> from_restart;
+    std::map<std::string, std::vector<double>> cpu;
     for (const Bench::Catchup& c : caught) {
       seconds.push_back(c.seconds);
       from_restart.push_back(c.from_restart_s);
+      for (const auto& [name, used] : c.cpu_s) cpu[name].push_back(used);
     }
     figure(absl::StrCat("catchup_s_", suffix), absl::StrFormat("%.3f", Median(seconds)));
     figure(absl::StrCat("catchup_restart_s_", suffix),
            absl::StrFormat("%.3f", Median(from_restart)));
     figure(absl::StrCat("catchup_s_", suffix, "_rounds"), Joined(seconds));
+    // Where the catch-up's time went, per process (the loader only polls status).
+    for (const auto& [node, tier] : kTiers) {
+      figure(absl::StrCat("catchup_cpu_s_", suffix, "_", tier),
+             absl::StrFormat("%.3f", Median(cpu[node])));
+    }
     return Median(seconds);
   };
   const double large_s = report("large", large_rounds);

@@ -20,6 +20,10 @@
 // flush or compaction running or pending, `floor_us_<set>_to_rest`). No gRPC, no validation,
 // no encoding, no loader: a tier of tierhubd cannot cost less than `floor_us_tier`.
 //
+// Then the reads of a catch-up: `cold_read_us_small` / `_large` is the CPU per current-record
+// read, in sorted batches, of `cold_reads` keys spread over a store of as many records and of
+// `cold_store_records`, reopened with an empty block cache (see ColdReadCost).
+//
 // `bound_e2e_records_per_s` = cores * 1e6 / (3 * floor_us_tier): the most three tiers on this
 // machine's cores could carry if RocksDB's work were all they did (`_reference`: the same with
 // floor_us_tier_reference).
@@ -53,6 +57,10 @@ ABSL_FLAG(uint64_t, records, 1000000, "Changes written per write set.");
 ABSL_FLAG(uint32_t, batch, 1000, "Changes per synced WriteBatch (the exchange's batch size).");
 ABSL_FLAG(uint32_t, record_bytes, 300, "Target serialized size of one change.");
 ABSL_FLAG(uint32_t, block_cache_mb, 128, "Block cache (deploy/guangdong's setting).");
+ABSL_FLAG(
+    uint64_t, cold_reads, 100000,
+    "Current records read cold, from a store of as many records and of --cold_store_records.");
+ABSL_FLAG(uint64_t, cold_store_records, 1000000, "The larger store of the cold reads.");
 ABSL_FLAG(std::string, dir, "", "Work directory (default: a new one under $TMPDIR or /tmp).");
 
 namespace tierhub::bench {
@@ -126,13 +134,7 @@ class FloorDb {
     if (parts & kRead) {
       std::vector<rocksdb::Slice> slices;
       for (size_t i : order) slices.emplace_back(keys[i]);
-      std::vector<rocksdb::PinnableSlice> values(slices.size());
-      std::vector<rocksdb::Status> statuses(slices.size());
-      db_->MultiGet(rocksdb::ReadOptions(), handles_[store::kRecordsCfIndex], slices.size(),
-                    slices.data(), values.data(), statuses.data(), /*sorted_input=*/true);
-      for (const rocksdb::Status& s : statuses) {
-        if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read current record");
-      }
+      if (absl::StatusOr<size_t> found = ReadCurrent(slices); !found.ok()) return found.status();
     }
     rocksdb::WriteBatch batch;
     for (size_t i = first; i < end; ++i) {
@@ -156,6 +158,28 @@ class FloorDb {
     rocksdb::WriteOptions sync;
     sync.sync = true;
     return FromRocks(db_->Write(sync, &batch), "write batch");
+  }
+
+  // Reads the current records under `sorted_keys` in one MultiGet, as Store::GetMany does;
+  // returns how many exist.
+  absl::StatusOr<size_t> ReadCurrent(const std::vector<rocksdb::Slice>& sorted_keys) {
+    std::vector<rocksdb::PinnableSlice> values(sorted_keys.size());
+    std::vector<rocksdb::Status> statuses(sorted_keys.size());
+    db_->MultiGet(rocksdb::ReadOptions(), handles_[store::kRecordsCfIndex], sorted_keys.size(),
+                  sorted_keys.data(), values.data(), statuses.data(), /*sorted_input=*/true);
+    size_t found = 0;
+    for (const rocksdb::Status& s : statuses) {
+      if (s.ok()) ++found;
+      if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read current record");
+    }
+    return found;
+  }
+
+  // Compacts the records into their final levels, as an idle node's are.
+  absl::Status Settle() {
+    rocksdb::CompactRangeOptions options;
+    return FromRocks(db_->CompactRange(options, handles_[store::kRecordsCfIndex], nullptr, nullptr),
+                     "compact");
   }
 
   // Waits until no flush or compaction is running or pending.
@@ -186,6 +210,18 @@ class FloorDb {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };
 
+// The changes for serials [0, count): their serialized bytes and record keys.
+void MakeChanges(uint64_t count, size_t name_bytes, std::vector<std::string>* changes,
+                 std::vector<std::string>* keys) {
+  changes->resize(count);
+  keys->resize(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    v1::Change change = SyntheticChange(i, 1, name_bytes, i + 1);
+    (*keys)[i] = change.key();
+    (*changes)[i] = change.SerializeAsString();
+  }
+}
+
 absl::StatusOr<Cost> Measure(const WriteSet& set, const std::string& path, uint64_t records,
                              size_t name_bytes) {
   std::filesystem::remove_all(path);
@@ -194,13 +230,9 @@ absl::StatusOr<Cost> Measure(const WriteSet& set, const std::string& path, uint6
   const uint32_t batch = absl::GetFlag(FLAGS_batch);
   // The changes are made before the clock starts: encoding is not RocksDB's cost.
   Progress(absl::StrCat(set.name, ": preparing ", records, " changes"));
-  std::vector<std::string> changes(records);
-  std::vector<std::string> keys(records);
-  for (uint64_t i = 0; i < records; ++i) {
-    v1::Change change = SyntheticChange(i, 1, name_bytes, i + 1);
-    keys[i] = change.key();
-    changes[i] = change.SerializeAsString();
-  }
+  std::vector<std::string> changes;
+  std::vector<std::string> keys;
+  MakeChanges(records, name_bytes, &changes, &keys);
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // as Store::CommitLocked
   const double cpu_start = ProcessCpuSeconds();
   absl::Time last_report = absl::Now();
@@ -220,6 +252,54 @@ absl::StatusOr<Cost> Measure(const WriteSet& set, const std::string& path, uint6
   db->reset();
   std::filesystem::remove_all(path);
   return cost;
+}
+
+// CPU per current-record read in a catch-up: a store of `store_records` records, settled
+// into its levels and reopened with an empty block cache (a restarted parent; a running one
+// has compacted level 0 when idle, which leaves no record block of it cached either), then
+// `reads` existing keys spread evenly over it read in sorted batches, one MultiGet each.
+absl::StatusOr<double> ColdReadCost(const std::string& path, uint64_t store_records, uint64_t reads,
+                                    size_t name_bytes) {
+  std::filesystem::remove_all(path);
+  std::vector<std::string> changes;
+  std::vector<std::string> keys;
+  Progress(absl::StrCat("cold reads: a store of ", store_records, " records"));
+  MakeChanges(store_records, name_bytes, &changes, &keys);
+  {
+    auto db = FloorDb::Open(path);
+    if (!db.ok()) return db.status();
+    const uint32_t batch = absl::GetFlag(FLAGS_batch);
+    for (uint64_t first = 0; first < store_records; first += batch) {
+      const uint64_t end = std::min<uint64_t>(store_records, first + batch);
+      absl::Status s = (*db)->WriteBatch(kRecord, changes, keys, first, end);
+      if (!s.ok()) return s;
+    }
+    if (absl::Status s = (*db)->Settle(); !s.ok()) return s;
+  }
+  auto db = FloorDb::Open(path);
+  if (!db.ok()) return db.status();
+  const uint64_t stride = std::max<uint64_t>(1, store_records / reads);
+  const uint32_t batch = absl::GetFlag(FLAGS_batch);
+  size_t found = 0;
+  const double cpu_start = ProcessCpuSeconds();
+  for (uint64_t first = 0; first < reads; first += batch) {
+    std::vector<std::string_view> wanted;
+    for (uint64_t i = first; i < std::min<uint64_t>(reads, first + batch); ++i) {
+      wanted.push_back(keys[(i * stride) % store_records]);
+    }
+    std::sort(wanted.begin(), wanted.end());
+    std::vector<rocksdb::Slice> slices(wanted.begin(), wanted.end());
+    auto n = (*db)->ReadCurrent(slices);
+    if (!n.ok()) return n.status();
+    found += *n;
+  }
+  const double us = (ProcessCpuSeconds() - cpu_start) / reads * 1e6;
+  if (found != reads) {
+    return absl::InternalError(absl::StrCat("cold reads: found ", found, " of ", reads));
+  }
+  db->reset();
+  std::filesystem::remove_all(path);
+  return us;
 }
 
 int Run() {
@@ -255,6 +335,21 @@ int Run() {
     if (set.parts == (kRecord | kRead | kIndex)) tier_us = cost->us_writing;
     if (set.parts & kReference) reference_us = cost->us_writing;
   }
+  // The exchange benchmark's catch-up reads: 100,000 keys of a 100,000- and of a
+  // 1,000,000-record store.
+  const uint64_t reads = absl::GetFlag(FLAGS_cold_reads);
+  double cold_us[2] = {0, 0};
+  const uint64_t store_sizes[2] = {reads, absl::GetFlag(FLAGS_cold_store_records)};
+  for (int i = 0; i < 2; ++i) {
+    auto cost = ColdReadCost(dir + "/db", store_sizes[i], reads, name_bytes);
+    if (!cost.ok()) {
+      std::fprintf(stderr, "bench: FAILED: %s\n", cost.status().ToString().c_str());
+      return 1;
+    }
+    cold_us[i] = *cost;
+  }
+  figure("cold_read_us_small", absl::StrFormat("%.2f", cold_us[0]));
+  figure("cold_read_us_large", absl::StrFormat("%.2f", cold_us[1]));
   std::filesystem::remove_all(dir);
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   figure("cores", absl::StrCat(cores));
