@@ -23,6 +23,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ChannelOptions&
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
+  // A connection of this channel's own. From the global pool, every channel to an address
+  // shares one connection and its reconnection backoff: the parent link's attempts (a new
+  // channel each) then waited out gRPC's backoff on top of their own, 2-4 s per attempt
+  // against a stopped parent whatever ParentLinkOptions said.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   if (options.insecure) {
     return grpc::CreateCustomChannel(options.address, grpc::InsecureChannelCredentials(), args);
   }

@@ -75,15 +75,23 @@ void ParentLink::UntrackContext(grpc::ClientContext* context) {
                        live_contexts_.end());
 }
 
-void ParentLink::Backoff(absl::Duration* backoff) {
-  // Full jitter: sleep a uniform fraction of the current backoff, so that many children
+absl::Duration BackoffCap(const absl::Status& ended, const ParentLinkOptions& options) {
+  if (ended.code() == absl::StatusCode::kUnavailable) {
+    return std::min(options.unreachable_max_backoff, options.max_backoff);
+  }
+  return options.max_backoff;
+}
+
+void ParentLink::Backoff(absl::Duration* backoff, absl::Duration cap) {
+  // Jitter: sleep a uniform 50-100% of the current backoff, so that many children
   // reconnecting after a parent restart spread out.
   static thread_local std::mt19937_64 rng(std::random_device{}());
   std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  *backoff = std::min(*backoff, cap);
   const absl::Duration sleep = *backoff * jitter(rng);
   absl::MutexLock lock(&mu_);
   mu_.AwaitWithTimeout(absl::Condition(&stopping_), sleep);
-  *backoff = std::min(*backoff * 2, options_.max_backoff);
+  *backoff = std::min(*backoff * 2, cap);
 }
 
 absl::StatusOr<std::unique_ptr<v1::Exchange::Stub>> ParentLink::Connect() {
@@ -132,7 +140,7 @@ void ParentLink::RunLink(SyncState::Link link, const char* what,
       // link works: reconnect after the shortest wait, with a fresh backoff.
       backoff = options_.initial_backoff;
       retries = 0;
-      Backoff(&backoff);
+      Backoff(&backoff, options_.max_backoff);
       continue;
     }
     ++retries;
@@ -151,7 +159,7 @@ void ParentLink::RunLink(SyncState::Link link, const char* what,
       s.set_retries(retries);
       s.set_last_error(std::string(ended.message()));
     });
-    Backoff(&backoff);
+    Backoff(&backoff, BackoffCap(ended, options_));
   }
 }
 

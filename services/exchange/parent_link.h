@@ -33,8 +33,16 @@ struct ParentLinkOptions {
   size_t batch_bytes = 4 << 20;   // bytes per pushed batch at most
   uint32_t window = 4;            // unacknowledged batches in flight at most
   absl::Duration initial_backoff = absl::Milliseconds(100);
+  // The wait between attempts doubles up to max_backoff after the parent refused the link or
+  // failed it, but only up to unreachable_max_backoff while nothing answers at all
+  // (UNAVAILABLE): a connection refused costs the parent nothing, and a parent back from a
+  // restart then has its children again within about that long instead of up to max_backoff.
   absl::Duration max_backoff = absl::Seconds(10);
+  absl::Duration unreachable_max_backoff = absl::Seconds(2);
 };
+
+// The longest wait before the next attempt after a session that ended with `ended` (not OK).
+absl::Duration BackoffCap(const absl::Status& ended, const ParentLinkOptions& options);
 
 // Durable cursor names in the child's store.
 inline constexpr char kParentAckedCursor[] = "parent-acked";    // last own seq the parent acked
@@ -67,8 +75,9 @@ class ParentLink {
   // The parent must be the node the config names (by its certificate under mTLS).
   absl::Status CheckParent(const grpc::ClientContext& context,
                            const v1::PushWelcome& welcome) const;
-  // Sleeps for the backoff (or until Stop) and doubles it.
-  void Backoff(absl::Duration* backoff);
+  // Sleeps for a random 50-100% of the backoff, at most `cap` (or until Stop), then doubles
+  // the backoff, up to `cap`.
+  void Backoff(absl::Duration* backoff, absl::Duration cap);
   void TrackContext(grpc::ClientContext* context);
   void UntrackContext(grpc::ClientContext* context);
   absl::StatusOr<std::unique_ptr<v1::Exchange::Stub>> Connect();

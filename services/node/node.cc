@@ -163,6 +163,7 @@ absl::Status Node::Init() {
     link.channel.key_file = config.tls().key_file();
     link.initial_backoff = options_.link_initial_backoff;
     link.max_backoff = options_.link_max_backoff;
+    link.unreachable_max_backoff = options_.link_unreachable_max_backoff;
     parent_link_ = std::make_unique<exchange::ParentLink>(link, store_.get(), clock_, &sync_state_);
     parent_link_->Start();
     LogInfo("linking to parent ", config.parent_node_id(), " at ", config.parent_address());

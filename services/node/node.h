@@ -40,6 +40,8 @@ class Node {
     absl::Duration compact_when_idle_for = absl::Seconds(1);
     absl::Duration link_initial_backoff = absl::Milliseconds(100);
     absl::Duration link_max_backoff = absl::Seconds(10);
+    // While the parent does not answer at all (exchange::ParentLinkOptions).
+    absl::Duration link_unreachable_max_backoff = absl::Seconds(2);
   };
 
   // Validates the config, opens the store, starts serving and linking to the parent.

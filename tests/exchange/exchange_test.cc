@@ -10,6 +10,7 @@
 #include "services/domain/validation.h"
 #include "services/exchange/identity.h"
 #include "services/exchange/jurisdiction.h"
+#include "services/exchange/parent_link.h"
 #include "tests/exchange/test_cluster.h"
 #include "tests/testutil/temp_dir.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
@@ -127,6 +128,50 @@ TEST_F(ExchangeTest, ChildKeepsWritingWhileParentIsDownThenCatchesUp) {
   ASSERT_TRUE(WaitUntil([&] { return cluster.Records("gd").size() == 510; }));
   ExpectSameRecords(cluster.Records("dg"), cluster.Records("gd"));
   EXPECT_EQ(cluster.node("gd")->store()->Watermark("dg").value(), 510u);
+}
+
+// A parent that does not answer at all is retried at least every unreachable_max_backoff,
+// however long it stays away, so that it has its children back soon after it returns; the
+// long max_backoff is for parents that answer with a refusal or an error.
+TEST_F(ExchangeTest, UnreachableParentIsRetriedOftenWhateverTheMaxBackoff) {
+  TestCluster cluster(dir_.path());
+  // Doubling from 20 ms to an hour, this child would take over a minute to make 12 attempts.
+  cluster.SetLinkBackoff(absl::Milliseconds(20), absl::Hours(1), absl::Milliseconds(100));
+  ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "").ok());
+  ASSERT_TRUE(cluster.Add("dg", v1::REGION_LEVEL_CITY, "441900", "gd").ok());
+  cluster.Stop("gd");
+  auto upward_retries = [&] {
+    v1::SyncStatusResponse status;
+    cluster.node("dg")->FillSyncStatusForTest(&status);
+    return status.upward().retries();
+  };
+  EXPECT_TRUE(WaitUntil([&] { return upward_retries() >= 12; }, absl::Seconds(20)))
+      << "retries: " << upward_retries();
+  v1::SyncStatusResponse status;
+  cluster.node("dg")->FillSyncStatusForTest(&status);
+  EXPECT_EQ(status.upward().state(), v1::LINK_STATE_CONNECTING);
+  EXPECT_NE(status.upward().last_error(), "");
+
+  ASSERT_TRUE(cluster.Write("dg", Enterprises("441900", 1, 3)).ok());
+  ASSERT_TRUE(cluster.Restart("gd").ok());
+  EXPECT_TRUE(WaitUntil([&] { return cluster.Records("gd").size() == 3; }));
+}
+
+TEST(BackoffCapTest, ShortCapOnlyWhileNothingAnswers) {
+  exchange::ParentLinkOptions options;
+  options.max_backoff = absl::Seconds(10);
+  options.unreachable_max_backoff = absl::Seconds(2);
+  EXPECT_EQ(exchange::BackoffCap(absl::UnavailableError("connection refused"), options),
+            absl::Seconds(2));
+  for (const absl::Status& answered :
+       {absl::PermissionDeniedError("x"), absl::FailedPreconditionError("x"),
+        absl::UnauthenticatedError("x"), absl::InternalError("x"),
+        absl::DeadlineExceededError("x")}) {
+    EXPECT_EQ(exchange::BackoffCap(answered, options), absl::Seconds(10)) << answered;
+  }
+  // The short cap never lengthens a shorter max_backoff.
+  options.max_backoff = absl::Milliseconds(200);
+  EXPECT_EQ(exchange::BackoffCap(absl::UnavailableError("x"), options), absl::Milliseconds(200));
 }
 
 TEST_F(ExchangeTest, ChildWritingOutsideItsRegionIsRefusedAndNothingStored) {

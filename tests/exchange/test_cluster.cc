@@ -65,12 +65,20 @@ TestCluster::~TestCluster() {
   }
 }
 
+void TestCluster::SetLinkBackoff(absl::Duration initial, absl::Duration max,
+                                 absl::Duration unreachable_max) {
+  link_initial_backoff_ = initial;
+  link_max_backoff_ = max;
+  link_unreachable_max_backoff_ = unreachable_max;
+}
+
 absl::Status TestCluster::StartEntry(Entry& entry) {
   node::Node::Options options;
   options.config = entry.config;
   options.clock = clock_;
-  options.link_initial_backoff = absl::Milliseconds(20);
-  options.link_max_backoff = absl::Milliseconds(200);
+  options.link_initial_backoff = link_initial_backoff_;
+  options.link_max_backoff = link_max_backoff_;
+  options.link_unreachable_max_backoff = link_unreachable_max_backoff_;
   auto started = node::Node::Start(options);
   if (!started.ok()) return started.status();
   entry.node = std::move(*started);

@@ -47,6 +47,10 @@ class TestCluster {
   // Starts a stopped node again on the same store; `parent_address` overrides the parent's.
   absl::Status Restart(const std::string& id, const std::string& parent_address = "");
 
+  // The parent links' backoff of nodes started from now on (20 ms doubling to 200 ms, and to
+  // 200 ms while the parent is unreachable, unless set).
+  void SetLinkBackoff(absl::Duration initial, absl::Duration max, absl::Duration unreachable_max);
+
   node::Node* node(const std::string& id) { return nodes_.at(id).node.get(); }
   std::string address(const std::string& id) const { return nodes_.at(id).address; }
 
@@ -67,6 +71,9 @@ class TestCluster {
 
   std::string root_dir_;
   const Clock* clock_;
+  absl::Duration link_initial_backoff_ = absl::Milliseconds(20);
+  absl::Duration link_max_backoff_ = absl::Milliseconds(200);
+  absl::Duration link_unreachable_max_backoff_ = absl::Milliseconds(200);
   std::map<std::string, Entry> nodes_;
   std::vector<std::string> order_;  // in the order added: parents before children
 };
