@@ -138,21 +138,21 @@ class FloorDb {
     }
     rocksdb::WriteBatch batch;
     for (size_t i = first; i < end; ++i) {
-      batch.Put(handles_[store::kLogCfIndex], f::EncodeSeq(i + 1), changes[i]);
+      batch.Put(handles_[store::kLogPos], f::EncodeSeq(i + 1), changes[i]);
     }
     if (parts & kRecord) {
       for (size_t i : order) {
         // kReference: a 24-byte stand-in for a record that points at its log entry (a seq
         // and a version) instead of holding the change's bytes again.
         const std::string reference = f::EncodeSeq(i + 1) + std::string(16, 'v');
-        batch.Put(handles_[store::kRecordsCfIndex], keys[i],
+        batch.Put(handles_[store::kRecordsPos], keys[i],
                   (parts & kReference) ? reference : changes[i]);
       }
     }
     if (parts & kIndex) {
       const std::string region = absl::StrCat("region/", kSyntheticRegion);
       for (size_t i : order) {
-        batch.Put(handles_[store::kIndexCfIndex], f::IndexEntryKey(region, keys[i]), "");
+        batch.Put(handles_[store::kIndexPos], f::IndexEntryKey(region, keys[i]), "");
       }
     }
     rocksdb::WriteOptions sync;
@@ -165,7 +165,7 @@ class FloorDb {
   absl::StatusOr<size_t> ReadCurrent(const std::vector<rocksdb::Slice>& sorted_keys) {
     std::vector<rocksdb::PinnableSlice> values(sorted_keys.size());
     std::vector<rocksdb::Status> statuses(sorted_keys.size());
-    db_->MultiGet(rocksdb::ReadOptions(), handles_[store::kRecordsCfIndex], sorted_keys.size(),
+    db_->MultiGet(rocksdb::ReadOptions(), handles_[store::kRecordsPos], sorted_keys.size(),
                   sorted_keys.data(), values.data(), statuses.data(), /*sorted_input=*/true);
     size_t found = 0;
     for (const rocksdb::Status& s : statuses) {
@@ -178,7 +178,7 @@ class FloorDb {
   // Compacts the records into their final levels, as an idle node's are.
   absl::Status Settle() {
     rocksdb::CompactRangeOptions options;
-    return FromRocks(db_->CompactRange(options, handles_[store::kRecordsCfIndex], nullptr, nullptr),
+    return FromRocks(db_->CompactRange(options, handles_[store::kRecordsPos], nullptr, nullptr),
                      "compact");
   }
 

@@ -1,7 +1,7 @@
-#pragma once
-
 // Synthetic enterprises shared by the benchmarks: records that cannot be mistaken for real
 // ones, with keys scattered over the key space as real credit codes are.
+#ifndef TIERHUB_BENCH_SYNTHETIC_H_
+#define TIERHUB_BENCH_SYNTHETIC_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -29,3 +29,5 @@ v1::Change SyntheticChange(uint64_t serial, int version, size_t name_bytes, uint
 size_t NameBytesFor(size_t target);
 
 }  // namespace tierhub::bench
+
+#endif  // TIERHUB_BENCH_SYNTHETIC_H_

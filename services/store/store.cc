@@ -375,14 +375,14 @@ absl::Status Store::OpenDb() {
       rocksdb::DB::Open(rocks.db, options_.path, rocks.column_families, &handles, &db);
   if (!s.ok()) return f::FromRocks(s, absl::StrCat("open store at ", options_.path));
   db_.reset(db);
-  default_ = handles[kDefaultCf];
-  records_ = handles[kRecordsCfIndex];
-  log_ = handles[kLogCfIndex];
-  meta_ = handles[kMetaCfIndex];
-  index_ = handles[kIndexCfIndex];
-  counters_ = handles[kCountersCfIndex];
-  conflicts_ = handles[kConflictsCfIndex];
-  local_ = handles[kLocalCfIndex];
+  default_ = handles[kDefaultPos];
+  records_ = handles[kRecordsPos];
+  log_ = handles[kLogPos];
+  meta_ = handles[kMetaPos];
+  index_ = handles[kIndexPos];
+  counters_ = handles[kCountersPos];
+  conflicts_ = handles[kConflictsPos];
+  local_ = handles[kLocalPos];
   return absl::OkStatus();
 }
 

@@ -286,7 +286,7 @@ class Store {
 
   // Level-0 files of the records and index column families. Their keys arrive in random order,
   // so each compaction out of level 0 rewrites most of the level below (about the whole store)
-  // and RocksDB waits for 12 files to do it (OpenDb).
+  // and RocksDB waits for 12 files to do it (StoreRocksOptions).
   [[nodiscard]] uint64_t RandomKeyLevel0Files() const;
   // Compacts those level-0 files into level 1 when there are at least `min_files` and
   // nothing has been committed for `idle`, so that the next burst of writes (a child catching
