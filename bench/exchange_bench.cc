@@ -493,7 +493,9 @@ int RunExchange() {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "tierhub benchmarks (see docs/BENCHMARKS.md).\n\n"
-      "  tierhub_bench exchange [--records=N] [--catchup=N] [--small_records=N] [--keep]");
+      "  tierhub_bench exchange [--records=N] [--catchup=N] [--small_records=N]\n"
+      "                         [--catchup_rounds=N] [--skip_small] [--keep] [--dir=DIR]\n"
+      "(--helpfull describes each flag)");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() != 2 || std::string(args[1]) != "exchange") {
     std::fprintf(stderr, "usage: tierhub_bench exchange [flags]; see --help\n");

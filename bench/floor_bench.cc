@@ -365,7 +365,9 @@ int Run() {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "What RocksDB alone costs per change for the least a tier stores (docs/BENCHMARKS.md).\n"
-      "  tierhub_floor_bench [--records=N] [--batch=N] [--dir=DIR]");
+      "  tierhub_floor_bench [--records=N] [--batch=N] [--record_bytes=N] [--block_cache_mb=N]\n"
+      "                      [--cold_reads=N] [--cold_store_records=N] [--dir=DIR]\n"
+      "(--helpfull describes each flag)");
   absl::ParseCommandLine(argc, argv);
   return tierhub::bench::Run();
 }
