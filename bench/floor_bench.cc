@@ -142,11 +142,14 @@ class FloorDb {
     }
     if (parts & kRecord) {
       for (size_t i : order) {
-        // kReference: a 24-byte stand-in for a record that points at its log entry (a seq
-        // and a version) instead of holding the change's bytes again.
-        const std::string reference = f::EncodeSeq(i + 1) + std::string(16, 'v');
-        batch.Put(handles_[store::kRecordsPos], keys[i],
-                  (parts & kReference) ? reference : changes[i]);
+        if (parts & kReference) {
+          // A 24-byte stand-in for a record that points at its log entry (a seq and a
+          // version) instead of holding the change's bytes again.
+          batch.Put(handles_[store::kRecordsPos], keys[i],
+                    f::EncodeSeq(i + 1) + std::string(16, 'v'));
+        } else {
+          batch.Put(handles_[store::kRecordsPos], keys[i], changes[i]);
+        }
       }
     }
     if (parts & kIndex) {

@@ -42,8 +42,6 @@ RocksOptions StoreRocksOptions(size_t block_cache_mb, rocksdb::Env* env) {
   // bounds what a reader has to skip.
   counter_options.max_successive_merges = 8;
   counter_options.write_buffer_size = 8 << 20;
-  // Every write first reads the key's current record; most keys of a load are new, and a
-  // memtable bloom filter answers "not here" without walking the skip list.
   rocksdb::ColumnFamilyOptions record_options = cf_options;
   // Records are read one at a time (the current record of each key a write touches, GetRecord),
   // and in a store larger than the block cache most of those reads miss it: a 1 KiB block is a
@@ -55,6 +53,8 @@ RocksOptions StoreRocksOptions(size_t block_cache_mb, rocksdb::Env* env) {
     record_table.block_size = 1024;
     record_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(record_table));
   }
+  // Every write first reads the key's current record; most keys of a load are new, and a
+  // memtable bloom filter answers "not here" without walking the skip list.
   record_options.memtable_prefix_bloom_size_ratio = 0.02;
   record_options.memtable_whole_key_filtering = true;
 
