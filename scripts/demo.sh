@@ -64,7 +64,8 @@ ctl_as_node shunde case-advance --case-id=sd-demo-001 --to=rectifying --evidence
 year=$(date +%Y)
 echo
 echo "== Foshan's action plan (行动计划): two ceramics plants to exit under technology this year"
-ctl_dept MIIT target-set --region=440600 --year="$year" --industry=陶瓷 --dimension=TECHNOLOGY \
+echo "   (the city files it at its own node; it reaches the province like every change)"
+ctl_as_node foshan target-set --region=440600 --year="$year" --industry=陶瓷 --dimension=TECHNOLOGY \
   --enterprises=2 --checkpoints="$year-12-31" --responsible=MIIT,DRC
 
 echo

@@ -188,9 +188,10 @@ absl::Status Digest(const Args& args) {
 }
 
 absl::Status Backup(const Args& args) {
-  const std::string dir = args.Get("dir");
-  if (dir.empty() || dir[0] != '/') {
-    return absl::InvalidArgumentError("--dir: an absolute path on the node's host is required");
+  const std::string dir = args.Get("name");
+  if (dir.empty()) {
+    return absl::InvalidArgumentError(
+        "--name: the backup's name is required (it is written under the node's backup_dir)");
   }
   TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
   auto stub = v1::Admin::NewStub(conn.channel());
@@ -248,8 +249,10 @@ void AddOpsCommands(std::vector<Command>* out) {
                   "  --prefix=KEY_PREFIX\n\nExample:\n  tierhubctl digest --prefix=ent/ ...\n",
                   Digest});
   out->push_back({"backup", "take an online backup (RocksDB checkpoint) on the node's host",
-                  "  --dir=/ABSOLUTE/PATH   must not exist yet\n\n"
-                  "Example:\n  tierhubctl backup --dir=/var/backups/tierhub/2019-04-15 ...\n"
+                  "  --name=NAME   the backup's directory under the node's backup_dir (its\n"
+                  "                config); must not exist yet; letters, digits, - _ .\n\n"
+                  "Needs an operator certificate of the node's region or above.\n"
+                  "Example:\n  tierhubctl backup --name=2019-04-15 ...\n"
                   "Restore: stop the node, move its store aside, copy the backup to the\n"
                   "store path, start the node (see docs/OPERATIONS.md).\n",
                   Backup});

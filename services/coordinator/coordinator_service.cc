@@ -14,6 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/generated_enum_reflection.h"
+#include "services/auth/jurisdiction.h"
+#include "services/auth/policy.h"
 #include "services/common/grpc_status.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
@@ -22,7 +24,6 @@
 #include "services/domain/region_table.h"
 #include "services/domain/rounds.h"
 #include "services/domain/validation.h"
-#include "services/exchange/jurisdiction.h"
 #include "services/registry/domain_hooks.h"
 #include "services/registry/lists.h"
 
@@ -90,17 +91,14 @@ v1::Industry IndustryOf(absl::string_view code) {
 
 }  // namespace
 
-CoordinatorService::CoordinatorService(CoordinatorOptions options, store::Store* store,
+CoordinatorService::CoordinatorService(const auth::NodeContext& node, store::Store* store,
                                        const Freshness* freshness)
-    : options_(std::move(options)),
-      clock_(options_.clock != nullptr ? options_.clock : SystemClock::Get()),
-      store_(store),
-      freshness_(freshness) {}
+    : node_(node), clock_(&auth::RequireClock(node_)), store_(store), freshness_(freshness) {}
 
 absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
-    const exchange::Identity& caller, const v1::GetProgressRequest& request) const {
+    const auth::Identity& caller, const v1::GetProgressRequest& request) const {
   TH_ASSIGN_OR_RETURN(const std::string region,
-                      registry::ReadRegion(caller, request.region_code()));
+                      auth::ReadRegion(node_, caller, request.region_code()));
   const std::string prefix = domain::JurisdictionPrefix(region);
   const absl::Time now = clock_->Now();
   v1::GetProgressResponse response;
@@ -246,7 +244,7 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
   }
   // As of: every origin below, and the direct child regions nothing has come from.
   if (freshness_ != nullptr) {
-    TH_ASSIGN_OR_RETURN(auto children, freshness_->Children(region, options_.node_id));
+    TH_ASSIGN_OR_RETURN(auto children, freshness_->Children(region, node_.node_id));
     std::set<std::string> heard;
     ChildMapper direct(region, true);
     for (auto& f : children) {
@@ -267,23 +265,23 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
 }
 
 absl::StatusOr<v1::GetMergedViewResponse> CoordinatorService::MergedView(
-    const exchange::Identity& caller, const v1::GetMergedViewRequest& request) const {
+    const auth::Identity& caller, const v1::GetMergedViewRequest& request) const {
   TH_RETURN_IF_ERROR(domain::ValidateCreditCodeField(request.credit_code(), "credit_code"));
   TH_ASSIGN_OR_RETURN(auto live,
                       store_->GetLive(domain::MergedEnterpriseKey(request.credit_code())));
   if (!live.has_value() || !live->has_merged_enterprise()) {
     return absl::NotFoundError(absl::StrCat("no merged view of ", request.credit_code()));
   }
-  TH_RETURN_IF_ERROR(registry::CheckReadable(caller, live->merged_enterprise().region_code()));
+  TH_RETURN_IF_ERROR(auth::CheckReadable(node_, caller, live->merged_enterprise().region_code()));
   v1::GetMergedViewResponse response;
   *response.mutable_merged() = live->merged_enterprise();
   return response;
 }
 
 absl::StatusOr<v1::ListContradictionsResponse> CoordinatorService::Contradictions(
-    const exchange::Identity& caller, const v1::ListContradictionsRequest& request) const {
+    const auth::Identity& caller, const v1::ListContradictionsRequest& request) const {
   TH_ASSIGN_OR_RETURN(const std::string region,
-                      registry::ReadRegion(caller, request.region_code()));
+                      auth::ReadRegion(node_, caller, request.region_code()));
   const uint32_t page_size =
       request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
   v1::ListContradictionsResponse response;
@@ -305,10 +303,10 @@ absl::StatusOr<v1::ListContradictionsResponse> CoordinatorService::Contradiction
 }
 
 absl::StatusOr<v1::GetRoundStatusResponse> CoordinatorService::RoundStatus(
-    const exchange::Identity& caller, const v1::GetRoundStatusRequest& request) const {
+    const auth::Identity& caller, const v1::GetRoundStatusRequest& request) const {
   TH_RETURN_IF_ERROR(domain::ValidateId(request.round_id(), "round_id"));
   TH_ASSIGN_OR_RETURN(const std::string region,
-                      registry::ReadRegion(caller, request.region_code()));
+                      auth::ReadRegion(node_, caller, request.region_code()));
   TH_ASSIGN_OR_RETURN(auto round, store_->GetLive(absl::StrCat("round/", request.round_id())));
   if (!round.has_value() || !round->has_round()) {
     return absl::NotFoundError(absl::StrCat("no round ", request.round_id()));
@@ -373,34 +371,34 @@ absl::StatusOr<v1::GetRoundStatusResponse> CoordinatorService::RoundStatus(
   return response;
 }
 
-using exchange::Serve;
+using auth::Serve;
 
 grpc::Status CoordinatorService::GetProgress(grpc::ServerContext* context,
                                              const v1::GetProgressRequest* request,
                                              v1::GetProgressResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return Progress(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return Progress(c, *request); });
 }
 
 grpc::Status CoordinatorService::GetMergedView(grpc::ServerContext* context,
                                                const v1::GetMergedViewRequest* request,
                                                v1::GetMergedViewResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return MergedView(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return MergedView(c, *request); });
 }
 
 grpc::Status CoordinatorService::ListContradictions(grpc::ServerContext* context,
                                                     const v1::ListContradictionsRequest* request,
                                                     v1::ListContradictionsResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return Contradictions(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return Contradictions(c, *request); });
 }
 
 grpc::Status CoordinatorService::GetRoundStatus(grpc::ServerContext* context,
                                                 const v1::GetRoundStatusRequest* request,
                                                 v1::GetRoundStatusResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return RoundStatus(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return RoundStatus(c, *request); });
 }
 
 }  // namespace tierhub::coordinator

@@ -7,25 +7,20 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/auth/identity.h"
+#include "services/auth/node_context.h"
 #include "services/common/clock.h"
 #include "services/coordinator/freshness.h"
-#include "services/exchange/identity.h"
 #include "services/store/store.h"
 #include "tierhub/v1/coordinator.grpc.pb.h"
 
 namespace tierhub::coordinator {
 
-struct CoordinatorOptions {
-  std::string node_id;
-  std::string region_code;
-  bool insecure = false;
-  const Clock* clock = nullptr;  // borrowed; nullptr = SystemClock
-};
-
 class CoordinatorService final : public v1::Coordinator::Service {
  public:
   // `store` and `freshness` are borrowed and must outlive the service.
-  CoordinatorService(CoordinatorOptions options, store::Store* store, const Freshness* freshness);
+  CoordinatorService(const auth::NodeContext& node, store::Store* store,
+                     const Freshness* freshness);
 
   grpc::Status GetProgress(grpc::ServerContext* context, const v1::GetProgressRequest* request,
                            v1::GetProgressResponse* response) override;
@@ -40,16 +35,16 @@ class CoordinatorService final : public v1::Coordinator::Service {
 
   // The same without RPC. PERMISSION_DENIED for a region outside the caller's.
   [[nodiscard]] absl::StatusOr<v1::GetProgressResponse> Progress(
-      const exchange::Identity& caller, const v1::GetProgressRequest& request) const;
+      const auth::Identity& caller, const v1::GetProgressRequest& request) const;
   [[nodiscard]] absl::StatusOr<v1::GetMergedViewResponse> MergedView(
-      const exchange::Identity& caller, const v1::GetMergedViewRequest& request) const;
+      const auth::Identity& caller, const v1::GetMergedViewRequest& request) const;
   [[nodiscard]] absl::StatusOr<v1::ListContradictionsResponse> Contradictions(
-      const exchange::Identity& caller, const v1::ListContradictionsRequest& request) const;
+      const auth::Identity& caller, const v1::ListContradictionsRequest& request) const;
   [[nodiscard]] absl::StatusOr<v1::GetRoundStatusResponse> RoundStatus(
-      const exchange::Identity& caller, const v1::GetRoundStatusRequest& request) const;
+      const auth::Identity& caller, const v1::GetRoundStatusRequest& request) const;
 
  private:
-  const CoordinatorOptions options_;
+  const auth::NodeContext node_;  // a copy: the node context is small
   const Clock* const clock_;
   store::Store* const store_;
   const Freshness* const freshness_;

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <tuple>
 
+#include "services/auth/jurisdiction.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
-#include "services/exchange/jurisdiction.h"
 
 namespace tierhub::coordinator {
 absl::StatusOr<std::vector<v1::ChildFreshness>> Freshness::Children(
@@ -18,7 +18,7 @@ absl::StatusOr<std::vector<v1::ChildFreshness>> Freshness::Children(
     if (origin == self_node || it == lasts.end()) continue;
     const store::Store::OriginLast& last = it->second;
     if (last.region_code.empty() || last.region_code == region ||
-        !exchange::InJurisdiction(region, last.region_code)) {
+        !auth::InJurisdiction(region, last.region_code)) {
       continue;
     }
     v1::ChildFreshness f;

@@ -10,13 +10,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/auth/jurisdiction.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/record_key.h"
 #include "services/domain/region_table.h"
-#include "services/exchange/jurisdiction.h"
 #include "services/registry/domain_hooks.h"
 
 namespace tierhub::coordinator {
@@ -37,7 +37,7 @@ std::string NormalName(const std::string& name) {
 
 // Regions are compatible when one contains the other (a city-level listing of a county plant).
 bool Compatible(const std::string& a, const std::string& b) {
-  return exchange::InJurisdiction(a, b) || exchange::InJurisdiction(b, a);
+  return auth::InJurisdiction(a, b) || auth::InJurisdiction(b, a);
 }
 
 }  // namespace

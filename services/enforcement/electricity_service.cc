@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/auth/jurisdiction.h"
+#include "services/auth/policy.h"
 #include "services/common/digest.h"
 #include "services/common/grpc_status.h"
 #include "services/common/rpc_streams.h"
@@ -22,7 +24,6 @@
 #include "services/domain/validation.h"
 #include "services/enforcement/case_machine.h"
 #include "services/enforcement/electricity.h"
-#include "services/exchange/jurisdiction.h"
 #include "services/registry/domain_hooks.h"
 #include "services/registry/lists.h"
 
@@ -84,9 +85,11 @@ struct MonthGroup {
 
 }  // namespace
 
-ElectricityWatchService::ElectricityWatchService(ElectricityOptions options, store::Store* store)
-    : options_(std::move(options)),
-      clock_(options_.clock != nullptr ? options_.clock : SystemClock::Get()),
+ElectricityWatchService::ElectricityWatchService(const auth::NodeContext& node,
+                                                 ElectricityOptions options, store::Store* store)
+    : node_(node),
+      options_(std::move(options)),
+      clock_(&auth::RequireClock(node_)),
       store_(store) {}
 
 double ElectricityWatchService::default_threshold_kwh() const {
@@ -137,14 +140,14 @@ absl::StatusOr<const ElectricityWatchService::Facts*> ElectricityWatchService::F
 // ---- Import ----
 
 absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::Import(
-    const exchange::Identity& caller, const ImportReadingsCall& call) {
+    const auth::Identity& caller, const ImportReadingsCall& call) {
   const std::string digest = CallDigest(call);
   absl::MutexLock lock(&mu_);
   return ImportLocked(caller, call, digest);
 }
 
 absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked(
-    const exchange::Identity& caller, const ImportReadingsCall& call, const std::string& digest) {
+    const auth::Identity& caller, const ImportReadingsCall& call, const std::string& digest) {
   const v1::ImportReadingsHeader& h = call.header;
   std::vector<v1::RowError> errors;
   auto add = [&errors](uint32_t row, absl::string_view field, Code code, absl::string_view why) {
@@ -164,11 +167,7 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
   };
 
   // ---- Caller and header ----
-  registry::RegistryOptions writable;
-  writable.node_id = options_.node_id;
-  writable.region_code = options_.region_code;
-  writable.is_root = options_.is_root;
-  if (caller.kind == exchange::Identity::Kind::kOperator) {
+  if (caller.kind == auth::Identity::Kind::kOperator) {
     return absl::PermissionDeniedError("operators may read and back up, not import readings");
   }
   if (absl::Status s = domain::ValidateId(h.import_id(), "header.import_id"); !s.ok()) {
@@ -178,7 +177,7 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
   if (!domain::IsRegionCodeShape(region) || !domain::DefaultRegions().IsKnown(region)) {
     add(0, "header.region_code", Code::kInvalidArgument,
         absl::StrCat("'", region, "' is not a known region"));
-  } else if (absl::Status s = registry::CheckWritable(writable, caller, region); !s.ok()) {
+  } else if (absl::Status s = auth::CheckWritable(node_, caller, region); !s.ok()) {
     add(0, "header.region_code", s.code(), s.message());
   }
   auto threshold =
@@ -242,7 +241,7 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
       known = enterprise_region.emplace(e.credit_code(), std::move(at)).first;
     }
     if (known->second.has_value()) {
-      if (e.region_code().empty() || exchange::InJurisdiction(e.region_code(), *known->second)) {
+      if (e.region_code().empty() || auth::InJurisdiction(e.region_code(), *known->second)) {
         e.set_region_code(*known->second);
       } else {
         add(r, "region_code", Code::kInvalidArgument,
@@ -260,7 +259,7 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
       errors.push_back(FromValidation(r, s));
       continue;
     }
-    if (!exchange::InJurisdiction(region, e.region_code())) {
+    if (!auth::InJurisdiction(region, e.region_code())) {
       add(r, "region_code", Code::kPermissionDenied,
           absl::StrCat(e.region_code(), " is outside the import's region ", region));
       continue;
@@ -303,7 +302,7 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
   uint32_t replaced = 0;
   std::map<std::string, Facts> facts_cache;
   std::vector<store::Mutation> mutations;
-  const v1::Author author = caller.ToAuthor(options_.node_id);
+  const v1::Author author = caller.ToAuthor(node_.node_id);
   for (auto& [id, g] : groups) {
     const std::string prefix = domain::ElectricityReadingKey(id.first, id.second, "");
     TH_RETURN_IF_ERROR(
@@ -358,9 +357,9 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
 // ---- Alerts ----
 
 absl::StatusOr<v1::ListAlertsResponse> ElectricityWatchService::Alerts(
-    const exchange::Identity& caller, const v1::ListAlertsRequest& request) const {
+    const auth::Identity& caller, const v1::ListAlertsRequest& request) const {
   TH_ASSIGN_OR_RETURN(const std::string region,
-                      registry::ReadRegion(caller, request.region_code()));
+                      auth::ReadRegion(node_, caller, request.region_code()));
   if (!request.from_month().empty()) {
     TH_RETURN_IF_ERROR(domain::ValidateMonth(request.from_month(), "from_month"));
   }
@@ -414,18 +413,14 @@ absl::StatusOr<v1::ListAlertsResponse> ElectricityWatchService::Alerts(
 // ---- Recheck ----
 
 absl::StatusOr<v1::RecheckReadingsResponse> ElectricityWatchService::Recheck(
-    const exchange::Identity& caller, const v1::RecheckReadingsRequest& request) {
+    const auth::Identity& caller, const v1::RecheckReadingsRequest& request) {
   const std::string region =
       request.region_code().empty() ? caller.region_code : request.region_code();
   if (!domain::IsRegionCodeShape(region)) {
     return absl::InvalidArgumentError(
         absl::StrCat("region_code: '", region, "' is not a 6-digit region code"));
   }
-  registry::RegistryOptions writable;
-  writable.node_id = options_.node_id;
-  writable.region_code = options_.region_code;
-  writable.is_root = options_.is_root;
-  TH_RETURN_IF_ERROR(registry::CheckWritable(writable, caller, region));
+  TH_RETURN_IF_ERROR(auth::CheckWritable(node_, caller, region));
   TH_ASSIGN_OR_RETURN(
       const double threshold,
       Threshold(request.has_threshold_kwh(), request.threshold_kwh().value(), "threshold_kwh"));
@@ -437,7 +432,7 @@ absl::StatusOr<v1::RecheckReadingsResponse> ElectricityWatchService::Recheck(
       domain::kElectricityReadingKeyPrefix, [&](std::string_view, const v1::StoredRecord& stored) {
         if (!stored.has_record() || !stored.record().has_electricity_reading()) return true;
         const v1::ElectricityReading& e = stored.record().electricity_reading();
-        if (!exchange::InJurisdiction(region, e.region_code())) return true;
+        if (!auth::InJurisdiction(region, e.region_code())) return true;
         if (months.empty() || months.back().credit_code != e.credit_code() ||
             months.back().month != e.month()) {
           MonthUsage u;
@@ -456,7 +451,7 @@ absl::StatusOr<v1::RecheckReadingsResponse> ElectricityWatchService::Recheck(
   response.set_months_checked(static_cast<uint32_t>(months.size()));
   std::map<std::string, Facts> facts_cache;
   std::vector<store::Mutation> mutations;
-  const v1::Author author = caller.ToAuthor(options_.node_id);
+  const v1::Author author = caller.ToAuthor(node_.node_id);
   for (MonthUsage& usage : months) {
     TH_ASSIGN_OR_RETURN(const Facts* facts, FactsFor(usage.credit_code, &facts_cache));
     if (facts->enterprise.has_value() && !facts->enterprise->name().empty()) {
@@ -482,12 +477,12 @@ absl::StatusOr<v1::RecheckReadingsResponse> ElectricityWatchService::Recheck(
 
 // ---- RPCs ----
 
-using exchange::Serve;
+using auth::Serve;
 
 grpc::Status ElectricityWatchService::ImportReadings(
     grpc::ServerContext* context, grpc::ServerReader<v1::ImportReadingsChunk>* reader,
     v1::ImportReadingsResponse* response) {
-  auto caller = exchange::CallerIdentity(*context, options_.insecure);
+  auto caller = auth::CallerIdentity(*context, node_.insecure);
   if (!caller.ok()) return ToGrpc(caller.status());
   ImportReadingsCall call;
   grpc::Status read = ReadHeaderFirst(reader, [&](v1::ImportReadingsChunk& chunk) {
@@ -504,15 +499,15 @@ grpc::Status ElectricityWatchService::ImportReadings(
 grpc::Status ElectricityWatchService::ListAlerts(grpc::ServerContext* context,
                                                  const v1::ListAlertsRequest* request,
                                                  v1::ListAlertsResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return Alerts(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return Alerts(c, *request); });
 }
 
 grpc::Status ElectricityWatchService::RecheckReadings(grpc::ServerContext* context,
                                                       const v1::RecheckReadingsRequest* request,
                                                       v1::RecheckReadingsResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return Recheck(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return Recheck(c, *request); });
 }
 
 }  // namespace tierhub::enforcement

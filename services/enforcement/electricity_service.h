@@ -25,8 +25,9 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "services/auth/identity.h"
+#include "services/auth/node_context.h"
 #include "services/common/clock.h"
-#include "services/exchange/identity.h"
 #include "services/store/store.h"
 #include "tierhub/v1/electricity.grpc.pb.h"
 
@@ -36,11 +37,6 @@ namespace tierhub::enforcement {
 inline constexpr char kElectricityImportLocalPrefix[] = "elecimport/";
 
 struct ElectricityOptions {
-  std::string node_id;
-  std::string region_code;
-  bool is_root = false;
-  bool insecure = false;
-  const Clock* clock = nullptr;  // borrowed; nullptr = SystemClock
   // The node's threshold in kWh per month (config power_alert_threshold_kwh when > 0);
   // nullopt = kDefaultPowerAlertThresholdKwh.
   std::optional<double> threshold_kwh;
@@ -55,7 +51,8 @@ struct ImportReadingsCall {
 class ElectricityWatchService final : public v1::ElectricityWatch::Service {
  public:
   // `store` is borrowed and must outlive the service.
-  ElectricityWatchService(ElectricityOptions options, store::Store* store);
+  ElectricityWatchService(const auth::NodeContext& node, ElectricityOptions options,
+                          store::Store* store);
 
   grpc::Status ImportReadings(grpc::ServerContext* context,
                               grpc::ServerReader<v1::ImportReadingsChunk>* reader,
@@ -68,12 +65,12 @@ class ElectricityWatchService final : public v1::ElectricityWatch::Service {
 
   // The same without RPC, for a known caller (used by the RPCs and by tests). Error codes as
   // in electricity.proto; nothing is stored when an error is returned.
-  [[nodiscard]] absl::StatusOr<v1::ImportReadingsResponse> Import(const exchange::Identity& caller,
+  [[nodiscard]] absl::StatusOr<v1::ImportReadingsResponse> Import(const auth::Identity& caller,
                                                                   const ImportReadingsCall& call);
   [[nodiscard]] absl::StatusOr<v1::ListAlertsResponse> Alerts(
-      const exchange::Identity& caller, const v1::ListAlertsRequest& request) const;
+      const auth::Identity& caller, const v1::ListAlertsRequest& request) const;
   [[nodiscard]] absl::StatusOr<v1::RecheckReadingsResponse> Recheck(
-      const exchange::Identity& caller, const v1::RecheckReadingsRequest& request);
+      const auth::Identity& caller, const v1::RecheckReadingsRequest& request);
 
   // The threshold this node applies when a call gives none.
   double default_threshold_kwh() const;
@@ -86,9 +83,10 @@ class ElectricityWatchService final : public v1::ElectricityWatch::Service {
   [[nodiscard]] absl::StatusOr<const Facts*> FactsFor(const std::string& credit_code,
                                                       std::map<std::string, Facts>* cache) const;
   [[nodiscard]] absl::StatusOr<v1::ImportReadingsResponse> ImportLocked(
-      const exchange::Identity& caller, const ImportReadingsCall& call, const std::string& digest)
+      const auth::Identity& caller, const ImportReadingsCall& call, const std::string& digest)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  const auth::NodeContext node_;  // a copy: the node context is small
   const ElectricityOptions options_;
   const Clock* const clock_;
   store::Store* const store_;

@@ -8,7 +8,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/auth/jurisdiction.h"
+#include "services/auth/policy.h"
 #include "services/common/grpc_status.h"
+#include "services/common/log.h"
 #include "services/common/rpc_streams.h"
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
@@ -19,7 +22,6 @@
 #include "services/enforcement/case_machine.h"
 #include "services/enforcement/disclosure.h"
 #include "services/enforcement/tip_offs.h"
-#include "services/exchange/jurisdiction.h"
 #include "services/registry/domain_hooks.h"
 #include "services/registry/lists.h"
 
@@ -43,7 +45,7 @@ std::string TipKey(const std::string& tip_off_id) {
   return absl::StrCat(kTipKeyPrefix, tip_off_id);
 }
 
-using exchange::Serve;
+using auth::Serve;
 
 std::optional<absl::Time> OptionalTime(bool has, const google::protobuf::Timestamp& t) {
   if (!has) return std::nullopt;
@@ -52,27 +54,13 @@ std::optional<absl::Time> OptionalTime(bool has, const google::protobuf::Timesta
 
 }  // namespace
 
-EnforcementService::EnforcementService(EnforcementOptions options, store::Store* store)
-    : options_(std::move(options)),
-      clock_(options_.clock != nullptr ? options_.clock : SystemClock::Get()),
-      store_(store) {}
+EnforcementService::EnforcementService(const auth::NodeContext& node, store::Store* store)
+    : node_(node), clock_(&auth::RequireClock(node_)), store_(store) {}
 
-absl::Status EnforcementService::CheckWrite(const exchange::Identity& caller,
-                                            const std::string& region,
+absl::Status EnforcementService::CheckWrite(const auth::Identity& caller, const std::string& region,
                                             v1::Dimension dimension) const {
-  registry::RegistryOptions r;
-  r.node_id = options_.node_id;
-  r.region_code = options_.region_code;
-  r.is_root = options_.is_root;
-  TH_RETURN_IF_ERROR(registry::CheckWritable(r, caller, region));
-  if (caller.kind == exchange::Identity::Kind::kDepartment &&
-      dimension != v1::DIMENSION_UNSPECIFIED &&
-      !domain::DepartmentMayActOn(caller.department, dimension)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("department ", domain::DepartmentCode(caller.department), " may not act on ",
-                     domain::DimensionCode(dimension), " cases"));
-  }
-  return absl::OkStatus();
+  TH_RETURN_IF_ERROR(auth::CheckWritable(node_, caller, region));
+  return auth::CheckDimension(caller, dimension);
 }
 
 absl::StatusOr<v1::EnforcementCase> EnforcementService::LoadCase(const std::string& case_id) const {
@@ -84,11 +72,11 @@ absl::StatusOr<v1::EnforcementCase> EnforcementService::LoadCase(const std::stri
   return record->enforcement_case();
 }
 
-absl::Status EnforcementService::Commit(const exchange::Identity& caller, v1::Record record,
+absl::Status EnforcementService::Commit(const auth::Identity& caller, v1::Record record,
                                         std::vector<store::LocalPut> local) {
   std::string key = domain::RecordKey(record);
   std::vector<store::Mutation> mutations;
-  mutations.push_back({std::move(key), caller.ToAuthor(options_.node_id), std::move(record)});
+  mutations.push_back({std::move(key), caller.ToAuthor(node_.node_id), std::move(record)});
   return store_->Write(std::move(mutations), std::move(local)).status();
 }
 
@@ -103,7 +91,7 @@ v1::CaseResponse EnforcementService::Respond(v1::EnforcementCase c) const {
 
 // ---- Cases ----
 
-absl::StatusOr<v1::CaseResponse> EnforcementService::Open(const exchange::Identity& caller,
+absl::StatusOr<v1::CaseResponse> EnforcementService::Open(const auth::Identity& caller,
                                                           const v1::OpenCaseRequest& request) {
   CaseOpening o;
   o.case_id = request.case_id();
@@ -135,7 +123,7 @@ absl::StatusOr<v1::CaseResponse> EnforcementService::Open(const exchange::Identi
 }
 
 absl::StatusOr<v1::CaseResponse> EnforcementService::Advance(
-    const exchange::Identity& caller, const v1::AdvanceCaseRequest& request) {
+    const auth::Identity& caller, const v1::AdvanceCaseRequest& request) {
   Transition t;
   if (request.step_case() == v1::AdvanceCaseRequest::kToState) t.to = request.to_state();
   if (request.step_case() == v1::AdvanceCaseRequest::kSealingStep) {
@@ -172,17 +160,17 @@ absl::StatusOr<v1::CaseResponse> EnforcementService::Advance(
   return Respond(std::move(next));
 }
 
-absl::StatusOr<v1::CaseResponse> EnforcementService::Get(const exchange::Identity& caller,
+absl::StatusOr<v1::CaseResponse> EnforcementService::Get(const auth::Identity& caller,
                                                          const v1::GetCaseRequest& request) const {
   TH_ASSIGN_OR_RETURN(v1::EnforcementCase c, LoadCase(request.case_id()));
-  TH_RETURN_IF_ERROR(registry::CheckReadable(caller, c.region_code()));
+  TH_RETURN_IF_ERROR(auth::CheckReadable(node_, caller, c.region_code()));
   return Respond(std::move(c));
 }
 
 absl::StatusOr<v1::ListOverdueResponse> EnforcementService::Overdue(
-    const exchange::Identity& caller, const v1::ListOverdueRequest& request) const {
+    const auth::Identity& caller, const v1::ListOverdueRequest& request) const {
   TH_ASSIGN_OR_RETURN(const std::string region,
-                      registry::ReadRegion(caller, request.region_code()));
+                      auth::ReadRegion(node_, caller, request.region_code()));
   const uint32_t limit =
       request.limit() == 0 ? kDefaultOverdueLimit : std::min(request.limit(), kMaxOverdueLimit);
   const absl::Time now = clock_->Now();
@@ -225,7 +213,7 @@ absl::StatusOr<v1::ListOverdueResponse> EnforcementService::Overdue(
 // ---- Tip-offs ----
 
 absl::StatusOr<v1::TipOffResponse> EnforcementService::SubmitTip(
-    const exchange::Identity& caller, const v1::SubmitTipOffRequest& request) {
+    const auth::Identity& caller, const v1::SubmitTipOffRequest& request) {
   if (!v1::Dimension_IsValid(request.dimension())) {
     return absl::InvalidArgumentError("dimension: is not a known value");
   }
@@ -237,7 +225,7 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::SubmitTip(
   tip.set_outcome(v1::TIP_OFF_OUTCOME_PENDING);
   *tip.mutable_received_at() =
       request.has_received_at() ? request.received_at() : ToProto(clock_->Now());
-  tip.set_received_by_node(options_.node_id);
+  tip.set_received_by_node(node_.node_id);
   std::string enterprise_region;
   if (!request.credit_code().empty()) {
     TH_RETURN_IF_ERROR(domain::ValidateCreditCodeField(request.credit_code(), "credit_code"));
@@ -283,7 +271,7 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::SubmitTip(
 }
 
 absl::StatusOr<v1::TipOffResponse> EnforcementService::VerifyTip(
-    const exchange::Identity& caller, const v1::VerifyTipOffRequest& request) {
+    const auth::Identity& caller, const v1::VerifyTipOffRequest& request) {
   if (request.outcome() != v1::TIP_OFF_OUTCOME_CONFIRMED &&
       request.outcome() != v1::TIP_OFF_OUTCOME_UNFOUNDED) {
     return absl::InvalidArgumentError("outcome: must be CONFIRMED or UNFOUNDED");
@@ -296,8 +284,8 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::VerifyTip(
   }
   v1::TipOff tip = record->tip_off();
   TH_RETURN_IF_ERROR(CheckWrite(caller, tip.region_code(), tip.dimension()));
-  if (caller.kind == exchange::Identity::Kind::kDepartment &&
-      caller.department != tip.responsible() && caller.department != v1::DEPARTMENT_MIIT) {
+  if (caller.kind == auth::Identity::Kind::kDepartment && caller.department != tip.responsible() &&
+      caller.department != v1::DEPARTMENT_MIIT) {
     return absl::PermissionDeniedError(absl::StrCat(
         "tip-off '", tip.tip_off_id(), "' is routed to ", domain::DepartmentCode(tip.responsible()),
         ", not ", domain::DepartmentCode(caller.department)));
@@ -327,7 +315,7 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::VerifyTip(
 }
 
 absl::StatusOr<v1::TipOffResponse> EnforcementService::GetTip(
-    const exchange::Identity& caller, const v1::GetTipOffRequest& request) const {
+    const auth::Identity& caller, const v1::GetTipOffRequest& request) const {
   TH_RETURN_IF_ERROR(domain::ValidateId(request.tip_off_id(), "tip_off_id"));
   TH_ASSIGN_OR_RETURN(auto record, store_->GetLive(TipKey(request.tip_off_id())));
   if (!record.has_value() || !record->has_tip_off()) {
@@ -335,14 +323,18 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::GetTip(
   }
   v1::TipOffResponse out;
   *out.mutable_tip_off() = record->tip_off();
-  TH_RETURN_IF_ERROR(registry::CheckReadable(caller, out.tip_off().region_code()));
-  // The informant: only here, and only to callers whose region holds this node's (the people
-  // who took the call, or above them), never to operators.
-  if (out.tip_off().has_informant() && out.tip_off().received_by_node() == options_.node_id &&
-      caller.kind != exchange::Identity::Kind::kOperator &&
-      exchange::InJurisdiction(caller.region_code, options_.region_code)) {
-    TH_ASSIGN_OR_RETURN(auto informant, ReadInformant(*store_, request.tip_off_id()));
-    if (informant.has_value()) *out.mutable_informant() = std::move(*informant);
+  TH_RETURN_IF_ERROR(auth::CheckReadable(node_, caller, out.tip_off().region_code()));
+  // The informant: only at the receiving node, only to the department and region handling the
+  // tip-off and the node's own operators (auth::CheckInformantReadable). Every read is logged.
+  if (out.tip_off().has_informant() && out.tip_off().received_by_node() == node_.node_id) {
+    if (absl::Status may = auth::CheckInformantReadable(node_, caller, out.tip_off()); may.ok()) {
+      TH_ASSIGN_OR_RETURN(auto informant, ReadInformant(*store_, request.tip_off_id()));
+      if (informant.has_value()) *out.mutable_informant() = std::move(*informant);
+      LogInfo("informant of tip-off ", request.tip_off_id(), " read by ", caller.CommonName());
+    } else {
+      LogInfo("informant of tip-off ", request.tip_off_id(), " withheld from ", caller.CommonName(),
+              ": ", may.message());
+    }
   }
   return out;
 }
@@ -350,9 +342,9 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::GetTip(
 // ---- Disclosure ----
 
 absl::StatusOr<v1::ExportDisclosureResponse> EnforcementService::Export(
-    const exchange::Identity& caller, const v1::ExportDisclosureRequest& request) const {
+    const auth::Identity& caller, const v1::ExportDisclosureRequest& request) const {
   TH_ASSIGN_OR_RETURN(const std::string region,
-                      registry::ReadRegion(caller, request.region_code()));
+                      auth::ReadRegion(node_, caller, request.region_code()));
   const absl::Time as_of = request.has_as_of() ? FromProto(request.as_of()) : clock_->Now();
   // Only the candidates are read and kept: the cases under the region of the list's dimensions
   // (all of the node's cases are fewer than its records), or for coal-boiler exits the list
@@ -387,7 +379,7 @@ absl::StatusOr<v1::ExportDisclosureResponse> EnforcementService::Export(
     TH_RETURN_IF_ERROR(
         store_->ScanRecords(kCaseKeyPrefix, [&](std::string_view, const v1::StoredRecord& stored) {
           if (stored.has_record() && stored.record().has_enforcement_case() &&
-              exchange::InJurisdiction(region, stored.record().enforcement_case().region_code())) {
+              auth::InJurisdiction(region, stored.record().enforcement_case().region_code())) {
             keep(stored.record());
           }
           return true;
@@ -426,63 +418,63 @@ absl::StatusOr<v1::ExportDisclosureResponse> EnforcementService::Export(
 grpc::Status EnforcementService::OpenCase(grpc::ServerContext* context,
                                           const v1::OpenCaseRequest* request,
                                           v1::CaseResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return Open(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return Open(c, *request); });
 }
 
 grpc::Status EnforcementService::AdvanceCase(grpc::ServerContext* context,
                                              const v1::AdvanceCaseRequest* request,
                                              v1::CaseResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return Advance(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return Advance(c, *request); });
 }
 
 grpc::Status EnforcementService::GetCase(grpc::ServerContext* context,
                                          const v1::GetCaseRequest* request,
                                          v1::CaseResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return Get(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return Get(c, *request); });
 }
 
 grpc::Status EnforcementService::ListOverdue(grpc::ServerContext* context,
                                              const v1::ListOverdueRequest* request,
                                              v1::ListOverdueResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return Overdue(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return Overdue(c, *request); });
 }
 
 grpc::Status EnforcementService::SubmitTipOff(grpc::ServerContext* context,
                                               const v1::SubmitTipOffRequest* request,
                                               v1::TipOffResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return SubmitTip(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return SubmitTip(c, *request); });
 }
 
 grpc::Status EnforcementService::VerifyTipOff(grpc::ServerContext* context,
                                               const v1::VerifyTipOffRequest* request,
                                               v1::TipOffResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return VerifyTip(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return VerifyTip(c, *request); });
 }
 
 grpc::Status EnforcementService::GetTipOff(grpc::ServerContext* context,
                                            const v1::GetTipOffRequest* request,
                                            v1::TipOffResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return GetTip(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return GetTip(c, *request); });
 }
 
 grpc::Status EnforcementService::ExportDisclosure(grpc::ServerContext* context,
                                                   const v1::ExportDisclosureRequest* request,
                                                   v1::ExportDisclosureResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return Export(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return Export(c, *request); });
 }
 
 grpc::Status EnforcementService::ExportDisclosureStream(
     grpc::ServerContext* context, const v1::ExportDisclosureRequest* request,
     grpc::ServerWriter<v1::ExportDisclosureChunk>* writer) {
-  auto caller = exchange::CallerIdentity(*context, options_.insecure);
+  auto caller = auth::CallerIdentity(*context, node_.insecure);
   if (!caller.ok()) return ToGrpc(caller.status());
   auto file = Export(*caller, *request);
   if (!file.ok()) return ToGrpc(file.status());

@@ -20,26 +20,19 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "services/auth/identity.h"
+#include "services/auth/node_context.h"
 #include "services/common/clock.h"
 #include "services/enforcement/informant_vault.h"
-#include "services/exchange/identity.h"
 #include "services/store/store.h"
 #include "tierhub/v1/enforcement.grpc.pb.h"
 
 namespace tierhub::enforcement {
 
-struct EnforcementOptions {
-  std::string node_id;
-  std::string region_code;
-  bool is_root = false;
-  bool insecure = false;
-  const Clock* clock = nullptr;  // borrowed; nullptr = SystemClock
-};
-
 class EnforcementService final : public v1::Enforcement::Service {
  public:
   // `store` is borrowed and must outlive the service.
-  EnforcementService(EnforcementOptions options, store::Store* store);
+  EnforcementService(const auth::NodeContext& node, store::Store* store);
 
   grpc::Status OpenCase(grpc::ServerContext* context, const v1::OpenCaseRequest* request,
                         v1::CaseResponse* response) override;
@@ -64,34 +57,34 @@ class EnforcementService final : public v1::Enforcement::Service {
 
   // The same without RPC, for a known caller (used by the RPCs and by tests). Error codes as
   // in enforcement.proto; nothing is stored when an error is returned.
-  [[nodiscard]] absl::StatusOr<v1::CaseResponse> Open(const exchange::Identity& caller,
+  [[nodiscard]] absl::StatusOr<v1::CaseResponse> Open(const auth::Identity& caller,
                                                       const v1::OpenCaseRequest& request);
-  [[nodiscard]] absl::StatusOr<v1::CaseResponse> Advance(const exchange::Identity& caller,
+  [[nodiscard]] absl::StatusOr<v1::CaseResponse> Advance(const auth::Identity& caller,
                                                          const v1::AdvanceCaseRequest& request);
-  [[nodiscard]] absl::StatusOr<v1::CaseResponse> Get(const exchange::Identity& caller,
+  [[nodiscard]] absl::StatusOr<v1::CaseResponse> Get(const auth::Identity& caller,
                                                      const v1::GetCaseRequest& request) const;
   [[nodiscard]] absl::StatusOr<v1::ListOverdueResponse> Overdue(
-      const exchange::Identity& caller, const v1::ListOverdueRequest& request) const;
+      const auth::Identity& caller, const v1::ListOverdueRequest& request) const;
   [[nodiscard]] absl::StatusOr<v1::TipOffResponse> SubmitTip(
-      const exchange::Identity& caller, const v1::SubmitTipOffRequest& request);
+      const auth::Identity& caller, const v1::SubmitTipOffRequest& request);
   [[nodiscard]] absl::StatusOr<v1::TipOffResponse> VerifyTip(
-      const exchange::Identity& caller, const v1::VerifyTipOffRequest& request);
+      const auth::Identity& caller, const v1::VerifyTipOffRequest& request);
   [[nodiscard]] absl::StatusOr<v1::TipOffResponse> GetTip(
-      const exchange::Identity& caller, const v1::GetTipOffRequest& request) const;
+      const auth::Identity& caller, const v1::GetTipOffRequest& request) const;
   [[nodiscard]] absl::StatusOr<v1::ExportDisclosureResponse> Export(
-      const exchange::Identity& caller, const v1::ExportDisclosureRequest& request) const;
+      const auth::Identity& caller, const v1::ExportDisclosureRequest& request) const;
 
  private:
-  [[nodiscard]] absl::Status CheckWrite(const exchange::Identity& caller, const std::string& region,
+  [[nodiscard]] absl::Status CheckWrite(const auth::Identity& caller, const std::string& region,
                                         v1::Dimension dimension) const;
   [[nodiscard]] absl::StatusOr<v1::EnforcementCase> LoadCase(const std::string& case_id) const;
   // Writes `record` and the node-local puts `local` in one Store::Write (one WriteBatch).
-  [[nodiscard]] absl::Status Commit(const exchange::Identity& caller, v1::Record record,
+  [[nodiscard]] absl::Status Commit(const auth::Identity& caller, v1::Record record,
                                     std::vector<store::LocalPut> local = {})
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   v1::CaseResponse Respond(v1::EnforcementCase c) const;
 
-  const EnforcementOptions options_;
+  const auth::NodeContext node_;  // a copy: the node context is small
   const Clock* const clock_;
   store::Store* const store_;
   absl::Mutex mu_;

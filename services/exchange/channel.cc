@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "services/exchange/identity.h"
+#include "services/auth/identity.h"
 
 namespace tierhub::exchange {
 
@@ -46,7 +46,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ChannelOptions&
 
 void PrepareContext(const ChannelOptions& options, grpc::ClientContext* context) {
   if (options.insecure && !options.identity.empty()) {
-    context->AddMetadata(kInsecureIdentityHeader, options.identity);
+    context->AddMetadata(auth::kInsecureIdentityHeader, options.identity);
   }
 }
 

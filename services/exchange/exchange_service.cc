@@ -10,9 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/auth/jurisdiction.h"
+#include "services/auth/policy.h"
 #include "services/common/grpc_status.h"
 #include "services/common/log.h"
-#include "services/exchange/jurisdiction.h"
+#include "services/common/status_macros.h"
+#include "services/domain/validation.h"
 
 namespace tierhub::exchange {
 namespace {
@@ -38,16 +41,20 @@ std::string Deterministic(const google::protobuf::Message& m) {
 
 std::string ChildAckCursor(const std::string& child_id) { return "child-acked/" + child_id; }
 
-ExchangeService::ExchangeService(ExchangeOptions options, store::Store* store, const Clock* clock,
-                                 SyncState* state)
-    : options_(std::move(options)), store_(store), clock_(clock), state_(state) {}
+ExchangeService::ExchangeService(const auth::NodeContext& node, ExchangeOptions options,
+                                 store::Store* store, SyncState* state)
+    : node_(node),
+      options_(std::move(options)),
+      store_(store),
+      clock_(&auth::RequireClock(node_)),
+      state_(state) {}
 
-absl::StatusOr<Identity> ExchangeService::ChildIdentity(const grpc::ServerContext& context,
-                                                        const std::string& claimed_id,
-                                                        const std::string& claimed_region) const {
-  auto id = CallerIdentity(context, options_.insecure);
+absl::StatusOr<auth::Identity> ExchangeService::ChildIdentity(
+    const grpc::ServerContext& context, const std::string& claimed_id,
+    const std::string& claimed_region) const {
+  auto id = auth::CallerIdentity(context, node_.insecure);
   if (!id.ok()) return id.status();
-  if (id->kind != Identity::Kind::kNode) {
+  if (id->kind != auth::Identity::Kind::kNode) {
     return absl::PermissionDeniedError(
         absl::StrCat("'", id->CommonName(), "' is not a node certificate"));
   }
@@ -56,16 +63,19 @@ absl::StatusOr<Identity> ExchangeService::ChildIdentity(const grpc::ServerContex
                                                     "' but the request claims node ", claimed_id,
                                                     " in ", claimed_region));
   }
-  if (id->region_code == options_.region_code ||
-      !InJurisdiction(options_.region_code, id->region_code)) {
+  if (id->region_code == node_.region_code ||
+      !auth::InJurisdiction(node_.region_code, id->region_code)) {
     return absl::PermissionDeniedError(absl::StrCat("node ", id->name, " (", id->region_code,
-                                                    ") is not under ", options_.region_code));
+                                                    ") is not under ", node_.region_code));
   }
   return id;
 }
 
-absl::Status ExchangeService::CheckReader(const grpc::ServerContext& context) const {
-  return CallerIdentity(context, options_.insecure).status();
+absl::StatusOr<auth::Identity> ExchangeService::ExchangeViewer(
+    const grpc::ServerContext& context) const {
+  TH_ASSIGN_OR_RETURN(auth::Identity caller, auth::CallerIdentity(context, node_.insecure));
+  TH_RETURN_IF_ERROR(auth::CheckExchangeView(node_, caller));
+  return caller;
 }
 
 void ExchangeService::Refuse(const std::string& child_id, const absl::Status& status) {
@@ -109,7 +119,7 @@ grpc::Status ExchangeService::Push(
   auto acked = store_->GetCursor(cursor);
   if (!acked.ok()) return ToGrpc(acked.status());
   v1::PushResponse welcome;
-  welcome.mutable_welcome()->set_parent_node_id(options_.node_id);
+  welcome.mutable_welcome()->set_parent_node_id(node_.node_id);
   welcome.mutable_welcome()->set_acked_seq(*acked);
   if (!stream->Write(welcome)) return grpc::Status::CANCELLED;
   LogInfo("child ", child->name, " (", child->region_code, ") linked, acked seq ", *acked);
@@ -136,7 +146,7 @@ grpc::Status ExchangeService::Push(
       std::string& bytes_in = *batch.mutable_changes(static_cast<int>(i));
       absl::Status allowed =
           changes[i].ParseFromString(bytes_in)
-              ? CheckChildChange(changes[i], child->region_code)
+              ? auth::CheckChildChange(changes[i], child->region_code)
               : absl::InvalidArgumentError(absl::StrCat(
                     "batch.changes[", i, "]: not a serialized tierhub.v1.Change; nothing stored"));
       if (!allowed.ok()) {
@@ -197,7 +207,7 @@ grpc::Status ExchangeService::Pull(grpc::ServerContext* context, const v1::PullR
   const uint32_t max_batch = request->max_batch() > 0 ? request->max_batch() : options_.pull_batch;
   // What came up from the child's own subtree never goes back down, and is skipped undecoded.
   auto not_from_child = [&](std::string_view origin_region) {
-    return !InJurisdiction(child->region_code, std::string(origin_region));
+    return !auth::InJurisdiction(child->region_code, std::string(origin_region));
   };
   absl::Time last_sent = absl::InfinitePast();
   while (!context->IsCancelled() && !shutting_down_) {
@@ -215,7 +225,8 @@ grpc::Status ExchangeService::Pull(grpc::ServerContext* context, const v1::PullR
     next = covered + 1;
     v1::PullResponse response;
     for (v1::Change& change : *changes) {
-      if (ShouldSendDown(change, child->region_code)) *response.add_changes() = std::move(change);
+      if (auth::ShouldSendDown(change, child->region_code))
+        *response.add_changes() = std::move(change);
     }
     // A response with nothing in it only moves the child's cursor, which costs the child a
     // synced write: send those when caught up or once per kEmptyPullInterval, not per batch.
@@ -258,7 +269,7 @@ grpc::Status ExchangeService::Snapshot(grpc::ServerContext* context,
     } else {
       *as_change.mutable_record() = stored.record();
     }
-    if (!ShouldSendDown(as_change, child->region_code)) return true;
+    if (!auth::ShouldSendDown(as_change, child->region_code)) return true;
     v1::StoredRecordEntry* entry = chunk.add_records();
     entry->set_key(std::string(key));
     *entry->mutable_stored() = stored;
@@ -279,13 +290,13 @@ grpc::Status ExchangeService::Snapshot(grpc::ServerContext* context,
 grpc::Status ExchangeService::GetSyncStatus(grpc::ServerContext* context,
                                             const v1::SyncStatusRequest* request,
                                             v1::SyncStatusResponse* response) {
-  absl::Status reader = CheckReader(*context);
-  if (!reader.ok()) return ToGrpc(reader);
+  auto viewer = ExchangeViewer(*context);
+  if (!viewer.ok()) return ToGrpc(viewer.status());
   if (options_.refresh_status) options_.refresh_status();
-  response->set_node_id(options_.node_id);
-  response->set_region_code(options_.region_code);
+  response->set_node_id(node_.node_id);
+  response->set_region_code(node_.region_code);
   response->set_tier(options_.tier);
-  response->set_insecure(options_.insecure);
+  response->set_insecure(node_.insecure);
   response->set_last_seq(store_->LastSeq());
   response->set_own_origin_seq(store_->OwnOriginSeq());
   auto watermarks = store_->Watermarks();
@@ -299,8 +310,8 @@ grpc::Status ExchangeService::GetSyncStatus(grpc::ServerContext* context,
 grpc::Status ExchangeService::GetDigest(grpc::ServerContext* context,
                                         const v1::DigestRequest* request,
                                         v1::DigestResponse* response) {
-  absl::Status reader = CheckReader(*context);
-  if (!reader.ok()) return ToGrpc(reader);
+  auto viewer = ExchangeViewer(*context);
+  if (!viewer.ok()) return ToGrpc(viewer.status());
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   EVP_DigestInit_ex(md.get(), EVP_sha256(), nullptr);
   uint64_t count = 0;
@@ -331,8 +342,14 @@ grpc::Status ExchangeService::GetDigest(grpc::ServerContext* context,
 grpc::Status ExchangeService::ListConflicts(grpc::ServerContext* context,
                                             const v1::ListConflictsRequest* request,
                                             v1::ListConflictsResponse* response) {
-  absl::Status reader = CheckReader(*context);
-  if (!reader.ok()) return ToGrpc(reader);
+  auto viewer = ExchangeViewer(*context);
+  if (!viewer.ok()) return ToGrpc(viewer.status());
+  // Conflicts hold both versions of records of the whole node: for its region and above only.
+  if (!auth::InJurisdiction(viewer->region_code, node_.region_code)) {
+    return ToGrpc(absl::PermissionDeniedError(
+        absl::StrCat(viewer->CommonName(), ": the conflicts of ", node_.region_code,
+                     " are shown to its own region and above")));
+  }
   auto conflicts = store_->ListConflicts("", request->limit() > 0 ? request->limit() : 1000);
   if (!conflicts.ok()) return ToGrpc(conflicts.status());
   for (auto& c : *conflicts) *response->add_conflicts() = std::move(c);
@@ -342,12 +359,17 @@ grpc::Status ExchangeService::ListConflicts(grpc::ServerContext* context,
 grpc::Status ExchangeService::ListRecords(grpc::ServerContext* context,
                                           const v1::ListRecordsRequest* request,
                                           grpc::ServerWriter<v1::ListRecordsResponse>* writer) {
-  absl::Status reader = CheckReader(*context);
-  if (!reader.ok()) return ToGrpc(reader);
+  auto caller = auth::CallerIdentity(*context, node_.insecure);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  if (absl::Status s = auth::CheckNotPeer(node_, *caller); !s.ok()) return ToGrpc(s);
   v1::ListRecordsResponse chunk;
   bool ok = true;
   auto status = store_->ScanRecords(
       request->key_prefix(), [&](std::string_view key, const v1::StoredRecord& stored) {
+        // Only what the caller may read: the scan covers the node, the answer the caller.
+        const std::string region = stored.has_tombstone() ? stored.tombstone().region_code()
+                                                          : domain::RecordRegion(stored.record());
+        if (!auth::CheckReadable(node_, *caller, region).ok()) return true;
         v1::StoredRecordEntry* entry = chunk.add_records();
         entry->set_key(std::string(key));
         *entry->mutable_stored() = stored;

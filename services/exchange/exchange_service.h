@@ -10,8 +10,9 @@
 #include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "services/auth/identity.h"
+#include "services/auth/node_context.h"
 #include "services/common/clock.h"
-#include "services/exchange/identity.h"
 #include "services/exchange/sync_state.h"
 #include "services/store/store.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
@@ -19,19 +20,16 @@
 namespace tierhub::exchange {
 
 struct ExchangeOptions {
-  std::string node_id;
-  std::string region_code;
   v1::RegionLevel tier = v1::REGION_LEVEL_UNSPECIFIED;
   bool has_parent = false;
-  bool insecure = false;
   uint32_t pull_batch = 512;             // changes per Pull response
   std::function<void()> refresh_status;  // called before answering GetSyncStatus
 };
 
 class ExchangeService final : public v1::Exchange::Service {
  public:
-  // `store`, `clock` and `state` are borrowed and must outlive the service.
-  ExchangeService(ExchangeOptions options, store::Store* store, const Clock* clock,
+  // `store` and `state` are borrowed and must outlive the service.
+  ExchangeService(const auth::NodeContext& node, ExchangeOptions options, store::Store* store,
                   SyncState* state);
 
   // Makes every open stream return, so that the server can shut down at once. A batch being
@@ -55,13 +53,14 @@ class ExchangeService final : public v1::Exchange::Service {
 
  private:
   // The caller, which must be a node whose region lies strictly under this node's region.
-  absl::StatusOr<Identity> ChildIdentity(const grpc::ServerContext& context,
-                                         const std::string& claimed_id,
-                                         const std::string& claimed_region) const;
-  // Any authenticated caller (nodes, departments, operators) may read status.
-  absl::Status CheckReader(const grpc::ServerContext& context) const;
+  absl::StatusOr<auth::Identity> ChildIdentity(const grpc::ServerContext& context,
+                                               const std::string& claimed_id,
+                                               const std::string& claimed_region) const;
+  // The caller, if auth::CheckExchangeView lets it see the exchange's state.
+  absl::StatusOr<auth::Identity> ExchangeViewer(const grpc::ServerContext& context) const;
   void Refuse(const std::string& child_id, const absl::Status& status);
 
+  const auth::NodeContext node_;  // a copy: the node context is small
   const ExchangeOptions options_;
   store::Store* const store_;
   const Clock* const clock_;

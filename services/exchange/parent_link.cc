@@ -6,10 +6,10 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "services/auth/identity.h"
+#include "services/auth/jurisdiction.h"
 #include "services/common/grpc_status.h"
 #include "services/common/log.h"
-#include "services/exchange/identity.h"
-#include "services/exchange/jurisdiction.h"
 
 namespace tierhub::exchange {
 namespace {
@@ -172,9 +172,9 @@ absl::Status ParentLink::CheckParent(const grpc::ClientContext& context,
     auto names =
         auth ? auth->FindPropertyValues("x509_common_name") : std::vector<grpc::string_ref>{};
     if (names.empty()) return absl::PermissionDeniedError("parent presented no certificate name");
-    auto id = ParseCommonName(std::string(names.front().data(), names.front().size()));
-    if (!id.ok() || id->kind != Identity::Kind::kNode ||
-        !InJurisdiction(id->region_code, options_.region_code)) {
+    auto id = auth::ParseCommonName(std::string(names.front().data(), names.front().size()));
+    if (!id.ok() || id->kind != auth::Identity::Kind::kNode ||
+        !auth::InJurisdiction(id->region_code, options_.region_code)) {
       return absl::PermissionDeniedError(absl::StrCat(
           "parent certificate '", std::string(names.front().data(), names.front().size()),
           "' is not a node above region ", options_.region_code));
@@ -273,7 +273,7 @@ absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
     auto changes = store_->ReadLogEncoded(
         next, options_.batch_changes, options_.batch_bytes,
         [&](std::string_view origin_region) {
-          return InJurisdiction(options_.region_code, std::string(origin_region));
+          return auth::InJurisdiction(options_.region_code, std::string(origin_region));
         },
         &covered);
     if (!changes.ok()) {

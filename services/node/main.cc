@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
 
   tierhub::node::Node::Options options;
   options.config = *config;
+  options.clock = tierhub::SystemClock::Get();
   auto node = tierhub::node::Node::Start(std::move(options));
   if (!node.ok()) {
     std::fprintf(stderr, "tierhubd: %s\n", node.status().ToString().c_str());

@@ -32,14 +32,15 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
 
 }  // namespace
 
-Node::Node(Options options)
-    : options_(std::move(options)),
-      clock_(options_.clock != nullptr ? options_.clock : SystemClock::Get()) {}
+Node::Node(Options options) : options_(std::move(options)), clock_(options_.clock) {}
 
 Node::~Node() { Shutdown(); }
 
 absl::StatusOr<std::unique_ptr<Node>> Node::Start(Options options) {
   TH_RETURN_IF_ERROR(ValidateNodeConfig(options.config));
+  if (options.clock == nullptr) {
+    return absl::InvalidArgumentError("Node::Options.clock is required (SystemClock::Get())");
+  }
   std::unique_ptr<Node> node(new Node(std::move(options)));
   TH_RETURN_IF_ERROR(node->Init());
   return node;
@@ -63,24 +64,21 @@ absl::Status Node::Init() {
   TH_ASSIGN_OR_RETURN(store_, store::Store::Open(store_options));
 
   const bool has_parent = !config.parent_address().empty();
+  context_.node_id = config.node_id();
+  context_.region_code = config.region_code();
+  context_.is_root = !has_parent;
+  context_.insecure = config.insecure();
+  context_.clock = clock_;
+
   exchange::ExchangeOptions exchange_options;
-  exchange_options.node_id = config.node_id();
-  exchange_options.region_code = config.region_code();
   exchange_options.tier = config.tier();
   exchange_options.has_parent = has_parent;
-  exchange_options.insecure = config.insecure();
   exchange_options.refresh_status = [this] {
     if (parent_link_ != nullptr) parent_link_->RefreshStatus();
   };
-  exchange_ = std::make_unique<exchange::ExchangeService>(std::move(exchange_options), store_.get(),
-                                                          clock_, &sync_state_);
-  registry::RegistryOptions registry_options;
-  registry_options.node_id = config.node_id();
-  registry_options.region_code = config.region_code();
-  registry_options.is_root = !has_parent;
-  registry_options.insecure = config.insecure();
-  registry_options.clock = clock_;
-  registry_ = std::make_unique<registry::RegistryService>(registry_options, store_.get());
+  exchange_ = std::make_unique<exchange::ExchangeService>(context_, std::move(exchange_options),
+                                                          store_.get(), &sync_state_);
+  registry_ = std::make_unique<registry::RegistryService>(context_, store_.get());
 
   freshness_ = std::make_unique<coordinator::Freshness>(store_.get());
   if (config.coordinator()) {
@@ -90,40 +88,17 @@ absl::Status Node::Init() {
     merger_ = std::make_unique<coordinator::Merger>(store_.get(), std::move(author));
     merger_->Start();
   }
-  coordinator::CoordinatorOptions coordinator_options;
-  coordinator_options.node_id = config.node_id();
-  coordinator_options.region_code = config.region_code();
-  coordinator_options.insecure = config.insecure();
-  coordinator_options.clock = clock_;
-  coordinator_ = std::make_unique<coordinator::CoordinatorService>(coordinator_options,
-                                                                   store_.get(), freshness_.get());
-
-  enforcement::EnforcementOptions enforcement_options;
-  enforcement_options.node_id = config.node_id();
-  enforcement_options.region_code = config.region_code();
-  enforcement_options.is_root = !has_parent;
-  enforcement_options.insecure = config.insecure();
-  enforcement_options.clock = clock_;
-  enforcement_ =
-      std::make_unique<enforcement::EnforcementService>(enforcement_options, store_.get());
+  coordinator_ =
+      std::make_unique<coordinator::CoordinatorService>(context_, store_.get(), freshness_.get());
+  enforcement_ = std::make_unique<enforcement::EnforcementService>(context_, store_.get());
   enforcement::ElectricityOptions electricity_options;
-  electricity_options.node_id = config.node_id();
-  electricity_options.region_code = config.region_code();
-  electricity_options.is_root = !has_parent;
-  electricity_options.insecure = config.insecure();
-  electricity_options.clock = clock_;
   if (config.power_alert_threshold_kwh() > 0) {
     electricity_options.threshold_kwh = config.power_alert_threshold_kwh();
   }
-  electricity_ =
-      std::make_unique<enforcement::ElectricityWatchService>(electricity_options, store_.get());
-
-  plans::PlansOptions plans_options;
-  plans_options.insecure = config.insecure();
-  plans_options.clock = clock_;
-  plans_ = std::make_unique<plans::PlansService>(plans_options, store_.get());
-
-  admin_ = std::make_unique<AdminService>(config.region_code(), config.insecure(), store_.get(),
+  electricity_ = std::make_unique<enforcement::ElectricityWatchService>(
+      context_, electricity_options, store_.get());
+  plans_ = std::make_unique<plans::PlansService>(context_, store_.get());
+  admin_ = std::make_unique<AdminService>(context_, config.backup_dir(), store_.get(),
                                           [this] { return ApplyRetention(); });
 
   TH_ASSIGN_OR_RETURN(auto credentials, ServerCredentials(config));

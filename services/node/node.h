@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/server.h"
+#include "services/auth/node_context.h"
 #include "services/common/clock.h"
 #include "services/coordinator/coordinator_service.h"
 #include "services/coordinator/freshness.h"
@@ -33,7 +34,7 @@ class Node {
  public:
   struct Options {
     v1::NodeConfig config;
-    const Clock* clock = nullptr;                            // borrowed; nullptr = SystemClock
+    const Clock* clock = nullptr;                            // borrowed; required
     absl::Duration maintenance_interval = absl::Minutes(1);  // log retention check
     // After this long without a write, level-0 files of the store's random-key column families
     // (4 or more) are compacted down (Store::CompactLevel0IfIdle). Checked twice as often.
@@ -77,6 +78,7 @@ class Node {
 
   Options options_;
   const Clock* clock_;
+  auth::NodeContext context_;  // what every service knows of this node; set by Init
   registry::DomainHooks hooks_;
   std::unique_ptr<store::Store> store_;
   exchange::SyncState sync_state_;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/auth/policy.h"
 #include "services/common/grpc_status.h"
 #include "services/common/rpc_streams.h"
 #include "services/common/status_macros.h"
@@ -68,15 +69,13 @@ absl::StatusOr<std::vector<ClosedEnterprise>> ReadClosed(const store::Store& sto
 
 }  // namespace
 
-PlansService::PlansService(PlansOptions options, const store::Store* store)
-    : options_(std::move(options)),
-      clock_(options_.clock != nullptr ? options_.clock : SystemClock::Get()),
-      store_(store) {}
+PlansService::PlansService(const auth::NodeContext& node, const store::Store* store)
+    : node_(node), clock_(&auth::RequireClock(node_)), store_(store) {}
 
 absl::StatusOr<v1::GetPlanProgressResponse> PlansService::Progress(
-    const exchange::Identity& caller, const v1::GetPlanProgressRequest& request) const {
+    const auth::Identity& caller, const v1::GetPlanProgressRequest& request) const {
   TH_ASSIGN_OR_RETURN(const std::string region,
-                      registry::ReadRegion(caller, request.region_code()));
+                      auth::ReadRegion(node_, caller, request.region_code()));
   const absl::Time as_of = request.has_as_of() ? FromProto(request.as_of()) : clock_->Now();
   TH_ASSIGN_OR_RETURN(v1::GetPlanProgressResponse response,
                       ReadPlanProgress(*store_, region, request.year(), as_of));
@@ -89,10 +88,10 @@ absl::StatusOr<v1::GetPlanProgressResponse> PlansService::Progress(
   return response;
 }
 
-absl::StatusOr<SummaryFile> PlansService::Summary(const exchange::Identity& caller,
+absl::StatusOr<SummaryFile> PlansService::Summary(const auth::Identity& caller,
                                                   const v1::ExportSummaryRequest& request) const {
   TH_ASSIGN_OR_RETURN(const std::string region,
-                      registry::ReadRegion(caller, request.region_code()));
+                      auth::ReadRegion(node_, caller, request.region_code()));
   if (request.format() != v1::EXPORT_FORMAT_CSV && request.format() != v1::EXPORT_FORMAT_XLSX) {
     return absl::InvalidArgumentError("format: must be CSV or XLSX");
   }
@@ -127,14 +126,14 @@ absl::StatusOr<SummaryFile> PlansService::Summary(const exchange::Identity& call
 grpc::Status PlansService::GetPlanProgress(grpc::ServerContext* context,
                                            const v1::GetPlanProgressRequest* request,
                                            v1::GetPlanProgressResponse* response) {
-  return exchange::Serve(context, options_.insecure, response,
-                         [&](const exchange::Identity& c) { return Progress(c, *request); });
+  return auth::Serve(context, node_.insecure, response,
+                     [&](const auth::Identity& c) { return Progress(c, *request); });
 }
 
 grpc::Status PlansService::ExportSummary(grpc::ServerContext* context,
                                          const v1::ExportSummaryRequest* request,
                                          grpc::ServerWriter<v1::ExportSummaryChunk>* writer) {
-  auto caller = exchange::CallerIdentity(*context, options_.insecure);
+  auto caller = auth::CallerIdentity(*context, node_.insecure);
   if (!caller.ok()) return ToGrpc(caller.status());
   auto file = Summary(*caller, *request);
   if (!file.ok()) return ToGrpc(file.status());

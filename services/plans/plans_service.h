@@ -8,17 +8,13 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/auth/identity.h"
+#include "services/auth/node_context.h"
 #include "services/common/clock.h"
-#include "services/exchange/identity.h"
 #include "services/store/store.h"
 #include "tierhub/v1/plans.grpc.pb.h"
 
 namespace tierhub::plans {
-
-struct PlansOptions {
-  bool insecure = false;
-  const Clock* clock = nullptr;  // borrowed; nullptr = SystemClock
-};
 
 // A generated summary file.
 struct SummaryFile {
@@ -31,7 +27,7 @@ struct SummaryFile {
 class PlansService final : public v1::ActionPlans::Service {
  public:
   // `store` is borrowed and must outlive the service.
-  PlansService(PlansOptions options, const store::Store* store);
+  PlansService(const auth::NodeContext& node, const store::Store* store);
 
   grpc::Status GetPlanProgress(grpc::ServerContext* context,
                                const v1::GetPlanProgressRequest* request,
@@ -41,12 +37,12 @@ class PlansService final : public v1::ActionPlans::Service {
 
   // The same without RPC, for a known caller. Error codes as in plans.proto.
   [[nodiscard]] absl::StatusOr<v1::GetPlanProgressResponse> Progress(
-      const exchange::Identity& caller, const v1::GetPlanProgressRequest& request) const;
-  [[nodiscard]] absl::StatusOr<SummaryFile> Summary(const exchange::Identity& caller,
+      const auth::Identity& caller, const v1::GetPlanProgressRequest& request) const;
+  [[nodiscard]] absl::StatusOr<SummaryFile> Summary(const auth::Identity& caller,
                                                     const v1::ExportSummaryRequest& request) const;
 
  private:
-  const PlansOptions options_;
+  const auth::NodeContext node_;  // a copy: the node context is small
   const Clock* const clock_;
   const store::Store* const store_;
 };

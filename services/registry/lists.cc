@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/auth/jurisdiction.h"
 #include "services/common/digest.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
@@ -22,7 +23,6 @@
 #include "services/domain/region_table.h"
 #include "services/domain/rounds.h"
 #include "services/domain/validation.h"
-#include "services/exchange/jurisdiction.h"
 #include "services/registry/domain_hooks.h"
 
 namespace tierhub::registry {
@@ -85,48 +85,6 @@ v1::RowError RowErrorFromValidation(uint32_t row, const absl::Status& s,
   return RowErrorOf(row, field, s.code(), parts.second);
 }
 
-absl::StatusOr<std::string> ReadRegion(const exchange::Identity& caller,
-                                       const std::string& requested) {
-  const std::string region = requested.empty() ? caller.region_code : requested;
-  if (!domain::IsRegionCodeShape(region)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("region_code: '", region, "' is not a 6-digit region code"));
-  }
-  TH_RETURN_IF_ERROR(CheckReadable(caller, region));
-  return region;
-}
-
-absl::Status CheckWritable(const RegistryOptions& options, const exchange::Identity& caller,
-                           const std::string& region) {
-  if (caller.kind == exchange::Identity::Kind::kOperator) {
-    return absl::PermissionDeniedError("operators may read and back up, not write records");
-  }
-  if (exchange::IsGlobalRegion(region)) {
-    if (!options.is_root) {
-      return absl::PermissionDeniedError(
-          "global reference data (e.g. rounds) is written at the top node only");
-    }
-    return absl::OkStatus();
-  }
-  if (!exchange::InJurisdiction(options.region_code, region)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("region ", region, " is outside this node's region ", options.region_code));
-  }
-  if (!exchange::InJurisdiction(caller.region_code, region)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("region ", region, " is outside the caller's region ", caller.region_code));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckReadable(const exchange::Identity& caller, const std::string& region) {
-  if (!exchange::InJurisdiction(caller.region_code, region)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("region ", region, " is outside the caller's region ", caller.region_code));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Refusal(const std::vector<v1::RowError>& errors) {
   std::string message = absl::StrCat(errors.size(), errors.size() == 1 ? " problem" : " problems",
                                      ", nothing stored: ");
@@ -145,10 +103,8 @@ absl::Status Refusal(const std::vector<v1::RowError>& errors) {
   return absl::Status(CodeOf(errors.front()), message);
 }
 
-Lists::Lists(RegistryOptions options, store::Store* store)
-    : options_(std::move(options)),
-      clock_(options_.clock != nullptr ? options_.clock : SystemClock::Get()),
-      store_(store) {}
+Lists::Lists(const auth::NodeContext& node, store::Store* store)
+    : node_(node), clock_(&auth::RequireClock(node_)), store_(store) {}
 
 absl::Status Lists::CheckRoundOpen(const v1::SubmissionRound& round, v1::Department department,
                                    const std::string& region, bool* waived) const {
@@ -172,7 +128,7 @@ absl::Status Lists::CheckRoundOpen(const v1::SubmissionRound& round, v1::Departm
                    domain::DepartmentCode(department), " in ", region));
 }
 
-absl::StatusOr<v1::SubmitListResponse> Lists::Submit(const exchange::Identity& caller,
+absl::StatusOr<v1::SubmitListResponse> Lists::Submit(const auth::Identity& caller,
                                                      SubmitListCall call) {
   const std::string digest = CallDigest(call);
   absl::MutexLock lock(&mu_);
@@ -180,7 +136,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::Submit(const exchange::Identity& c
 }
 
 absl::StatusOr<v1::SubmitListResponse> Lists::Withdraw(
-    const exchange::Identity& caller, const v1::WithdrawSubmissionRequest& request) {
+    const auth::Identity& caller, const v1::WithdrawSubmissionRequest& request) {
   const v1::Department department =
       request.department() == v1::DEPARTMENT_UNSPECIFIED ? caller.department : request.department();
   TH_RETURN_IF_ERROR(domain::ValidateId(request.submission_id(), "submission_id"));
@@ -210,7 +166,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::Withdraw(
   return SubmitLocked(caller, call, /*withdraw=*/true, digest);
 }
 
-absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Identity& caller,
+absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity& caller,
                                                            SubmitListCall& call, bool withdraw,
                                                            const std::string& digest) {
   using Code = absl::StatusCode;
@@ -229,7 +185,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
   };
 
   // ---- Caller and header ----
-  if (caller.kind != exchange::Identity::Kind::kDepartment) {
+  if (caller.kind != auth::Identity::Kind::kDepartment) {
     return absl::PermissionDeniedError(
         absl::StrCat("only a department submits lists; the caller is ", caller.CommonName()));
   }
@@ -264,7 +220,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
       h.region_code() == domain::kNationalRegionCode) {
     add(0, "header.region_code", Code::kInvalidArgument,
         absl::StrCat("'", h.region_code(), "' is not a known region"));
-  } else if (absl::Status s = CheckWritable(options_, caller, h.region_code()); !s.ok()) {
+  } else if (absl::Status s = auth::CheckWritable(node_, caller, h.region_code()); !s.ok()) {
     add(0, "header.region_code", s.code(), s.message());
   } else {
     region_ok = true;
@@ -396,7 +352,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
       errors.push_back(RowErrorFromValidation(r, s, "list_entry."));
       continue;
     }
-    if (region_ok && !exchange::InJurisdiction(h.region_code(), e.region_code())) {
+    if (region_ok && !auth::InJurisdiction(h.region_code(), e.region_code())) {
       add(r, "region_code", Code::kPermissionDenied,
           absl::StrCat(e.region_code(), " is outside the submission's region ", h.region_code()));
       continue;
@@ -499,7 +455,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
     for (size_t i = 0; i < entries.size(); ++i) after[keys[i]] = &entries[i];
   }
   const absl::Time now = clock_->Now();
-  const v1::Author author = caller.ToAuthor(options_.node_id);
+  const v1::Author author = caller.ToAuthor(node_.node_id);
   std::vector<store::Mutation> mutations;
   v1::SubmissionVersion version;
   for (const auto& [key, entry] : after) {
@@ -590,7 +546,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const exchange::Ident
 }
 
 absl::StatusOr<v1::GetSubmissionResponse> Lists::GetSubmission(
-    const exchange::Identity& caller, const v1::GetSubmissionRequest& request) const {
+    const auth::Identity& caller, const v1::GetSubmissionRequest& request) const {
   const v1::Department department =
       request.department() == v1::DEPARTMENT_UNSPECIFIED ? caller.department : request.department();
   TH_RETURN_IF_ERROR(domain::ValidateId(request.submission_id(), "submission_id"));
@@ -600,7 +556,7 @@ absl::StatusOr<v1::GetSubmissionResponse> Lists::GetSubmission(
     return absl::NotFoundError(absl::StrCat("no submission ", request.submission_id(), " of ",
                                             domain::DepartmentCode(department)));
   }
-  TH_RETURN_IF_ERROR(CheckReadable(caller, stored->submission().region_code()));
+  TH_RETURN_IF_ERROR(auth::CheckReadable(node_, caller, stored->submission().region_code()));
   v1::GetSubmissionResponse response;
   *response.mutable_submission() = stored->submission();
   TH_RETURN_IF_ERROR(store_->ScanRecords(
@@ -642,10 +598,11 @@ absl::Status PageThroughIndex(const store::Store& store, const std::string& inde
 }
 
 absl::StatusOr<v1::ListEntriesResponse> Lists::ListEntries(
-    const exchange::Identity& caller, const v1::ListEntriesRequest& request) const {
-  TH_ASSIGN_OR_RETURN(const std::string region, ReadRegion(caller, request.region_code()));
+    const auth::Identity& caller, const v1::ListEntriesRequest& request) const {
+  TH_ASSIGN_OR_RETURN(const std::string region,
+                      auth::ReadRegion(node_, caller, request.region_code()));
   auto matches = [&](const v1::ListEntry& e) {
-    return exchange::InJurisdiction(region, e.region_code()) &&
+    return auth::InJurisdiction(region, e.region_code()) &&
            (request.department() == v1::DEPARTMENT_UNSPECIFIED ||
             e.department() == request.department()) &&
            (request.kind() == v1::LIST_KIND_UNSPECIFIED || e.kind() == request.kind()) &&
@@ -699,31 +656,17 @@ absl::StatusOr<v1::ListEntriesResponse> Lists::ListEntries(
   return response;
 }
 
-namespace {
-
-absl::Status CheckRoundWriter(const exchange::Identity& caller) {
-  const bool miit = caller.kind == exchange::Identity::Kind::kDepartment &&
-                    caller.department == v1::DEPARTMENT_MIIT;
-  if (!miit && caller.kind != exchange::Identity::Kind::kNode) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "rounds are set by MIIT (the lead) or the node; the caller is ", caller.CommonName()));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
-absl::StatusOr<v1::PutRoundsResponse> Lists::PutRounds(const exchange::Identity& caller,
+absl::StatusOr<v1::PutRoundsResponse> Lists::PutRounds(const auth::Identity& caller,
                                                        const v1::PutRoundsRequest& request) {
-  TH_RETURN_IF_ERROR(CheckRoundWriter(caller));
-  TH_RETURN_IF_ERROR(CheckWritable(options_, caller, exchange::kGlobalRegion));
+  TH_RETURN_IF_ERROR(auth::CheckLead(node_, caller));
+  TH_RETURN_IF_ERROR(auth::CheckWritable(node_, caller, auth::kGlobalRegion));
   std::vector<v1::SubmissionRound> rounds(request.rounds().begin(), request.rounds().end());
   if (request.plan_defaults()) {
     for (auto& r : domain::PlanDefaultRounds()) rounds.push_back(std::move(r));
   }
   std::vector<std::string> bad;
   std::vector<store::Mutation> mutations;
-  const v1::Author author = caller.ToAuthor(options_.node_id);
+  const v1::Author author = caller.ToAuthor(node_.node_id);
   for (size_t i = 0; i < rounds.size(); ++i) {
     if (absl::Status s = domain::ValidateRound(rounds[i]); !s.ok()) {
       bad.push_back(absl::StrCat("rounds[", i, "]: ", s.message()));
@@ -746,10 +689,10 @@ absl::StatusOr<v1::PutRoundsResponse> Lists::PutRounds(const exchange::Identity&
   return response;
 }
 
-absl::StatusOr<v1::PutRoundsResponse> Lists::CloseRound(const exchange::Identity& caller,
+absl::StatusOr<v1::PutRoundsResponse> Lists::CloseRound(const auth::Identity& caller,
                                                         const v1::CloseRoundRequest& request) {
-  TH_RETURN_IF_ERROR(CheckRoundWriter(caller));
-  TH_RETURN_IF_ERROR(CheckWritable(options_, caller, exchange::kGlobalRegion));
+  TH_RETURN_IF_ERROR(auth::CheckLead(node_, caller));
+  TH_RETURN_IF_ERROR(auth::CheckWritable(node_, caller, auth::kGlobalRegion));
   TH_RETURN_IF_ERROR(domain::ValidateId(request.round_id(), "round_id"));
   absl::MutexLock lock(&mu_);  // no submission checks the round while it closes
   TH_ASSIGN_OR_RETURN(auto stored, store_->GetLive(absl::StrCat("round/", request.round_id())));
@@ -762,9 +705,9 @@ absl::StatusOr<v1::PutRoundsResponse> Lists::CloseRound(const exchange::Identity
     round.set_closed(true);
     v1::Record record;
     *record.mutable_round() = round;
-    TH_ASSIGN_OR_RETURN(
-        auto written, store_->Write({{domain::RecordKey(record), caller.ToAuthor(options_.node_id),
-                                      std::move(record)}}));
+    TH_ASSIGN_OR_RETURN(auto written,
+                        store_->Write({{domain::RecordKey(record), caller.ToAuthor(node_.node_id),
+                                        std::move(record)}}));
     (void)written;
   }
   *response.add_rounds() = std::move(round);
@@ -772,12 +715,8 @@ absl::StatusOr<v1::PutRoundsResponse> Lists::CloseRound(const exchange::Identity
 }
 
 absl::StatusOr<v1::GrantLateWaiverResponse> Lists::GrantLateWaiver(
-    const exchange::Identity& caller, const v1::GrantLateWaiverRequest& request) {
-  if (caller.kind != exchange::Identity::Kind::kDepartment ||
-      caller.department != v1::DEPARTMENT_MIIT) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "late waivers are granted by MIIT (the lead); the caller is ", caller.CommonName()));
-  }
+    const auth::Identity& caller, const v1::GrantLateWaiverRequest& request) {
+  TH_RETURN_IF_ERROR(auth::CheckLead(node_, caller));
   v1::LateWaiver waiver;
   waiver.set_round_id(request.round_id());
   waiver.set_department(request.department());
@@ -786,7 +725,7 @@ absl::StatusOr<v1::GrantLateWaiverResponse> Lists::GrantLateWaiver(
   SetTimestamp(clock_->Now(), waiver.mutable_granted_at());
   waiver.set_note(request.note());
   TH_RETURN_IF_ERROR(domain::ValidateLateWaiver(waiver));
-  TH_RETURN_IF_ERROR(CheckWritable(options_, caller, waiver.region_code()));
+  TH_RETURN_IF_ERROR(auth::CheckWritable(node_, caller, waiver.region_code()));
   TH_ASSIGN_OR_RETURN(auto round, store_->GetLive(absl::StrCat("round/", request.round_id())));
   if (!round.has_value()) {
     return absl::InvalidArgumentError(
@@ -795,7 +734,7 @@ absl::StatusOr<v1::GrantLateWaiverResponse> Lists::GrantLateWaiver(
   v1::Record record;
   *record.mutable_late_waiver() = waiver;
   TH_ASSIGN_OR_RETURN(auto written,
-                      store_->Write({{domain::RecordKey(record), caller.ToAuthor(options_.node_id),
+                      store_->Write({{domain::RecordKey(record), caller.ToAuthor(node_.node_id),
                                       std::move(record)}}));
   (void)written;
   v1::GrantLateWaiverResponse response;
@@ -814,8 +753,9 @@ absl::StatusOr<v1::PutRoundsResponse> Lists::ListRounds() const {
 }
 
 absl::StatusOr<v1::ListEnterprisesResponse> Lists::ListEnterprises(
-    const exchange::Identity& caller, const v1::ListEnterprisesRequest& request) const {
-  TH_ASSIGN_OR_RETURN(const std::string region, ReadRegion(caller, request.region_code()));
+    const auth::Identity& caller, const v1::ListEnterprisesRequest& request) const {
+  TH_ASSIGN_OR_RETURN(const std::string region,
+                      auth::ReadRegion(node_, caller, request.region_code()));
   v1::ListEnterprisesResponse response;
   Pager pager(request.page_token(), PageSize(request.page_size()));
   TH_RETURN_IF_ERROR(PageThroughIndex(
@@ -835,14 +775,14 @@ absl::StatusOr<v1::ListEnterprisesResponse> Lists::ListEnterprises(
 }
 
 absl::StatusOr<v1::ListEquipmentResponse> Lists::ListEquipment(
-    const exchange::Identity& caller, const v1::ListEquipmentRequest& request) const {
+    const auth::Identity& caller, const v1::ListEquipmentRequest& request) const {
   TH_RETURN_IF_ERROR(domain::ValidateCreditCodeField(request.credit_code(), "credit_code"));
   v1::ListEquipmentResponse response;
   TH_RETURN_IF_ERROR(store_->ScanRecords(
       absl::StrCat("eqp/", request.credit_code(), "/"),
       [&](std::string_view, const v1::StoredRecord& s) {
         if (s.has_record() && s.record().has_equipment() &&
-            exchange::InJurisdiction(caller.region_code, s.record().equipment().region_code())) {
+            auth::InJurisdiction(caller.region_code, s.record().equipment().region_code())) {
           *response.add_equipment() = s.record().equipment();
         }
         return true;

@@ -15,32 +15,14 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "services/auth/identity.h"
+#include "services/auth/node_context.h"
+#include "services/auth/policy.h"
 #include "services/common/clock.h"
-#include "services/exchange/identity.h"
 #include "services/store/store.h"
 #include "tierhub/v1/registry.pb.h"
 
 namespace tierhub::registry {
-
-struct RegistryOptions {
-  std::string node_id;
-  std::string region_code;
-  bool is_root = false;  // only the top node writes global reference data (e.g. rounds)
-  bool insecure = false;
-  const Clock* clock = nullptr;  // borrowed; nullptr = SystemClock
-};
-
-// Why `caller` may not write a record about `region` at a node with `options`, or OK:
-// operators never write; global data only at the root; otherwise the region must lie under the
-// node's and the caller's. PERMISSION_DENIED.
-[[nodiscard]] absl::Status CheckWritable(const RegistryOptions& options,
-                                         const exchange::Identity& caller,
-                                         const std::string& region);
-
-// Why `caller` may not read records about `region` (PERMISSION_DENIED), or OK: the region must
-// lie under the caller's. Departments read each other's lists.
-[[nodiscard]] absl::Status CheckReadable(const exchange::Identity& caller,
-                                         const std::string& region);
 
 // One page of a scan in key order. The request's token is the position of the previous
 // page's last item; the scan starts right after it (one seek, whatever the page number), and
@@ -93,11 +75,6 @@ v1::RowError RowErrorOf(uint32_t row, absl::string_view field, absl::StatusCode 
 v1::RowError RowErrorFromValidation(uint32_t row, const absl::Status& s,
                                     absl::string_view field_prefix);
 
-// The region a query covers: `requested`, or the caller's own when empty. INVALID_ARGUMENT if
-// it is not a 6-digit code, PERMISSION_DENIED if the caller may not read it.
-[[nodiscard]] absl::StatusOr<std::string> ReadRegion(const exchange::Identity& caller,
-                                                     const std::string& requested);
-
 // A whole SubmitList call, assembled from its chunks.
 struct SubmitListCall {
   v1::SubmitListHeader header;
@@ -116,46 +93,48 @@ absl::Status Refusal(const std::vector<v1::RowError>& errors);
 class Lists {
  public:
   // `store` is borrowed and must outlive this.
-  Lists(RegistryOptions options, store::Store* store);
+  Lists(const auth::NodeContext& node, store::Store* store);
 
   // Submits a list or a correction. See registry.proto SubmitList for the contract.
   // Takes the call by value: its rows are moved into the records, not copied.
-  [[nodiscard]] absl::StatusOr<v1::SubmitListResponse> Submit(const exchange::Identity& caller,
+  [[nodiscard]] absl::StatusOr<v1::SubmitListResponse> Submit(const auth::Identity& caller,
                                                               SubmitListCall call);
   [[nodiscard]] absl::StatusOr<v1::SubmitListResponse> Withdraw(
-      const exchange::Identity& caller, const v1::WithdrawSubmissionRequest& request);
+      const auth::Identity& caller, const v1::WithdrawSubmissionRequest& request);
   [[nodiscard]] absl::StatusOr<v1::GetSubmissionResponse> GetSubmission(
-      const exchange::Identity& caller, const v1::GetSubmissionRequest& request) const;
+      const auth::Identity& caller, const v1::GetSubmissionRequest& request) const;
   [[nodiscard]] absl::StatusOr<v1::ListEntriesResponse> ListEntries(
-      const exchange::Identity& caller, const v1::ListEntriesRequest& request) const;
+      const auth::Identity& caller, const v1::ListEntriesRequest& request) const;
 
   [[nodiscard]] absl::StatusOr<v1::PutRoundsResponse> PutRounds(
-      const exchange::Identity& caller, const v1::PutRoundsRequest& request);
+      const auth::Identity& caller, const v1::PutRoundsRequest& request);
   [[nodiscard]] absl::StatusOr<v1::PutRoundsResponse> CloseRound(
-      const exchange::Identity& caller, const v1::CloseRoundRequest& request);
+      const auth::Identity& caller, const v1::CloseRoundRequest& request);
   [[nodiscard]] absl::StatusOr<v1::GrantLateWaiverResponse> GrantLateWaiver(
-      const exchange::Identity& caller, const v1::GrantLateWaiverRequest& request);
+      const auth::Identity& caller, const v1::GrantLateWaiverRequest& request);
   [[nodiscard]] absl::StatusOr<v1::PutRoundsResponse> ListRounds() const;
 
   [[nodiscard]] absl::StatusOr<v1::ListEnterprisesResponse> ListEnterprises(
-      const exchange::Identity& caller, const v1::ListEnterprisesRequest& request) const;
+      const auth::Identity& caller, const v1::ListEnterprisesRequest& request) const;
   [[nodiscard]] absl::StatusOr<v1::ListEquipmentResponse> ListEquipment(
-      const exchange::Identity& caller, const v1::ListEquipmentRequest& request) const;
+      const auth::Identity& caller, const v1::ListEquipmentRequest& request) const;
 
-  const RegistryOptions& options() const { return options_; }
+  const auth::NodeContext& node() const { return node_; }
 
  private:
   struct Plan;  // what a submission version will write
 
-  [[nodiscard]] absl::StatusOr<v1::SubmitListResponse> SubmitLocked(
-      const exchange::Identity& caller, SubmitListCall& call, bool withdraw,
-      const std::string& digest) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  [[nodiscard]] absl::StatusOr<v1::SubmitListResponse> SubmitLocked(const auth::Identity& caller,
+                                                                    SubmitListCall& call,
+                                                                    bool withdraw,
+                                                                    const std::string& digest)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Refuses a write to a closed round unless a LateWaiver covers (department, region).
   [[nodiscard]] absl::Status CheckRoundOpen(const v1::SubmissionRound& round,
                                             v1::Department department, const std::string& region,
                                             bool* waived) const;
 
-  const RegistryOptions options_;
+  const auth::NodeContext node_;
   const Clock* const clock_;
   store::Store* const store_;
   absl::Mutex mu_;

@@ -4,19 +4,19 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/auth/jurisdiction.h"
 #include "services/common/grpc_status.h"
 #include "services/common/rpc_streams.h"
 #include "services/common/status_macros.h"
 #include "services/domain/validation.h"
-#include "services/exchange/jurisdiction.h"
 
 namespace tierhub::registry {
 
-RegistryService::RegistryService(RegistryOptions options, store::Store* store)
-    : options_(std::move(options)), store_(store), lists_(options_, store) {}
+RegistryService::RegistryService(const auth::NodeContext& node, store::Store* store)
+    : node_(node), store_(store), lists_(node_, store) {}
 
 absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
-    const exchange::Identity& caller, const v1::WriteRecordsRequest& request) {
+    const auth::Identity& caller, const v1::WriteRecordsRequest& request) {
   std::vector<std::string> errors;
   absl::StatusCode code = absl::StatusCode::kOk;
   auto note = [&](const std::string& where, const absl::Status& s) {
@@ -24,7 +24,7 @@ absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
     if (code == absl::StatusCode::kOk) code = s.code();
   };
   std::vector<store::Mutation> mutations;
-  const v1::Author author = caller.ToAuthor(options_.node_id);
+  const v1::Author author = caller.ToAuthor(node_.node_id);
   for (int i = 0; i < request.records_size(); ++i) {
     const v1::Record& record = request.records(i);
     const std::string where = absl::StrCat("records[", i, "]");
@@ -33,7 +33,7 @@ absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
       note(where, valid);
       continue;
     }
-    absl::Status writable = CheckWritable(options_, caller, domain::RecordRegion(record));
+    absl::Status writable = auth::CheckRecordWrite(node_, caller, record);
     if (!writable.ok()) {
       note(where, writable);
       continue;
@@ -60,7 +60,7 @@ absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
       continue;
     }
     const std::string region = domain::RecordRegion(**stored);
-    absl::Status writable = CheckWritable(options_, caller, region);
+    absl::Status writable = auth::CheckRecordWrite(node_, caller, **stored);
     if (!writable.ok()) {
       note(where, writable);
       continue;
@@ -110,7 +110,7 @@ const char* DedicatedRpc(v1::Record::KindCase kind) {
 grpc::Status RegistryService::WriteRecords(grpc::ServerContext* context,
                                            const v1::WriteRecordsRequest* request,
                                            v1::WriteRecordsResponse* response) {
-  auto caller = exchange::CallerIdentity(*context, options_.insecure);
+  auto caller = auth::CallerIdentity(*context, node_.insecure);
   if (!caller.ok()) return ToGrpc(caller.status());
   std::vector<std::string> refused;
   for (int i = 0; i < request->records_size(); ++i) {
@@ -140,9 +140,9 @@ grpc::Status RegistryService::WriteRecords(grpc::ServerContext* context,
 }
 
 absl::StatusOr<std::optional<store::Mutation>> RegistryService::ScreeningMutation(
-    const exchange::Identity& caller, const v1::Equipment& equipment,
+    const auth::Identity& caller, const v1::Equipment& equipment,
     enforcement::ScreeningOutcome* outcome) {
-  const Clock& clock = options_.clock != nullptr ? *options_.clock : *SystemClock::Get();
+  const Clock& clock = auth::RequireClock(node_);
   v1::Record case_record;
   case_record.mutable_enforcement_case()->set_case_id(enforcement::ScreeningCaseId(equipment));
   auto existing = store_->GetLive(domain::RecordKey(case_record));
@@ -155,20 +155,22 @@ absl::StatusOr<std::optional<store::Mutation>> RegistryService::ScreeningMutatio
   *outcome = *screened;
   if (!screened->enforcement_case.has_value()) return std::optional<store::Mutation>();
   *case_record.mutable_enforcement_case() = *screened->enforcement_case;
-  return std::optional<store::Mutation>(store::Mutation{
-      domain::RecordKey(case_record), caller.ToAuthor(options_.node_id), case_record});
+  return std::optional<store::Mutation>(
+      store::Mutation{domain::RecordKey(case_record), caller.ToAuthor(node_.node_id), case_record});
 }
 
 absl::StatusOr<v1::RescreenEquipmentResponse> RegistryService::Rescreen(
-    const exchange::Identity& caller, const std::string& region_code) {
+    const auth::Identity& caller, const std::string& region_code) {
   const std::string region = region_code.empty() ? caller.region_code : region_code;
-  TH_RETURN_IF_ERROR(CheckWritable(options_, caller, region));
+  TH_RETURN_IF_ERROR(auth::CheckWritable(node_, caller, region));
+  // Table 5 is the TECHNOLOGY dimension's: its leads (and MIIT) rescreen, nobody else.
+  TH_RETURN_IF_ERROR(auth::CheckDimension(caller, v1::DIMENSION_TECHNOLOGY));
   v1::RescreenEquipmentResponse response;
   std::vector<store::Mutation> mutations;
   absl::Status scan =
       store_->ScanRecords("eqp/", [&](std::string_view key, const v1::StoredRecord& stored) {
         if (!stored.has_record() ||
-            !exchange::InJurisdiction(region, stored.record().equipment().region_code())) {
+            !auth::InJurisdiction(region, stored.record().equipment().region_code())) {
           return true;
         }
         response.set_screened(response.screened() + 1);
@@ -206,7 +208,7 @@ absl::StatusOr<v1::RescreenEquipmentResponse> RegistryService::Rescreen(
 grpc::Status RegistryService::RescreenEquipment(grpc::ServerContext* context,
                                                 const v1::RescreenEquipmentRequest* request,
                                                 v1::RescreenEquipmentResponse* response) {
-  auto caller = exchange::CallerIdentity(*context, options_.insecure);
+  auto caller = auth::CallerIdentity(*context, node_.insecure);
   if (!caller.ok()) return ToGrpc(caller.status());
   auto result = Rescreen(*caller, request->region_code());
   if (!result.ok()) return ToGrpc(result.status());
@@ -217,24 +219,29 @@ grpc::Status RegistryService::RescreenEquipment(grpc::ServerContext* context,
 grpc::Status RegistryService::GetRecord(grpc::ServerContext* context,
                                         const v1::GetRecordRequest* request,
                                         v1::GetRecordResponse* response) {
-  auto caller = exchange::CallerIdentity(*context, options_.insecure);
+  auto caller = auth::CallerIdentity(*context, node_.insecure);
   if (!caller.ok()) return ToGrpc(caller.status());
+  if (absl::Status s = auth::CheckNotPeer(node_, *caller); !s.ok()) return ToGrpc(s);
   auto stored = store_->Get(request->key());
   if (!stored.ok()) return ToGrpc(stored.status());
   if (!stored->has_value()) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND,
                         absl::StrCat("no record under '", request->key(), "'"));
   }
+  const v1::StoredRecord& found = **stored;
+  const std::string region = found.has_tombstone() ? found.tombstone().region_code()
+                                                   : domain::RecordRegion(found.record());
+  if (absl::Status s = auth::CheckReadable(node_, *caller, region); !s.ok()) return ToGrpc(s);
   *response->mutable_stored() = std::move(**stored);
   return grpc::Status::OK;
 }
 
-using exchange::Serve;
+using auth::Serve;
 
 grpc::Status RegistryService::SubmitList(grpc::ServerContext* context,
                                          grpc::ServerReader<v1::SubmitListChunk>* reader,
                                          v1::SubmitListResponse* response) {
-  auto caller = exchange::CallerIdentity(*context, options_.insecure);
+  auto caller = auth::CallerIdentity(*context, node_.insecure);
   if (!caller.ok()) return ToGrpc(caller.status());
   SubmitListCall call;
   grpc::Status read = ReadHeaderFirst(reader, [&](v1::SubmitListChunk& chunk) {
@@ -254,64 +261,64 @@ grpc::Status RegistryService::SubmitList(grpc::ServerContext* context,
 grpc::Status RegistryService::WithdrawSubmission(grpc::ServerContext* context,
                                                  const v1::WithdrawSubmissionRequest* request,
                                                  v1::SubmitListResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return lists_.Withdraw(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return lists_.Withdraw(c, *request); });
 }
 
 grpc::Status RegistryService::GetSubmission(grpc::ServerContext* context,
                                             const v1::GetSubmissionRequest* request,
                                             v1::GetSubmissionResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return lists_.GetSubmission(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return lists_.GetSubmission(c, *request); });
 }
 
 grpc::Status RegistryService::ListEntries(grpc::ServerContext* context,
                                           const v1::ListEntriesRequest* request,
                                           v1::ListEntriesResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return lists_.ListEntries(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return lists_.ListEntries(c, *request); });
 }
 
 grpc::Status RegistryService::PutRounds(grpc::ServerContext* context,
                                         const v1::PutRoundsRequest* request,
                                         v1::PutRoundsResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return lists_.PutRounds(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return lists_.PutRounds(c, *request); });
 }
 
 grpc::Status RegistryService::CloseRound(grpc::ServerContext* context,
                                          const v1::CloseRoundRequest* request,
                                          v1::PutRoundsResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return lists_.CloseRound(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return lists_.CloseRound(c, *request); });
 }
 
 grpc::Status RegistryService::GrantLateWaiver(grpc::ServerContext* context,
                                               const v1::GrantLateWaiverRequest* request,
                                               v1::GrantLateWaiverResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return lists_.GrantLateWaiver(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return lists_.GrantLateWaiver(c, *request); });
 }
 
 grpc::Status RegistryService::ListRounds(grpc::ServerContext* context,
                                          const v1::ListRoundsRequest* request,
                                          v1::PutRoundsResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity&) { return lists_.ListRounds(); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity&) { return lists_.ListRounds(); });
 }
 
 grpc::Status RegistryService::ListEnterprises(grpc::ServerContext* context,
                                               const v1::ListEnterprisesRequest* request,
                                               v1::ListEnterprisesResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return lists_.ListEnterprises(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return lists_.ListEnterprises(c, *request); });
 }
 
 grpc::Status RegistryService::ListEquipment(grpc::ServerContext* context,
                                             const v1::ListEquipmentRequest* request,
                                             v1::ListEquipmentResponse* response) {
-  return Serve(context, options_.insecure, response,
-               [&](const exchange::Identity& c) { return lists_.ListEquipment(c, *request); });
+  return Serve(context, node_.insecure, response,
+               [&](const auth::Identity& c) { return lists_.ListEquipment(c, *request); });
 }
 
 }  // namespace tierhub::registry

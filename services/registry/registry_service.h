@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "services/auth/identity.h"
 #include "services/enforcement/screening_cases.h"
-#include "services/exchange/identity.h"
 #include "services/registry/lists.h"
 #include "services/store/store.h"
 #include "tierhub/v1/registry.grpc.pb.h"
@@ -20,7 +20,7 @@ namespace tierhub::registry {
 class RegistryService final : public v1::Registry::Service {
  public:
   // `store` is borrowed and must outlive the service.
-  RegistryService(RegistryOptions options, store::Store* store);
+  RegistryService(const auth::NodeContext& node, store::Store* store);
 
   grpc::Status WriteRecords(grpc::ServerContext* context, const v1::WriteRecordsRequest* request,
                             v1::WriteRecordsResponse* response) override;
@@ -32,7 +32,7 @@ class RegistryService final : public v1::Registry::Service {
 
   // RescreenEquipment without RPC.
   [[nodiscard]] absl::StatusOr<v1::RescreenEquipmentResponse> Rescreen(
-      const exchange::Identity& caller, const std::string& region_code);
+      const auth::Identity& caller, const std::string& region_code);
   grpc::Status SubmitList(grpc::ServerContext* context,
                           grpc::ServerReader<v1::SubmitListChunk>* reader,
                           v1::SubmitListResponse* response) override;
@@ -61,7 +61,7 @@ class RegistryService final : public v1::Registry::Service {
   // The write path without RPC: checks jurisdiction for `caller`, then writes. Every bad item
   // is named in the error ("records[3]: ..."). Used by the service and by tests.
   [[nodiscard]] absl::StatusOr<std::vector<v1::Change>> Write(
-      const exchange::Identity& caller, const v1::WriteRecordsRequest& request);
+      const auth::Identity& caller, const v1::WriteRecordsRequest& request);
 
   // Lists, rounds and queries without RPC.
   Lists& lists() { return lists_; }
@@ -70,10 +70,10 @@ class RegistryService final : public v1::Registry::Service {
   // The case mutation that screening `equipment` calls for (none if nothing is to be written),
   // found and written by `caller`: "found one, eliminate one" without typing.
   absl::StatusOr<std::optional<store::Mutation>> ScreeningMutation(
-      const exchange::Identity& caller, const v1::Equipment& equipment,
+      const auth::Identity& caller, const v1::Equipment& equipment,
       enforcement::ScreeningOutcome* outcome);
 
-  const RegistryOptions options_;
+  const auth::NodeContext node_;
   store::Store* const store_;
   Lists lists_;
 };

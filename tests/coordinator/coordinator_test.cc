@@ -27,7 +27,7 @@ class CoordinatorTest : public ListFixture {
     author.set_region_code("440000");
     merger_ = std::make_unique<coordinator::Merger>(store_.get(), author);
     freshness_ = std::make_unique<coordinator::Freshness>(store_.get());
-    coordinator::CoordinatorOptions o;
+    auth::NodeContext o;
     o.node_id = "gd";
     o.region_code = "440000";
     o.clock = &clock_;

@@ -33,9 +33,9 @@ absl::Time Cst(int y, int m, int d, int hh = 10) {
   return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), absl::FixedTimeZone(8 * 3600));
 }
 
-exchange::Identity Miit(const std::string& region, const std::string& user = "clerk") {
-  exchange::Identity id;
-  id.kind = exchange::Identity::Kind::kDepartment;
+auth::Identity Miit(const std::string& region, const std::string& user = "clerk") {
+  auth::Identity id;
+  id.kind = auth::Identity::Kind::kDepartment;
   id.department = v1::DEPARTMENT_MIIT;
   id.region_code = region;
   id.name = user;
@@ -99,7 +99,7 @@ class ElectricityServiceTest : public ::testing::Test {
     if (!record.ok() || !record->has_value() || !(*record)->has_power_alert()) return std::nullopt;
     return (*record)->power_alert();
   }
-  std::vector<std::string> ListedMonths(const std::string& node, const exchange::Identity& caller,
+  std::vector<std::string> ListedMonths(const std::string& node, const auth::Identity& caller,
                                         const std::string& region = "") {
     v1::ListAlertsRequest request;
     request.set_region_code(region);
@@ -162,8 +162,8 @@ TEST_F(ElectricityServiceTest, EveryBadRowIsRefusedNamingRowAndFieldAndNothingIs
   EXPECT_EQ(cluster_.node("sd")->store()->LastSeq(), seq);
 
   // The header: an operator, a region outside the caller's, a bad id and threshold.
-  exchange::Identity ops;
-  ops.kind = exchange::Identity::Kind::kOperator;
+  auth::Identity ops;
+  ops.kind = auth::Identity::Kind::kOperator;
   ops.region_code = "440606";
   ops.name = "op";
   EXPECT_EQ(watch("sd")->Import(ops, Call("x", {Row(known, "2019-08", "1", 1)})).status().code(),
@@ -300,7 +300,7 @@ TEST_F(ElectricityServiceTest, AnOperatingEnterpriseNeverAlerts) {
 }
 
 TEST_F(ElectricityServiceTest, PowerCutSealedEquipmentAndClosedCasesAlertFromTheirDates) {
-  const exchange::Identity inspector = Miit("440606", "inspector");
+  const auth::Identity inspector = Miit("440606", "inspector");
   // A technology case whose power was cut on 2019-07-20 (the enterprise record says nothing).
   const std::string cut = Code("440606", "TH000251");
   v1::OpenCaseRequest open;
@@ -430,7 +430,7 @@ TEST_F(ElectricityServiceTest, ACitySeesItsOwnAlertsNotItsNeighboursAndFiltersBy
   ASSERT_TRUE(imported.ok()) << imported.status();
   ASSERT_EQ(imported->alerts_size(), 3);
 
-  const exchange::Identity foshan = Miit("440600", "fs-clerk");
+  const auth::Identity foshan = Miit("440600", "fs-clerk");
   EXPECT_THAT(ListedMonths("gd", foshan), ::testing::ElementsAre(absl::StrCat(shunde, "@2019-08"),
                                                                  absl::StrCat(shunde, "@2019-10")));
   v1::ListAlertsRequest neighbour;
@@ -526,7 +526,7 @@ TEST_F(ElectricityServiceTest, GenericWritesOfReadingsAndAlertsAreRefused) {
   r->set_account("1");
   r->set_import_id("x");
   grpc::ClientContext context;
-  context.AddMetadata(exchange::kInsecureIdentityHeader, "dept:MIIT:440606:clerk");
+  context.AddMetadata(auth::kInsecureIdentityHeader, "dept:MIIT:440606:clerk");
   v1::WriteRecordsResponse response;
   grpc::Status s = stub->WriteRecords(&context, request, &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);

@@ -33,10 +33,10 @@ using ::testing::Not;
 using testutil::TestCluster;
 using testutil::WaitUntil;
 
-exchange::Identity Dept(v1::Department department, const std::string& region,
-                        const std::string& user = "inspector") {
-  exchange::Identity id;
-  id.kind = exchange::Identity::Kind::kDepartment;
+auth::Identity Dept(v1::Department department, const std::string& region,
+                    const std::string& user = "inspector") {
+  auth::Identity id;
+  id.kind = auth::Identity::Kind::kDepartment;
   id.department = department;
   id.region_code = region;
   id.name = user;
@@ -93,7 +93,7 @@ class EnforcementServiceTest : public ::testing::Test {
 };
 
 TEST_F(EnforcementServiceTest, CountyOpensAndAdvancesProvinceSeesItAfterSync) {
-  const exchange::Identity inspector = Dept(v1::DEPARTMENT_MIIT, "440606");
+  const auth::Identity inspector = Dept(v1::DEPARTMENT_MIIT, "440606");
   auto opened = service("sd")->Open(inspector, EnergyCase("E-1", "440606"));
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_EQ(opened->enforcement_case().state(), v1::CASE_STATE_FOUND);
@@ -125,7 +125,7 @@ TEST_F(EnforcementServiceTest, CountyOpensAndAdvancesProvinceSeesItAfterSync) {
 }
 
 TEST_F(EnforcementServiceTest, IllegalStepIsRefusedNamingTheAllowedOnesAndStoresNothing) {
-  const exchange::Identity inspector = Dept(v1::DEPARTMENT_MIIT, "440606");
+  const auth::Identity inspector = Dept(v1::DEPARTMENT_MIIT, "440606");
   ASSERT_TRUE(service("sd")->Open(inspector, EnergyCase("E-2", "440606")).ok());
   ASSERT_TRUE(service("sd")->Advance(inspector, Step("E-2", v1::CASE_STATE_RECTIFYING)).ok());
   const uint64_t seq = cluster_.node("sd")->store()->LastSeq();
@@ -174,10 +174,10 @@ TEST_F(EnforcementServiceTest, InspectorWritesOnlyInHisCountyAndDimension) {
   // SAMR does not act on energy cases.
   auto samr = service("sd")->Open(Dept(v1::DEPARTMENT_SAMR, "440606"), EnergyCase("E-5", "440606"));
   EXPECT_EQ(samr.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_THAT(samr.status().message(), HasSubstr("SAMR may not act on ENERGY"));
+  EXPECT_THAT(samr.status().message(), HasSubstr("SAMR does not lead the ENERGY dimension"));
   // Operators read, never write.
-  exchange::Identity ops;
-  ops.kind = exchange::Identity::Kind::kOperator;
+  auth::Identity ops;
+  ops.kind = auth::Identity::Kind::kOperator;
   ops.region_code = "440606";
   ops.name = "ops";
   EXPECT_EQ(service("sd")->Open(ops, EnergyCase("E-6", "440606")).status().code(),
@@ -210,13 +210,13 @@ TEST_F(EnforcementServiceTest, OverClientRpcIllegalStepIsFailedPrecondition) {
   v1::CaseResponse response;
   {
     grpc::ClientContext context;
-    context.AddMetadata(exchange::kInsecureIdentityHeader, who);
+    context.AddMetadata(auth::kInsecureIdentityHeader, who);
     grpc::Status s = stub->OpenCase(&context, open, &response);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
   {
     grpc::ClientContext context;
-    context.AddMetadata(exchange::kInsecureIdentityHeader, who);
+    context.AddMetadata(auth::kInsecureIdentityHeader, who);
     grpc::Status s =
         stub->AdvanceCase(&context, Step("S-1", v1::CASE_STATE_CLOSED_EXITED), &response);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
@@ -230,7 +230,7 @@ TEST_F(EnforcementServiceTest, OverClientRpcIllegalStepIsFailedPrecondition) {
 }
 
 TEST_F(EnforcementServiceTest, ListOverdueForTheCoordinationGroup) {
-  const exchange::Identity inspector = Dept(v1::DEPARTMENT_MIIT, "440606");
+  const auth::Identity inspector = Dept(v1::DEPARTMENT_MIIT, "440606");
   // Found eight months ago: the 6-month deadline has passed.
   v1::OpenCaseRequest late = EnergyCase("E-LATE", "440606");
   *late.mutable_found_at() = ToProto(absl::Now() - absl::Hours(24 * 245));
@@ -245,7 +245,7 @@ TEST_F(EnforcementServiceTest, ListOverdueForTheCoordinationGroup) {
            StoredCase(cluster_, "gd", "E-LATE").has_value() &&
            StoredCase(cluster_, "gd", "E-LATE")->state() == v1::CASE_STATE_RECTIFYING;
   }));
-  const exchange::Identity analyst = Dept(v1::DEPARTMENT_MIIT, "440000", "analyst");
+  const auth::Identity analyst = Dept(v1::DEPARTMENT_MIIT, "440000", "analyst");
   v1::ListOverdueRequest request;
   request.set_region_code("4406");
   EXPECT_EQ(service("gd")->Overdue(analyst, request).status().code(),
@@ -315,7 +315,7 @@ bool StoreContains(TestCluster& cluster, const std::string& node, const std::str
 }
 
 TEST_F(EnforcementServiceTest, InformantDataNeverLeavesItsNode) {
-  const exchange::Identity hotline = Dept(v1::DEPARTMENT_MIIT, "440606", "hotline");
+  const auth::Identity hotline = Dept(v1::DEPARTMENT_MIIT, "440606", "hotline");
   v1::SubmitTipOffRequest request;
   request.set_tip_off_id("T-12345-0001");
   request.set_channel(v1::TIP_OFF_CHANNEL_12345);
@@ -400,7 +400,7 @@ TEST_F(EnforcementServiceTest, TipOffRoutedDownVerifiedAndLinkedToItsCase) {
     return r.ok() && r->has_value();
   }));
   // The county's MEM inspector opens a case and records the verification.
-  const exchange::Identity mem = Dept(v1::DEPARTMENT_MEM, "440606");
+  const auth::Identity mem = Dept(v1::DEPARTMENT_MEM, "440606");
   v1::OpenCaseRequest open = EnergyCase("S-77", "440606");
   open.set_credit_code(code);
   open.set_dimension(v1::DIMENSION_SAFETY);
@@ -428,7 +428,7 @@ TEST_F(EnforcementServiceTest, TipOffRoutedDownVerifiedAndLinkedToItsCase) {
 }
 
 TEST_F(EnforcementServiceTest, ExportsDisclosureListsFromStoredCases) {
-  const exchange::Identity inspector = Dept(v1::DEPARTMENT_MIIT, "440606");
+  const auth::Identity inspector = Dept(v1::DEPARTMENT_MIIT, "440606");
   ASSERT_TRUE(service("sd")->Open(inspector, EnergyCase("E-10", "440606")).ok());
   ASSERT_TRUE(service("sd")->Advance(inspector, Step("E-10", v1::CASE_STATE_RECTIFYING)).ok());
   // A Guangzhou case under rectification too, written at the province: not Foshan's list.
@@ -534,7 +534,7 @@ class TipOffStorageTest : public ::testing::Test {
     auto opened = store::Store::Open(o);
     ASSERT_TRUE(opened.ok()) << opened.status();
     store_ = *std::move(opened);
-    EnforcementOptions options;
+    auth::NodeContext options;
     options.node_id = "sd";
     options.region_code = "440606";
     options.clock = &clock_;
@@ -563,7 +563,7 @@ class TipOffStorageTest : public ::testing::Test {
     return informant.ok() ? *informant : std::nullopt;
   }
 
-  const exchange::Identity hotline_ = Dept(v1::DEPARTMENT_MIIT, "440606", "hotline");
+  const auth::Identity hotline_ = Dept(v1::DEPARTMENT_MIIT, "440606", "hotline");
   testutil::TempDir dir_;
   FakeClock clock_;
   registry::DomainHooks hooks_;

@@ -7,9 +7,9 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "services/auth/identity.h"
+#include "services/auth/jurisdiction.h"
 #include "services/domain/validation.h"
-#include "services/exchange/identity.h"
-#include "services/exchange/jurisdiction.h"
 #include "services/exchange/parent_link.h"
 #include "tests/exchange/test_cluster.h"
 #include "tests/testutil/temp_dir.h"
@@ -180,7 +180,7 @@ TEST_F(ExchangeTest, ChildWritingOutsideItsRegionIsRefusedAndNothingStored) {
   auto channel = grpc::CreateChannel(cluster.address("fs"), grpc::InsecureChannelCredentials());
   auto stub = v1::Exchange::NewStub(channel);
   grpc::ClientContext context;
-  context.AddMetadata(exchange::kInsecureIdentityHeader, "node:440604:cc");
+  context.AddMetadata(auth::kInsecureIdentityHeader, "node:440604:cc");
   auto stream = stub->Push(&context);
   ASSERT_TRUE(stream->Write(HelloRequest("cc", "440604")));
   v1::PushResponse welcome;
@@ -204,7 +204,7 @@ TEST_F(ExchangeTest, BatchEntryThatIsNotAChangeIsRefusedAndNothingStored) {
   auto channel = grpc::CreateChannel(cluster.address("fs"), grpc::InsecureChannelCredentials());
   auto stub = v1::Exchange::NewStub(channel);
   grpc::ClientContext context;
-  context.AddMetadata(exchange::kInsecureIdentityHeader, "node:440606:sd");
+  context.AddMetadata(auth::kInsecureIdentityHeader, "node:440606:sd");
   auto stream = stub->Push(&context);
   ASSERT_TRUE(stream->Write(HelloRequest("sd", "440606")));
   v1::PushResponse welcome;
@@ -354,7 +354,7 @@ TEST_F(ExchangeTest, WriteRecordsAnswersWithTheStampsNotTheRecordsSent) {
   *request.add_records() = MakeEnterprise("440606", 1);
   *request.add_records() = MakeEnterprise("440606", 2);
   grpc::ClientContext context;
-  context.AddMetadata(exchange::kInsecureIdentityHeader, "node:440606:sd");
+  context.AddMetadata(auth::kInsecureIdentityHeader, "node:440606:sd");
   v1::WriteRecordsResponse response;
   grpc::Status status = stub->WriteRecords(&context, request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -389,7 +389,7 @@ TEST_F(ExchangeTest, GenericWriteCannotBypassCaseMachinesOrSubmissions) {
   c->set_dimension(v1::DIMENSION_ENERGY);
   c->set_state(v1::CASE_STATE_CLOSED_EXITED);  // straight to the end, skipping every step
   grpc::ClientContext context;
-  context.AddMetadata(exchange::kInsecureIdentityHeader, "node:440606:sd");
+  context.AddMetadata(auth::kInsecureIdentityHeader, "node:440606:sd");
   v1::WriteRecordsResponse response;
   grpc::Status status = stub->WriteRecords(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);

@@ -4,9 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/auth/jurisdiction.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/validation.h"
-#include "services/exchange/jurisdiction.h"
 
 namespace tierhub::testutil {
 
@@ -56,7 +56,7 @@ v1::PushRequest PushOneEnterprise(const std::string& origin, const std::string& 
 }
 
 TestCluster::TestCluster(std::string root_dir, const Clock* clock)
-    : root_dir_(std::move(root_dir)), clock_(clock) {}
+    : root_dir_(std::move(root_dir)), clock_(clock != nullptr ? clock : SystemClock::Get()) {}
 
 TestCluster::~TestCluster() {
   // Children first, so that no link spins against a stopped parent.
@@ -128,8 +128,8 @@ absl::Status TestCluster::Restart(const std::string& id, const std::string& pare
 absl::StatusOr<std::vector<v1::Change>> TestCluster::Write(const std::string& id,
                                                            const std::vector<v1::Record>& records) {
   Entry& entry = nodes_.at(id);
-  exchange::Identity self;
-  self.kind = exchange::Identity::Kind::kNode;
+  auth::Identity self;
+  self.kind = auth::Identity::Kind::kNode;
   self.name = id;
   self.region_code = entry.config.region_code();
   v1::WriteRecordsRequest request;
@@ -144,7 +144,7 @@ std::map<std::string, v1::StoredRecord> TestCluster::Records(const std::string& 
       node(id)->store()->ScanRecords("", [&](std::string_view key, const v1::StoredRecord& stored) {
         if (!stored.has_record()) return true;
         const std::string record_region = domain::RecordRegion(stored.record());
-        if (region.empty() || exchange::InJurisdiction(region, record_region)) {
+        if (region.empty() || auth::InJurisdiction(region, record_region)) {
           out[std::string(key)] = stored;
         }
         return true;

@@ -12,8 +12,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/auth/identity.h"
 #include "services/common/clock.h"
-#include "services/exchange/identity.h"
 #include "services/node/node.h"
 #include "tierhub/v1/change.pb.h"
 #include "tierhub/v1/exchange.pb.h"

@@ -79,13 +79,18 @@ def main():
             ctl("target-set", "--region=440600", f"--year={year}", "--industry=陶瓷",
                 "--dimension=TECHNOLOGY", "--enterprises=2", "--capacity=3000000",
                 "--unit=square_metres_per_year", f"--checkpoints={year}-12-31",
-                "--responsible=MIIT,DRC")
+                "--responsible=MIIT,DRC", identity="dept:MIIT:440600:clerk")
             ctl("target-set", "--region=441900", f"--year={year}", "--industry=STEEL",
-                "--dimension=ENERGY", "--enterprises=1")
+                "--dimension=ENERGY", "--enterprises=1", identity="dept:MIIT:441900:clerk")
+            # The provincial MIIT receives the plans; it does not write them (docs/AUTH.md).
+            refused = ctl("target-set", "--region=440600", f"--year={year}", "--industry=陶瓷",
+                          "--dimension=TECHNOLOGY", "--enterprises=9", check=False)
+            assert refused.returncode != 0 and "action plan of 440600" in refused.stderr, \
+                refused.stderr
             foshan = credit_code("440606", "TH000001")
             dongguan = credit_code("441900", "TH000002")
             ctl("enterprise-put", f"--credit-code={foshan}", "--name=合成示例陶瓷厂 (synthetic)",
-                "--region=440606", "--industry=陶瓷")
+                "--region=440606", "--industry=陶瓷", identity="node:440000:gd")
             # One Foshan kiln dismantled, accepted and closed: one exit of two.
             ctl("case-open", "--case-id=fs-1", f"--credit-code={foshan}", "--region=440606",
                 "--industry=CERAMICS", "--dimension=TECHNOLOGY", "--finding=倒焰窑 (synthetic)",

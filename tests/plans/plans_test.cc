@@ -42,12 +42,21 @@ absl::Time At(int y, int m, int d, int hh = 0, int mm = 0, int ss = 0) {
   return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, ss), Cst());
 }
 
-exchange::Identity Miit(const std::string& region = "440000") {
-  exchange::Identity id;
-  id.kind = exchange::Identity::Kind::kDepartment;
+auth::Identity Miit(const std::string& region = "440000") {
+  auth::Identity id;
+  id.kind = auth::Identity::Kind::kDepartment;
   id.department = v1::DEPARTMENT_MIIT;
   id.region_code = region;
   id.name = "clerk";
+  return id;
+}
+
+// The province node's own system (it keeps the register of enterprises).
+auth::Identity ProvinceNode() {
+  auth::Identity id;
+  id.kind = auth::Identity::Kind::kNode;
+  id.region_code = "440000";
+  id.name = "gd";
   return id;
 }
 
@@ -67,21 +76,14 @@ class PlansTest : public ::testing::Test {
     options.sync_writes = false;
     options.block_cache_mb = 8;
     store_ = store::Store::Open(options).value();
-    enforcement::EnforcementOptions e;
-    e.node_id = "gd";
-    e.region_code = "440000";
-    e.is_root = true;
-    e.clock = &clock_;
-    cases_ = std::make_unique<enforcement::EnforcementService>(e, store_.get());
-    registry::RegistryOptions r;
-    r.node_id = "gd";
-    r.region_code = "440000";
-    r.is_root = true;
-    r.clock = &clock_;
-    registry_ = std::make_unique<registry::RegistryService>(r, store_.get());
-    PlansOptions p;
-    p.clock = &clock_;
-    plans_ = std::make_unique<PlansService>(p, store_.get());
+    auth::NodeContext node;
+    node.node_id = "gd";
+    node.region_code = "440000";
+    node.is_root = true;
+    node.clock = &clock_;
+    cases_ = std::make_unique<enforcement::EnforcementService>(node, store_.get());
+    registry_ = std::make_unique<registry::RegistryService>(node, store_.get());
+    plans_ = std::make_unique<PlansService>(node, store_.get());
   }
 
   v1::EnforcementCase Open(const std::string& id, const std::string& region, int serial,
@@ -143,7 +145,7 @@ class PlansTest : public ::testing::Test {
       *t->add_checkpoints() = ToProto(CheckpointDue(d));
     }
     t->add_responsible(v1::DEPARTMENT_MIIT);
-    auto written = registry_->Write(Miit(), request);
+    auto written = registry_->Write(Miit(city), request);  // the city files its plan
     ASSERT_TRUE(written.ok()) << written.status();
   }
 
@@ -155,7 +157,7 @@ class PlansTest : public ::testing::Test {
     e->set_region_code(region);
     e->add_industries(v1::INDUSTRY_CERAMICS);
     e->set_status(v1::OPERATING_STATUS_CLOSED);
-    auto written = registry_->Write(Miit(), request);
+    auto written = registry_->Write(ProvinceNode(), request);
     ASSERT_TRUE(written.ok()) << written.status();
   }
 
@@ -170,7 +172,7 @@ class PlansTest : public ::testing::Test {
 
   v1::GetPlanProgressResponse Progress(const std::string& region, int year,
                                        std::optional<absl::Time> as_of = std::nullopt,
-                                       const exchange::Identity& caller = Miit()) {
+                                       const auth::Identity& caller = Miit()) {
     v1::GetPlanProgressRequest r;
     r.set_region_code(region);
     r.set_year(year);

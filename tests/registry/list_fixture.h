@@ -19,18 +19,18 @@
 
 namespace tierhub::testutil {
 
-inline exchange::Identity Dept(v1::Department d, const std::string& region = "440000") {
-  exchange::Identity id;
-  id.kind = exchange::Identity::Kind::kDepartment;
+inline auth::Identity Dept(v1::Department d, const std::string& region = "440000") {
+  auth::Identity id;
+  id.kind = auth::Identity::Kind::kDepartment;
   id.department = d;
   id.region_code = region;
   id.name = "clerk";
   return id;
 }
 
-inline exchange::Identity NodeIdentity(const std::string& region = "440000") {
-  exchange::Identity id;
-  id.kind = exchange::Identity::Kind::kNode;
+inline auth::Identity NodeIdentity(const std::string& region = "440000") {
+  auth::Identity id;
+  id.kind = auth::Identity::Kind::kNode;
   id.region_code = region;
   id.name = "gd";
   return id;
@@ -94,7 +94,7 @@ class ListFixture : public ::testing::Test {
     options.sync_writes = false;
     options.block_cache_mb = 8;
     store_ = store::Store::Open(options).value();
-    registry::RegistryOptions r;
+    auth::NodeContext r;
     r.node_id = "gd";
     r.region_code = "440000";
     r.is_root = true;
@@ -102,7 +102,7 @@ class ListFixture : public ::testing::Test {
     lists_ = std::make_unique<registry::Lists>(r, store_.get());
     v1::PutRoundsRequest rounds;
     rounds.set_plan_defaults(true);
-    ASSERT_TRUE(lists_->PutRounds(NodeIdentity(), rounds).ok());
+    ASSERT_TRUE(lists_->PutRounds(Dept(v1::DEPARTMENT_MIIT), rounds).ok());
   }
 
   TempDir dir_;

@@ -29,7 +29,7 @@ class ListsTest : public ListFixture {
                     .ok());
     return keys;
   }
-  const exchange::Identity eco_ = Dept(v1::DEPARTMENT_ECO);
+  const auth::Identity eco_ = Dept(v1::DEPARTMENT_ECO);
 };
 
 TEST_F(ListsTest, SubmissionStoresEntriesReceiptAndHistoryInOneWrite) {

@@ -1,14 +1,14 @@
 // Jurisdiction rules of the exchange (ARCHITECTURE principles 4-6): which changes a child may
 // push, which a node pushes up, which a parent sends down. Pure functions; thread-safe.
-#ifndef TIERHUB_SERVICES_EXCHANGE_JURISDICTION_H_
-#define TIERHUB_SERVICES_EXCHANGE_JURISDICTION_H_
+#ifndef TIERHUB_SERVICES_AUTH_JURISDICTION_H_
+#define TIERHUB_SERVICES_AUTH_JURISDICTION_H_
 
 #include <string>
 
 #include "absl/status/status.h"
 #include "tierhub/v1/change.pb.h"
 
-namespace tierhub::exchange {
+namespace tierhub::auth {
 
 // Records about the whole country (e.g. submission rounds) carry the national root's code.
 inline constexpr char kGlobalRegion[] = "000000";
@@ -35,6 +35,6 @@ bool ShouldPushUp(const v1::Change& change, const std::string& self_region);
 // changes that came from the child's own subtree.
 bool ShouldSendDown(const v1::Change& change, const std::string& child_region);
 
-}  // namespace tierhub::exchange
+}  // namespace tierhub::auth
 
-#endif  // TIERHUB_SERVICES_EXCHANGE_JURISDICTION_H_
+#endif  // TIERHUB_SERVICES_AUTH_JURISDICTION_H_

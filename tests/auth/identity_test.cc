@@ -1,8 +1,8 @@
-#include "services/exchange/identity.h"
+#include "services/auth/identity.h"
 
 #include "gtest/gtest.h"
 
-namespace tierhub::exchange {
+namespace tierhub::auth {
 namespace {
 
 TEST(IdentityTest, ParsesNodeDepartmentAndOperatorNames) {
@@ -35,4 +35,4 @@ TEST(IdentityTest, RefusesMalformedNames) {
 }
 
 }  // namespace
-}  // namespace tierhub::exchange
+}  // namespace tierhub::auth

@@ -1,10 +1,10 @@
-#include "services/exchange/jurisdiction.h"
+#include "services/auth/jurisdiction.h"
 
 #include "absl/strings/str_cat.h"
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"
 
-namespace tierhub::exchange {
+namespace tierhub::auth {
 
 bool IsGlobalRegion(const std::string& region) { return region.empty() || region == kGlobalRegion; }
 
@@ -42,4 +42,4 @@ bool ShouldSendDown(const v1::Change& change, const std::string& child_region) {
   return IsGlobalRegion(region) || InJurisdiction(child_region, region);
 }
 
-}  // namespace tierhub::exchange
+}  // namespace tierhub::auth

@@ -1,4 +1,4 @@
-#include "services/exchange/identity.h"
+#include "services/auth/identity.h"
 
 #include <vector>
 
@@ -8,7 +8,7 @@
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
 
-namespace tierhub::exchange {
+namespace tierhub::auth {
 namespace {
 
 absl::Status CheckRegion(const std::string& region, const std::string& common_name) {
@@ -96,4 +96,4 @@ absl::StatusOr<Identity> CallerIdentity(const grpc::ServerContext& context, bool
   return ParseCommonName(std::string(names.front().data(), names.front().size()));
 }
 
-}  // namespace tierhub::exchange
+}  // namespace tierhub::auth

@@ -1,7 +1,7 @@
 // Who is calling: parsed from the mutual-TLS client certificate's common name, or, in the
 // explicitly insecure development mode only, from the `x-tierhub-identity` request header.
-#ifndef TIERHUB_SERVICES_EXCHANGE_IDENTITY_H_
-#define TIERHUB_SERVICES_EXCHANGE_IDENTITY_H_
+#ifndef TIERHUB_SERVICES_AUTH_IDENTITY_H_
+#define TIERHUB_SERVICES_AUTH_IDENTITY_H_
 
 #include <string>
 #include <utility>
@@ -12,7 +12,7 @@
 #include "tierhub/v1/change.pb.h"
 #include "tierhub/v1/domain.pb.h"
 
-namespace tierhub::exchange {
+namespace tierhub::auth {
 
 // The header that carries an identity when a node runs with `insecure: true`.
 inline constexpr char kInsecureIdentityHeader[] = "x-tierhub-identity";
@@ -51,6 +51,6 @@ grpc::Status Serve(grpc::ServerContext* context, bool insecure, Response* respon
   return grpc::Status::OK;
 }
 
-}  // namespace tierhub::exchange
+}  // namespace tierhub::auth
 
-#endif  // TIERHUB_SERVICES_EXCHANGE_IDENTITY_H_
+#endif  // TIERHUB_SERVICES_AUTH_IDENTITY_H_

@@ -1,10 +1,10 @@
-#include "services/exchange/jurisdiction.h"
+#include "services/auth/jurisdiction.h"
 
 #include "gtest/gtest.h"
 #include "services/domain/validation.h"
 #include "tests/exchange/test_cluster.h"
 
-namespace tierhub::exchange {
+namespace tierhub::auth {
 namespace {
 
 v1::Change ChangeAbout(const std::string& record_region, const std::string& origin_region) {
@@ -57,4 +57,4 @@ TEST(JurisdictionTest, SendDownGlobalAndJurisdictionButNeverTheChildsOwn) {
 }
 
 }  // namespace
-}  // namespace tierhub::exchange
+}  // namespace tierhub::auth
