@@ -39,18 +39,6 @@ struct Identity {
 [[nodiscard]] absl::StatusOr<Identity> CallerIdentity(const grpc::ServerContext& context,
                                                       bool insecure);
 
-// Runs `fn(caller)` for a unary RPC: the caller's identity as above, then fn's
-// absl::StatusOr<Response> into `response`, or its error as the RPC's status.
-template <typename Response, typename Fn>
-grpc::Status Serve(grpc::ServerContext* context, bool insecure, Response* response, Fn fn) {
-  auto caller = CallerIdentity(*context, insecure);
-  if (!caller.ok()) return ToGrpc(caller.status());
-  auto result = fn(*caller);
-  if (!result.ok()) return ToGrpc(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
-
 }  // namespace tierhub::auth
 
 #endif  // TIERHUB_SERVICES_AUTH_IDENTITY_H_

@@ -17,6 +17,14 @@ absl::Status Denied(const Identity& caller, absl::string_view why) {
 
 }  // namespace
 
+absl::StatusOr<Identity> ServiceCaller(const grpc::ServerContext& context,
+                                       const NodeContext& node) {
+  auto caller = CallerIdentity(context, node.insecure);
+  if (!caller.ok()) return caller.status();
+  if (absl::Status s = CheckNotPeer(node, *caller); !s.ok()) return s;
+  return caller;
+}
+
 bool IsNodeSelf(const NodeContext& node, const Identity& caller) {
   return caller.kind == Kind::kNode && caller.name == node.node_id &&
          caller.region_code == node.region_code;

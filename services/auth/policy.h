@@ -17,15 +17,35 @@
 #define TIERHUB_SERVICES_AUTH_POLICY_H_
 
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "services/auth/identity.h"
 #include "services/auth/node_context.h"
+#include "services/common/grpc_status.h"
 #include "tierhub/v1/change.pb.h"
 #include "tierhub/v1/domain.pb.h"
 
 namespace tierhub::auth {
+
+// The caller of a service RPC other than the exchange's: its identity (CallerIdentity), with
+// peer node certificates refused first (CheckNotPeer).
+[[nodiscard]] absl::StatusOr<Identity> ServiceCaller(const grpc::ServerContext& context,
+                                                     const NodeContext& node);
+
+// Runs `fn(caller)` for a unary service RPC: the caller as ServiceCaller gives it, then fn's
+// absl::StatusOr<Response> into `response`, or its error as the RPC's status.
+template <typename Response, typename Fn>
+grpc::Status Serve(grpc::ServerContext* context, const NodeContext& node, Response* response,
+                   Fn fn) {
+  auto caller = ServiceCaller(*context, node);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto result = fn(*caller);
+  if (!result.ok()) return ToGrpc(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
 
 // True if `caller` is this node's own system (its node certificate).
 bool IsNodeSelf(const NodeContext& node, const Identity& caller);

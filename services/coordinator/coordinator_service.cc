@@ -376,28 +376,28 @@ using auth::Serve;
 grpc::Status CoordinatorService::GetProgress(grpc::ServerContext* context,
                                              const v1::GetProgressRequest* request,
                                              v1::GetProgressResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return Progress(c, *request); });
 }
 
 grpc::Status CoordinatorService::GetMergedView(grpc::ServerContext* context,
                                                const v1::GetMergedViewRequest* request,
                                                v1::GetMergedViewResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return MergedView(c, *request); });
 }
 
 grpc::Status CoordinatorService::ListContradictions(grpc::ServerContext* context,
                                                     const v1::ListContradictionsRequest* request,
                                                     v1::ListContradictionsResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return Contradictions(c, *request); });
 }
 
 grpc::Status CoordinatorService::GetRoundStatus(grpc::ServerContext* context,
                                                 const v1::GetRoundStatusRequest* request,
                                                 v1::GetRoundStatusResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return RoundStatus(c, *request); });
 }
 

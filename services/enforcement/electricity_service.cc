@@ -482,7 +482,7 @@ using auth::Serve;
 grpc::Status ElectricityWatchService::ImportReadings(
     grpc::ServerContext* context, grpc::ServerReader<v1::ImportReadingsChunk>* reader,
     v1::ImportReadingsResponse* response) {
-  auto caller = auth::CallerIdentity(*context, node_.insecure);
+  auto caller = auth::ServiceCaller(*context, node_);
   if (!caller.ok()) return ToGrpc(caller.status());
   ImportReadingsCall call;
   grpc::Status read = ReadHeaderFirst(reader, [&](v1::ImportReadingsChunk& chunk) {
@@ -499,14 +499,14 @@ grpc::Status ElectricityWatchService::ImportReadings(
 grpc::Status ElectricityWatchService::ListAlerts(grpc::ServerContext* context,
                                                  const v1::ListAlertsRequest* request,
                                                  v1::ListAlertsResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return Alerts(c, *request); });
 }
 
 grpc::Status ElectricityWatchService::RecheckReadings(grpc::ServerContext* context,
                                                       const v1::RecheckReadingsRequest* request,
                                                       v1::RecheckReadingsResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return Recheck(c, *request); });
 }
 

@@ -418,63 +418,62 @@ absl::StatusOr<v1::ExportDisclosureResponse> EnforcementService::Export(
 grpc::Status EnforcementService::OpenCase(grpc::ServerContext* context,
                                           const v1::OpenCaseRequest* request,
                                           v1::CaseResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return Open(c, *request); });
 }
 
 grpc::Status EnforcementService::AdvanceCase(grpc::ServerContext* context,
                                              const v1::AdvanceCaseRequest* request,
                                              v1::CaseResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return Advance(c, *request); });
 }
 
 grpc::Status EnforcementService::GetCase(grpc::ServerContext* context,
                                          const v1::GetCaseRequest* request,
                                          v1::CaseResponse* response) {
-  return Serve(context, node_.insecure, response,
-               [&](const auth::Identity& c) { return Get(c, *request); });
+  return Serve(context, node_, response, [&](const auth::Identity& c) { return Get(c, *request); });
 }
 
 grpc::Status EnforcementService::ListOverdue(grpc::ServerContext* context,
                                              const v1::ListOverdueRequest* request,
                                              v1::ListOverdueResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return Overdue(c, *request); });
 }
 
 grpc::Status EnforcementService::SubmitTipOff(grpc::ServerContext* context,
                                               const v1::SubmitTipOffRequest* request,
                                               v1::TipOffResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return SubmitTip(c, *request); });
 }
 
 grpc::Status EnforcementService::VerifyTipOff(grpc::ServerContext* context,
                                               const v1::VerifyTipOffRequest* request,
                                               v1::TipOffResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return VerifyTip(c, *request); });
 }
 
 grpc::Status EnforcementService::GetTipOff(grpc::ServerContext* context,
                                            const v1::GetTipOffRequest* request,
                                            v1::TipOffResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return GetTip(c, *request); });
 }
 
 grpc::Status EnforcementService::ExportDisclosure(grpc::ServerContext* context,
                                                   const v1::ExportDisclosureRequest* request,
                                                   v1::ExportDisclosureResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return Export(c, *request); });
 }
 
 grpc::Status EnforcementService::ExportDisclosureStream(
     grpc::ServerContext* context, const v1::ExportDisclosureRequest* request,
     grpc::ServerWriter<v1::ExportDisclosureChunk>* writer) {
-  auto caller = auth::CallerIdentity(*context, node_.insecure);
+  auto caller = auth::ServiceCaller(*context, node_);
   if (!caller.ok()) return ToGrpc(caller.status());
   auto file = Export(*caller, *request);
   if (!file.ok()) return ToGrpc(file.status());

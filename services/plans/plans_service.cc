@@ -126,14 +126,14 @@ absl::StatusOr<SummaryFile> PlansService::Summary(const auth::Identity& caller,
 grpc::Status PlansService::GetPlanProgress(grpc::ServerContext* context,
                                            const v1::GetPlanProgressRequest* request,
                                            v1::GetPlanProgressResponse* response) {
-  return auth::Serve(context, node_.insecure, response,
+  return auth::Serve(context, node_, response,
                      [&](const auth::Identity& c) { return Progress(c, *request); });
 }
 
 grpc::Status PlansService::ExportSummary(grpc::ServerContext* context,
                                          const v1::ExportSummaryRequest* request,
                                          grpc::ServerWriter<v1::ExportSummaryChunk>* writer) {
-  auto caller = auth::CallerIdentity(*context, node_.insecure);
+  auto caller = auth::ServiceCaller(*context, node_);
   if (!caller.ok()) return ToGrpc(caller.status());
   auto file = Summary(*caller, *request);
   if (!file.ok()) return ToGrpc(file.status());

@@ -137,6 +137,10 @@ absl::StatusOr<v1::SubmitListResponse> Lists::Submit(const auth::Identity& calle
 
 absl::StatusOr<v1::SubmitListResponse> Lists::Withdraw(
     const auth::Identity& caller, const v1::WithdrawSubmissionRequest& request) {
+  if (caller.kind != auth::Identity::Kind::kDepartment) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("only a department withdraws its lists; the caller is ", caller.CommonName()));
+  }
   const v1::Department department =
       request.department() == v1::DEPARTMENT_UNSPECIFIED ? caller.department : request.department();
   TH_RETURN_IF_ERROR(domain::ValidateId(request.submission_id(), "submission_id"));
@@ -782,7 +786,7 @@ absl::StatusOr<v1::ListEquipmentResponse> Lists::ListEquipment(
       absl::StrCat("eqp/", request.credit_code(), "/"),
       [&](std::string_view, const v1::StoredRecord& s) {
         if (s.has_record() && s.record().has_equipment() &&
-            auth::InJurisdiction(caller.region_code, s.record().equipment().region_code())) {
+            auth::CheckReadable(node_, caller, s.record().equipment().region_code()).ok()) {
           *response.add_equipment() = s.record().equipment();
         }
         return true;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/auth/jurisdiction.h"
+#include "services/auth/policy.h"
 #include "services/common/grpc_status.h"
 #include "services/common/rpc_streams.h"
 #include "services/common/status_macros.h"
@@ -110,7 +111,7 @@ const char* DedicatedRpc(v1::Record::KindCase kind) {
 grpc::Status RegistryService::WriteRecords(grpc::ServerContext* context,
                                            const v1::WriteRecordsRequest* request,
                                            v1::WriteRecordsResponse* response) {
-  auto caller = auth::CallerIdentity(*context, node_.insecure);
+  auto caller = auth::ServiceCaller(*context, node_);
   if (!caller.ok()) return ToGrpc(caller.status());
   std::vector<std::string> refused;
   for (int i = 0; i < request->records_size(); ++i) {
@@ -208,7 +209,7 @@ absl::StatusOr<v1::RescreenEquipmentResponse> RegistryService::Rescreen(
 grpc::Status RegistryService::RescreenEquipment(grpc::ServerContext* context,
                                                 const v1::RescreenEquipmentRequest* request,
                                                 v1::RescreenEquipmentResponse* response) {
-  auto caller = auth::CallerIdentity(*context, node_.insecure);
+  auto caller = auth::ServiceCaller(*context, node_);
   if (!caller.ok()) return ToGrpc(caller.status());
   auto result = Rescreen(*caller, request->region_code());
   if (!result.ok()) return ToGrpc(result.status());
@@ -219,9 +220,8 @@ grpc::Status RegistryService::RescreenEquipment(grpc::ServerContext* context,
 grpc::Status RegistryService::GetRecord(grpc::ServerContext* context,
                                         const v1::GetRecordRequest* request,
                                         v1::GetRecordResponse* response) {
-  auto caller = auth::CallerIdentity(*context, node_.insecure);
+  auto caller = auth::ServiceCaller(*context, node_);
   if (!caller.ok()) return ToGrpc(caller.status());
-  if (absl::Status s = auth::CheckNotPeer(node_, *caller); !s.ok()) return ToGrpc(s);
   auto stored = store_->Get(request->key());
   if (!stored.ok()) return ToGrpc(stored.status());
   if (!stored->has_value()) {
@@ -241,7 +241,7 @@ using auth::Serve;
 grpc::Status RegistryService::SubmitList(grpc::ServerContext* context,
                                          grpc::ServerReader<v1::SubmitListChunk>* reader,
                                          v1::SubmitListResponse* response) {
-  auto caller = auth::CallerIdentity(*context, node_.insecure);
+  auto caller = auth::ServiceCaller(*context, node_);
   if (!caller.ok()) return ToGrpc(caller.status());
   SubmitListCall call;
   grpc::Status read = ReadHeaderFirst(reader, [&](v1::SubmitListChunk& chunk) {
@@ -261,63 +261,63 @@ grpc::Status RegistryService::SubmitList(grpc::ServerContext* context,
 grpc::Status RegistryService::WithdrawSubmission(grpc::ServerContext* context,
                                                  const v1::WithdrawSubmissionRequest* request,
                                                  v1::SubmitListResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return lists_.Withdraw(c, *request); });
 }
 
 grpc::Status RegistryService::GetSubmission(grpc::ServerContext* context,
                                             const v1::GetSubmissionRequest* request,
                                             v1::GetSubmissionResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return lists_.GetSubmission(c, *request); });
 }
 
 grpc::Status RegistryService::ListEntries(grpc::ServerContext* context,
                                           const v1::ListEntriesRequest* request,
                                           v1::ListEntriesResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return lists_.ListEntries(c, *request); });
 }
 
 grpc::Status RegistryService::PutRounds(grpc::ServerContext* context,
                                         const v1::PutRoundsRequest* request,
                                         v1::PutRoundsResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return lists_.PutRounds(c, *request); });
 }
 
 grpc::Status RegistryService::CloseRound(grpc::ServerContext* context,
                                          const v1::CloseRoundRequest* request,
                                          v1::PutRoundsResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return lists_.CloseRound(c, *request); });
 }
 
 grpc::Status RegistryService::GrantLateWaiver(grpc::ServerContext* context,
                                               const v1::GrantLateWaiverRequest* request,
                                               v1::GrantLateWaiverResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return lists_.GrantLateWaiver(c, *request); });
 }
 
 grpc::Status RegistryService::ListRounds(grpc::ServerContext* context,
                                          const v1::ListRoundsRequest* request,
                                          v1::PutRoundsResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity&) { return lists_.ListRounds(); });
 }
 
 grpc::Status RegistryService::ListEnterprises(grpc::ServerContext* context,
                                               const v1::ListEnterprisesRequest* request,
                                               v1::ListEnterprisesResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return lists_.ListEnterprises(c, *request); });
 }
 
 grpc::Status RegistryService::ListEquipment(grpc::ServerContext* context,
                                             const v1::ListEquipmentRequest* request,
                                             v1::ListEquipmentResponse* response) {
-  return Serve(context, node_.insecure, response,
+  return Serve(context, node_, response,
                [&](const auth::Identity& c) { return lists_.ListEquipment(c, *request); });
 }
 
