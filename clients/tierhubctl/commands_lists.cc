@@ -16,9 +16,9 @@
 #include "clients/tierhubctl/table.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/status_macros.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
-#include "services/enforcement/case_machine.h"
 #include "tierhub/v1/coordinator.grpc.pb.h"
 #include "tierhub/v1/registry.grpc.pb.h"
 
@@ -381,7 +381,7 @@ absl::Status ShowProgress(const Args& args) {
     }
   }
   for (const auto& c : r.cases()) {
-    if (!enforcement::IsTerminal(c.dimension(), c.state())) {
+    if (!domain::IsTerminal(c.dimension(), c.state())) {
       rows[{c.region_code(), c.industry()}].cases_open += c.count();
     }
   }

@@ -11,7 +11,7 @@
 #include "clients/tierhubctl/progress.h"
 #include "clients/tierhubctl/table.h"
 #include "services/common/status_macros.h"
-#include "services/enforcement/electricity.h"
+#include "services/domain/electricity.h"
 #include "tierhub/v1/electricity.grpc.pb.h"
 
 namespace tierhub::ctl {
@@ -40,7 +40,7 @@ absl::Status ParseKwhOption(const Args& args, const std::string& name, bool* has
 
 absl::Status MonthOption(const Args& args, const std::string& name, std::string* out) {
   if (args.Get(name).empty()) return absl::OkStatus();
-  auto month = enforcement::CanonicalMonth(args.Get(name));
+  auto month = domain::CanonicalMonth(args.Get(name));
   if (!month.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--", name, ": ", month.status().message()));
   }

@@ -18,9 +18,9 @@
 #include "absl/time/time.h"
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
+#include "services/domain/electricity.h"
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"
-#include "services/enforcement/electricity.h"
 
 namespace tierhub::ctl {
 namespace {
@@ -671,7 +671,7 @@ ParsedReadings ParseReadingsCsv(absl::string_view utf8) {
           break;
         }
         case ReadingField::kMonth: {
-          auto month = enforcement::CanonicalMonth(cell);
+          auto month = domain::CanonicalMonth(cell);
           if (!month.ok()) {
             bad(std::string(month.status().message()));
           } else {

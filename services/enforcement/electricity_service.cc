@@ -19,11 +19,11 @@
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
 #include "services/common/time_proto.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/credit_code.h"
+#include "services/domain/electricity.h"
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"
-#include "services/enforcement/case_machine.h"
-#include "services/enforcement/electricity.h"
 #include "services/registry/domain_hooks.h"
 #include "services/registry/lists.h"
 
@@ -31,7 +31,7 @@ namespace tierhub::enforcement {
 
 struct ElectricityWatchService::Facts {
   std::optional<v1::Enterprise> enterprise;
-  std::vector<ShutdownFact> facts;
+  std::vector<domain::ShutdownFact> facts;
 };
 
 namespace {
@@ -79,7 +79,7 @@ std::string EnterpriseKey(const std::string& credit_code) {
 
 // One enterprise's month: the readings that make it up.
 struct MonthGroup {
-  MonthUsage usage;
+  domain::MonthUsage usage;
   std::set<std::string> imported_accounts;  // accounts this import restates
 };
 
@@ -93,7 +93,7 @@ ElectricityWatchService::ElectricityWatchService(const auth::NodeContext& node,
       store_(store) {}
 
 double ElectricityWatchService::default_threshold_kwh() const {
-  return options_.threshold_kwh.value_or(kDefaultPowerAlertThresholdKwh);
+  return options_.threshold_kwh.value_or(domain::kDefaultPowerAlertThresholdKwh);
 }
 
 absl::StatusOr<double> ElectricityWatchService::Threshold(bool has, double requested,
@@ -132,8 +132,8 @@ absl::StatusOr<const ElectricityWatchService::Facts*> ElectricityWatchService::F
       cases.push_back(record->enforcement_case());
     }
   }
-  facts.facts = ShutdownFacts(facts.enterprise.has_value() ? &*facts.enterprise : nullptr,
-                              recorded_at, cases);
+  facts.facts = domain::ShutdownFacts(facts.enterprise.has_value() ? &*facts.enterprise : nullptr,
+                                      recorded_at, cases);
   return &cache->emplace(credit_code, std::move(facts)).first->second;
 }
 
@@ -199,10 +199,11 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
       return stored;
     }
     add(0, "header.import_id", Code::kFailedPrecondition,
-        absl::StrCat(
-            "import ", h.import_id(), " was stored on ",
-            absl::FormatTime("%Y-%m-%d %H:%M", FromProto(stored.imported_at()), ChinaTimeZone()),
-            " with other content (", stored.readings(), " readings); choose a new import id"));
+        absl::StrCat("import ", h.import_id(), " was stored on ",
+                     absl::FormatTime("%Y-%m-%d %H:%M", FromProto(stored.imported_at()),
+                                      domain::ChinaTimeZone()),
+                     " with other content (", stored.readings(),
+                     " readings); choose a new import id"));
     return refused();
   }
 
@@ -264,7 +265,7 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
           absl::StrCat(e.region_code(), " is outside the import's region ", region));
       continue;
     }
-    if (MonthStart(e.month()) > now) {
+    if (domain::MonthStart(e.month()) > now) {
       add(r, "month", Code::kInvalidArgument, absl::StrCat(e.month(), " has not begun yet"));
       continue;
     }
@@ -321,13 +322,13 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
     if (facts->enterprise.has_value() && !facts->enterprise->name().empty()) {
       g.usage.enterprise_name = facts->enterprise->name();
     }
-    std::optional<v1::PowerAlert> alert =
-        AlertFor(g.usage, facts->facts, *threshold, now, caller.CommonName(), h.import_id());
+    std::optional<v1::PowerAlert> alert = domain::AlertFor(g.usage, facts->facts, *threshold, now,
+                                                           caller.CommonName(), h.import_id());
     if (!alert.has_value()) continue;
     const std::string key = domain::PowerAlertKey(id.first, id.second);
     TH_ASSIGN_OR_RETURN(auto existing, store_->GetLive(key));
     if (existing.has_value() && existing->has_power_alert() &&
-        SameAlert(existing->power_alert(), *alert)) {
+        domain::SameAlert(existing->power_alert(), *alert)) {
       continue;
     }
     *response.add_alerts() = *alert;
@@ -427,7 +428,7 @@ absl::StatusOr<v1::RecheckReadingsResponse> ElectricityWatchService::Recheck(
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_->Now();
   // Keys sort by credit code, month, account: one enterprise-month's readings are adjacent.
-  std::vector<MonthUsage> months;
+  std::vector<domain::MonthUsage> months;
   TH_RETURN_IF_ERROR(store_->ScanRecords(
       domain::kElectricityReadingKeyPrefix, [&](std::string_view, const v1::StoredRecord& stored) {
         if (!stored.has_record() || !stored.record().has_electricity_reading()) return true;
@@ -435,7 +436,7 @@ absl::StatusOr<v1::RecheckReadingsResponse> ElectricityWatchService::Recheck(
         if (!auth::InJurisdiction(region, e.region_code())) return true;
         if (months.empty() || months.back().credit_code != e.credit_code() ||
             months.back().month != e.month()) {
-          MonthUsage u;
+          domain::MonthUsage u;
           u.credit_code = e.credit_code();
           u.enterprise_name = e.enterprise_name();
           u.region_code = e.region_code();
@@ -452,13 +453,13 @@ absl::StatusOr<v1::RecheckReadingsResponse> ElectricityWatchService::Recheck(
   std::map<std::string, Facts> facts_cache;
   std::vector<store::Mutation> mutations;
   const v1::Author author = caller.ToAuthor(node_.node_id);
-  for (MonthUsage& usage : months) {
+  for (domain::MonthUsage& usage : months) {
     TH_ASSIGN_OR_RETURN(const Facts* facts, FactsFor(usage.credit_code, &facts_cache));
     if (facts->enterprise.has_value() && !facts->enterprise->name().empty()) {
       usage.enterprise_name = facts->enterprise->name();
     }
     std::optional<v1::PowerAlert> alert =
-        AlertFor(usage, facts->facts, threshold, now, caller.CommonName(), "");
+        domain::AlertFor(usage, facts->facts, threshold, now, caller.CommonName(), "");
     if (!alert.has_value()) continue;
     const std::string key = domain::PowerAlertKey(usage.credit_code, usage.month);
     TH_ASSIGN_OR_RETURN(auto existing, store_->GetLive(key));

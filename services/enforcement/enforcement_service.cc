@@ -16,12 +16,12 @@
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
 #include "services/common/time_proto.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
+#include "services/domain/disclosure.h"
 #include "services/domain/region_table.h"
+#include "services/domain/tip_offs.h"
 #include "services/domain/validation.h"
-#include "services/enforcement/case_machine.h"
-#include "services/enforcement/disclosure.h"
-#include "services/enforcement/tip_offs.h"
 #include "services/registry/domain_hooks.h"
 #include "services/registry/lists.h"
 
@@ -83,8 +83,8 @@ absl::Status EnforcementService::Commit(const auth::Identity& caller, v1::Record
 v1::CaseResponse EnforcementService::Respond(v1::EnforcementCase c) const {
   v1::CaseResponse out;
   const absl::Time now = clock_->Now();
-  for (v1::CaseState s : AllowedNext(c, now)) out.add_allowed_next(s);
-  out.set_overdue(IsOverdue(c, now));
+  for (v1::CaseState s : domain::AllowedNext(c, now)) out.add_allowed_next(s);
+  out.set_overdue(domain::IsOverdue(c, now));
   *out.mutable_enforcement_case() = std::move(c);
   return out;
 }
@@ -93,7 +93,7 @@ v1::CaseResponse EnforcementService::Respond(v1::EnforcementCase c) const {
 
 absl::StatusOr<v1::CaseResponse> EnforcementService::Open(const auth::Identity& caller,
                                                           const v1::OpenCaseRequest& request) {
-  CaseOpening o;
+  domain::CaseOpening o;
   o.case_id = request.case_id();
   o.credit_code = request.credit_code();
   o.region_code = request.region_code();
@@ -108,7 +108,7 @@ absl::StatusOr<v1::CaseResponse> EnforcementService::Open(const auth::Identity& 
   o.actor = caller.CommonName();
   o.evidence_ref = request.evidence_ref();
   o.note = request.note();
-  TH_ASSIGN_OR_RETURN(v1::EnforcementCase opened, enforcement::OpenCase(o, *clock_));
+  TH_ASSIGN_OR_RETURN(v1::EnforcementCase opened, domain::OpenCase(o, *clock_));
   TH_RETURN_IF_ERROR(CheckWrite(caller, opened.region_code(), opened.dimension()));
   absl::MutexLock lock(&mu_);
   TH_ASSIGN_OR_RETURN(auto existing, store_->Get(CaseKey(opened.case_id())));
@@ -124,7 +124,7 @@ absl::StatusOr<v1::CaseResponse> EnforcementService::Open(const auth::Identity& 
 
 absl::StatusOr<v1::CaseResponse> EnforcementService::Advance(
     const auth::Identity& caller, const v1::AdvanceCaseRequest& request) {
-  Transition t;
+  domain::Transition t;
   if (request.step_case() == v1::AdvanceCaseRequest::kToState) t.to = request.to_state();
   if (request.step_case() == v1::AdvanceCaseRequest::kSealingStep) {
     t.sealing_step = request.sealing_step();
@@ -153,7 +153,7 @@ absl::StatusOr<v1::CaseResponse> EnforcementService::Advance(
                                                      "' is about another enterprise"));
     }
   }
-  TH_ASSIGN_OR_RETURN(v1::EnforcementCase next, enforcement::Advance(current, t, *clock_));
+  TH_ASSIGN_OR_RETURN(v1::EnforcementCase next, domain::Advance(current, t, *clock_));
   v1::Record record;
   *record.mutable_enforcement_case() = next;
   TH_RETURN_IF_ERROR(Commit(caller, std::move(record)));
@@ -176,7 +176,7 @@ absl::StatusOr<v1::ListOverdueResponse> EnforcementService::Overdue(
   const absl::Time now = clock_->Now();
   // Only open cases with a deadline are indexed, by region and deadline day; a deadline after
   // today (China time) cannot have passed.
-  const std::string today = absl::FormatTime("%Y%m%d", now, ChinaTimeZone());
+  const std::string today = absl::FormatTime("%Y%m%d", now, domain::ChinaTimeZone());
   std::vector<v1::EnforcementCase> found;
   absl::Status failed;
   TH_RETURN_IF_ERROR(store_->ScanIndex(
@@ -195,7 +195,7 @@ absl::StatusOr<v1::ListOverdueResponse> EnforcementService::Overdue(
             c.dimension() != request.dimension()) {
           return true;
         }
-        if (IsOverdue(c, now)) found.push_back(c);
+        if (domain::IsOverdue(c, now)) found.push_back(c);
         return true;
       }));
   TH_RETURN_IF_ERROR(failed);
@@ -235,8 +235,8 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::SubmitTip(
       enterprise_region = enterprise->enterprise().region_code();
     }
   }
-  const TipOffRoute route =
-      RouteTipOff(request.channel(), request.dimension(), request.region_code(), enterprise_region);
+  const domain::TipOffRoute route = domain::RouteTipOff(request.channel(), request.dimension(),
+                                                        request.region_code(), enterprise_region);
   tip.set_region_code(route.region_code);
   tip.set_responsible(route.department);
   tip.set_dimension(route.dimension);
@@ -349,10 +349,10 @@ absl::StatusOr<v1::ExportDisclosureResponse> EnforcementService::Export(
   // Only the candidates are read and kept: the cases under the region of the list's dimensions
   // (all of the node's cases are fewer than its records), or for coal-boiler exits the list
   // entries under the region; then the names of the enterprises they concern.
-  DisclosureInput input;
+  domain::DisclosureInput input;
   std::set<std::string> codes;
   auto keep = [&](const v1::Record& r) {
-    if (!MayBeListed(request.list(), r)) return;
+    if (!domain::MayBeListed(request.list(), r)) return;
     if (r.has_enforcement_case()) {
       codes.insert(r.enforcement_case().credit_code());
       input.cases.push_back(r.enforcement_case());
@@ -391,18 +391,19 @@ absl::StatusOr<v1::ExportDisclosureResponse> EnforcementService::Export(
       input.enterprise_names[code] = enterprise->enterprise().name();
     }
   }
-  TH_ASSIGN_OR_RETURN(std::vector<DisclosureRow> rows,
-                      DisclosureRows(request.list(), input, as_of));
+  TH_ASSIGN_OR_RETURN(std::vector<domain::DisclosureRow> rows,
+                      domain::DisclosureRows(request.list(), input, as_of));
   v1::ExportDisclosureResponse out;
   out.set_rows(static_cast<uint32_t>(rows.size()));
-  const std::string base = DisclosureFileBase(request.list(), region, as_of);
+  const std::string base = domain::DisclosureFileBase(request.list(), region, as_of);
   switch (request.format()) {
     case v1::EXPORT_FORMAT_CSV:
-      out.set_content(ToCsv(rows));
+      out.set_content(domain::ToCsv(rows));
       out.set_file_name(absl::StrCat(base, ".csv"));
       break;
     case v1::EXPORT_FORMAT_XLSX: {
-      TH_ASSIGN_OR_RETURN(std::string xlsx, ToXlsx(rows, DisclosureTitle(request.list())));
+      TH_ASSIGN_OR_RETURN(std::string xlsx,
+                          domain::ToXlsx(rows, domain::DisclosureTitle(request.list())));
       out.set_content(std::move(xlsx));
       out.set_file_name(absl::StrCat(base, ".xlsx"));
       break;

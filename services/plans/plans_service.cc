@@ -11,9 +11,9 @@
 #include "services/common/rpc_streams.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/record_key.h"
 #include "services/domain/region_table.h"
-#include "services/enforcement/case_machine.h"
 #include "services/plans/progress.h"
 #include "services/plans/summary.h"
 #include "services/registry/domain_hooks.h"
@@ -34,15 +34,15 @@ absl::StatusOr<std::vector<ClosedEnterprise>> ReadClosed(const store::Store& sto
         keys.emplace_back(key);
         return true;
       }));
-  const absl::CivilDay last = absl::ToCivilDay(as_of, enforcement::ChinaTimeZone());
+  const absl::CivilDay last = absl::ToCivilDay(as_of, domain::ChinaTimeZone());
   std::vector<ClosedEnterprise> out;
   for (const std::string& key : keys) {
     TH_ASSIGN_OR_RETURN(auto record, store.GetLive(key));
     if (!record.has_value() || !record->has_enforcement_case()) continue;
     const v1::EnforcementCase& c = record->enforcement_case();
-    const std::optional<enforcement::CaseClosure> closure = enforcement::ClosureOf(c);
+    const std::optional<domain::CaseClosure> closure = domain::ClosureOf(c);
     if (!closure.has_value() || !closure->exited) continue;
-    if (absl::ToCivilDay(closure->at, enforcement::ChinaTimeZone()) > last) continue;
+    if (absl::ToCivilDay(closure->at, domain::ChinaTimeZone()) > last) continue;
     ClosedEnterprise e;
     e.credit_code = c.credit_code();
     e.region_code = c.region_code();
@@ -104,20 +104,20 @@ absl::StatusOr<SummaryFile> PlansService::Summary(const auth::Identity& caller,
   const v1::Region* r = domain::DefaultRegions().Lookup(region);
   input.provincial = r != nullptr && r->level() != v1::REGION_LEVEL_CITY;
   TH_ASSIGN_OR_RETURN(input.closed, ReadClosed(*store_, region, request.year(), as_of));
-  enforcement::Sheet figures = FiguresSheet(input);
-  enforcement::Sheet closed = ClosedSheet(input);
+  spreadsheet::Sheet figures = FiguresSheet(input);
+  spreadsheet::Sheet closed = ClosedSheet(input);
   SummaryFile out;
   out.rows = static_cast<uint32_t>(figures.rows.size());
   out.closed_enterprises = static_cast<uint32_t>(closed.rows.size());
   const std::string base = SummaryFileBase(region, request.year());
   if (request.format() == v1::EXPORT_FORMAT_XLSX) {
-    TH_ASSIGN_OR_RETURN(out.content, enforcement::XlsxOf({figures, closed}));
+    TH_ASSIGN_OR_RETURN(out.content, spreadsheet::XlsxOf({figures, closed}));
     out.file_name = absl::StrCat(base, ".xlsx");
   } else if (request.table() == v1::SUMMARY_TABLE_CLOSED) {
-    out.content = enforcement::CsvOf(closed);
+    out.content = spreadsheet::CsvOf(closed);
     out.file_name = absl::StrCat(base, "_closed.csv");
   } else {
-    out.content = enforcement::CsvOf(figures);
+    out.content = spreadsheet::CsvOf(figures);
     out.file_name = absl::StrCat(base, ".csv");
   }
   return out;

@@ -10,9 +10,9 @@
 #include "absl/strings/str_split.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
-#include "services/enforcement/case_machine.h"
 #include "services/plans/schedule.h"
 #include "services/registry/domain_hooks.h"
 
@@ -120,7 +120,7 @@ absl::StatusOr<v1::GetPlanProgressResponse> ReadPlanProgress(const store::Store&
   TH_RETURN_IF_ERROR(CheckPlanRegion(region));
   const std::string jurisdiction = domain::JurisdictionPrefix(region);
   const std::string year_text = absl::StrCat(year);
-  const std::string as_of_day = absl::FormatTime("%Y%m%d", as_of, enforcement::ChinaTimeZone());
+  const std::string as_of_day = absl::FormatTime("%Y%m%d", as_of, domain::ChinaTimeZone());
   auto by_as_of = [&](const std::string& mmdd) { return year_text + mmdd <= as_of_day; };
   auto year_prefix = [&](const char* counter_prefix) {
     return absl::StrCat(counter_prefix, year_text, "/", jurisdiction);
@@ -182,8 +182,8 @@ absl::StatusOr<v1::GetPlanProgressResponse> ReadPlanProgress(const store::Store&
              if (p.size() != 4) return;
              const v1::Dimension d = ParseEnum<v1::Dimension>(p[2], &v1::Dimension_Parse);
              const v1::CaseState s = ParseEnum<v1::CaseState>(p[3], &v1::CaseState_Parse);
-             if (s == v1::CASE_STATE_UNSPECIFIED || enforcement::IsTerminal(d, s) ||
-                 enforcement::IsExitState(d, s)) {
+             if (s == v1::CASE_STATE_UNSPECIFIED || domain::IsTerminal(d, s) ||
+                 domain::IsExitState(d, s)) {
                return;
              }
              now_at(p).open += v;

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 
-#include "services/enforcement/case_machine.h"
+#include "services/domain/case_machine.h"
 
 namespace tierhub::plans {
 
 absl::Time CheckpointDue(absl::CivilDay day) {
-  return absl::FromCivil(day + 1, enforcement::ChinaTimeZone()) - absl::Seconds(1);
+  return absl::FromCivil(day + 1, domain::ChinaTimeZone()) - absl::Seconds(1);
 }
 
 ShareDue ShareDueAt(int year, const std::vector<absl::CivilDay>& checkpoints, absl::Time as_of) {

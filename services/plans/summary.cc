@@ -6,16 +6,16 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
+#include "services/domain/disclosure.h"
 #include "services/domain/region_table.h"
-#include "services/enforcement/case_machine.h"
-#include "services/enforcement/disclosure.h"
 
 namespace tierhub::plans {
 namespace {
 
-using enforcement::Cell;
-using enforcement::Sheet;
+using spreadsheet::Cell;
+using spreadsheet::Sheet;
 
 std::string RegionName(const std::string& code) {
   const v1::Region* region = domain::DefaultRegions().Lookup(code);
@@ -184,15 +184,15 @@ Sheet ClosedSheet(const SummaryInput& input) {
   for (size_t i = 0; i < closed.size(); ++i) {
     const ClosedEnterprise& c = closed[i];
     const bool has_capacity = c.capacity_unit != v1::CAPACITY_UNIT_UNSPECIFIED && c.capacity > 0;
-    sheet.rows.push_back(
-        {Cell::Number(static_cast<double>(i + 1)), Cell::Text(c.credit_code), Cell::Text(c.name),
-         Cell::Text(c.region_code), Cell::Text(RegionName(c.region_code)),
-         Cell::Text(std::string(domain::IndustryNameZh(c.industry))),
-         Cell::Text(std::string(domain::DimensionNameZh(c.dimension))),
-         Cell::Text(enforcement::ChinaDay(c.closed_at)),
-         has_capacity ? Cell::Number(c.capacity) : Cell{},
-         Cell::Text(has_capacity ? CapacityUnitNameZh(c.capacity_unit) : ""),
-         Cell::Text(enforcement::CaseStateNameZh(c.state)), Cell::Text(c.case_id)});
+    sheet.rows.push_back({Cell::Number(static_cast<double>(i + 1)), Cell::Text(c.credit_code),
+                          Cell::Text(c.name), Cell::Text(c.region_code),
+                          Cell::Text(RegionName(c.region_code)),
+                          Cell::Text(std::string(domain::IndustryNameZh(c.industry))),
+                          Cell::Text(std::string(domain::DimensionNameZh(c.dimension))),
+                          Cell::Text(domain::ChinaDay(c.closed_at)),
+                          has_capacity ? Cell::Number(c.capacity) : Cell{},
+                          Cell::Text(has_capacity ? CapacityUnitNameZh(c.capacity_unit) : ""),
+                          Cell::Text(domain::CaseStateNameZh(c.state)), Cell::Text(c.case_id)});
   }
   return sheet;
 }

@@ -9,20 +9,20 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "services/enforcement/spreadsheet.h"
+#include "services/spreadsheet/spreadsheet.h"
 #include "tierhub/v1/domain.pb.h"
 #include "tierhub/v1/plans.pb.h"
 
 namespace tierhub::plans {
 
-// One enterprise closed and exited in the year (an exit case, enforcement::IsExitState).
+// One enterprise closed and exited in the year (an exit case, domain::IsExitState).
 struct ClosedEnterprise {
   std::string credit_code;
   std::string name;  // the enterprise record's, else the merged view's, else ""
   std::string region_code;
   v1::Industry industry = v1::INDUSTRY_UNSPECIFIED;
   v1::Dimension dimension = v1::DIMENSION_UNSPECIFIED;
-  absl::Time closed_at;                              // the closing step (enforcement::ClosureOf)
+  absl::Time closed_at;                              // the closing step (domain::ClosureOf)
   v1::CaseState state = v1::CASE_STATE_UNSPECIFIED;  // current state of the case
   double capacity = 0;
   v1::CapacityUnit capacity_unit = v1::CAPACITY_UNIT_UNSPECIFIED;
@@ -44,9 +44,9 @@ std::string CapacityUnitNameZh(v1::CapacityUnit unit);
 // The figures table: one row per (city,) industry and dimension with a target or any case,
 // with a further row per extra capacity unit; a provincial summary ends with the region's
 // totals per industry and dimension (地区 "合计"). Headers in Chinese.
-enforcement::Sheet FiguresSheet(const SummaryInput& input);
+spreadsheet::Sheet FiguresSheet(const SummaryInput& input);
 // The closed list: by region, credit code, case id; numbered.
-enforcement::Sheet ClosedSheet(const SummaryInput& input);
+spreadsheet::Sheet ClosedSheet(const SummaryInput& input);
 // "summary_<region>_<year>" for file names.
 std::string SummaryFileBase(const std::string& region, int year);
 

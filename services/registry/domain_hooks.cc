@@ -6,10 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "services/common/time_proto.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"
-#include "services/enforcement/case_machine.h"
 
 namespace tierhub::registry {
 
@@ -36,8 +36,7 @@ absl::Status DomainHooks::Validate(const v1::Change& change) const {
 }
 
 bool CaseIsOpen(const v1::EnforcementCase& c) {
-  return c.state() != v1::CASE_STATE_UNSPECIFIED &&
-         !enforcement::IsTerminal(c.dimension(), c.state());
+  return c.state() != v1::CASE_STATE_UNSPECIFIED && !domain::IsTerminal(c.dimension(), c.state());
 }
 
 namespace {
@@ -49,11 +48,9 @@ std::string DeadlineDay(const google::protobuf::Timestamp& t) {
 }
 
 // The action plans' view of time: the year and day (China Standard Time) of an instant.
-std::string PlanYear(absl::Time t) {
-  return absl::FormatTime("%Y", t, enforcement::ChinaTimeZone());
-}
+std::string PlanYear(absl::Time t) { return absl::FormatTime("%Y", t, domain::ChinaTimeZone()); }
 std::string PlanDay(absl::Time t) {  // MMDD
-  return absl::FormatTime("%m%d", t, enforcement::ChinaTimeZone());
+  return absl::FormatTime("%m%d", t, domain::ChinaTimeZone());
 }
 
 // "<YYYY>/<region>/<INDUSTRY>/<DIMENSION_X>/" of a case's event at `t`.
@@ -68,7 +65,7 @@ void PlanCaseCounters(const v1::EnforcementCase& c, std::vector<store::CounterDe
     const absl::Time found = FromProto(c.found_at());
     out->push_back({absl::StrCat(kPlanFoundCounter, PlanBase(c, found), PlanDay(found)), 1});
   }
-  const std::optional<enforcement::CaseClosure> closure = enforcement::ClosureOf(c);
+  const std::optional<domain::CaseClosure> closure = domain::ClosureOf(c);
   if (!closure.has_value()) return;
   const std::string base = PlanBase(c, closure->at);
   const std::string day = PlanDay(closure->at);
@@ -97,10 +94,10 @@ void PlanTargetCounters(const v1::CityTarget& t, std::vector<store::CounterDelta
                     std::llround(t.capacity_to_exit() * kCapacityScale)});
   }
   for (const auto& checkpoint : t.checkpoints()) {
-    out->push_back({absl::StrCat(base, "CHECKPOINT/",
-                                 absl::FormatTime("%Y%m%d", FromProto(checkpoint),
-                                                  enforcement::ChinaTimeZone())),
-                    1});
+    out->push_back(
+        {absl::StrCat(base, "CHECKPOINT/",
+                      absl::FormatTime("%Y%m%d", FromProto(checkpoint), domain::ChinaTimeZone())),
+         1});
   }
 }
 
@@ -134,7 +131,7 @@ void DomainHooks::IndexKeys(std::string_view key, const v1::Record& record,
         out->push_back(
             absl::StrCat(kOpenDeadlineIndex, c.region_code(), "/", DeadlineDay(c.deadline())));
       }
-      const std::optional<enforcement::CaseClosure> closure = enforcement::ClosureOf(c);
+      const std::optional<domain::CaseClosure> closure = domain::ClosureOf(c);
       if (closure.has_value() && closure->exited) {
         out->push_back(
             absl::StrCat(kPlanExitIndex, PlanYear(closure->at), "/", c.region_code(), "/"));

@@ -59,7 +59,7 @@ inline constexpr double kCapacityScale = 1000.0;
 // pfound/<YYYY>/<region>/<INDUSTRY>/<DIMENSION_X>/<MMDD>: cases found (found_at).
 inline constexpr char kPlanFoundCounter[] = "pfound/";
 // pexit/<YYYY>/<region>/<INDUSTRY>/<DIMENSION_X>/<MMDD>: cases closed as an exit of the plant
-// (enforcement::IsExitState; one per enterprise exited), by the day of the closing step.
+// (domain::IsExitState; one per enterprise exited), by the day of the closing step.
 inline constexpr char kPlanExitCounter[] = "pexit/";
 // pcap/<YYYY>/<region>/<INDUSTRY>/<DIMENSION_X>/<CAPACITY_UNIT_X>/<MMDD>: capacity of those
 // exits, thousandths of the unit.
@@ -75,7 +75,7 @@ inline constexpr char kPlanTargetCounter[] = "tgt/";
 inline constexpr char kPlanExitIndex[] = "exit/";
 
 // True for a case that still needs action: its state is not terminal in its dimension's state
-// machine (services/enforcement/case_machine.h), e.g. LICENCES_REVOKED closes a quality case.
+// machine (services/domain/case_machine.h), e.g. LICENCES_REVOKED closes a quality case.
 bool CaseIsOpen(const v1::EnforcementCase& c);
 
 class DomainHooks final : public store::RecordHooks {

@@ -42,7 +42,7 @@ absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
     // Validated above (ValidateRecord) and keyed by RecordKey: the store need not check again.
     mutations.push_back({domain::RecordKey(record), author, record, /*validated=*/true});
     if (record.has_equipment()) {
-      enforcement::ScreeningOutcome outcome;
+      domain::ScreeningOutcome outcome;
       auto screened = ScreeningMutation(caller, record.equipment(), &outcome);
       if (!screened.ok()) {
         note(where, screened.status());
@@ -142,16 +142,16 @@ grpc::Status RegistryService::WriteRecords(grpc::ServerContext* context,
 
 absl::StatusOr<std::optional<store::Mutation>> RegistryService::ScreeningMutation(
     const auth::Identity& caller, const v1::Equipment& equipment,
-    enforcement::ScreeningOutcome* outcome) {
+    domain::ScreeningOutcome* outcome) {
   const Clock& clock = auth::RequireClock(node_);
   v1::Record case_record;
-  case_record.mutable_enforcement_case()->set_case_id(enforcement::ScreeningCaseId(equipment));
+  case_record.mutable_enforcement_case()->set_case_id(domain::ScreeningCaseId(equipment));
   auto existing = store_->GetLive(domain::RecordKey(case_record));
   if (!existing.ok()) return existing.status();
   const v1::EnforcementCase* current = existing->has_value() && (*existing)->has_enforcement_case()
                                            ? &(*existing)->enforcement_case()
                                            : nullptr;
-  auto screened = enforcement::ScreenToCase(equipment, current, caller.CommonName(), clock);
+  auto screened = domain::ScreenToCase(equipment, current, caller.CommonName(), clock);
   if (!screened.ok()) return screened.status();
   *outcome = *screened;
   if (!screened->enforcement_case.has_value()) return std::optional<store::Mutation>();
@@ -175,13 +175,13 @@ absl::StatusOr<v1::RescreenEquipmentResponse> RegistryService::Rescreen(
           return true;
         }
         response.set_screened(response.screened() + 1);
-        enforcement::ScreeningOutcome outcome;
+        domain::ScreeningOutcome outcome;
         auto mutation = ScreeningMutation(caller, stored.record().equipment(), &outcome);
         if (!mutation.ok()) {
           response.add_errors(absl::StrCat(std::string(key), ": ", mutation.status().message()));
           return true;
         }
-        using Action = enforcement::ScreeningOutcome::Action;
+        using Action = domain::ScreeningOutcome::Action;
         switch (outcome.action) {
           case Action::kCreate:
             response.set_created(response.created() + 1);

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "services/auth/identity.h"
-#include "services/enforcement/screening_cases.h"
+#include "services/domain/screening_cases.h"
 #include "services/registry/lists.h"
 #include "services/store/store.h"
 #include "tierhub/v1/registry.grpc.pb.h"
@@ -71,7 +71,7 @@ class RegistryService final : public v1::Registry::Service {
   // found and written by `caller`: "found one, eliminate one" without typing.
   absl::StatusOr<std::optional<store::Mutation>> ScreeningMutation(
       const auth::Identity& caller, const v1::Equipment& equipment,
-      enforcement::ScreeningOutcome* outcome);
+      domain::ScreeningOutcome* outcome);
 
   const auth::NodeContext node_;
   store::Store* const store_;

@@ -16,8 +16,8 @@
 #include "gtest/gtest.h"
 #include "services/common/time_proto.h"
 #include "services/domain/credit_code.h"
+#include "services/domain/electricity.h"
 #include "services/domain/record_key.h"
-#include "services/enforcement/electricity.h"
 #include "tests/exchange/test_cluster.h"
 #include "tests/testutil/temp_dir.h"
 #include "tierhub/v1/registry.grpc.pb.h"
@@ -231,7 +231,7 @@ TEST_F(ElectricityServiceTest, ClosedEnterpriseAlertsOnlyForMonthsAfterTheClosur
   EXPECT_EQ(alert->reason(), v1::SHUTDOWN_REASON_ENTERPRISE_STATUS);
   EXPECT_EQ(alert->enterprise_status(), v1::OPERATING_STATUS_CLOSED);
   EXPECT_EQ(alert->kwh(), 80000);
-  EXPECT_EQ(alert->threshold_kwh(), kDefaultPowerAlertThresholdKwh);
+  EXPECT_EQ(alert->threshold_kwh(), domain::kDefaultPowerAlertThresholdKwh);
   EXPECT_EQ(alert->region_code(), "440606");  // the enterprise record's region
   EXPECT_EQ(alert->import_id(), "i-221");
   EXPECT_EQ(alert->raised_by(), "dept:MIIT:440606:clerk");

@@ -17,10 +17,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/time_proto.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/record_key.h"
-#include "services/enforcement/case_machine.h"
 #include "services/enforcement/enforcement_service.h"
 #include "services/plans/plans_service.h"
 #include "services/plans/schedule.h"
@@ -37,7 +37,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-absl::TimeZone Cst() { return enforcement::ChinaTimeZone(); }
+absl::TimeZone Cst() { return domain::ChinaTimeZone(); }
 absl::Time At(int y, int m, int d, int hh = 0, int mm = 0, int ss = 0) {
   return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, ss), Cst());
 }
@@ -403,7 +403,7 @@ TEST_F(PlansTest, WhatCountsAsAnExitPerDimension) {
   auto closing = store_->GetLive("case/en-2").value()->enforcement_case();
   v1::Record cancelled;
   *cancelled.mutable_enforcement_case() =
-      enforcement::LicenceCancellationFor(closing, "clerk", "ZX-1", clock_).value();
+      domain::LicenceCancellationFor(closing, "clerk", "ZX-1", clock_).value();
   ASSERT_TRUE(WriteRaw(domain::RecordKey(cancelled), cancelled).ok());
   p2020 = Progress("440600", 2020);
   const auto* quality = RowOf(p2020, "440600", v1::INDUSTRY_CERAMICS, v1::DIMENSION_QUALITY);
@@ -448,7 +448,7 @@ TEST_F(PlansTest, CountersEqualARecountAfterRandomOperations) {
       if (!live.has_value()) continue;
       const v1::EnforcementCase c = live->enforcement_case();
       std::vector<v1::CaseState> next;
-      for (v1::CaseState s : enforcement::AllowedNext(c, clock_.Now())) {
+      for (v1::CaseState s : domain::AllowedNext(c, clock_.Now())) {
         if (s != v1::CASE_STATE_LICENCE_CANCELLED) next.push_back(s);
       }
       if (c.dimension() == v1::DIMENSION_TECHNOLOGY && c.state() == v1::CASE_STATE_FOUND &&
@@ -464,7 +464,7 @@ TEST_F(PlansTest, CountersEqualARecountAfterRandomOperations) {
         // A closed plant's production licence is cancelled (注销), now and then.
         if (c.dimension() != v1::DIMENSION_QUALITY && c.state() == v1::CASE_STATE_CLOSED_EXITED &&
             pick(2) == 0) {
-          auto cancel = enforcement::LicenceCancellationFor(c, "clerk", "ZX", clock_);
+          auto cancel = domain::LicenceCancellationFor(c, "clerk", "ZX", clock_);
           if (cancel.ok() &&
               !store_->GetLive(absl::StrCat("case/", cancel->case_id())).value().has_value()) {
             v1::Record r;

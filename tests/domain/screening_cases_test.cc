@@ -1,4 +1,4 @@
-#include "services/enforcement/screening_cases.h"
+#include "services/domain/screening_cases.h"
 
 #include <map>
 #include <string>
@@ -6,10 +6,10 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/credit_code.h"
-#include "services/enforcement/case_machine.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 namespace {
 
 using ::testing::HasSubstr;
@@ -177,4 +177,4 @@ TEST(ScreeningCasesTest, RescreenAllAnswersPerItem) {
 }
 
 }  // namespace
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain

@@ -2,8 +2,8 @@
 // or more sheets (libxlsxwriter). Shared by the published lists (disclosure.h) and the action
 // plans' summaries (services/plans/summary.h). Pure apart from XlsxOf's temporary file;
 // thread-safe.
-#ifndef TIERHUB_SERVICES_ENFORCEMENT_SPREADSHEET_H_
-#define TIERHUB_SERVICES_ENFORCEMENT_SPREADSHEET_H_
+#ifndef TIERHUB_SERVICES_SPREADSHEET_SPREADSHEET_H_
+#define TIERHUB_SERVICES_SPREADSHEET_SPREADSHEET_H_
 
 #include <optional>
 #include <string>
@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::spreadsheet {
 
 // One cell: text (written as a string, never a formula, so credit and region codes keep their
 // form), a number, or empty (an empty text).
@@ -48,6 +48,6 @@ std::string CsvOf(const Sheet& sheet);
 // INTERNAL or UNAVAILABLE if the library or the file system fails.
 [[nodiscard]] absl::StatusOr<std::string> XlsxOf(const std::vector<Sheet>& sheets);
 
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::spreadsheet
 
-#endif  // TIERHUB_SERVICES_ENFORCEMENT_SPREADSHEET_H_
+#endif  // TIERHUB_SERVICES_SPREADSHEET_SPREADSHEET_H_

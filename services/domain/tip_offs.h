@@ -1,13 +1,13 @@
 // Routing of tip-offs (举报) to the responsible department and region (section 二(五)4: received
 // centrally, verified by the responsible department). Pure; thread-safe.
-#ifndef TIERHUB_SERVICES_ENFORCEMENT_TIP_OFFS_H_
-#define TIERHUB_SERVICES_ENFORCEMENT_TIP_OFFS_H_
+#ifndef TIERHUB_SERVICES_DOMAIN_TIP_OFFS_H_
+#define TIERHUB_SERVICES_DOMAIN_TIP_OFFS_H_
 
 #include <string>
 
 #include "tierhub/v1/domain.pb.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 
 struct TipOffRoute {
   v1::Department department = v1::DEPARTMENT_UNSPECIFIED;
@@ -23,6 +23,6 @@ struct TipOffRoute {
 TipOffRoute RouteTipOff(v1::TipOffChannel channel, v1::Dimension dimension,
                         const std::string& reported_region, const std::string& enterprise_region);
 
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain
 
-#endif  // TIERHUB_SERVICES_ENFORCEMENT_TIP_OFFS_H_
+#endif  // TIERHUB_SERVICES_DOMAIN_TIP_OFFS_H_

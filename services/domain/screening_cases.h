@@ -6,8 +6,8 @@
 // hot-air furnaces) an ENVIRONMENT case. The case id is deterministic, so screening the same
 // equipment again (e.g. after a rule change) finds its case:
 //   tech-<credit code>-<equipment id>    env-<credit code>-<equipment id>
-#ifndef TIERHUB_SERVICES_ENFORCEMENT_SCREENING_CASES_H_
-#define TIERHUB_SERVICES_ENFORCEMENT_SCREENING_CASES_H_
+#ifndef TIERHUB_SERVICES_DOMAIN_SCREENING_CASES_H_
+#define TIERHUB_SERVICES_DOMAIN_SCREENING_CASES_H_
 
 #include <functional>
 #include <optional>
@@ -20,7 +20,7 @@
 #include "tierhub/v1/domain.pb.h"
 #include "tierhub/v1/equipment.pb.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 
 // The dimension screening judges this equipment under: that of the rules applying to its type
 // (ENVIRONMENT for gas producers and hot-air furnaces), TECHNOLOGY otherwise.
@@ -70,6 +70,6 @@ std::vector<RescreenItem> RescreenAll(
     const std::function<std::optional<v1::EnforcementCase>(const std::string& case_id)>& find_case,
     const std::string& actor, const Clock& clock);
 
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain
 
-#endif  // TIERHUB_SERVICES_ENFORCEMENT_SCREENING_CASES_H_
+#endif  // TIERHUB_SERVICES_DOMAIN_SCREENING_CASES_H_

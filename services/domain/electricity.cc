@@ -1,4 +1,4 @@
-#include "services/enforcement/electricity.h"
+#include "services/domain/electricity.h"
 
 #include <algorithm>
 #include <utility>
@@ -9,11 +9,11 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "services/common/time_proto.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/validation.h"
-#include "services/enforcement/case_machine.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 namespace {
 
 bool AllDigits(absl::string_view s) {
@@ -195,4 +195,4 @@ bool SameAlert(const v1::PowerAlert& a, const v1::PowerAlert& b) {
   return x.SerializeAsString() == y.SerializeAsString();
 }
 
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain

@@ -12,8 +12,8 @@
 //   TECHNOLOGY_CLOSURE      TECHNOLOGY cases in DISMANTLED, SEALED, ACCEPTED or CLOSED_EXITED
 //   COAL_BOILER_EXIT        no case type exists for boilers: ECO's list entries of kind
 //                           COAL_BOILER_EXIT
-#ifndef TIERHUB_SERVICES_ENFORCEMENT_DISCLOSURE_H_
-#define TIERHUB_SERVICES_ENFORCEMENT_DISCLOSURE_H_
+#ifndef TIERHUB_SERVICES_DOMAIN_DISCLOSURE_H_
+#define TIERHUB_SERVICES_DOMAIN_DISCLOSURE_H_
 
 #include <map>
 #include <string>
@@ -25,7 +25,7 @@
 #include "tierhub/v1/domain.pb.h"
 #include "tierhub/v1/enforcement.pb.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 
 // What a list is built from (already restricted to the region wanted).
 struct DisclosureInput {
@@ -81,6 +81,6 @@ std::string ToCsv(const std::vector<DisclosureRow>& rows);
 [[nodiscard]] absl::StatusOr<std::string> ToXlsx(const std::vector<DisclosureRow>& rows,
                                                  const std::string& sheet_title);
 
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain
 
-#endif  // TIERHUB_SERVICES_ENFORCEMENT_DISCLOSURE_H_
+#endif  // TIERHUB_SERVICES_DOMAIN_DISCLOSURE_H_

@@ -1,4 +1,4 @@
-#include "services/enforcement/case_machine.h"
+#include "services/domain/case_machine.h"
 
 #include <map>
 #include <set>
@@ -11,7 +11,7 @@
 #include "services/common/time_proto.h"
 #include "services/domain/credit_code.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 namespace {
 
 using ::testing::ElementsAre;
@@ -559,4 +559,4 @@ TEST(CaseMachineTest, ClosureUnderAnotherDimensionCancelsTheProductionLicence) {
 }
 
 }  // namespace
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain

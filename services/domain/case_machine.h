@@ -30,8 +30,8 @@
 // last instant of its day (23:59:59.999999999 CST); a case is overdue once now is after it. An
 // energy extension adds at most 3 months counted the same way from the current deadline's day
 // (2020-02-29 -> 2020-05-29).
-#ifndef TIERHUB_SERVICES_ENFORCEMENT_CASE_MACHINE_H_
-#define TIERHUB_SERVICES_ENFORCEMENT_CASE_MACHINE_H_
+#ifndef TIERHUB_SERVICES_DOMAIN_CASE_MACHINE_H_
+#define TIERHUB_SERVICES_DOMAIN_CASE_MACHINE_H_
 
 #include <optional>
 #include <string>
@@ -42,7 +42,7 @@
 #include "services/common/clock.h"
 #include "tierhub/v1/domain.pb.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 
 // The plan's energy periods: rectify within 6 months; one extension of at most 3 months.
 inline constexpr int kEnergyRectifyMonths = 6;
@@ -158,6 +158,6 @@ std::optional<CaseClosure> ClosureOf(const v1::EnforcementCase& c);
 // "RECTIFYING, EXTENDED" style list of state names without the CASE_STATE_ prefix.
 std::string StateNames(const std::vector<v1::CaseState>& states);
 
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain
 
-#endif  // TIERHUB_SERVICES_ENFORCEMENT_CASE_MACHINE_H_
+#endif  // TIERHUB_SERVICES_DOMAIN_CASE_MACHINE_H_

@@ -1,8 +1,8 @@
-#include "services/enforcement/tip_offs.h"
+#include "services/domain/tip_offs.h"
 
 #include "services/domain/catalog.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 
 TipOffRoute RouteTipOff(v1::TipOffChannel channel, v1::Dimension dimension,
                         const std::string& reported_region, const std::string& enterprise_region) {
@@ -18,4 +18,4 @@ TipOffRoute RouteTipOff(v1::TipOffChannel channel, v1::Dimension dimension,
   return route;
 }
 
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain

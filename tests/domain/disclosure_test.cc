@@ -1,4 +1,4 @@
-#include "services/enforcement/disclosure.h"
+#include "services/domain/disclosure.h"
 
 #include <string>
 #include <vector>
@@ -9,11 +9,11 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/credit_code.h"
-#include "services/enforcement/case_machine.h"
 #include "tests/testutil/xlsx_reader.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 namespace {
 
 using ::testing::Contains;
@@ -197,4 +197,4 @@ TEST(DisclosureTest, EmptyListIsAHeaderOnly) {
 }
 
 }  // namespace
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain

@@ -1,4 +1,4 @@
-#include "services/enforcement/case_machine.h"
+#include "services/domain/case_machine.h"
 
 #include <algorithm>
 #include <utility>
@@ -12,7 +12,7 @@
 #include "services/domain/catalog.h"
 #include "services/domain/validation.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 namespace {
 
 using v1::CaseState;
@@ -521,4 +521,4 @@ absl::StatusOr<v1::EnforcementCase> LicenceCancellationFor(const v1::Enforcement
   return Advance(opened, t, clock);
 }
 
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain

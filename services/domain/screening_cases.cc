@@ -1,14 +1,14 @@
-#include "services/enforcement/screening_cases.h"
+#include "services/domain/screening_cases.h"
 
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status_macros.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/screening.h"
 #include "services/domain/validation.h"
-#include "services/enforcement/case_machine.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 
 v1::Dimension ScreeningDimension(const v1::Equipment& equipment) {
   for (const domain::ScreeningRule& rule : domain::ScreeningRules()) {
@@ -103,4 +103,4 @@ std::vector<RescreenItem> RescreenAll(
   return out;
 }
 
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain

@@ -1,12 +1,12 @@
-// The electricity watch's rule (services/enforcement/electricity.h): months as clerks write
+// The electricity watch's rule (services/domain/electricity.h): months as clerks write
 // them, which facts shut a plant and since when, and the threshold at its boundary.
-#include "services/enforcement/electricity.h"
+#include "services/domain/electricity.h"
 
 #include "gtest/gtest.h"
 #include "services/common/time_proto.h"
 #include "services/domain/validation.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 namespace {
 
 // An instant in China Standard Time.
@@ -186,4 +186,4 @@ TEST(ValidatePowerAlertTest, RefusesAnAlertAtOrBelowItsThreshold) {
 }
 
 }  // namespace
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain

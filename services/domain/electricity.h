@@ -14,8 +14,8 @@
 // month in which a plant closes still holds legitimate consumption. Of the facts that count,
 // the earliest is cited. The alert is raised when the month's consumption over all the
 // enterprise's accounts is strictly above the threshold.
-#ifndef TIERHUB_SERVICES_ENFORCEMENT_ELECTRICITY_H_
-#define TIERHUB_SERVICES_ENFORCEMENT_ELECTRICITY_H_
+#ifndef TIERHUB_SERVICES_DOMAIN_ELECTRICITY_H_
+#define TIERHUB_SERVICES_DOMAIN_ELECTRICITY_H_
 
 #include <optional>
 #include <string>
@@ -28,7 +28,7 @@
 #include "tierhub/v1/domain.pb.h"
 #include "tierhub/v1/electricity.pb.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 
 // The threshold when neither the node's config nor the import gives one, in kWh per month:
 // about what a guard house and an office draw, far below any production line.
@@ -91,6 +91,6 @@ std::optional<v1::PowerAlert> AlertFor(const MonthUsage& usage,
 // True if two alerts say the same thing (ignoring when and by whom they were raised).
 bool SameAlert(const v1::PowerAlert& a, const v1::PowerAlert& b);
 
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain
 
-#endif  // TIERHUB_SERVICES_ENFORCEMENT_ELECTRICITY_H_
+#endif  // TIERHUB_SERVICES_DOMAIN_ELECTRICITY_H_

@@ -1,4 +1,4 @@
-#include "services/enforcement/disclosure.h"
+#include "services/domain/disclosure.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,12 +9,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/time_proto.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
-#include "services/enforcement/case_machine.h"
-#include "services/enforcement/spreadsheet.h"
+#include "services/spreadsheet/spreadsheet.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::domain {
 namespace {
 
 using v1::CaseState;
@@ -240,15 +240,17 @@ absl::StatusOr<std::vector<DisclosureRow>> DisclosureRows(v1::DisclosureList lis
 
 namespace {
 
-Sheet DisclosureSheet(const std::vector<DisclosureRow>& rows, const std::string& title) {
-  Sheet sheet;
+spreadsheet::Sheet DisclosureSheet(const std::vector<DisclosureRow>& rows,
+                                   const std::string& title) {
+  spreadsheet::Sheet sheet;
   sheet.title = title;
   sheet.headers = DisclosureHeaders();
   sheet.widths = {{1, 2, 24}, {7, 7, 40}};
   for (size_t i = 0; i < rows.size(); ++i) {
     const std::vector<std::string> cells = Cells(rows[i], i + 1);
-    std::vector<Cell> row = {Cell::Number(static_cast<double>(i + 1))};
-    for (size_t col = 1; col < cells.size(); ++col) row.push_back(Cell::Text(cells[col]));
+    std::vector<spreadsheet::Cell> row = {spreadsheet::Cell::Number(static_cast<double>(i + 1))};
+    for (size_t col = 1; col < cells.size(); ++col)
+      row.push_back(spreadsheet::Cell::Text(cells[col]));
     sheet.rows.push_back(std::move(row));
   }
   return sheet;
@@ -257,12 +259,12 @@ Sheet DisclosureSheet(const std::vector<DisclosureRow>& rows, const std::string&
 }  // namespace
 
 std::string ToCsv(const std::vector<DisclosureRow>& rows) {
-  return CsvOf(DisclosureSheet(rows, ""));
+  return spreadsheet::CsvOf(DisclosureSheet(rows, ""));
 }
 
 absl::StatusOr<std::string> ToXlsx(const std::vector<DisclosureRow>& rows,
                                    const std::string& sheet_title) {
-  return XlsxOf({DisclosureSheet(rows, sheet_title)});
+  return spreadsheet::XlsxOf({DisclosureSheet(rows, sheet_title)});
 }
 
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::domain

@@ -1,4 +1,4 @@
-#include "services/enforcement/spreadsheet.h"
+#include "services/spreadsheet/spreadsheet.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -13,7 +13,7 @@
 #include "absl/strings/str_replace.h"
 #include "xlsxwriter.h"
 
-namespace tierhub::enforcement {
+namespace tierhub::spreadsheet {
 namespace {
 
 std::string CsvField(const std::string& s) {
@@ -130,4 +130,4 @@ absl::StatusOr<std::string> XlsxOf(const std::vector<Sheet>& sheets) {
   return buffer.str();
 }
 
-}  // namespace tierhub::enforcement
+}  // namespace tierhub::spreadsheet
