@@ -34,7 +34,7 @@
 #include "services/domain/record_key.h"
 #include "services/domain/region_table.h"
 #include "services/node/node.h"
-#include "services/registry/domain_hooks.h"
+#include "services/node/node_hooks.h"
 #include "services/store/store.h"
 #include "tierhub/v1/coordinator.grpc.pb.h"
 
@@ -124,7 +124,7 @@ Row MakeRow(int i, const std::vector<std::string>& leaves) {
 absl::Status Load(const std::string& path, int n, const std::vector<std::string>& leaves,
                   const std::string& pg_dir) {
   SystemClock clock;
-  registry::DomainHooks hooks;
+  node::NodeHooks hooks;
   store::Store::Options options;
   options.path = path;
   options.node_id = "gd";

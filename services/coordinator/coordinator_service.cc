@@ -19,13 +19,15 @@
 #include "services/common/grpc_status.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
+#include "services/coordinator/coordinator_hooks.h"
+#include "services/domain/case_keys.h"
 #include "services/domain/catalog.h"
 #include "services/domain/record_key.h"
 #include "services/domain/region_table.h"
 #include "services/domain/rounds.h"
 #include "services/domain/validation.h"
-#include "services/registry/domain_hooks.h"
 #include "services/registry/lists.h"
+#include "services/registry/registry_hooks.h"
 
 namespace tierhub::coordinator {
 namespace {
@@ -145,12 +147,11 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
   }
   {
     std::map<std::tuple<absl::string_view, int, int, int>, int64_t> sums;
-    TH_RETURN_IF_ERROR(
-        scan(registry::kMergedCounter, [&](absl::string_view r, const auto& p, int64_t v) {
-          if (p.size() != 4) return;
-          sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2]),
-                ParseEnum<v1::OperatingStatus>(p[3])}] += v;
-        }));
+    TH_RETURN_IF_ERROR(scan(kMergedCounter, [&](absl::string_view r, const auto& p, int64_t v) {
+      if (p.size() != 4) return;
+      sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2]),
+            ParseEnum<v1::OperatingStatus>(p[3])}] += v;
+    }));
     for (const auto& [k, v] : sums) {
       if (v == 0) continue;
       auto* row = response.add_enterprises();
@@ -164,34 +165,33 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
   {
     // (region, industry, unit) -> listed, exited (thousandths), enterprises listed, exited.
     std::map<std::tuple<absl::string_view, int, int>, std::array<int64_t, 4>> sums;
+    TH_RETURN_IF_ERROR(scan(kCapacityCounter, [&](absl::string_view r, const auto& p, int64_t v) {
+      if (p.size() != 4) return;
+      auto& s = sums[{r, IndustryOf(p[1]), ParseEnum<v1::CapacityUnit>(p[2])}];
+      s[p[3] == "EXITED" ? 1 : 0] += v;
+    }));
     TH_RETURN_IF_ERROR(
-        scan(registry::kCapacityCounter, [&](absl::string_view r, const auto& p, int64_t v) {
-          if (p.size() != 4) return;
-          auto& s = sums[{r, IndustryOf(p[1]), ParseEnum<v1::CapacityUnit>(p[2])}];
-          s[p[3] == "EXITED" ? 1 : 0] += v;
+        scan(kMergedEnterpriseCounter, [&](absl::string_view r, const auto& p, int64_t v) {
+          if (p.size() != 3) return;
+          auto& s = sums[{r, IndustryOf(p[1]), 0}];
+          s[p[2] == "EXITED" ? 3 : 2] += v;
         }));
-    TH_RETURN_IF_ERROR(scan(registry::kMergedEnterpriseCounter,
-                            [&](absl::string_view r, const auto& p, int64_t v) {
-                              if (p.size() != 3) return;
-                              auto& s = sums[{r, IndustryOf(p[1]), 0}];
-                              s[p[2] == "EXITED" ? 3 : 2] += v;
-                            }));
     for (const auto& [k, s] : sums) {
       if (s[0] == 0 && s[1] == 0 && s[2] == 0 && s[3] == 0) continue;
       auto* row = response.add_capacity();
       row->set_region_code(std::string(std::get<0>(k)));
       row->set_industry(static_cast<v1::Industry>(std::get<1>(k)));
       row->set_unit(static_cast<v1::CapacityUnit>(std::get<2>(k)));
-      row->set_listed(static_cast<double>(s[0]) / registry::kCapacityScale);
-      row->set_exited(static_cast<double>(s[1]) / registry::kCapacityScale);
+      row->set_listed(static_cast<double>(s[0]) / domain::kCapacityScale);
+      row->set_exited(static_cast<double>(s[1]) / domain::kCapacityScale);
       row->set_enterprises_listed(s[2]);
       row->set_enterprises_exited(s[3]);
     }
   }
   {
     std::map<std::tuple<absl::string_view, int, int, int>, int64_t> sums;
-    TH_RETURN_IF_ERROR(scan(registry::kCaseCounter, [&](absl::string_view r, const auto& p,
-                                                        int64_t v) {
+    TH_RETURN_IF_ERROR(scan(domain::kCaseCounter, [&](absl::string_view r, const auto& p,
+                                                      int64_t v) {
       if (p.size() != 4) return;
       sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2]), ParseEnum<v1::CaseState>(p[3])}] +=
           v;
@@ -212,7 +212,7 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
     std::map<std::tuple<absl::string_view, int, int>, int64_t> sums;
     int64_t total = 0;
     TH_RETURN_IF_ERROR(
-        scan(registry::kCaseDueCounter, [&](absl::string_view r, const auto& p, int64_t v) {
+        scan(domain::kCaseDueCounter, [&](absl::string_view r, const auto& p, int64_t v) {
           if (p.size() != 4 || p[3] >= today) return;
           sums[{r, IndustryOf(p[1]), ParseEnum<v1::Dimension>(p[2])}] += v;
           total += v;
@@ -230,7 +230,7 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
   {
     std::map<std::tuple<absl::string_view, int>, int64_t> sums;
     TH_RETURN_IF_ERROR(
-        scan(registry::kContradictionCounter, [&](absl::string_view r, const auto& p, int64_t v) {
+        scan(kContradictionCounter, [&](absl::string_view r, const auto& p, int64_t v) {
           if (p.size() != 2) return;
           sums[{r, ParseEnum<v1::Contradiction::Kind>(p[1])}] += v;
         }));
@@ -287,8 +287,8 @@ absl::StatusOr<v1::ListContradictionsResponse> CoordinatorService::Contradiction
   v1::ListContradictionsResponse response;
   registry::Pager pager(request.page_token(), page_size);
   TH_RETURN_IF_ERROR(registry::PageThroughIndex(
-      *store_, absl::StrCat(registry::kContradictionIndex, domain::JurisdictionPrefix(region)),
-      "mrg/", &pager,
+      *store_, absl::StrCat(kContradictionIndex, domain::JurisdictionPrefix(region)), "mrg/",
+      &pager,
       [&](const v1::Record& r) {
         if (!r.has_merged_enterprise()) return false;
         bool wanted = request.kind() == v1::Contradiction::KIND_UNSPECIFIED;

@@ -13,11 +13,12 @@
 #include "services/auth/jurisdiction.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
+#include "services/domain/case_keys.h"
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/record_key.h"
 #include "services/domain/region_table.h"
-#include "services/registry/domain_hooks.h"
+#include "services/registry/registry_hooks.h"
 
 namespace tierhub::coordinator {
 namespace {
@@ -68,7 +69,7 @@ std::optional<v1::MergedEnterprise> Merge(const std::string& credit_code,
     }
   }
   for (const v1::EnforcementCase& c : records.cases) {
-    if (!registry::CaseIsOpen(c)) continue;
+    if (!domain::CaseIsOpen(c)) continue;
     v1::MergedEnterprise::OpenCase* o = m.add_open_cases();
     o->set_case_id(c.case_id());
     o->set_dimension(c.dimension());

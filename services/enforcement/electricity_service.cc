@@ -24,8 +24,9 @@
 #include "services/domain/electricity.h"
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"
-#include "services/registry/domain_hooks.h"
+#include "services/enforcement/enforcement_hooks.h"
 #include "services/registry/lists.h"
+#include "services/registry/registry_hooks.h"
 
 namespace tierhub::enforcement {
 
@@ -381,8 +382,7 @@ absl::StatusOr<v1::ListAlertsResponse> ElectricityWatchService::Alerts(
       request.limit() == 0 ? kDefaultAlertLimit : std::min(request.limit(), kMaxAlertLimit);
   std::vector<v1::PowerAlert> found;
   absl::Status failed;
-  const std::string prefix =
-      absl::StrCat(registry::kPowerAlertIndex, domain::JurisdictionPrefix(region));
+  const std::string prefix = absl::StrCat(kPowerAlertIndex, domain::JurisdictionPrefix(region));
   TH_RETURN_IF_ERROR(
       store_->ScanIndex(prefix, [&](std::string_view index_key, std::string_view record_key) {
         const std::string month(index_key.substr(index_key.rfind('/') + 1));

@@ -2,7 +2,7 @@
 // readings and raises PowerAlerts by the rule of electricity.h, in the readings' own
 // Store::Write (one WriteBatch), so a reading is never stored without the alert it raises.
 // Readings and alerts are ordinary records and flow up like everything else; listing alerts
-// per region uses the index palert/<region>/<month> (registry/domain_hooks.h).
+// per region uses the index palert/<region>/<month> (enforcement_hooks.h).
 //
 // Jurisdiction as in the Registry (registry::CheckWritable / ReadRegion): the import's region
 // must lie under this node's and the caller's; operators do not write.

@@ -16,21 +16,22 @@
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
 #include "services/common/time_proto.h"
+#include "services/domain/case_keys.h"
 #include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/disclosure.h"
 #include "services/domain/region_table.h"
 #include "services/domain/tip_offs.h"
 #include "services/domain/validation.h"
-#include "services/registry/domain_hooks.h"
 #include "services/registry/lists.h"
+#include "services/registry/registry_hooks.h"
 
 namespace tierhub::enforcement {
 namespace {
 
 constexpr char kCaseKeyPrefix[] = "case/";
 constexpr char kTipKeyPrefix[] = "tip/";
-constexpr char kRegionIndexPrefix[] = "region/";  // registry::kRegionIndex
+constexpr const char* kRegionIndexPrefix = registry::kRegionIndex;
 constexpr uint32_t kDefaultOverdueLimit = 1000;
 constexpr uint32_t kMaxOverdueLimit = 10000;
 
@@ -180,7 +181,7 @@ absl::StatusOr<v1::ListOverdueResponse> EnforcementService::Overdue(
   std::vector<v1::EnforcementCase> found;
   absl::Status failed;
   TH_RETURN_IF_ERROR(store_->ScanIndex(
-      absl::StrCat(registry::kOpenDeadlineIndex, domain::JurisdictionPrefix(region)),
+      absl::StrCat(domain::kOpenDeadlineIndex, domain::JurisdictionPrefix(region)),
       [&](std::string_view index_key, std::string_view key) {
         const std::string_view day = index_key.substr(index_key.rfind('/') + 1);
         if (day > std::string_view(today)) return true;

@@ -22,8 +22,8 @@
 #include "services/exchange/parent_link.h"
 #include "services/exchange/sync_state.h"
 #include "services/node/admin_service.h"
+#include "services/node/node_hooks.h"
 #include "services/plans/plans_service.h"
-#include "services/registry/domain_hooks.h"
 #include "services/registry/registry_service.h"
 #include "services/store/store.h"
 #include "tierhub/v1/config.pb.h"
@@ -79,7 +79,7 @@ class Node {
   Options options_;
   const Clock* clock_;
   auth::NodeContext context_;  // what every service knows of this node; set by Init
-  registry::DomainHooks hooks_;
+  NodeHooks hooks_;
   std::unique_ptr<store::Store> store_;
   exchange::SyncState sync_state_;
   std::unique_ptr<exchange::ExchangeService> exchange_;

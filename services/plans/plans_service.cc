@@ -14,9 +14,9 @@
 #include "services/domain/case_machine.h"
 #include "services/domain/record_key.h"
 #include "services/domain/region_table.h"
+#include "services/plans/plans_hooks.h"
 #include "services/plans/progress.h"
 #include "services/plans/summary.h"
-#include "services/registry/domain_hooks.h"
 #include "services/registry/lists.h"
 
 namespace tierhub::plans {
@@ -28,12 +28,12 @@ absl::StatusOr<std::vector<ClosedEnterprise>> ReadClosed(const store::Store& sto
                                                          const std::string& region, int year,
                                                          absl::Time as_of) {
   std::vector<std::string> keys;
-  TH_RETURN_IF_ERROR(store.ScanIndex(
-      absl::StrCat(registry::kPlanExitIndex, year, "/", domain::JurisdictionPrefix(region)),
-      [&](std::string_view, std::string_view key) {
-        keys.emplace_back(key);
-        return true;
-      }));
+  TH_RETURN_IF_ERROR(
+      store.ScanIndex(absl::StrCat(kPlanExitIndex, year, "/", domain::JurisdictionPrefix(region)),
+                      [&](std::string_view, std::string_view key) {
+                        keys.emplace_back(key);
+                        return true;
+                      }));
   const absl::CivilDay last = absl::ToCivilDay(as_of, domain::ChinaTimeZone());
   std::vector<ClosedEnterprise> out;
   for (const std::string& key : keys) {

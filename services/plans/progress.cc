@@ -10,11 +10,12 @@
 #include "absl/strings/str_split.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
+#include "services/domain/case_keys.h"
 #include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
+#include "services/plans/plans_hooks.h"
 #include "services/plans/schedule.h"
-#include "services/registry/domain_hooks.h"
 
 namespace tierhub::plans {
 namespace {
@@ -133,7 +134,7 @@ absl::StatusOr<v1::GetPlanProgressResponse> ReadPlanProgress(const store::Store&
   };
 
   TH_RETURN_IF_ERROR(Scan(
-      store, registry::kPlanTargetCounter, year_prefix(registry::kPlanTargetCounter),
+      store, kPlanTargetCounter, year_prefix(kPlanTargetCounter),
       [&](const std::vector<std::string>& p, int64_t v) {
         if (p.size() == 5 && p[4] == "FILED") at(p).filed += v;
         if (p.size() == 5 && p[4] == "ENTERPRISES") {
@@ -149,25 +150,22 @@ absl::StatusOr<v1::GetPlanProgressResponse> ReadPlanProgress(const store::Store&
           }
         }
       }));
-  TH_RETURN_IF_ERROR(Scan(store, registry::kPlanExitCounter,
-                          year_prefix(registry::kPlanExitCounter),
+  TH_RETURN_IF_ERROR(Scan(store, kPlanExitCounter, year_prefix(kPlanExitCounter),
                           [&](const std::vector<std::string>& p, int64_t v) {
                             if (p.size() == 5 && by_as_of(p[4])) at(p).exited += v;
                           }));
   TH_RETURN_IF_ERROR(Scan(
-      store, registry::kPlanCapacityCounter, year_prefix(registry::kPlanCapacityCounter),
+      store, kPlanCapacityCounter, year_prefix(kPlanCapacityCounter),
       [&](const std::vector<std::string>& p, int64_t v) {
         if (p.size() == 6 && by_as_of(p[5])) {
           at(p).exited_capacity[ParseEnum<v1::CapacityUnit>(p[4], &v1::CapacityUnit_Parse)] += v;
         }
       }));
-  TH_RETURN_IF_ERROR(Scan(store, registry::kPlanFoundCounter,
-                          year_prefix(registry::kPlanFoundCounter),
+  TH_RETURN_IF_ERROR(Scan(store, kPlanFoundCounter, year_prefix(kPlanFoundCounter),
                           [&](const std::vector<std::string>& p, int64_t v) {
                             if (p.size() == 5 && by_as_of(p[4])) at(p).found += v;
                           }));
-  TH_RETURN_IF_ERROR(Scan(store, registry::kPlanResolvedCounter,
-                          year_prefix(registry::kPlanResolvedCounter),
+  TH_RETURN_IF_ERROR(Scan(store, kPlanResolvedCounter, year_prefix(kPlanResolvedCounter),
                           [&](const std::vector<std::string>& p, int64_t v) {
                             if (p.size() == 5 && by_as_of(p[4])) at(p).resolved += v;
                           }));
@@ -177,7 +175,7 @@ absl::StatusOr<v1::GetPlanProgressResponse> ReadPlanProgress(const store::Store&
                     ParseEnum<v1::Dimension>(p[2], &v1::Dimension_Parse)}];
   };
   TH_RETURN_IF_ERROR(
-      Scan(store, registry::kCaseCounter, absl::StrCat(registry::kCaseCounter, jurisdiction),
+      Scan(store, domain::kCaseCounter, absl::StrCat(domain::kCaseCounter, jurisdiction),
            [&](const std::vector<std::string>& p, int64_t v) {
              if (p.size() != 4) return;
              const v1::Dimension d = ParseEnum<v1::Dimension>(p[2], &v1::Dimension_Parse);
@@ -188,8 +186,8 @@ absl::StatusOr<v1::GetPlanProgressResponse> ReadPlanProgress(const store::Store&
              }
              now_at(p).open += v;
            }));
-  TH_RETURN_IF_ERROR(Scan(store, registry::kCaseDueCounter,
-                          absl::StrCat(registry::kCaseDueCounter, jurisdiction),
+  TH_RETURN_IF_ERROR(Scan(store, domain::kCaseDueCounter,
+                          absl::StrCat(domain::kCaseDueCounter, jurisdiction),
                           [&](const std::vector<std::string>& p, int64_t v) {
                             if (p.size() == 4 && p[3] < as_of_day) now_at(p).overdue += v;
                           }));
@@ -236,11 +234,11 @@ absl::StatusOr<v1::GetPlanProgressResponse> ReadPlanProgress(const store::Store&
       const int64_t due_milli = DueOf(te.first, share);
       v1::CapacityProgress* c = row->add_capacity();
       c->set_unit(static_cast<v1::CapacityUnit>(unit));
-      c->set_target(static_cast<double>(te.first) / registry::kCapacityScale);
-      c->set_due(static_cast<double>(due_milli) / registry::kCapacityScale);
-      c->set_exited(static_cast<double>(te.second) / registry::kCapacityScale);
+      c->set_target(static_cast<double>(te.first) / domain::kCapacityScale);
+      c->set_due(static_cast<double>(due_milli) / domain::kCapacityScale);
+      c->set_exited(static_cast<double>(te.second) / domain::kCapacityScale);
       c->set_shortfall(static_cast<double>(std::max<int64_t>(0, due_milli - te.second)) /
-                       registry::kCapacityScale);
+                       domain::kCapacityScale);
       behind = behind || (filed && te.second < due_milli);
     }
     row->set_cases_found(f.found);

@@ -1,9 +1,9 @@
 // Progress of the cities against their action-plan targets, read from the counters that
-// DomainHooks keeps with every case and target (kPlan*Counter, kCaseCounter, kCaseDueCounter in
-// services/registry/domain_hooks.h): range scans of a year and a jurisdiction prefix, summed in
-// memory per city, industry and dimension. The cost is the number of distinct counter keys
-// under the region for the year (regions × industries × dimensions × event days), not the
-// number of cases. Thread-safe (reads only).
+// the record hooks keep with every case and target (kPlan*Counter in plans_hooks.h, kCaseCounter
+// and kCaseDueCounter in services/domain/case_keys.h): range scans of a year and a jurisdiction
+// prefix, summed in memory per city, industry and dimension. The cost is the number of distinct
+// counter keys under the region for the year (regions × industries × dimensions × event days), not
+// the number of cases. Thread-safe (reads only).
 #ifndef TIERHUB_SERVICES_PLANS_PROGRESS_H_
 #define TIERHUB_SERVICES_PLANS_PROGRESS_H_
 

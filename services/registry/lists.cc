@@ -23,7 +23,7 @@
 #include "services/domain/region_table.h"
 #include "services/domain/rounds.h"
 #include "services/domain/validation.h"
-#include "services/registry/domain_hooks.h"
+#include "services/registry/registry_hooks.h"
 
 namespace tierhub::registry {
 namespace {

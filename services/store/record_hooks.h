@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -51,6 +52,31 @@ class NoHooks final : public RecordHooks {
   [[nodiscard]] absl::Status Validate(const v1::Change&) const override { return absl::OkStatus(); }
   void IndexKeys(std::string_view, const v1::Record&, std::vector<std::string>*) const override {}
   void Counters(std::string_view, const v1::Record&, std::vector<CounterDelta>*) const override {}
+};
+
+// Several parts' hooks as one: a change is valid if every part accepts it; the index keys and
+// counters of a record are those of every part, in order. The parts are borrowed and must
+// outlive this. Thread-safe if the parts are.
+class CompositeHooks final : public RecordHooks {
+ public:
+  explicit CompositeHooks(std::vector<const RecordHooks*> parts) : parts_(std::move(parts)) {}
+  [[nodiscard]] absl::Status Validate(const v1::Change& change) const override {
+    for (const RecordHooks* part : parts_) {
+      if (absl::Status s = part->Validate(change); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+  void IndexKeys(std::string_view key, const v1::Record& record,
+                 std::vector<std::string>* out) const override {
+    for (const RecordHooks* part : parts_) part->IndexKeys(key, record, out);
+  }
+  void Counters(std::string_view key, const v1::Record& record,
+                std::vector<CounterDelta>* out) const override {
+    for (const RecordHooks* part : parts_) part->Counters(key, record, out);
+  }
+
+ private:
+  const std::vector<const RecordHooks*> parts_;
 };
 
 }  // namespace tierhub::store

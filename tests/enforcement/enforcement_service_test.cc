@@ -15,10 +15,11 @@
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "services/common/time_proto.h"
+#include "services/domain/case_keys.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/record_key.h"
 #include "services/enforcement/informant_vault.h"
-#include "services/registry/domain_hooks.h"
+#include "services/node/node_hooks.h"
 #include "tests/exchange/test_cluster.h"
 #include "tests/testutil/faulty_file_system.h"
 #include "tests/testutil/temp_dir.h"
@@ -281,7 +282,7 @@ TEST_F(EnforcementServiceTest, ListOverdueForTheCoordinationGroup) {
   std::vector<std::string> indexed;
   ASSERT_TRUE(cluster_.node("gd")
                   ->store()
-                  ->ScanIndex(registry::kOpenDeadlineIndex,
+                  ->ScanIndex(domain::kOpenDeadlineIndex,
                               [&](std::string_view, std::string_view key) {
                                 indexed.emplace_back(key);
                                 return true;
@@ -566,7 +567,7 @@ class TipOffStorageTest : public ::testing::Test {
   const auth::Identity hotline_ = Dept(v1::DEPARTMENT_MIIT, "440606", "hotline");
   testutil::TempDir dir_;
   FakeClock clock_;
-  registry::DomainHooks hooks_;
+  node::NodeHooks hooks_;
   testutil::FaultyEnv faulty_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<EnforcementService> service_;

@@ -22,9 +22,9 @@
 #include "services/domain/credit_code.h"
 #include "services/domain/record_key.h"
 #include "services/enforcement/enforcement_service.h"
+#include "services/node/node_hooks.h"
 #include "services/plans/plans_service.h"
 #include "services/plans/schedule.h"
-#include "services/registry/domain_hooks.h"
 #include "services/registry/registry_service.h"
 #include "services/store/store.h"
 #include "tests/testutil/store_reads.h"
@@ -184,7 +184,7 @@ class PlansTest : public ::testing::Test {
 
   testutil::TempDir dir_;
   FakeClock clock_{At(2019, 4, 1, 9)};
-  registry::DomainHooks hooks_;
+  node::NodeHooks hooks_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<enforcement::EnforcementService> cases_;
   std::unique_ptr<registry::RegistryService> registry_;
@@ -330,9 +330,8 @@ Recount RecountRecords(const store::Store& store) {
 
 std::map<std::string, int64_t> PlanCounters(const store::Store& store) {
   std::map<std::string, int64_t> out;
-  for (const char* prefix :
-       {registry::kPlanFoundCounter, registry::kPlanExitCounter, registry::kPlanCapacityCounter,
-        registry::kPlanResolvedCounter, registry::kPlanTargetCounter}) {
+  for (const char* prefix : {kPlanFoundCounter, kPlanExitCounter, kPlanCapacityCounter,
+                             kPlanResolvedCounter, kPlanTargetCounter}) {
     out.merge(testutil::CountersUnder(store, prefix));
   }
   return out;
@@ -341,7 +340,7 @@ std::map<std::string, int64_t> PlanCounters(const store::Store& store) {
 std::set<std::string> ExitIndex(const store::Store& store) {
   std::set<std::string> out;
   EXPECT_TRUE(store
-                  .ScanIndex(registry::kPlanExitIndex,
+                  .ScanIndex(kPlanExitIndex,
                              [&](std::string_view index_key, std::string_view key) {
                                out.insert(
                                    absl::StrCat(std::string(index_key), "|", std::string(key)));

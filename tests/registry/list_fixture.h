@@ -12,7 +12,7 @@
 #include "services/common/clock.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/rounds.h"
-#include "services/registry/domain_hooks.h"
+#include "services/node/node_hooks.h"
 #include "services/registry/lists.h"
 #include "services/store/store.h"
 #include "tests/testutil/temp_dir.h"
@@ -107,7 +107,7 @@ class ListFixture : public ::testing::Test {
 
   TempDir dir_;
   FakeClock clock_{absl::FromUnixSeconds(1554076800)};  // 2019-04-01T00:00:00Z
-  registry::DomainHooks hooks_;
+  node::NodeHooks hooks_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<registry::Lists> lists_;
 };
