@@ -22,9 +22,21 @@ std::string ChangeRegion(const v1::Change& change);
 // True if `code` lies under `jurisdiction` (by GB/T 2260 prefix; "000000" holds everything).
 bool InJurisdiction(const std::string& jurisdiction, const std::string& code);
 
-// A change pushed up by a child authenticated for `child_region` must come from the child's
-// subtree and be about a region under it. PERMISSION_DENIED names the change and the reason.
-[[nodiscard]] absl::Status CheckChildChange(const v1::Change& change,
+// True if `child` is a region one tier below `parent`: a province under the national root, a
+// city under its province, a county under its city. The region table decides where it knows
+// the child (a county-level city run by its province, e.g. 429004 under 420000); otherwise the
+// code's shape does (xx0000 -> xxyy00 -> xxyyzz). A region is never its own child.
+bool IsDirectChild(const std::string& parent, const std::string& child);
+
+// A change pushed up by the direct child `child_node` (authenticated for `child_region`, the
+// name and region of its certificate) must come from the child's subtree, be about a region
+// under it, and bind its origin: a change whose origin region is the child's own is the
+// child's (origin_node == child_node), and the child never claims a region below it as its
+// own. The author must be the origin node's caller (author.node_id == origin_node), the
+// record must lie in the author's region, and a department's record (list entries,
+// submissions and their versions) must carry that department as author; a node's own batch
+// cannot author one. PERMISSION_DENIED names the change and the reason.
+[[nodiscard]] absl::Status CheckChildChange(const v1::Change& change, const std::string& child_node,
                                             const std::string& child_region);
 
 // A node pushes up exactly the changes that originated in its own subtree (its own writes and

@@ -63,10 +63,13 @@ absl::StatusOr<auth::Identity> ExchangeService::ChildIdentity(
                                                     "' but the request claims node ", claimed_id,
                                                     " in ", claimed_region));
   }
-  if (id->region_code == node_.region_code ||
-      !auth::InJurisdiction(node_.region_code, id->region_code)) {
-    return absl::PermissionDeniedError(absl::StrCat("node ", id->name, " (", id->region_code,
-                                                    ") is not under ", node_.region_code));
+  // Only a direct child links here: each origin's changes then reach a node along one path,
+  // so no change can overtake another of the same origin by going round a tier.
+  if (!auth::IsDirectChild(node_.region_code, id->region_code)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "node ", id->name, " (", id->region_code, ") is not a direct child of ", node_.region_code,
+        auth::InJurisdiction(node_.region_code, id->region_code) ? "; it links to its own parent"
+                                                                 : ""));
   }
   return id;
 }
@@ -76,6 +79,13 @@ absl::StatusOr<auth::Identity> ExchangeService::ExchangeViewer(
   TH_ASSIGN_OR_RETURN(auth::Identity caller, auth::CallerIdentity(context, node_.insecure));
   TH_RETURN_IF_ERROR(auth::CheckExchangeView(node_, caller));
   return caller;
+}
+
+void ExchangeService::RefusePeer(const grpc::ServerContext& context, const std::string& claimed_id,
+                                 const absl::Status& status) {
+  LogWarning("refused peer ", context.peer(), " claiming child ", claimed_id, ": ",
+             status.ToString());
+  state_->UpdateCounters([](v1::Counters& c) { c.set_refusals(c.refusals() + 1); });
 }
 
 void ExchangeService::Refuse(const std::string& child_id, const absl::Status& status) {
@@ -112,7 +122,7 @@ grpc::Status ExchangeService::Push(
   const v1::PushHello hello = request.hello();
   auto child = ChildIdentity(*context, hello.child_node_id(), hello.child_region_code());
   if (!child.ok()) {
-    Refuse(hello.child_node_id(), child.status());
+    RefusePeer(*context, hello.child_node_id(), child.status());
     return ToGrpc(child.status());
   }
   const std::string cursor = ChildAckCursor(child->name);
@@ -146,7 +156,7 @@ grpc::Status ExchangeService::Push(
       std::string& bytes_in = *batch.mutable_changes(static_cast<int>(i));
       absl::Status allowed =
           changes[i].ParseFromString(bytes_in)
-              ? auth::CheckChildChange(changes[i], child->region_code)
+              ? auth::CheckChildChange(changes[i], child->name, child->region_code)
               : absl::InvalidArgumentError(absl::StrCat(
                     "batch.changes[", i, "]: not a serialized tierhub.v1.Change; nothing stored"));
       if (!allowed.ok()) {
@@ -192,7 +202,7 @@ grpc::Status ExchangeService::Pull(grpc::ServerContext* context, const v1::PullR
                                    grpc::ServerWriter<v1::PullResponse>* writer) {
   auto child = ChildIdentity(*context, request->child_node_id(), request->child_region_code());
   if (!child.ok()) {
-    Refuse(request->child_node_id(), child.status());
+    RefusePeer(*context, request->child_node_id(), child.status());
     return ToGrpc(child.status());
   }
   uint64_t next = std::max<uint64_t>(request->from_seq(), 1);
@@ -254,7 +264,7 @@ grpc::Status ExchangeService::Snapshot(grpc::ServerContext* context,
                                        grpc::ServerWriter<v1::SnapshotResponse>* writer) {
   auto child = ChildIdentity(*context, request->child_node_id(), request->child_region_code());
   if (!child.ok()) {
-    Refuse(request->child_node_id(), child.status());
+    RefusePeer(*context, request->child_node_id(), child.status());
     return ToGrpc(child.status());
   }
   LogInfo("snapshot for child ", child->name, " (", child->region_code, ")");

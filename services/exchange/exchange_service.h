@@ -52,13 +52,19 @@ class ExchangeService final : public v1::Exchange::Service {
                            grpc::ServerWriter<v1::ListRecordsResponse>* writer) override;
 
  private:
-  // The caller, which must be a node whose region lies strictly under this node's region.
+  // The caller, which must be a node certificate of a direct child (auth::IsDirectChild) that
+  // matches the claimed id and region.
   absl::StatusOr<auth::Identity> ChildIdentity(const grpc::ServerContext& context,
                                                const std::string& claimed_id,
                                                const std::string& claimed_region) const;
   // The caller, if auth::CheckExchangeView lets it see the exchange's state.
   absl::StatusOr<auth::Identity> ExchangeViewer(const grpc::ServerContext& context) const;
+  // A refused authenticated child: logged, counted and shown in its status entry.
   void Refuse(const std::string& child_id, const absl::Status& status);
+  // A peer refused before it was authenticated as a child: logged and counted only, so no
+  // caller can create or change a child's status entry by claiming its id.
+  void RefusePeer(const grpc::ServerContext& context, const std::string& claimed_id,
+                  const absl::Status& status);
 
   const auth::NodeContext node_;  // a copy: the node context is small
   const ExchangeOptions options_;

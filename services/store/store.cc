@@ -433,9 +433,12 @@ absl::Status Store::Recover() {
 
   auto watermarks = Watermarks();
   if (!watermarks.ok()) return watermarks.status();
+  TH_ASSIGN_OR_RETURN(auto origins, OriginsLast());
   absl::MutexLock lock(&write_mu_);
   watermarks_.clear();
   watermarks_.insert(watermarks->begin(), watermarks->end());
+  origin_regions_.clear();
+  for (auto& [origin, last] : origins) origin_regions_.emplace(origin, std::move(last.region_code));
   last_seq_.store(last_seq, std::memory_order_release);
   own_seq_.store(own_seq, std::memory_order_release);
   first_log_seq_.store(log_first, std::memory_order_release);
@@ -543,6 +546,7 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
 
   // Pass 1: decide duplicates and refuse gaps and bad changes before staging anything.
   std::map<std::string, uint64_t> next_watermarks;
+  std::map<std::string, std::string> next_regions;  // origin -> the region it is bound to
   std::vector<bool> accepted(changes.size(), false);
   std::vector<std::string> errors;
   absl::StatusCode first_code = absl::StatusCode::kOk;
@@ -588,6 +592,17 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
       if (s.ok()) s = options_.hooks->Validate(c);
       if (!s.ok()) bad(i, s);
       continue;
+    }
+    auto [bound, unseen] = next_regions.try_emplace(origin, c.origin_region());
+    if (unseen) {
+      auto cached = origin_regions_.find(origin);
+      if (cached != origin_regions_.end()) bound->second = cached->second;
+    }
+    if (bound->second != c.origin_region()) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("origin_node: ", origin, " is bound to region ", bound->second,
+                       " at this node, but change[", i, "] (origin_seq ", c.origin_seq(),
+                       ") claims region ", c.origin_region(), "; batch refused, nothing written"));
     }
     auto [wm, inserted] = next_watermarks.try_emplace(origin, 0);
     if (inserted) {
@@ -699,6 +714,9 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
   TH_ASSIGN_OR_RETURN(rocksdb::WriteBatch * batch, builder.batch());
   TH_RETURN_IF_ERROR(CommitLocked(batch, options_.sync_writes));
   for (const auto& [origin, wm] : next_watermarks) watermarks_[origin] = wm;
+  for (const auto& [origin, c] : last_of_origin) {
+    origin_regions_.try_emplace(std::string(origin), c->origin_region());
+  }
   last_seq_.store(seq, std::memory_order_release);
   NotifyLog();
   return result;

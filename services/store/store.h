@@ -352,6 +352,10 @@ class Store {
   bool needs_resume_ ABSL_GUARDED_BY(write_mu_) = false;
   // Cache of the meta watermarks, authoritative for writers.
   std::map<std::string, uint64_t, std::less<>> watermarks_ ABSL_GUARDED_BY(write_mu_);
+  // origin node -> the region of its first change applied here (the `origin/` entries): an
+  // origin id is bound to one region, so no node of another region can speak under its name
+  // and move its watermark.
+  std::map<std::string, std::string, std::less<>> origin_regions_ ABSL_GUARDED_BY(write_mu_);
 
   // Wakes WaitForLog() callers after a commit that advanced last_seq_.
   void NotifyLog() const;

@@ -49,6 +49,8 @@ v1::PushRequest PushOneEnterprise(const std::string& origin, const std::string& 
   change.set_origin_region(origin_region);
   change.mutable_version()->set_wall_micros(1);
   change.mutable_version()->set_origin_node(origin);
+  change.mutable_author()->set_node_id(origin);
+  change.mutable_author()->set_region_code(origin_region);
   v1::PushRequest request;
   request.mutable_batch()->add_changes(change.SerializeAsString());
   request.mutable_batch()->set_last_seq(1);
