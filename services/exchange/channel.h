@@ -7,10 +7,18 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 
 namespace tierhub::exchange {
+
+// HTTP/2 keepalive of every connection between nodes and to clients, both ways: a peer that
+// stops answering (SIGSTOP, a network that drops everything) fails its streams within
+// kKeepaliveTime + kKeepaliveTimeout, so a hung parent shows in the child's status and the
+// link reconnects instead of waiting forever. A server takes pings at most every half of it.
+inline constexpr absl::Duration kKeepaliveTime = absl::Seconds(10);
+inline constexpr absl::Duration kKeepaliveTimeout = absl::Seconds(5);
 
 struct ChannelOptions {
   std::string address;  // host:port

@@ -221,6 +221,18 @@ absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
                      "rebuild it under a new node id (docs/OPERATIONS.md)"));
   }
   uint64_t next = response.welcome().acked_seq() + 1;
+  // The parent may hold more than this node stored as acknowledged: the ack of the last batch
+  // was lost with the old connection (a crash, a hung parent). The welcome is as durable as an
+  // ack, so store it: otherwise the status shows changes pending that the parent already has
+  // until the next write is acknowledged.
+  auto acked = store_->GetCursor(kParentAckedCursor);
+  absl::Status saved = acked.status();
+  if (saved.ok() && next - 1 > *acked) saved = store_->SetCursor(kParentAckedCursor, next - 1);
+  if (!saved.ok()) {
+    context.TryCancel();
+    stream->Finish().ok();
+    return saved;
+  }
   LogInfo("link up to ", options_.parent_node_id, " connected; parent has applied up to ",
           next - 1);
   state_->UpdateParentLink(SyncState::Link::kUpward, [&](v1::LinkStatus& s) {

@@ -1,4 +1,6 @@
 // Whole-system tests: real tierhubd processes with mutual TLS on loopback, killed with SIGKILL.
+#include <signal.h>
+
 #include <random>
 #include <set>
 
@@ -216,6 +218,36 @@ TEST_F(MultiProcessTest, SigtermExitsCleanlyAndRestartKeepsEverything) {
     return s.ok() && s->upward().state() == v1::LINK_STATE_CONNECTED &&
            s->upward().pending_changes() == 0;
   }));
+}
+
+// A parent that hangs without dying (SIGSTOP) used to leave the child's link CONNECTED with only
+// the pending count growing (issue 14). Keepalive now fails the streams: the child shows the
+// link down, keeps taking writes, and delivers them once the parent resumes.
+TEST_F(MultiProcessTest, HungParentShowsInTheChildsStatusAndTheLinkRecovers) {
+  ASSERT_TRUE(Write("sd", {MakeEnterprise("440606", 1)}).ok());
+  ASSERT_TRUE(WaitUntil([&] { return Dump("gd").size() == 1; }));
+  ASSERT_TRUE(WaitUntil([&] {
+    auto s = Status("sd");
+    return s.ok() && s->upward().state() == v1::LINK_STATE_CONNECTED;
+  }));
+  ASSERT_EQ(::kill(cluster_->pid("fs"), SIGSTOP), 0);
+  ASSERT_TRUE(Write("sd", {MakeEnterprise("440606", 2)}).ok());  // the county goes on
+  // Within keepalive time + timeout (15 s), plus a reconnect attempt against a hung listener.
+  const bool noticed = WaitUntil(
+      [&] {
+        auto s = Status("sd");
+        return s.ok() && s->upward().state() != v1::LINK_STATE_CONNECTED &&
+               !s->upward().last_error().empty();
+      },
+      absl::Seconds(60));
+  ASSERT_EQ(::kill(cluster_->pid("fs"), SIGCONT), 0);
+  EXPECT_TRUE(noticed) << "the county's link still says CONNECTED to a stopped city";
+  ASSERT_TRUE(WaitUntil([&] { return Dump("gd").size() == 2; }, absl::Seconds(60)));
+  EXPECT_TRUE(WaitUntil([&] {
+    auto s = Status("sd");
+    return s.ok() && s->upward().state() == v1::LINK_STATE_CONNECTED &&
+           s->upward().pending_changes() == 0;
+  })) << Status("sd")->DebugString();
 }
 
 }  // namespace
