@@ -21,6 +21,7 @@
 #include "services/common/time_proto.h"
 #include "services/coordinator/coordinator_hooks.h"
 #include "services/domain/case_keys.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/record_key.h"
 #include "services/domain/region_table.h"
@@ -208,7 +209,7 @@ absl::StatusOr<v1::GetProgressResponse> CoordinatorService::Progress(
   }
   {
     // Overdue: open cases whose deadline day (China time) is before today.
-    const std::string today = absl::FormatTime("%Y%m%d", now, absl::FixedTimeZone(8 * 3600));
+    const std::string today = absl::FormatTime("%Y%m%d", now, domain::ChinaTimeZone());
     std::map<std::tuple<absl::string_view, int, int>, int64_t> sums;
     int64_t total = 0;
     TH_RETURN_IF_ERROR(

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_format.h"
+#include "services/domain/case_machine.h"
 
 namespace tierhub::domain {
 namespace {
@@ -20,7 +21,7 @@ v1::SubmissionRound MakeRound(const char* id, const char* title, absl::Time dead
 }  // namespace
 
 absl::Time ChinaEndOfDay(int year, int month, int day) {
-  const absl::TimeZone cst = absl::FixedTimeZone(8 * 3600);
+  const absl::TimeZone cst = ChinaTimeZone();
   return absl::FromCivil(absl::CivilSecond(year, month, day, 23, 59, 59), cst);
 }
 

@@ -2,6 +2,7 @@
 #include "clients/tierhubctl/format.h"
 #include "clients/tierhubctl/table.h"
 #include "gtest/gtest.h"
+#include "services/domain/case_machine.h"
 
 namespace tierhub::ctl {
 namespace {
@@ -78,7 +79,7 @@ TEST(TableTest, JsonKeepsNumbersAndEscapesStrings) {
 
 TEST(ParseDayOptionTest, ADayStartsAtMidnightAndEndsAtItsLastSecondInChinaTime) {
   const absl::Time midnight =
-      absl::FromCivil(absl::CivilSecond(2019, 12, 31, 0, 0, 0), absl::FixedTimeZone(8 * 3600));
+      absl::FromCivil(absl::CivilSecond(2019, 12, 31, 0, 0, 0), tierhub::domain::ChinaTimeZone());
   EXPECT_EQ(*tierhub::ctl::ParseDayOption("as-of", "2019-12-31"), midnight);
   EXPECT_EQ(*tierhub::ctl::ParseDayOption("as-of", "2019-12-31", /*end_of_day=*/true),
             midnight + absl::Hours(24) - absl::Seconds(1));

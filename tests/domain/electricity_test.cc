@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "services/common/time_proto.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/validation.h"
 
 namespace tierhub::domain {
@@ -11,7 +12,7 @@ namespace {
 
 // An instant in China Standard Time.
 absl::Time Cst(int y, int m, int d, int hh = 12) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), absl::FixedTimeZone(8 * 3600));
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), domain::ChinaTimeZone());
 }
 
 v1::EnforcementCase EnergyCaseClosedOn(absl::Time ordered, absl::Time closed) {

@@ -15,6 +15,7 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/common/time_proto.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/electricity.h"
 #include "services/domain/record_key.h"
@@ -30,7 +31,7 @@ using testutil::TestCluster;
 using testutil::WaitUntil;
 
 absl::Time Cst(int y, int m, int d, int hh = 10) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), absl::FixedTimeZone(8 * 3600));
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), domain::ChinaTimeZone());
 }
 
 auth::Identity Miit(const std::string& region, const std::string& user = "clerk") {
