@@ -1,5 +1,6 @@
 #include "clients/synthetic/synthetic.h"
 
+#include <iterator>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -8,6 +9,7 @@
 #include "services/domain/credit_code.h"
 #include "services/domain/region_table.h"
 #include "services/domain/screening.h"
+#include "services/spreadsheet/spreadsheet.h"
 
 namespace tierhub::synthetic {
 namespace {
@@ -202,10 +204,19 @@ std::string DepartmentListCsv(v1::Department department,
         break;
       }
     }
-    absl::StrAppend(&csv, e.credit_code(), ",", e.name(), ",", e.region_code(), ",",
-                    domain::IndustryNameZh(e.industries(0)), ",", reason, ",2019-10-", 10 + i % 20,
-                    ",", status, ",", capacity > 0 ? absl::StrFormat("%.0f", capacity) : "", ",",
-                    unit, "\n");
+    const std::string cells[] = {e.credit_code(),
+                                 e.name(),
+                                 e.region_code(),
+                                 std::string(domain::IndustryNameZh(e.industries(0))),
+                                 reason,
+                                 absl::StrCat("2019-10-", 10 + i % 20),
+                                 status,
+                                 capacity > 0 ? absl::StrFormat("%.0f", capacity) : "",
+                                 unit};
+    for (size_t c = 0; c < std::size(cells); ++c) {
+      absl::StrAppend(&csv, c > 0 ? "," : "", spreadsheet::CsvText(cells[c]));
+    }
+    csv += "\n";
   }
   return csv;
 }

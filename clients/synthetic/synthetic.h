@@ -26,7 +26,8 @@ std::vector<Enterprise> MakeEnterprises(const std::string& region_code, int firs
 // A department's list over `enterprises` as a clerk's CSV (UTF-8, Chinese headers): about one
 // enterprise in four, chosen per department, with a reason, a deadline and a reported status.
 // A few enterprises that ECO reports closed are listed as operating by the others, so the
-// coordinator has contradictions to find.
+// coordinator has contradictions to find. Cells are written with spreadsheet::CsvText (quoted
+// where needed, never a formula when Excel opens the file).
 std::string DepartmentListCsv(v1::Department department,
                               const std::vector<Enterprise>& enterprises);
 

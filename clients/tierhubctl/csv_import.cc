@@ -16,6 +16,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "services/common/strings.h"
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/electricity.h"
@@ -82,12 +83,21 @@ absl::StatusOr<std::string> FromGb18030(absl::string_view bytes) {
 }
 
 // Splits CSV text into rows of cells. A row with a stray or unterminated quote is reported
-// and skipped up to the next line; parsing goes on, so every bad row is named.
+// and skipped up to the next line; parsing goes on, so every bad row is named. Blank lines are
+// dropped but counted: each row keeps the number Excel shows for it (the first line is row 1,
+// a blank line is an empty row, a quoted cell over several lines stays in one row).
 struct RawRow {
-  int row = 0;
+  int row = 0;  // the spreadsheet's row number
   std::vector<std::string> cells;
   std::string error;
 };
+
+// Moves *i past the end of the current line (its '\n' included, so that the next row is the
+// next line and not an empty one).
+void SkipLine(absl::string_view text, size_t* i) {
+  while (*i < text.size() && text[*i] != '\n') ++*i;
+  if (*i < text.size()) ++*i;
+}
 
 std::vector<RawRow> SplitRows(absl::string_view text) {
   std::vector<RawRow> rows;
@@ -95,7 +105,7 @@ std::vector<RawRow> SplitRows(absl::string_view text) {
   int row = 0;
   while (i < text.size()) {
     RawRow r;
-    r.row = row;
+    r.row = ++row;
     std::string cell;
     bool in_quotes = false, quoted = false, done = false;
     while (!done) {
@@ -133,13 +143,13 @@ std::vector<RawRow> SplitRows(absl::string_view text) {
           }
           r.error = absl::StrCat("stray quote in cell ", r.cells.size() + 1,
                                  " (quote the whole cell and double inner quotes)");
-          while (i < text.size() && text[i] != '\n') ++i;  // resynchronise at the next line
+          SkipLine(text, &i);  // resynchronise at the next line
           done = true;
           break;
         default:
           if (quoted) {
             r.error = absl::StrCat("text after the closing quote in cell ", r.cells.size() + 1);
-            while (i < text.size() && text[i] != '\n') ++i;
+            SkipLine(text, &i);
             done = true;
             break;
           }
@@ -149,10 +159,7 @@ std::vector<RawRow> SplitRows(absl::string_view text) {
     r.cells.push_back(std::move(cell));
     const bool blank =
         r.error.empty() && r.cells.size() == 1 && absl::StripAsciiWhitespace(r.cells[0]).empty();
-    if (!blank) {
-      rows.push_back(std::move(r));
-      ++row;
-    }
+    if (!blank) rows.push_back(std::move(r));
   }
   return rows;
 }
@@ -222,7 +229,8 @@ absl::StatusOr<std::string> RegionOf(const std::string& text) {
   const domain::RegionTable& regions = domain::DefaultRegions();
   if (domain::IsRegionCodeShape(text)) {
     if (regions.Lookup(text) == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not a current region code"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", ShownText(text), "' is not a current region code"));
     }
     return text;
   }
@@ -230,13 +238,14 @@ absl::StatusOr<std::string> RegionOf(const std::string& text) {
   for (const v1::Region* r : regions.All()) {
     if (r->name_zh() != text) continue;
     if (!found.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("'", text, "' names more than one region; give the 6-digit code"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "'", ShownText(text), "' names more than one region; give the 6-digit code"));
     }
     found = r->code();
   }
   if (found.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not a known region"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", ShownText(text), "' is not a known region"));
   }
   return found;
 }
@@ -260,8 +269,9 @@ absl::StatusOr<v1::OperatingStatus> StatusOf(const std::string& text) {
       v1::OperatingStatus_Parse("OPERATING_STATUS_" + upper, &status)) {
     if (status != v1::OPERATING_STATUS_UNSPECIFIED) return status;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "'", text, "' is not a status (在产, 限产, 停产, 查封, 关停, 拆除 or OPERATING, ...)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("'", ShownText(text),
+                   "' is not a status (在产, 限产, 停产, 查封, 关停, 拆除 or OPERATING, ...)"));
 }
 
 absl::StatusOr<v1::CapacityUnit> UnitOf(const std::string& text) {
@@ -285,8 +295,8 @@ absl::StatusOr<v1::CapacityUnit> UnitOf(const std::string& text) {
       unit != v1::CAPACITY_UNIT_UNSPECIFIED) {
     return unit;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("'", text, "' is not a unit (吨/年, 平方米/年, 件/年, 标张/年, MW, ...)"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "'", ShownText(text), "' is not a unit (吨/年, 平方米/年, 件/年, 标张/年, MW, ...)"));
 }
 
 // A non-negative number as clerks write it, thousands separators allowed ("12,000.5").
@@ -312,7 +322,7 @@ absl::StatusOr<google::protobuf::Timestamp> DateOf(const std::string& text) {
     }
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("'", text, "' is not a date (YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)"));
+      absl::StrCat("'", ShownText(text), "' is not a date (YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)"));
 }
 
 // The reason part of a domain error "field: reason".
@@ -323,9 +333,9 @@ std::string Reason(const absl::Status& s) {
 }
 
 // Maps the header row of a clerk's file to fields: lookup(cell) gives a header cell's field, or
-// nullopt if unknown. An empty file, an unreadable header, unknown or repeated columns and
-// missing required ones go to `errors` as row 0. Returns each column's field; `labels` gets
-// each field's header as the clerk wrote it.
+// nullopt if unknown. An empty file (row 0), an unreadable header, unknown or repeated columns
+// and missing required ones (the header's row) go to `errors`. Returns each column's field;
+// `labels` gets each field's header as the clerk wrote it.
 template <typename F, typename Lookup>
 std::vector<F> MapHeader(const std::vector<RawRow>& rows, Lookup lookup,
                          std::initializer_list<std::pair<F, const char*>> required,
@@ -336,26 +346,30 @@ std::vector<F> MapHeader(const std::vector<RawRow>& rows, Lookup lookup,
     errors->push_back({0, "", "the file is empty"});
     return columns;
   }
+  const int header_row = rows[0].row;
   if (!rows[0].error.empty()) {
-    errors->push_back({0, "", rows[0].error});
+    errors->push_back({header_row, "", rows[0].error});
     return columns;
   }
   for (const std::string& raw : rows[0].cells) {
     const std::string name = CleanCell(raw);
     const std::optional<F> field = lookup(raw);
     if (!field.has_value()) {
-      errors->push_back(
-          {0, name, absl::StrCat("unknown column (see `tierhubctl ", command, " --help`)")});
+      errors->push_back({header_row, name,
+                         absl::StrCat("unknown column (see `tierhubctl ", command, " --help`)")});
       continue;
     }
     if (labels->count(*field)) {
-      errors->push_back({0, name, absl::StrCat("the same column as '", (*labels)[*field], "'")});
+      errors->push_back({header_row, name,
+                         absl::StrCat("the same column as '", ShownText((*labels)[*field]), "'")});
     }
     (*labels)[*field] = name;
     columns.push_back(*field);
   }
   for (const auto& [field, label] : required) {
-    if (!labels->count(field)) errors->push_back({0, "", absl::StrCat("missing column ", label)});
+    if (!labels->count(field)) {
+      errors->push_back({header_row, "", absl::StrCat("missing column ", label)});
+    }
   }
   return columns;
 }
@@ -383,7 +397,7 @@ absl::StatusOr<Encoding> ParseEncoding(absl::string_view name) {
   if (n == "utf-8" || n == "utf8") return Encoding::kUtf8;
   if (n == "gb18030" || n == "gbk" || n == "gb2312") return Encoding::kGb18030;
   return absl::InvalidArgumentError(
-      absl::StrCat("--encoding: '", name, "' is not auto, utf-8 or gb18030"));
+      absl::StrCat("--encoding: '", ShownText(name), "' is not auto, utf-8 or gb18030"));
 }
 
 absl::StatusOr<std::string> DecodeToUtf8(absl::string_view bytes, Encoding encoding) {
@@ -409,9 +423,9 @@ std::string FormatRowErrors(const std::vector<RowError>& errors, size_t max_show
   std::string out;
   for (size_t i = 0; i < errors.size() && i < max_shown; ++i) {
     const RowError& e = errors[i];
-    absl::StrAppend(&out, e.row == 0 ? "header" : absl::StrCat("row ", e.row),
-                    e.column.empty() ? "" : absl::StrCat(", column ", e.column), ": ", e.reason,
-                    "\n");
+    absl::StrAppend(&out, e.row == 0 ? "file" : absl::StrCat("row ", e.row),
+                    e.column.empty() ? "" : absl::StrCat(", column ", ShownText(e.column)), ": ",
+                    e.reason, "\n");
   }
   if (errors.size() > max_shown) {
     absl::StrAppend(&out, "... and ", errors.size() - max_shown, " more\n");
@@ -517,7 +531,7 @@ ParsedList ParseListCsv(absl::string_view utf8, const ListDefaults& defaults) {
           if (const std::optional<double> value = NonNegativeNumberOf(cell)) {
             e.set_capacity(*value);
           } else {
-            bad(absl::StrCat("'", cell, "' is not a non-negative number"));
+            bad(absl::StrCat("'", ShownText(cell), "' is not a non-negative number"));
           }
           break;
         }
@@ -684,7 +698,7 @@ ParsedReadings ParseReadingsCsv(absl::string_view utf8) {
           if (cell.empty()) {
             bad("is empty");
           } else if (!value.has_value()) {
-            bad(absl::StrCat("'", cell, "' is not a non-negative number of kWh"));
+            bad(absl::StrCat("'", ShownText(cell), "' is not a non-negative number of kWh"));
           } else {
             e.set_kwh(*value);
           }

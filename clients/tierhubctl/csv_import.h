@@ -27,8 +27,9 @@ absl::StatusOr<std::string> DecodeToUtf8(absl::string_view bytes, Encoding encod
 // GB18030 bytes for UTF-8 text (what Excel on a Chinese Windows writes).
 absl::StatusOr<std::string> EncodeGb18030(absl::string_view utf8);
 
-// One problem with the input: row 0 is the header; rows count from 1 after it, as a
-// spreadsheet's row numbers minus one.
+// One problem with the input, at the row a clerk sees in Excel: the header is row 1 and the
+// first data row is row 2; blank lines count as rows, a cell over several lines does not add
+// any. Row 0 is the file as a whole (empty).
 struct RowError {
   int row = 0;
   std::string column;  // "" when the whole row is at fault
@@ -48,7 +49,7 @@ struct ListDefaults {
 
 struct ParsedList {
   std::vector<v1::ListEntry> entries;  // in file order
-  std::vector<int> rows;               // the file row of each entry
+  std::vector<int> rows;               // the spreadsheet row of each entry (RowError.row)
   std::vector<RowError> errors;        // empty when every row is good
 };
 
@@ -68,7 +69,7 @@ ParsedList ParseListCsv(absl::string_view utf8, const ListDefaults& defaults);
 
 struct ParsedReadings {
   std::vector<v1::ElectricityReading> readings;  // in file order
-  std::vector<int> rows;                         // the file row of each reading
+  std::vector<int> rows;                         // the spreadsheet row of each reading
   std::vector<RowError> errors;                  // empty when every row is good
 };
 

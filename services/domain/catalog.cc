@@ -5,9 +5,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/strings.h"
 
 namespace tierhub::domain {
 namespace {
@@ -65,9 +65,9 @@ absl::StatusOr<E> Parse(const Term<E> (&table)[N], absl::string_view text, absl:
   }
   const Term<E>& example = table[0];
   return absl::InvalidArgumentError(
-      absl::StrCat(what, ": '", absl::CHexEscape(t), "' is not known (give a code such as ",
-                   example.code, ", a Chinese name such as ", example.zh,
-                   ", or an enum name such as ", enum_name(example.value), ")"));
+      absl::StrCat(what, ": '", ShownText(t), "' is not known (give a code such as ", example.code,
+                   ", a Chinese name such as ", example.zh, ", or an enum name such as ",
+                   enum_name(example.value), ")"));
 }
 
 template <typename E, size_t N>

@@ -5,8 +5,8 @@
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/strings.h"
 
 namespace tierhub::domain {
 namespace {
@@ -50,8 +50,19 @@ char OrgCheckCharUnchecked(absl::string_view body8) {
   return static_cast<char>('0' + c9);
 }
 
-// Shows a character for a message; bytes outside printable ASCII are hex-escaped.
-std::string Printable(char c) { return absl::CHexEscape(absl::string_view(&c, 1)); }
+// Shows a character for a message (services/common/strings.h: ShownText).
+std::string Printable(char c) { return ShownText(absl::string_view(&c, 1)); }
+
+// Length of the UTF-8 character that starts at s[i] (1 for ASCII and for a stray byte).
+size_t CharLength(absl::string_view s, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  const size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  size_t k = 1;
+  while (k < len && i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80) {
+    ++k;
+  }
+  return k;
+}
 
 // Position 2 values that GB 32100 (and its amendment) list for each position 1 value.
 absl::string_view EntityTypesOf(char authority) {
@@ -85,20 +96,25 @@ absl::string_view EntityTypesOf(char authority) {
   }
 }
 
-// INVALID_ARGUMENT unless `s` is `n` characters of kCreditCodeCharset.
+// INVALID_ARGUMENT unless `s` is `n` characters of kCreditCodeCharset. Lengths and positions
+// count characters, so a Chinese character typed into a code is named whole.
 absl::Status CheckCharset(absl::string_view s, size_t n, absl::string_view field,
                           int first_position) {
-  if (s.size() != n) {
+  size_t length = 0;
+  for (size_t i = 0; i < s.size(); i += CharLength(s, i)) ++length;
+  if (length != n) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ": length is ", s.size(), ", expected ", n));
+        absl::StrCat(field, ": length is ", length, ", expected ", n));
   }
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (CharsetValue(s[i]) < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ": character '", Printable(s[i]), "' at position ",
-                       first_position + static_cast<int>(i),
-                       " is not allowed (digits and capital letters except I, O, S, V, Z)"));
+  int position = first_position;
+  for (size_t i = 0; i < s.size(); ++position) {
+    const size_t len = CharLength(s, i);
+    if (len > 1 || CharsetValue(s[i]) < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ": character '", ShownText(s.substr(i, len)), "' at position ", position,
+          " is not allowed (digits and capital letters except I, O, S, V, Z)"));
     }
+    i += len;
   }
   return absl::OkStatus();
 }
@@ -160,7 +176,7 @@ absl::StatusOr<std::string> MakeCreditCode(char authority, char entity_type,
   if (region_code.size() != 6 ||
       !std::all_of(region_code.begin(), region_code.end(), absl::ascii_isdigit)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("region code: '", absl::CHexEscape(region_code), "' is not 6 digits"));
+        absl::StrCat("region code: '", ShownText(region_code), "' is not 6 digits"));
   }
   const std::string body = absl::AsciiStrToUpper(org_body);
   if (absl::Status s = CheckCharset(body, 8, "organisation code body", 9); !s.ok()) return s;

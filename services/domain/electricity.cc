@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "services/common/strings.h"
 #include "services/common/time_proto.h"
 #include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
@@ -59,13 +60,14 @@ absl::StatusOr<std::string> CanonicalMonth(absl::string_view text) {
   int m = 0;
   if (year.size() != 4 || !AllDigits(year) || month.empty() || month.size() > 2 ||
       !AllDigits(month) || !absl::SimpleAtoi(month, &m) || m < 1 || m > 12) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", text, "' is not a month (2019-07, 201907, 2019/7 or 2019年7月)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", ShownText(text), "' is not a month (2019-07, 201907, 2019/7 or 2019年7月)"));
   }
   std::string out = absl::StrCat(year, "-", m < 10 ? "0" : "", m);
   absl::Status valid = domain::ValidateMonth(out, "month");
   if (!valid.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("'", text, "' is outside 2000..2100"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", ShownText(text), "' is outside 2000..2100"));
   }
   return out;
 }

@@ -5,9 +5,9 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/status_macros.h"
+#include "services/common/strings.h"
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/screening.h"
@@ -84,7 +84,7 @@ absl::Status RequireTimestamp(absl::string_view path, bool has,
 absl::Status CurrentRegion(absl::string_view path, absl::string_view code,
                            const RegionTable& regions) {
   if (!IsRegionCodeShape(code)) {
-    return Invalid(path, absl::StrCat("'", absl::CHexEscape(code), "' is not 6 digits"));
+    return Invalid(path, absl::StrCat("'", ShownText(code), "' is not 6 digits"));
   }
   if (code == kNationalRegionCode) return Invalid(path, "000000 is the national root, not a place");
   if (!regions.IsKnown(code)) {
@@ -139,7 +139,7 @@ absl::Status ValidateId(absl::string_view id, absl::string_view path) {
                 c == '-' || c == ':' || c == '+' || c == '@');
   }
   if (!ok) {
-    return Invalid(path, absl::StrCat("'", absl::CHexEscape(id),
+    return Invalid(path, absl::StrCat("'", ShownText(id),
                                       "' is not an id (1 to 128 of A-Z a-z 0-9 . _ - : + @)"));
   }
   return absl::OkStatus();
@@ -500,7 +500,7 @@ absl::Status ValidateMonth(absl::string_view month, absl::string_view path) {
     mon = (month[5] - '0') * 10 + month[6] - '0';
   }
   if (!shape || mon < 1 || mon > 12) {
-    return Invalid(path, absl::StrCat("'", absl::CHexEscape(month), "' is not a month YYYY-MM"));
+    return Invalid(path, absl::StrCat("'", ShownText(month), "' is not a month YYYY-MM"));
   }
   if (year < 2000 || year > 2100) {
     return Invalid(path, absl::StrCat(month, " is outside 2000..2100"));

@@ -11,6 +11,7 @@
 #include "services/common/status_macros.h"
 #include "services/exchange/channel.h"
 #include "services/node/config.h"
+#include "services/node/startup_checks.h"
 
 namespace tierhub::node {
 namespace {
@@ -21,11 +22,13 @@ constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
     const v1::NodeConfig& config) {
   if (config.insecure()) return grpc::InsecureServerCredentials();
+  // Checked here with OpenSSL: gRPC reports a bad file only as a port it could not add.
+  TH_ASSIGN_OR_RETURN(TlsFiles files, LoadTlsFiles(config.tls()));
   grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  TH_ASSIGN_OR_RETURN(ssl.pem_root_certs, exchange::ReadFile(config.tls().ca_file()));
+  ssl.pem_root_certs = std::move(files.ca_pem);
   grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-  TH_ASSIGN_OR_RETURN(pair.private_key, exchange::ReadFile(config.tls().key_file()));
-  TH_ASSIGN_OR_RETURN(pair.cert_chain, exchange::ReadFile(config.tls().cert_file()));
+  pair.private_key = std::move(files.key_pem);
+  pair.cert_chain = std::move(files.cert_pem);
   ssl.pem_key_cert_pairs.push_back(std::move(pair));
   return grpc::SslServerCredentials(ssl);
 }
@@ -54,6 +57,8 @@ absl::Status Node::Init() {
         "INSECURE MODE: no TLS, identities are taken from request headers unchecked. "
         "Development only.");
   }
+  // Before the store opens: a bad TLS file stops the node with nothing touched.
+  TH_ASSIGN_OR_RETURN(auto credentials, ServerCredentials(config));
   store::Store::Options store_options;
   store_options.path = config.store_path();
   store_options.node_id = config.node_id();
@@ -101,11 +106,13 @@ absl::Status Node::Init() {
   admin_ = std::make_unique<AdminService>(context_, config.backup_dir(), store_.get(),
                                           [this] { return ApplyRetention(); });
 
-  TH_ASSIGN_OR_RETURN(auto credentials, ServerCredentials(config));
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen_address(), credentials, &port_);
+  // gRPC sets SO_REUSEPORT by default: a second node on a running node's port would start and
+  // take half of its connections. Without it, the second bind fails.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(exchange_.get());
   builder.RegisterService(registry_.get());
   builder.RegisterService(coordinator_.get());
@@ -124,10 +131,7 @@ absl::Status Node::Init() {
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              absl::ToInt64Milliseconds(exchange::kKeepaliveTime / 2));
   server_ = builder.BuildAndStart();
-  if (server_ == nullptr || port_ == 0) {
-    return absl::UnavailableError(
-        absl::StrCat("listen_address: cannot listen on ", config.listen_address()));
-  }
+  if (server_ == nullptr || port_ == 0) return ListenFailure(config.listen_address());
   server_->GetHealthCheckService()->SetServingStatus(true);
   LogInfo("started: tier ", v1::RegionLevel_Name(config.tier()), ", region ", config.region_code(),
           ", listening on ", address(), ", store ", config.store_path(), " (log head ",

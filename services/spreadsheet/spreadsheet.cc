@@ -16,11 +16,6 @@
 namespace tierhub::spreadsheet {
 namespace {
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  return absl::StrCat("\"", absl::StrReplaceAll(s, {{"\"", "\"\""}}), "\"");
-}
-
 // At most `n` UTF-8 code points of `s`.
 std::string CutUtf8(const std::string& s, size_t n) {
   size_t count = 0;
@@ -44,6 +39,16 @@ std::string SheetName(const std::string& title) {
 
 }  // namespace
 
+std::string CsvText(absl::string_view text) {
+  // OWASP's rule for CSV injection: Excel runs a cell that starts with one of these as a
+  // formula (=HYPERLINK(...), +cmd|..., @SUM(...)); a leading quote makes it text.
+  const bool formula_like =
+      !text.empty() && absl::string_view("=+-@\t\r").find(text[0]) != absl::string_view::npos;
+  std::string cell = formula_like ? absl::StrCat("'", text) : std::string(text);
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  return absl::StrCat("\"", absl::StrReplaceAll(cell, {{"\"", "\"\""}}), "\"");
+}
+
 std::string Cell::ToString() const {
   if (!number.has_value()) return text;
   return absl::StrFormat("%.15g", *number);
@@ -52,12 +57,15 @@ std::string Cell::ToString() const {
 std::string CsvOf(const Sheet& sheet) {
   std::string out = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
   for (size_t i = 0; i < sheet.headers.size(); ++i) {
-    absl::StrAppend(&out, i > 0 ? "," : "", CsvField(sheet.headers[i]));
+    absl::StrAppend(&out, i > 0 ? "," : "", CsvText(sheet.headers[i]));
   }
   out += "\r\n";
   for (const std::vector<Cell>& row : sheet.rows) {
     for (size_t i = 0; i < row.size(); ++i) {
-      absl::StrAppend(&out, i > 0 ? "," : "", CsvField(row[i].ToString()));
+      // A number is written by us ("-5", never a formula); only text is neutralised.
+      const Cell& cell = row[i];
+      absl::StrAppend(&out, i > 0 ? "," : "",
+                      cell.number.has_value() ? cell.ToString() : CsvText(cell.text));
     }
     out += "\r\n";
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace tierhub::spreadsheet {
 
@@ -40,8 +41,15 @@ struct Sheet {
 };
 
 // CSV of one sheet: UTF-8 with a byte-order mark (so Excel reads Chinese correctly), CRLF line
-// ends, fields quoted where RFC 4180 needs it; the header row, then the rows.
+// ends, fields quoted where RFC 4180 needs it; the header row, then the rows. Text cells go
+// through CsvText; numbers are written as Cell::ToString.
 std::string CsvOf(const Sheet& sheet);
+
+// One text cell of a CSV that a spreadsheet will open: a text that begins with '=', '+', '-',
+// '@', a tab or a carriage return gets a leading single quote so that Excel shows it instead of
+// running it as a formula (OWASP, "CSV Injection"); then quoted where RFC 4180 needs it. Every
+// CSV the project writes puts its text cells through this.
+std::string CsvText(absl::string_view text);
 
 // An .xlsx workbook with one worksheet per sheet, in order. Written through a temporary file in
 // $TMPDIR (or /tmp). INVALID_ARGUMENT for no sheets or two sheets whose names end up equal;

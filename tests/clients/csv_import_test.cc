@@ -2,6 +2,7 @@
 
 #include <iconv.h>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace tierhub::ctl {
@@ -57,7 +58,7 @@ TEST(CsvImportTest, ReadsChineseHeadersInUtf8Gb18030AndWithBom) {
     const v1::ListEntry& b = list.entries[1];
     EXPECT_EQ(b.reason(), "未持证排污，\"无证\"");
     EXPECT_EQ(b.reported_status(), v1::OPERATING_STATUS_SUSPENDED);
-    EXPECT_EQ(list.rows, (std::vector<int>{1, 2}));
+    EXPECT_EQ(list.rows, (std::vector<int>{2, 3}));  // the header is row 1
   }
 }
 
@@ -84,34 +85,99 @@ TEST(CsvImportTest, RefusesBytesThatAreNeitherUtf8NorGb18030) {
 TEST(CsvImportTest, NamesEveryBadRowWithColumnAndReason) {
   const std::string csv =
       "统一社会信用代码,企业名称,所在地区,行业,整改期限,企业状态\n"
-      "91440606MA3EDFR843,坏校验位 (synthetic),440606,陶瓷,,\n"          // 1: check character
-      "91440606MA3EDFR842,未知地区 (synthetic),449999,陶瓷,,\n"          // 2: region
-      "92441900BCHRWX610K,未知行业 (synthetic),441900,纺织,,\n"          // 3: industry
-      "93441821MA3JHBPYXE,坏日期 (synthetic),441821,水泥,2019-13-01,\n"  // 4: date
-      "93441821MA3JHBPYXE,重复 (synthetic),441821,水泥,,半停\n"          // 5: dup + status
-      "12440000CH9JYLGWX0,少一列 (synthetic),440000,钢铁\n"              // 6: cell count
-      "514401009W7BYE5A2A,引号\"错误 (synthetic),440100,钢铁,,\n"        // 7: stray quote
-      "91440606HC0007779U,好的 (synthetic),440606,陶瓷,,\n";             // 8: fine
+      "91440606MA3EDFR843,坏校验位 (synthetic),440606,陶瓷,,\n"          // 2: check character
+      "91440606MA3EDFR842,未知地区 (synthetic),449999,陶瓷,,\n"          // 3: region
+      "92441900BCHRWX610K,未知行业 (synthetic),441900,纺织,,\n"          // 4: industry
+      "93441821MA3JHBPYXE,坏日期 (synthetic),441821,水泥,2019-13-01,\n"  // 5: date
+      "93441821MA3JHBPYXE,重复 (synthetic),441821,水泥,,半停\n"          // 6: dup + status
+      "12440000CH9JYLGWX0,少一列 (synthetic),440000,钢铁\n"              // 7: cell count
+      "514401009W7BYE5A2A,引号\"错误 (synthetic),440100,钢铁,,\n"        // 8: stray quote
+      "91440606HC0007779U,好的 (synthetic),440606,陶瓷,,\n";             // 9: fine
   ParsedList list = ParseListCsv(csv, Defaults());
   std::map<int, std::string> by_row;
   for (const RowError& e : list.errors) by_row[e.row] += e.column + ": " + e.reason + "; ";
-  EXPECT_NE(by_row[1].find("统一社会信用代码: check character"), std::string::npos) << by_row[1];
-  EXPECT_NE(by_row[2].find("所在地区: '449999'"), std::string::npos) << by_row[2];
-  EXPECT_NE(by_row[3].find("行业:"), std::string::npos) << by_row[3];
-  EXPECT_NE(by_row[4].find("整改期限: '2019-13-01'"), std::string::npos) << by_row[4];
-  EXPECT_NE(by_row[5].find("already on row 4"), std::string::npos) << by_row[5];
-  EXPECT_NE(by_row[5].find("企业状态: '半停'"), std::string::npos) << by_row[5];
-  EXPECT_NE(by_row[6].find("has 4 cells, the header has 6"), std::string::npos) << by_row[6];
-  EXPECT_NE(by_row[7].find("stray quote"), std::string::npos) << by_row[7];
-  EXPECT_EQ(by_row.count(8), 0u);
+  EXPECT_NE(by_row[2].find("统一社会信用代码: check character"), std::string::npos) << by_row[2];
+  EXPECT_NE(by_row[3].find("所在地区: '449999'"), std::string::npos) << by_row[3];
+  EXPECT_NE(by_row[4].find("行业:"), std::string::npos) << by_row[4];
+  EXPECT_NE(by_row[5].find("整改期限: '2019-13-01'"), std::string::npos) << by_row[5];
+  EXPECT_NE(by_row[6].find("already on row 5"), std::string::npos) << by_row[6];
+  EXPECT_NE(by_row[6].find("企业状态: '半停'"), std::string::npos) << by_row[6];
+  EXPECT_NE(by_row[7].find("has 4 cells, the header has 6"), std::string::npos) << by_row[7];
+  EXPECT_NE(by_row[8].find("stray quote"), std::string::npos) << by_row[8];
+  EXPECT_EQ(by_row.count(9), 0u);
   EXPECT_EQ(by_row.size(), 7u) << FormatRowErrors(list.errors);
+  EXPECT_EQ(list.rows, (std::vector<int>{9}));  // the line after a stray quote keeps its number
+}
+
+// Row numbers are the ones Excel shows: the header is row 1, a blank line is an empty row,
+// and a quoted cell over two lines is one row.
+TEST(CsvImportTest, RowNumbersAreTheRowsExcelShows) {
+  const std::string csv =
+      "credit_code,enterprise_name,region_code,industry,reason\r\n"               // 1
+      "91440606MA3EDFR842,好的 (synthetic),440606,陶瓷,\"第一行\r\n第二行\"\r\n"  // 2
+      "\r\n"                                                                      // 3: blank
+      "91440606MA3EDFR843,坏校验位 (synthetic),440606,陶瓷,\r\n"                  // 4
+      "92441900BCHRWX610K,少一列 (synthetic),441900\r\n";                         // 5
+  ParsedList list = ParseListCsv(csv, Defaults());
+  EXPECT_EQ(list.rows, (std::vector<int>{2}));
+  const std::string text = FormatRowErrors(list.errors);
+  ASSERT_EQ(list.errors.size(), 2u) << text;
+  EXPECT_EQ(list.errors[0].row, 4) << text;
+  EXPECT_EQ(list.errors[1].row, 5) << text;
+  EXPECT_NE(text.find("row 4, column credit_code: check character"), std::string::npos) << text;
+  EXPECT_NE(text.find("row 5: has 3 cells, the header has 5"), std::string::npos) << text;
+
+  // The header is row 1; an empty file has no row at all.
+  const std::string header =
+      FormatRowErrors(ParseListCsv("credit_code,企业名,region_code,industry\n", Defaults()).errors);
+  EXPECT_NE(header.find("row 1, column 企业名: unknown column"), std::string::npos) << header;
+  EXPECT_EQ(FormatRowErrors(ParseListCsv("", Defaults()).errors), "file: the file is empty\n");
+  // A duplicate names the Excel row of the first occurrence.
+  ParsedList twice = ParseListCsv(
+      "credit_code,enterprise_name,region_code,industry\n"
+      "91440606MA3EDFR842,A (synthetic),440606,陶瓷\n"
+      "91440606MA3EDFR842,B (synthetic),440606,陶瓷\n",
+      Defaults());
+  ASSERT_EQ(twice.errors.size(), 1u);
+  EXPECT_EQ(twice.errors[0].row, 3);
+  EXPECT_NE(twice.errors[0].reason.find("is already on row 2"), std::string::npos);
+}
+
+// A bad cell is echoed in the file's own characters, whether the file was UTF-8 or GB18030:
+// Chinese as Chinese, control characters escaped, a long cell cut on a character boundary.
+TEST(CsvImportTest, EchoesBadCellsAsTextInUtf8AndGb18030Files) {
+  std::string long_name;
+  for (int i = 0; i < 30; ++i) long_name += "很长的地区";
+  const std::string csv = absl::StrCat(
+      "统一社会信用代码,企业名称,所在地区,行业,企业状态\n",
+      "91440606MA3EDFR842,合成示例 (synthetic),440606,玩具,在产\n",       // 2: industry
+      "91440606HC0007779U,合成示例 (synthetic),", long_name, ",陶瓷,\n",  // 3: region, long
+      "92441900BCHRWX610K,合成示例 (synthetic),441900,陶瓷,半\x1b停\n",   // 4: control
+      "9144060６MA3EDFR842,合成示例 (synthetic),440606,陶瓷,在产\n");     // 5: full-width 6
+  for (const std::string& bytes : {csv, ToGb18030(csv)}) {
+    auto text = DecodeToUtf8(bytes, Encoding::kAuto);
+    ASSERT_TRUE(text.ok()) << text.status();
+    const std::string shown = FormatRowErrors(ParseListCsv(*text, Defaults()).errors);
+    EXPECT_NE(shown.find("row 2, column 行业: '玩具' is not known"), std::string::npos) << shown;
+    EXPECT_NE(shown.find(absl::StrCat("row 3, column 所在地区: '",
+                                      long_name.substr(0, 8 * 15),  // 40 characters
+                                      "…' is not a known region")),
+              std::string::npos)
+        << shown;
+    EXPECT_NE(shown.find("row 4, column 企业状态: '半\\x1b停' is not a status"), std::string::npos)
+        << shown;
+    EXPECT_NE(shown.find("row 5, column 统一社会信用代码: character '６' at position 8"),
+              std::string::npos)
+        << shown;
+    EXPECT_EQ(shown.find("\\xe"), std::string::npos) << shown;  // no byte of a character escaped
+  }
 }
 
 TEST(CsvImportTest, UnterminatedQuoteAtTheEndIsATruncatedRow) {
   ParsedList list = ParseListCsv(
       "credit_code,enterprise_name,region_code,industry\n91440606MA3EDFR842,\"cut off", Defaults());
   ASSERT_EQ(list.errors.size(), 1u);
-  EXPECT_EQ(list.errors[0].row, 1);
+  EXPECT_EQ(list.errors[0].row, 2);
   EXPECT_NE(list.errors[0].reason.find("not closed"), std::string::npos);
 }
 

@@ -51,7 +51,7 @@ TEST(PowerCsvTest, ReadsAGridCompanyFileInGb18030Utf8AndWithBom) {
     EXPECT_EQ(parsed.readings[1].month(), "2019-08");
     EXPECT_EQ(parsed.readings[1].region_code(), "");  // the node takes the record's
     EXPECT_EQ(parsed.readings[2].kwh(), 0);
-    EXPECT_EQ(parsed.rows, (std::vector<int>{1, 2, 3}));
+    EXPECT_EQ(parsed.rows, (std::vector<int>{2, 3, 4}));  // the header is row 1
   }
 }
 
@@ -59,27 +59,27 @@ TEST(PowerCsvTest, NamesEveryBadRowWithItsColumn) {
   const std::string code = Code("440606", "TH000302");
   const std::string csv =
       absl::StrCat("统一社会信用代码,户号,所属区域,月份,用电量\n", code,
-                   ",0301,440606,2019-07,100\n",                    // 1: good
-                   "91440606MA3EDFR843,0302,440606,2019-07,100\n",  // 2: check character
-                   code, ",0303,440606,2019-13,100\n",              // 3: month
-                   code, ",0304,440606,2019-07,-1\n",               // 4: kWh
-                   code, ",,440606,2019-07,100\n",                  // 5: account
-                   code, ",0306,火星区,2019-07,100\n",              // 6: region
-                   code, ",0301,440606,201907,7\n",                 // 7: row 1 again
-                   code, ",0308,440606,2019-07\n",                  // 8: a cell short
-                   code, ",03/09,440606,2019-07,100\n");            // 9: account with '/'
+                   ",0301,440606,2019-07,100\n",                    // 2: good
+                   "91440606MA3EDFR843,0302,440606,2019-07,100\n",  // 3: check character
+                   code, ",0303,440606,2019-13,100\n",              // 4: month
+                   code, ",0304,440606,2019-07,-1\n",               // 5: kWh
+                   code, ",,440606,2019-07,100\n",                  // 6: account
+                   code, ",0306,火星区,2019-07,100\n",              // 7: region
+                   code, ",0301,440606,201907,7\n",                 // 8: row 2 again
+                   code, ",0308,440606,2019-07\n",                  // 9: a cell short
+                   code, ",03/09,440606,2019-07,100\n");            // 10: account with '/'
   ParsedReadings parsed = ParseReadingsCsv(csv);
   const std::string text = FormatRowErrors(parsed.errors);
   ASSERT_EQ(parsed.errors.size(), 8u) << text;
-  EXPECT_THAT(text, HasSubstr("row 2, column 统一社会信用代码: "));
-  EXPECT_THAT(text, HasSubstr("row 3, column 月份: '2019-13' is not a month"));
-  EXPECT_THAT(text, HasSubstr("row 4, column 用电量: '-1' is not a non-negative number"));
-  EXPECT_THAT(text, HasSubstr("row 5, column 户号: is empty"));
-  EXPECT_THAT(text, HasSubstr("row 6, column 所属区域: '火星区' is not a known region"));
-  EXPECT_THAT(text, HasSubstr("row 7, column 户号: account 0301 of"));
-  EXPECT_THAT(text, HasSubstr("is already on row 1"));
-  EXPECT_THAT(text, HasSubstr("row 8: has 4 cells, the header has 5"));
-  EXPECT_THAT(text, HasSubstr("row 9, column 户号: "));
+  EXPECT_THAT(text, HasSubstr("row 3, column 统一社会信用代码: "));
+  EXPECT_THAT(text, HasSubstr("row 4, column 月份: '2019-13' is not a month"));
+  EXPECT_THAT(text, HasSubstr("row 5, column 用电量: '-1' is not a non-negative number"));
+  EXPECT_THAT(text, HasSubstr("row 6, column 户号: is empty"));
+  EXPECT_THAT(text, HasSubstr("row 7, column 所属区域: '火星区' is not a known region"));
+  EXPECT_THAT(text, HasSubstr("row 8, column 户号: account 0301 of"));
+  EXPECT_THAT(text, HasSubstr("is already on row 2"));
+  EXPECT_THAT(text, HasSubstr("row 9: has 4 cells, the header has 5"));
+  EXPECT_THAT(text, HasSubstr("row 10, column 户号: "));
   EXPECT_EQ(parsed.readings.size(), 1u);
 
   ParsedReadings headers = ParseReadingsCsv("信用代码,电表号,用电月,用电量\n");
@@ -184,7 +184,7 @@ TEST(PowerCliTest, ImportsAGb18030FileAndListsTheAlertsItRaised) {
   }
   auto [late, late_out] = RunCommand("power-import", with({future}));
   EXPECT_EQ(late.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(late.message(), HasSubstr("row 1 month: 2019-12 has not begun yet"));
+  EXPECT_THAT(late.message(), HasSubstr("row 2 month: 2019-12 has not begun yet"));
 }
 
 }  // namespace

@@ -102,6 +102,14 @@ TEST(CreditCodeTest, RejectsNonAsciiBytesShowingThemEscaped) {
   EXPECT_THAT(parsed.status().message(), HasSubstr("'\\xe4' at position 4"));
 }
 
+TEST(CreditCodeTest, NamesAChineseCharacterWholeAtItsCharacterPosition) {
+  // 17 ASCII characters and a Chinese one: 18 characters (20 bytes).
+  absl::StatusOr<CreditCode> parsed = ParseCreditCode("91440606MA3EDFR84二");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr("character '二' at position 18 is not allowed"));
+  EXPECT_THAT(ParseCreditCode("玩具").status().message(), HasSubstr("length is 2, expected 18"));
+}
+
 TEST(CreditCodeTest, NamesTheGivenFieldInErrors) {
   absl::StatusOr<CreditCode> parsed =
       ParseCreditCode("914403001922038217", "enterprise.credit_code");

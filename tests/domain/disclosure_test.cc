@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "services/domain/case_machine.h"
 #include "services/domain/credit_code.h"
+#include "services/spreadsheet/spreadsheet.h"
 #include "tests/testutil/xlsx_reader.h"
 
 namespace tierhub::domain {
@@ -140,6 +141,31 @@ TEST(DisclosureTest, CsvIsUtf8WithBomCrlfAndQuoted) {
                          ",测试陶瓷厂2号 (synthetic),440606,顺德区,陶瓷,能耗,"
                          "\"能耗超限额, 含\"\"引号\"\"\",限期整改,2019-10-01,2019-04-11,E-1"));
   EXPECT_EQ(lines[2], "");
+}
+
+// OWASP's CSV injection rule: a text cell that Excel would run as a formula gets a leading
+// quote; numbers (which we write) and ordinary text are left as they are.
+TEST(DisclosureTest, CsvNeutralisesCellsThatExcelWouldRunAsFormulas) {
+  spreadsheet::Sheet sheet;
+  sheet.headers = {"=H", "名称"};
+  for (const char* text : {"=1+1", "+1", "-1", "@SUM(A1:A9)", "\tx", "\rx",
+                           "=HYPERLINK(\"http://x\",\"y\")", "a=1", " =1", "顺德"}) {
+    sheet.rows.push_back({spreadsheet::Cell::Number(-5), spreadsheet::Cell::Text(text)});
+  }
+  const std::string csv = spreadsheet::CsvOf(sheet);
+  std::vector<std::string> lines = absl::StrSplit(csv.substr(3), "\r\n");
+  ASSERT_EQ(lines.size(), 12u) << csv;
+  EXPECT_EQ(lines[0], "'=H,名称");
+  EXPECT_EQ(lines[1], "-5,'=1+1");
+  EXPECT_EQ(lines[2], "-5,'+1");
+  EXPECT_EQ(lines[3], "-5,'-1");
+  EXPECT_EQ(lines[4], "-5,'@SUM(A1:A9)");
+  EXPECT_EQ(lines[5], "-5,'\tx");
+  EXPECT_EQ(lines[6], "-5,\"'\rx\"");
+  EXPECT_EQ(lines[7], "-5,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  EXPECT_EQ(lines[8], "-5,a=1");
+  EXPECT_EQ(lines[9], "-5, =1");
+  EXPECT_EQ(lines[10], "-5,顺德");
 }
 
 // Reads an .xlsx back with Python's zipfile and XML parser (testutil::ReadXlsx): "SHEET <name>"

@@ -5,8 +5,11 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "absl/time/time.h"
 
 namespace tierhub::testutil {
 
@@ -24,6 +27,9 @@ class Process {
   void Kill();
   // SIGTERM and wait; returns the exit code (or -signal).
   int Terminate();
+  // Waits up to `timeout` for the process to end by itself and returns its exit code (or
+  // -signal); nullopt if it still runs after that (it is left running).
+  std::optional<int> WaitForExit(absl::Duration timeout);
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
 

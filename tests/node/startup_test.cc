@@ -1,0 +1,190 @@
+// A node that cannot start says which config field is wrong and why: each TLS file is checked
+// with OpenSSL before the store opens (unreadable, empty, a directory, not PEM, a key that is
+// not the certificate's), and a port that another node holds is refused instead of shared.
+// In-process with Node::Start, and as real tierhubd processes.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/clock.h"
+#include "services/node/node.h"
+#include "tests/testutil/process.h"
+#include "tests/testutil/temp_dir.h"
+
+namespace tierhub::node {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+void Write(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+class NodeStartupTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    certs_ = dir_.Sub("certs");
+    // Two nodes' certificates from the dev CA (deploy/dev-ca.sh), as operators get them.
+    for (const char* args : {"node sd 440606", "node nh 440605"}) {
+      const std::string command =
+          absl::StrCat(DEV_CA_PATH, " ", certs_, " ", args, " >/dev/null 2>&1");
+      ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    }
+  }
+
+  v1::NodeConfig Config(const std::string& ca, const std::string& cert, const std::string& key) {
+    v1::NodeConfig config;
+    config.set_node_id("sd");
+    config.set_tier(v1::REGION_LEVEL_COUNTY);
+    config.set_region_code("440606");
+    config.set_listen_address("127.0.0.1:0");
+    config.set_store_path(dir_.Sub(absl::StrCat("store-", ++stores_)));
+    config.mutable_tls()->set_ca_file(ca);
+    config.mutable_tls()->set_cert_file(cert);
+    config.mutable_tls()->set_key_file(key);
+    return config;
+  }
+  v1::NodeConfig GoodConfig() { return Config(Cert("ca.pem"), Cert("sd.pem"), Cert("sd.key")); }
+
+  absl::StatusOr<std::unique_ptr<Node>> Start(v1::NodeConfig config) {
+    Node::Options options;
+    options.config = std::move(config);
+    options.clock = SystemClock::Get();
+    return Node::Start(std::move(options));
+  }
+
+  // Starts with `config`, expects INVALID_ARGUMENT with `message` and no store created.
+  void ExpectRefused(const v1::NodeConfig& config, const std::string& message) {
+    auto node = Start(config);
+    ASSERT_FALSE(node.ok()) << "started despite: " << message;
+    EXPECT_EQ(node.status().code(), absl::StatusCode::kInvalidArgument) << node.status();
+    EXPECT_THAT(std::string(node.status().message()), HasSubstr(message));
+    EXPECT_THAT(std::string(node.status().message()), Not(HasSubstr("listen_address")));
+    EXPECT_FALSE(std::filesystem::exists(config.store_path())) << "the store was opened";
+  }
+
+  std::string Cert(const std::string& name) const { return absl::StrCat(certs_, "/", name); }
+  std::string File(const std::string& name, const std::string& text) const {
+    const std::string path = dir_.Sub(name);
+    Write(path, text);
+    return path;
+  }
+
+  testutil::TempDir dir_;
+  std::string certs_;
+  int stores_ = 0;
+};
+
+TEST_F(NodeStartupTest, GoodTlsFilesStart) {
+  auto node = Start(GoodConfig());
+  ASSERT_TRUE(node.ok()) << node.status();
+  EXPECT_GT((*node)->port(), 0);
+}
+
+TEST_F(NodeStartupTest, AnotherNodesKeyIsNamedAsNotTheCertificatesKey) {
+  ExpectRefused(Config(Cert("ca.pem"), Cert("sd.pem"), Cert("nh.key")),
+                absl::StrCat("tls.key_file: ", Cert("nh.key"),
+                             " does not match the certificate in tls.cert_file ", Cert("sd.pem")));
+}
+
+TEST_F(NodeStartupTest, AGarbageCertificateIsNamedAsNotPem) {
+  const std::string garbage = File("garbage.pem", "this is not a certificate\n");
+  ExpectRefused(Config(Cert("ca.pem"), garbage, Cert("sd.key")),
+                absl::StrCat("tls.cert_file: ", garbage, " holds no PEM certificate"));
+  // PEM armour around a damaged body is no certificate either.
+  const std::string damaged =
+      File("damaged.pem", "-----BEGIN CERTIFICATE-----\nMIIB!!!!\n-----END CERTIFICATE-----\n");
+  ExpectRefused(Config(Cert("ca.pem"), damaged, Cert("sd.key")),
+                absl::StrCat("tls.cert_file: ", damaged, " holds no PEM certificate (OpenSSL: "));
+  // A certificate where the key should be.
+  ExpectRefused(
+      Config(Cert("ca.pem"), Cert("sd.pem"), Cert("sd.pem")),
+      absl::StrCat("tls.key_file: ", Cert("sd.pem"), " is not an unencrypted PEM private key"));
+}
+
+TEST_F(NodeStartupTest, AnEmptyOrMissingFileIsNamed) {
+  const std::string empty = File("empty.key", "");
+  ExpectRefused(Config(Cert("ca.pem"), Cert("sd.pem"), empty),
+                absl::StrCat("tls.key_file: ", empty, " is empty"));
+  const std::string missing = dir_.Sub("absent.pem");
+  ExpectRefused(
+      Config(Cert("ca.pem"), missing, Cert("sd.key")),
+      absl::StrCat("tls.cert_file: ", missing, " cannot be read (No such file or directory)"));
+}
+
+// Before: an empty or directory ca_file started a node that then refused every client.
+TEST_F(NodeStartupTest, AnUnusableCaFileIsRefusedAtStart) {
+  const std::string empty = File("empty-ca.pem", "\n");
+  ExpectRefused(Config(empty, Cert("sd.pem"), Cert("sd.key")),
+                absl::StrCat("tls.ca_file: ", empty, " is empty"));
+  ExpectRefused(Config(certs_, Cert("sd.pem"), Cert("sd.key")),
+                absl::StrCat("tls.ca_file: ", certs_, " is a directory, not a PEM file"));
+  ExpectRefused(Config(Cert("sd.key"), Cert("sd.pem"), Cert("sd.key")),
+                absl::StrCat("tls.ca_file: ", Cert("sd.key"), " holds no PEM certificate"));
+}
+
+// Before: gRPC's SO_REUSEPORT let the second node bind too, and the two shared connections.
+TEST_F(NodeStartupTest, APortInUseIsRefusedNotShared) {
+  auto first = Start(GoodConfig());
+  ASSERT_TRUE(first.ok()) << first.status();
+  v1::NodeConfig second = GoodConfig();
+  const std::string address = absl::StrCat("127.0.0.1:", (*first)->port());
+  second.set_listen_address(address);
+  auto refused = Start(second);
+  ASSERT_FALSE(refused.ok()) << "a second node started on " << address;
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr(absl::StrCat("listen_address: cannot listen on ", address,
+                                     ": address already in use")));
+}
+
+// The same through tierhubd: it exits 1 and its last line names the field and the cause.
+TEST_F(NodeStartupTest, TierhubdExitsNamingTheFieldAndTheCause) {
+  auto holder = Start(GoodConfig());
+  ASSERT_TRUE(holder.ok()) << holder.status();
+  struct Case {
+    std::string name;
+    v1::NodeConfig config;
+    std::string expected;
+  };
+  v1::NodeConfig same_port = GoodConfig();
+  same_port.set_listen_address(absl::StrCat("127.0.0.1:", (*holder)->port()));
+  const Case cases[] = {
+      {"wrong-key", Config(Cert("ca.pem"), Cert("sd.pem"), Cert("nh.key")),
+       absl::StrCat("tls.key_file: ", Cert("nh.key"), " does not match the certificate")},
+      {"empty-ca", Config(File("empty.pem", ""), Cert("sd.pem"), Cert("sd.key")),
+       absl::StrCat("tls.ca_file: ", dir_.Sub("empty.pem"), " is empty")},
+      {"same-port", same_port, "address already in use"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::ostringstream text;
+    text << c.config.DebugString();
+    const std::string config_path = File(c.name + ".textproto", text.str());
+    const std::string log = dir_.Sub(c.name + ".log");
+    testutil::Process tierhubd;
+    ASSERT_TRUE(tierhubd.Start({TIERHUBD_PATH, "--config=" + config_path}, log));
+    const std::optional<int> code = tierhubd.WaitForExit(absl::Seconds(60));
+    ASSERT_TRUE(code.has_value()) << "tierhubd is still running; log:\n" << Read(log);
+    EXPECT_EQ(*code, 1) << Read(log);
+    EXPECT_THAT(Read(log), HasSubstr(c.expected));
+  }
+}
+
+}  // namespace
+}  // namespace tierhub::node
