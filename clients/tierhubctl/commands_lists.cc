@@ -15,6 +15,7 @@
 #include "clients/tierhubctl/progress.h"
 #include "clients/tierhubctl/table.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/limits.h"
 #include "services/common/status_macros.h"
 #include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
@@ -112,10 +113,15 @@ absl::Status Submit(const Args& args) {
         absl::StrCat(path, ": ", list.errors.size(), " problem(s) above; nothing was submitted"));
   }
 
+  if (list.entries.size() > limits::kMaxUploadRows) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", list.entries.size(), " rows, at most ", limits::kMaxUploadRows,
+                     " in one submission; split the file (docs/LIMITS.md)"));
+  }
   TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
   auto stub = v1::Registry::NewStub(conn.channel());
   grpc::ClientContext context;
-  conn.Prepare(&context, 1800);
+  conn.Prepare(&context, limits::kUploadStreamSeconds);  // the node's own limit (docs/LIMITS.md)
   v1::SubmitListResponse response;
   auto writer = stub->SubmitList(&context, &response);
   v1::SubmitListChunk first;
@@ -143,8 +149,11 @@ absl::Status Submit(const Args& args) {
       return absl::OkStatus();
     }
     Print(FormatNodeErrors(response.errors()));
-    return absl::InvalidArgumentError(
-        absl::StrCat("dry run: ", response.errors_size(), " problem(s); nothing was stored"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "dry run: ", response.errors_size() + response.errors_omitted(), " problem(s)",
+        response.errors_omitted() > 0 ? absl::StrCat(" (", response.errors_omitted(), " not shown)")
+                                      : "",
+        "; nothing was stored"));
   }
   PrintReceipt(response);
   return absl::OkStatus();

@@ -10,6 +10,7 @@
 #include "clients/tierhubctl/format.h"
 #include "clients/tierhubctl/progress.h"
 #include "clients/tierhubctl/table.h"
+#include "services/common/limits.h"
 #include "services/common/status_macros.h"
 #include "services/domain/electricity.h"
 #include "tierhub/v1/electricity.grpc.pb.h"
@@ -104,7 +105,7 @@ absl::Status PowerImport(const Args& args) {
   TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
   auto stub = v1::ElectricityWatch::NewStub(conn.channel());
   grpc::ClientContext context;
-  conn.Prepare(&context, 1800);
+  conn.Prepare(&context, limits::kUploadStreamSeconds);  // the node's own limit (docs/LIMITS.md)
   v1::ImportReadingsResponse response;
   auto writer = stub->ImportReadings(&context, &response);
   v1::ImportReadingsChunk first;
@@ -127,8 +128,11 @@ absl::Status PowerImport(const Args& args) {
   }
   if (header.validate_only() && response.errors_size() > 0) {
     Print(FormatNodeErrors(response.errors()));
-    return absl::InvalidArgumentError(
-        absl::StrCat("dry run: ", response.errors_size(), " problem(s); nothing was stored"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "dry run: ", response.errors_size() + response.errors_omitted(), " problem(s)",
+        response.errors_omitted() > 0 ? absl::StrCat(" (", response.errors_omitted(), " not shown)")
+                                      : "",
+        "; nothing was stored"));
   }
   std::string out = absl::StrCat(
       header.validate_only() ? "dry run (nothing stored): " : "",

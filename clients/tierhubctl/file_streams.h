@@ -27,7 +27,8 @@ struct CsvFile {
 };
 
 // Reads `path` and decodes it (UTF-8, UTF-8 with BOM or GB18030, see DecodeToUtf8). Errors
-// name the path: NOT_FOUND if it cannot be read, INVALID_ARGUMENT if it does not decode.
+// name the path: NOT_FOUND if it cannot be read, INVALID_ARGUMENT if it does not decode or is
+// larger than a node takes in one stream (limits::kMaxUploadBytes).
 absl::StatusOr<CsvFile> ReadCsvFile(const std::string& path, Encoding encoding);
 
 // Streams `count` rows through `writer` (a grpc::ClientWriter) in chunks of kRowsPerChunk rows,

@@ -6,10 +6,12 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/limits.h"
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
+#include "services/domain/field_limits.h"
 #include "services/domain/screening.h"
 
 namespace tierhub::domain {
@@ -132,8 +134,10 @@ bool IsLeadProcess(v1::SmeltingProcess p) {
 }  // namespace
 
 absl::Status ValidateId(absl::string_view id, absl::string_view path) {
-  constexpr size_t kMaxIdLength = 128;
-  bool ok = !id.empty() && id.size() <= kMaxIdLength;
+  if (id.size() > limits::kMaxIdBytes) {
+    return Invalid(path, absl::StrCat(id.size(), " bytes, at most ", limits::kMaxIdBytes));
+  }
+  bool ok = !id.empty();
   for (char c : id) {
     ok = ok && (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
                 c == '-' || c == ':' || c == '+' || c == '@');
@@ -164,6 +168,7 @@ absl::Status ValidateCreditCodeField(absl::string_view code, absl::string_view p
 }
 
 absl::Status ValidateEnterprise(const v1::Enterprise& e, const RegionTable& regions) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(e, "enterprise"));
   TH_RETURN_IF_ERROR(ValidateCreditCodeField(e.credit_code(), "enterprise.credit_code", regions));
   TH_RETURN_IF_ERROR(RequireText("enterprise.name", e.name()));
   TH_RETURN_IF_ERROR(CurrentRegion("enterprise.region_code", e.region_code(), regions));
@@ -192,6 +197,7 @@ absl::Status ValidateEnterprise(const v1::Enterprise& e, const RegionTable& regi
 }
 
 absl::Status ValidateEquipment(const v1::Equipment& e, const RegionTable& regions) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(e, "equipment"));
   constexpr absl::string_view kPath = "equipment";
   TH_RETURN_IF_ERROR(ValidateId(e.equipment_id(), "equipment.equipment_id"));
   TH_RETURN_IF_ERROR(ValidateCreditCodeField(e.credit_code(), "equipment.credit_code", regions));
@@ -252,6 +258,7 @@ absl::Status ValidateEquipment(const v1::Equipment& e, const RegionTable& region
 }
 
 absl::Status ValidateListEntry(const v1::ListEntry& e, const RegionTable& regions) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(e, "list_entry"));
   if (!e.submission_id().empty()) {
     TH_RETURN_IF_ERROR(ValidateId(e.submission_id(), "list_entry.submission_id"));
   }
@@ -285,6 +292,7 @@ absl::Status ValidateListEntry(const v1::ListEntry& e, const RegionTable& region
 }
 
 absl::Status ValidateRound(const v1::SubmissionRound& r) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(r, "round"));
   TH_RETURN_IF_ERROR(ValidateId(r.round_id(), "round.round_id"));
   TH_RETURN_IF_ERROR(RequireText("round.title", r.title()));
   TH_RETURN_IF_ERROR(RequireTimestamp("round.deadline", r.has_deadline(), r.deadline()));
@@ -294,6 +302,7 @@ absl::Status ValidateRound(const v1::SubmissionRound& r) {
 }
 
 absl::Status ValidateCase(const v1::EnforcementCase& c, const RegionTable& regions) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(c, "enforcement_case"));
   TH_RETURN_IF_ERROR(ValidateId(c.case_id(), "enforcement_case.case_id"));
   TH_RETURN_IF_ERROR(
       ValidateCreditCodeField(c.credit_code(), "enforcement_case.credit_code", regions));
@@ -374,6 +383,7 @@ absl::Status ValidateCase(const v1::EnforcementCase& c, const RegionTable& regio
 }
 
 absl::Status ValidateCityTarget(const v1::CityTarget& t, const RegionTable& regions) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(t, "city_target"));
   TH_RETURN_IF_ERROR(CurrentRegion("city_target.region_code", t.region_code(), regions));
   const v1::Region* region = regions.Lookup(t.region_code());  // non-null: checked above
   if (region->level() != v1::REGION_LEVEL_CITY) {
@@ -409,6 +419,7 @@ absl::Status ValidateCityTarget(const v1::CityTarget& t, const RegionTable& regi
 }
 
 absl::Status ValidateTipOff(const v1::TipOff& t, const RegionTable& regions) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(t, "tip_off"));
   TH_RETURN_IF_ERROR(ValidateId(t.tip_off_id(), "tip_off.tip_off_id"));
   TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("tip_off.channel", TipOffChannel, t.channel()));
   TH_RETURN_IF_ERROR(RequireText("tip_off.content", t.content()));
@@ -423,9 +434,13 @@ absl::Status ValidateTipOff(const v1::TipOff& t, const RegionTable& regions) {
   return RequireTimestamp("tip_off.received_at", t.has_received_at(), t.received_at());
 }
 
-absl::Status ValidateRegion(const v1::Region& region) { return CheckRegionShape(region, "region"); }
+absl::Status ValidateRegion(const v1::Region& region) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(region, "region"));
+  return CheckRegionShape(region, "region");
+}
 
 absl::Status ValidateSubmission(const v1::Submission& s, const RegionTable& regions) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(s, "submission"));
   TH_RETURN_IF_ERROR(ValidateId(s.submission_id(), "submission.submission_id"));
   TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("submission.department", Department, s.department()));
   TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("submission.kind", ListKind, s.kind()));
@@ -452,6 +467,7 @@ absl::Status ValidateSubmission(const v1::Submission& s, const RegionTable& regi
 }
 
 absl::Status ValidateSubmissionVersion(const v1::SubmissionVersion& v, const RegionTable& regions) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(v, "submission_version"));
   TH_RETURN_IF_ERROR(ValidateId(v.submission_id(), "submission_version.submission_id"));
   TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("submission_version.department", Department, v.department()));
   TH_RETURN_IF_ERROR(CurrentRegion("submission_version.region_code", v.region_code(), regions));
@@ -466,6 +482,7 @@ absl::Status ValidateSubmissionVersion(const v1::SubmissionVersion& v, const Reg
 }
 
 absl::Status ValidateLateWaiver(const v1::LateWaiver& w, const RegionTable& regions) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(w, "late_waiver"));
   TH_RETURN_IF_ERROR(ValidateId(w.round_id(), "late_waiver.round_id"));
   TH_RETURN_IF_ERROR(TH_REQUIRE_ENUM("late_waiver.department", Department, w.department()));
   TH_RETURN_IF_ERROR(CurrentRegion("late_waiver.region_code", w.region_code(), regions));
@@ -474,6 +491,7 @@ absl::Status ValidateLateWaiver(const v1::LateWaiver& w, const RegionTable& regi
 }
 
 absl::Status ValidateMergedEnterprise(const v1::MergedEnterprise& m, const RegionTable& regions) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(m, "merged_enterprise"));
   TH_RETURN_IF_ERROR(
       ValidateCreditCodeField(m.credit_code(), "merged_enterprise.credit_code", regions));
   TH_RETURN_IF_ERROR(CurrentRegion("merged_enterprise.region_code", m.region_code(), regions));
@@ -510,6 +528,7 @@ absl::Status ValidateMonth(absl::string_view month, absl::string_view path) {
 
 absl::Status ValidateElectricityReading(const v1::ElectricityReading& r,
                                         const RegionTable& regions) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(r, "electricity_reading"));
   TH_RETURN_IF_ERROR(
       ValidateCreditCodeField(r.credit_code(), "electricity_reading.credit_code", regions));
   TH_RETURN_IF_ERROR(CurrentRegion("electricity_reading.region_code", r.region_code(), regions));
@@ -520,6 +539,7 @@ absl::Status ValidateElectricityReading(const v1::ElectricityReading& r,
 }
 
 absl::Status ValidatePowerAlert(const v1::PowerAlert& a, const RegionTable& regions) {
+  TH_RETURN_IF_ERROR(CheckFieldLimits(a, "power_alert"));
   TH_RETURN_IF_ERROR(ValidateCreditCodeField(a.credit_code(), "power_alert.credit_code", regions));
   TH_RETURN_IF_ERROR(CurrentRegion("power_alert.region_code", a.region_code(), regions));
   TH_RETURN_IF_ERROR(ValidateMonth(a.month(), "power_alert.month"));
@@ -558,6 +578,14 @@ absl::Status ValidatePowerAlert(const v1::PowerAlert& a, const RegionTable& regi
 }
 
 absl::Status ValidateRecord(const v1::Record& record, const RegionTable& regions) {
+  if (record.kind_case() != v1::Record::KIND_NOT_SET) {
+    // What a node derives grows with what it was derived from, and is bounded by that.
+    const bool derived = record.kind_case() == v1::Record::kSubmissionVersion ||
+                         record.kind_case() == v1::Record::kMergedEnterprise;
+    TH_RETURN_IF_ERROR(CheckMessageBytes(
+        record, record.GetDescriptor()->FindFieldByNumber(record.kind_case())->name(),
+        derived ? limits::kMaxGeneratedRecordBytes : limits::kMaxRecordBytes));
+  }
   switch (record.kind_case()) {
     case v1::Record::kRegion:
       return ValidateRegion(record.region());

@@ -6,6 +6,9 @@
 // Every function returns OK or the first problem found as INVALID_ARGUMENT with the dotted
 // path of the field and the reason, e.g.
 //   "enterprise.industries[1]: INDUSTRY_UNSPECIFIED is not allowed".
+// Field limits (field_limits.h) come first: "enterprise.name: 60000000 bytes, at most 200";
+// ValidateRecord also bounds the whole record (limits::kMaxRecordBytes). A reason quotes at
+// most the beginning of a bad value.
 // Paths start at the Record oneof field name (enterprise, equipment, list_entry, round,
 // enforcement_case, city_target, tip_off, region, submission, submission_version,
 // late_waiver, merged_enterprise, electricity_reading, power_alert) whichever function is
@@ -33,7 +36,8 @@ namespace tierhub::domain {
                                                    const RegionTable& regions = DefaultRegions());
 
 // Identifiers that become part of record keys (equipment_id, round_id, case_id, ...): 1 to 128
-// characters of A-Z a-z 0-9 . _ - : + @ (so no '/', which separates key parts).
+// (limits::kMaxIdBytes) characters of A-Z a-z 0-9 . _ - : + @ (so no '/', which separates key
+// parts).
 [[nodiscard]] absl::Status ValidateId(absl::string_view id, absl::string_view path);
 
 [[nodiscard]] absl::Status ValidateEnterprise(const v1::Enterprise& enterprise,

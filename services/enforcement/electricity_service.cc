@@ -22,6 +22,7 @@
 #include "services/domain/case_machine.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/electricity.h"
+#include "services/domain/field_limits.h"
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"
 #include "services/enforcement/enforcement_hooks.h"
@@ -91,7 +92,14 @@ ElectricityWatchService::ElectricityWatchService(const auth::NodeContext& node,
     : node_(node),
       options_(std::move(options)),
       clock_(&auth::RequireClock(node_)),
-      store_(store) {}
+      store_(store),
+      import_guard_(
+          [&] {
+            StreamGuard::Options o = options_.upload.guard;
+            o.what = "ImportReadings";
+            return o;
+          }(),
+          clock_) {}
 
 double ElectricityWatchService::default_threshold_kwh() const {
   return options_.threshold_kwh.value_or(domain::kDefaultPowerAlertThresholdKwh);
@@ -159,9 +167,11 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
         errors.begin(), errors.end(),
         [](const v1::RowError& a, const v1::RowError& b) { return a.row() < b.row(); });
     if (h.validate_only()) {
+      v1::SubmitListResponse bounded = registry::DryRunErrors(errors);
       v1::ImportReadingsResponse response;
       response.set_import_id(h.import_id());
-      for (const v1::RowError& e : errors) *response.add_errors() = ToReadingError(e);
+      for (const v1::RowError& e : bounded.errors()) *response.add_errors() = ToReadingError(e);
+      response.set_errors_omitted(bounded.errors_omitted());
       return response;
     }
     return registry::Refusal(errors);
@@ -485,11 +495,20 @@ grpc::Status ElectricityWatchService::ImportReadings(
     v1::ImportReadingsResponse* response) {
   auto caller = auth::ServiceCaller(*context, node_);
   if (!caller.ok()) return ToGrpc(caller.status());
+  auto ticket = import_guard_.Admit(context, caller->CommonName());
+  if (!ticket.ok()) return ToGrpc(ticket.status());
   ImportReadingsCall call;
-  grpc::Status read = ReadHeaderFirst(reader, [&](v1::ImportReadingsChunk& chunk) {
-    if (chunk.has_header()) call.header = std::move(*chunk.mutable_header());
-    for (auto& row : *chunk.mutable_rows()) call.rows.push_back(std::move(row));
-  });
+  grpc::Status read = ReadHeaderFirst(
+      context, reader, options_.upload.limits, ticket->get(),
+      [](const v1::ImportReadingsChunk& chunk) { return static_cast<size_t>(chunk.rows_size()); },
+      [&](v1::ImportReadingsChunk& chunk) -> absl::Status {
+        if (chunk.has_header()) {
+          TH_RETURN_IF_ERROR(domain::CheckFieldLimits(chunk.header(), "header"));
+          call.header = std::move(*chunk.mutable_header());
+        }
+        for (auto& row : *chunk.mutable_rows()) call.rows.push_back(std::move(row));
+        return absl::OkStatus();
+      });
   if (!read.ok()) return read;
   auto result = Import(*caller, call);
   if (!result.ok()) return ToGrpc(result.status());

@@ -28,6 +28,8 @@
 #include "services/auth/identity.h"
 #include "services/auth/node_context.h"
 #include "services/common/clock.h"
+#include "services/common/rpc_streams.h"
+#include "services/common/stream_guard.h"
 #include "services/store/store.h"
 #include "tierhub/v1/electricity.grpc.pb.h"
 
@@ -40,6 +42,9 @@ struct ElectricityOptions {
   // The node's threshold in kWh per month (config power_alert_threshold_kwh when > 0);
   // nullopt = kDefaultPowerAlertThresholdKwh.
   std::optional<double> threshold_kwh;
+  // What an ImportReadings stream may bring, how many run at once, for how long
+  // (docs/LIMITS.md).
+  UploadOptions upload;
 };
 
 // A whole ImportReadings call, assembled from its chunks.
@@ -90,6 +95,7 @@ class ElectricityWatchService final : public v1::ElectricityWatch::Service {
   const ElectricityOptions options_;
   const Clock* const clock_;
   store::Store* const store_;
+  StreamGuard import_guard_;
   absl::Mutex mu_;
 };
 

@@ -20,6 +20,7 @@
 #include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/disclosure.h"
+#include "services/domain/field_limits.h"
 #include "services/domain/region_table.h"
 #include "services/domain/tip_offs.h"
 #include "services/domain/validation.h"
@@ -94,6 +95,7 @@ v1::CaseResponse EnforcementService::Respond(v1::EnforcementCase c) const {
 
 absl::StatusOr<v1::CaseResponse> EnforcementService::Open(const auth::Identity& caller,
                                                           const v1::OpenCaseRequest& request) {
+  TH_RETURN_IF_ERROR(domain::CheckFieldLimits(request, ""));
   domain::CaseOpening o;
   o.case_id = request.case_id();
   o.credit_code = request.credit_code();
@@ -125,6 +127,7 @@ absl::StatusOr<v1::CaseResponse> EnforcementService::Open(const auth::Identity& 
 
 absl::StatusOr<v1::CaseResponse> EnforcementService::Advance(
     const auth::Identity& caller, const v1::AdvanceCaseRequest& request) {
+  TH_RETURN_IF_ERROR(domain::CheckFieldLimits(request, ""));
   domain::Transition t;
   if (request.step_case() == v1::AdvanceCaseRequest::kToState) t.to = request.to_state();
   if (request.step_case() == v1::AdvanceCaseRequest::kSealingStep) {
@@ -215,6 +218,7 @@ absl::StatusOr<v1::ListOverdueResponse> EnforcementService::Overdue(
 
 absl::StatusOr<v1::TipOffResponse> EnforcementService::SubmitTip(
     const auth::Identity& caller, const v1::SubmitTipOffRequest& request) {
+  TH_RETURN_IF_ERROR(domain::CheckFieldLimits(request, ""));
   if (!v1::Dimension_IsValid(request.dimension())) {
     return absl::InvalidArgumentError("dimension: is not a known value");
   }
@@ -273,6 +277,7 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::SubmitTip(
 
 absl::StatusOr<v1::TipOffResponse> EnforcementService::VerifyTip(
     const auth::Identity& caller, const v1::VerifyTipOffRequest& request) {
+  TH_RETURN_IF_ERROR(domain::CheckFieldLimits(request, ""));
   if (request.outcome() != v1::TIP_OFF_OUTCOME_CONFIRMED &&
       request.outcome() != v1::TIP_OFF_OUTCOME_UNFOUNDED) {
     return absl::InvalidArgumentError("outcome: must be CONFIRMED or UNFOUNDED");

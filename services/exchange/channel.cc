@@ -7,6 +7,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/auth/identity.h"
+#include "services/common/limits.h"
 
 namespace tierhub::exchange {
 
@@ -20,7 +21,10 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ChannelOptions& options) {
   grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(64 << 20);
+  // The node's own limits (docs/LIMITS.md), so both ends of every call agree.
+  args.SetMaxReceiveMessageSize(limits::kMaxMessageBytes);
+  args.SetMaxSendMessageSize(limits::kMaxMessageBytes);
+  args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, limits::kMaxMetadataBytes);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
   // A connection of this channel's own. From the global pool, every channel to an address

@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/common/clock.h"
+#include "services/common/limits.h"
 #include "services/exchange/channel.h"
 #include "services/exchange/sync_state.h"
 #include "services/store/store.h"
@@ -29,9 +30,9 @@ struct ParentLinkOptions {
   std::string region_code;
   std::string parent_node_id;  // expected identity of the parent (checked on welcome)
   ChannelOptions channel;
-  uint32_t batch_changes = 1000;  // changes per pushed batch at most
-  size_t batch_bytes = 4 << 20;   // bytes per pushed batch at most
-  uint32_t window = 4;            // unacknowledged batches in flight at most
+  uint32_t batch_changes = limits::kPushBatchChanges;  // changes per pushed batch at most
+  size_t batch_bytes = limits::kPushBatchBytes;        // bytes per pushed batch at most
+  uint32_t window = 4;                                 // unacknowledged batches in flight at most
   absl::Duration initial_backoff = absl::Milliseconds(100);
   // The wait between attempts doubles up to max_backoff after the parent refused the link or
   // failed it, but only up to unreachable_max_backoff while nothing answers at all

@@ -5,8 +5,10 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "services/common/limits.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 #include "services/exchange/channel.h"
@@ -83,7 +85,7 @@ absl::Status Node::Init() {
   };
   exchange_ = std::make_unique<exchange::ExchangeService>(context_, std::move(exchange_options),
                                                           store_.get(), &sync_state_);
-  registry_ = std::make_unique<registry::RegistryService>(context_, store_.get());
+  registry_ = std::make_unique<registry::RegistryService>(context_, store_.get(), options_.upload);
 
   freshness_ = std::make_unique<coordinator::Freshness>(store_.get());
   if (config.coordinator()) {
@@ -97,6 +99,7 @@ absl::Status Node::Init() {
       std::make_unique<coordinator::CoordinatorService>(context_, store_.get(), freshness_.get());
   enforcement_ = std::make_unique<enforcement::EnforcementService>(context_, store_.get());
   enforcement::ElectricityOptions electricity_options;
+  electricity_options.upload = options_.upload;
   if (config.power_alert_threshold_kwh() > 0) {
     electricity_options.threshold_kwh = config.power_alert_threshold_kwh();
   }
@@ -120,7 +123,14 @@ absl::Status Node::Init() {
   builder.RegisterService(electricity_.get());
   builder.RegisterService(plans_.get());
   builder.RegisterService(admin_.get());
-  builder.SetMaxReceiveMessageSize(64 << 20);
+  // Every limit of docs/LIMITS.md that gRPC enforces, set here rather than left to defaults.
+  builder.SetMaxReceiveMessageSize(limits::kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(limits::kMaxMessageBytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, limits::kMaxMetadataBytes);
+  grpc::ResourceQuota quota("tierhubd");
+  quota.Resize(limits::kGrpcMemoryQuotaBytes);
+  quota.SetMaxThreads(limits::kMaxServerThreads);
+  builder.SetResourceQuota(quota);
   // Keepalive both ways (exchange/channel.h): a child that hangs releases its streams too.
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
                              absl::ToInt64Milliseconds(exchange::kKeepaliveTime));

@@ -13,6 +13,7 @@
 #include "grpcpp/server.h"
 #include "services/auth/node_context.h"
 #include "services/common/clock.h"
+#include "services/common/rpc_streams.h"
 #include "services/coordinator/coordinator_service.h"
 #include "services/coordinator/freshness.h"
 #include "services/coordinator/merge.h"
@@ -43,6 +44,9 @@ class Node {
     absl::Duration link_max_backoff = absl::Seconds(10);
     // While the parent does not answer at all (exchange::ParentLinkOptions).
     absl::Duration link_unreachable_max_backoff = absl::Seconds(2);
+    // SubmitList and ImportReadings streams: rows, bytes, how many at once, for how long
+    // (services/common/limits.h by default; docs/LIMITS.md).
+    UploadOptions upload;
   };
 
   // Validates the config, opens the store, starts serving and linking to the parent.

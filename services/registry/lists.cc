@@ -15,7 +15,9 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "services/auth/jurisdiction.h"
 #include "services/common/digest.h"
+#include "services/common/limits.h"
 #include "services/common/status_macros.h"
+#include "services/common/status_text.h"
 #include "services/common/time_proto.h"
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
@@ -30,8 +32,10 @@ namespace {
 
 using google::protobuf::util::MessageDifferencer;
 
-// Previous contents kept in a SubmissionVersion at most (codes are always complete).
-constexpr int kMaxPreviousEntries = 10000;
+// Previous contents kept in a SubmissionVersion at most (codes are always complete): so many,
+// in so many bytes, that the version record can always be pushed up.
+using limits::kMaxPreviousEntries;
+using limits::kMaxPreviousEntriesBytes;
 constexpr uint32_t kDefaultPageSize = 500;
 constexpr uint32_t kMaxPageSize = 5000;
 
@@ -69,7 +73,8 @@ v1::RowError RowErrorOf(uint32_t row, absl::string_view field, absl::StatusCode 
   v1::RowError e;
   e.set_row(row);
   e.set_field(std::string(field));
-  e.set_reason(std::string(reason));
+  // A reason may quote what was sent: only its beginning, so replies stay bounded.
+  e.set_reason(CutToBudget(reason, limits::kMaxErrorReasonBytes));
   e.set_code(absl::StatusCodeToString(code));
   return e;
 }
@@ -88,19 +93,32 @@ v1::RowError RowErrorFromValidation(uint32_t row, const absl::Status& s,
 absl::Status Refusal(const std::vector<v1::RowError>& errors) {
   std::string message = absl::StrCat(errors.size(), errors.size() == 1 ? " problem" : " problems",
                                      ", nothing stored: ");
-  size_t shown = 0;
-  for (const v1::RowError& e : errors) {
+  BoundedJoin items(kMaxMessageBytes - EncodedStatusBytes(message));
+  for (size_t i = 0; i < errors.size(); ++i) {
+    const v1::RowError& e = errors[i];
     std::string item = e.row() == 0 ? "" : absl::StrCat("row ", e.row(), " ");
     absl::StrAppend(&item, e.field().empty() ? "" : absl::StrCat(e.field(), ": "), e.reason());
-    if (shown > 0 && message.size() + item.size() + 2 > kMaxMessageBytes) break;
-    absl::StrAppend(&message, shown > 0 ? "; " : "", item);
-    ++shown;
+    if (!items.Add(item)) {
+      items.SkipRest(errors.size() - i - 1);
+      break;
+    }
   }
-  if (shown < errors.size()) {
-    absl::StrAppend(&message, "; ... and ", errors.size() - shown,
-                    " more (resubmit with validate_only to list all)");
-  }
+  absl::StrAppend(&message, items.Finish("errors (resubmit with validate_only to list them)"));
   return absl::Status(CodeOf(errors.front()), message);
+}
+
+v1::SubmitListResponse DryRunErrors(std::vector<v1::RowError>& errors) {
+  v1::SubmitListResponse response;
+  size_t bytes = 0;
+  for (v1::RowError& e : errors) {
+    bytes += e.ByteSizeLong();
+    if (response.errors_size() >= limits::kMaxReplyErrors || bytes > limits::kMaxReplyErrorBytes) {
+      response.set_errors_omitted(response.errors_omitted() + 1);
+      continue;
+    }
+    *response.add_errors() = std::move(e);
+  }
+  return response;
 }
 
 Lists::Lists(const auth::NodeContext& node, store::Store* store)
@@ -180,11 +198,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity&
     errors.push_back(RowErrorOf(row, field, code, why));
   };
   auto finish_refused = [&]() -> absl::StatusOr<v1::SubmitListResponse> {
-    if (h.validate_only()) {
-      v1::SubmitListResponse response;
-      for (auto& e : errors) *response.add_errors() = std::move(e);
-      return response;
-    }
+    if (h.validate_only()) return DryRunErrors(errors);
     return Refusal(errors);
   };
 
@@ -458,10 +472,26 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity&
   if (!withdraw) {
     for (size_t i = 0; i < entries.size(); ++i) after[keys[i]] = &entries[i];
   }
+  if (after.size() > limits::kMaxSubmissionEntries) {
+    add(0, "rows", Code::kInvalidArgument,
+        absl::StrCat("this version would hold ", after.size(), " entries, at most ",
+                     limits::kMaxSubmissionEntries, " in one submission; start another one"));
+    return finish_refused();
+  }
   const absl::Time now = clock_->Now();
   const v1::Author author = caller.ToAuthor(node_.node_id);
   std::vector<store::Mutation> mutations;
   v1::SubmissionVersion version;
+  size_t previous_bytes = 0;
+  auto keep_previous = [&](const v1::ListEntry& entry) {
+    previous_bytes += entry.ByteSizeLong();
+    if (version.previous_entries_size() < kMaxPreviousEntries &&
+        previous_bytes <= kMaxPreviousEntriesBytes) {
+      *version.add_previous_entries() = entry;
+    } else {
+      version.set_previous_entries_truncated(true);
+    }
+  };
   for (const auto& [key, entry] : after) {
     auto old = before.find(key);
     if (old == before.end()) {
@@ -471,11 +501,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity&
       continue;
     } else {
       version.add_changed_credit_codes(entry->credit_code());
-      if (version.previous_entries_size() < kMaxPreviousEntries) {
-        *version.add_previous_entries() = old->second;
-      } else {
-        version.set_previous_entries_truncated(true);
-      }
+      keep_previous(old->second);
     }
     v1::Record record;
     *record.mutable_list_entry() = std::move(*entry);
@@ -485,11 +511,7 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity&
   for (const auto& [key, entry] : before) {
     if (after.count(key) > 0) continue;
     version.add_removed_credit_codes(entry.credit_code());
-    if (version.previous_entries_size() < kMaxPreviousEntries) {
-      *version.add_previous_entries() = entry;
-    } else {
-      version.set_previous_entries_truncated(true);
-    }
+    keep_previous(entry);
     v1::Tombstone tombstone;
     tombstone.set_region_code(entry.region_code());
     mutations.push_back({key, author, tombstone});

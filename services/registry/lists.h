@@ -19,6 +19,7 @@
 #include "services/auth/node_context.h"
 #include "services/auth/policy.h"
 #include "services/common/clock.h"
+#include "services/common/limits.h"
 #include "services/store/store.h"
 #include "tierhub/v1/registry.pb.h"
 
@@ -82,13 +83,19 @@ struct SubmitListCall {
   std::vector<std::string> remove_credit_codes;
 };
 
-// Most row errors a refusal's message names (the status message travels in trailers, which
-// clients cap at a few KB); validate_only returns all of them in the response.
-inline constexpr size_t kMaxMessageBytes = 3000;
+// Bytes of a refusal's message as sent (the status message travels percent-encoded in
+// trailers, which peers cap at 8 KiB; limits.h); validate_only returns the errors in the
+// response instead, up to limits::kMaxReplyErrors.
+inline constexpr size_t kMaxMessageBytes = limits::kMaxStatusMessageBytes;
 
 // The refusal for `errors` (non-empty): the first error's code, and a message naming as many
-// rows as fit in kMaxMessageBytes ("3 bad rows, nothing stored: row 2 credit_code: ...").
+// rows as fit in kMaxMessageBytes and counting the rest ("3 problems, nothing stored: row 2
+// credit_code: ...; ... and 12,345 more errors (...)").
 absl::Status Refusal(const std::vector<v1::RowError>& errors);
+
+// A dry run's answer: `errors` (moved out) up to limits::kMaxReplyErrors and
+// kMaxReplyErrorBytes, the rest counted in errors_omitted.
+v1::SubmitListResponse DryRunErrors(std::vector<v1::RowError>& errors);
 
 class Lists {
  public:

@@ -3,25 +3,47 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "services/auth/jurisdiction.h"
 #include "services/auth/policy.h"
 #include "services/common/grpc_status.h"
+#include "services/common/limits.h"
 #include "services/common/rpc_streams.h"
 #include "services/common/status_macros.h"
+#include "services/common/status_text.h"
+#include "services/domain/field_limits.h"
 #include "services/domain/validation.h"
 
 namespace tierhub::registry {
 
-RegistryService::RegistryService(const auth::NodeContext& node, store::Store* store)
-    : node_(node), store_(store), lists_(node_, store) {}
+RegistryService::RegistryService(const auth::NodeContext& node, store::Store* store,
+                                 UploadOptions upload)
+    : node_(node),
+      store_(store),
+      lists_(node_, store),
+      upload_limits_(upload.limits),
+      submit_guard_(
+          [&] {
+            StreamGuard::Options o = upload.guard;
+            o.what = "SubmitList";
+            return o;
+          }(),
+          &auth::RequireClock(node_)) {}
 
 absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
     const auth::Identity& caller, const v1::WriteRecordsRequest& request) {
-  std::vector<std::string> errors;
+  const int items = request.records_size() + request.delete_keys_size();
+  if (items > limits::kMaxWriteRecords) {
+    return absl::InvalidArgumentError(absl::StrCat("records: ", items,
+                                                   " records and deletions, at most ",
+                                                   limits::kMaxWriteRecords, " in one request"));
+  }
+  // Every bad item is counted; as many are named as the status message can carry.
+  size_t bad = 0;
+  BoundedJoin errors(limits::kMaxStatusMessageBytes - 100);
   absl::StatusCode code = absl::StatusCode::kOk;
   auto note = [&](const std::string& where, const absl::Status& s) {
-    errors.push_back(absl::StrCat(where, ": ", s.message()));
+    ++bad;
+    errors.Add(absl::StrCat(where, ": ", s.message()));
     if (code == absl::StatusCode::kOk) code = s.code();
   };
   std::vector<store::Mutation> mutations;
@@ -54,6 +76,11 @@ absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
   for (int i = 0; i < request.delete_keys_size(); ++i) {
     const std::string& key = request.delete_keys(i);
     const std::string where = absl::StrCat("delete_keys[", i, "]");
+    if (key.size() > limits::kMaxKeyBytes) {
+      note(where, absl::InvalidArgumentError(
+                      absl::StrCat(key.size(), " bytes, at most ", limits::kMaxKeyBytes)));
+      continue;
+    }
     auto stored = store_->GetLive(key);
     if (!stored.ok()) return stored.status();
     if (!stored->has_value()) {
@@ -70,10 +97,9 @@ absl::StatusOr<std::vector<v1::Change>> RegistryService::Write(
     tombstone.set_region_code(region);
     mutations.push_back({key, author, tombstone});
   }
-  if (!errors.empty()) {
+  if (bad > 0) {
     return absl::Status(
-        code,
-        absl::StrCat(errors.size(), " bad item(s), nothing stored: ", absl::StrJoin(errors, "; ")));
+        code, absl::StrCat(bad, " bad item(s), nothing stored: ", errors.Finish("bad items")));
   }
   if (mutations.empty()) return std::vector<v1::Change>{};
   return store_->Write(std::move(mutations));
@@ -113,21 +139,28 @@ grpc::Status RegistryService::WriteRecords(grpc::ServerContext* context,
                                            v1::WriteRecordsResponse* response) {
   auto caller = auth::ServiceCaller(*context, node_);
   if (!caller.ok()) return ToGrpc(caller.status());
-  std::vector<std::string> refused;
+  size_t refused = 0;
+  BoundedJoin why(limits::kMaxStatusMessageBytes - 100);
   for (int i = 0; i < request->records_size(); ++i) {
     const char* rpc = DedicatedRpc(request->records(i).kind_case());
-    if (*rpc) refused.push_back(absl::StrCat("records[", i, "]: written through ", rpc));
+    if (*rpc) {
+      ++refused;
+      why.Add(absl::StrCat("records[", i, "]: written through ", rpc));
+    }
   }
-  for (int i = 0; i < request->delete_keys_size(); ++i) {
+  for (int i = 0; i < request->delete_keys_size() && i < limits::kMaxWriteRecords; ++i) {
+    if (request->delete_keys(i).size() > limits::kMaxKeyBytes) continue;  // Write refuses it
     auto stored = store_->GetLive(request->delete_keys(i));
     if (!stored.ok()) return ToGrpc(stored.status());
     const char* rpc = stored->has_value() ? DedicatedRpc((*stored)->kind_case()) : "";
-    if (*rpc) refused.push_back(absl::StrCat("delete_keys[", i, "]: changed through ", rpc));
+    if (*rpc) {
+      ++refused;
+      why.Add(absl::StrCat("delete_keys[", i, "]: changed through ", rpc));
+    }
   }
-  if (!refused.empty()) {
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                        absl::StrCat(refused.size(), " bad item(s), nothing stored: ",
-                                     absl::StrJoin(refused, "; ")));
+  if (refused > 0) {
+    return ToGrpc(absl::PermissionDeniedError(
+        absl::StrCat(refused, " bad item(s), nothing stored: ", why.Finish("bad items"))));
   }
   auto changes = Write(*caller, *request);
   if (!changes.ok()) return ToGrpc(changes.status());
@@ -243,14 +276,27 @@ grpc::Status RegistryService::SubmitList(grpc::ServerContext* context,
                                          v1::SubmitListResponse* response) {
   auto caller = auth::ServiceCaller(*context, node_);
   if (!caller.ok()) return ToGrpc(caller.status());
+  // Admitted first: a stream beyond the node's slots is refused before anything is read.
+  auto ticket = submit_guard_.Admit(context, caller->CommonName());
+  if (!ticket.ok()) return ToGrpc(ticket.status());
   SubmitListCall call;
-  grpc::Status read = ReadHeaderFirst(reader, [&](v1::SubmitListChunk& chunk) {
-    if (chunk.has_header()) call.header = std::move(*chunk.mutable_header());
-    for (auto& row : *chunk.mutable_rows()) call.rows.push_back(std::move(row));
-    for (auto& code : *chunk.mutable_remove_credit_codes()) {
-      call.remove_credit_codes.push_back(std::move(code));
-    }
-  });
+  grpc::Status read = ReadHeaderFirst(
+      context, reader, upload_limits_, ticket->get(),
+      [](const v1::SubmitListChunk& chunk) {
+        return static_cast<size_t>(chunk.rows_size() + chunk.remove_credit_codes_size());
+      },
+      [&](v1::SubmitListChunk& chunk) -> absl::Status {
+        if (chunk.has_header()) {
+          TH_RETURN_IF_ERROR(domain::CheckFieldLimits(chunk.header(), "header"));
+          call.header = std::move(*chunk.mutable_header());
+        }
+        submit_rows_read_ += chunk.rows_size();
+        for (auto& row : *chunk.mutable_rows()) call.rows.push_back(std::move(row));
+        for (auto& code : *chunk.mutable_remove_credit_codes()) {
+          call.remove_credit_codes.push_back(std::move(code));
+        }
+        return absl::OkStatus();
+      });
   if (!read.ok()) return read;
   auto result = lists_.Submit(*caller, std::move(call));
   if (!result.ok()) return ToGrpc(result.status());

@@ -5,11 +5,14 @@
 #ifndef TIERHUB_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 #define TIERHUB_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "services/auth/identity.h"
+#include "services/common/rpc_streams.h"
+#include "services/common/stream_guard.h"
 #include "services/domain/screening_cases.h"
 #include "services/registry/lists.h"
 #include "services/store/store.h"
@@ -19,8 +22,9 @@ namespace tierhub::registry {
 
 class RegistryService final : public v1::Registry::Service {
  public:
-  // `store` is borrowed and must outlive the service.
-  RegistryService(const auth::NodeContext& node, store::Store* store);
+  // `store` is borrowed and must outlive the service. `upload` bounds SubmitList streams
+  // (docs/LIMITS.md).
+  RegistryService(const auth::NodeContext& node, store::Store* store, UploadOptions upload = {});
 
   grpc::Status WriteRecords(grpc::ServerContext* context, const v1::WriteRecordsRequest* request,
                             v1::WriteRecordsResponse* response) override;
@@ -66,6 +70,10 @@ class RegistryService final : public v1::Registry::Service {
   // Lists, rounds and queries without RPC.
   Lists& lists() { return lists_; }
 
+  // Rows SubmitList streams have read into memory since start (refused streams included).
+  uint64_t SubmitRowsReadForTest() const { return submit_rows_read_.load(); }
+  const StreamGuard& submit_guard() const { return submit_guard_; }
+
  private:
   // The case mutation that screening `equipment` calls for (none if nothing is to be written),
   // found and written by `caller`: "found one, eliminate one" without typing.
@@ -76,6 +84,9 @@ class RegistryService final : public v1::Registry::Service {
   const auth::NodeContext node_;
   store::Store* const store_;
   Lists lists_;
+  const UploadLimits upload_limits_;
+  StreamGuard submit_guard_;
+  std::atomic<uint64_t> submit_rows_read_{0};
 };
 
 }  // namespace tierhub::registry
