@@ -27,8 +27,6 @@ inline constexpr char kContradictionCounter[] = "ctr/";
 
 class CoordinatorHooks final : public store::RecordHooks {
  public:
-  // Records are validated by the registry's hooks.
-  [[nodiscard]] absl::Status Validate(const v1::Change&) const override { return absl::OkStatus(); }
   void IndexKeys(std::string_view key, const v1::Record& record,
                  std::vector<std::string>* out) const override;
   void Counters(std::string_view key, const v1::Record& record,

@@ -31,8 +31,11 @@ class RecordHooks {
   // Refuses bad data before anything reaches a WriteBatch. Returns INVALID_ARGUMENT (or
   // PERMISSION_DENIED, FAILED_PRECONDITION) with a message naming the field and the reason.
   // For a local write the change carries key, author and body only: sequences, origin and
-  // versions are assigned after validation.
-  [[nodiscard]] virtual absl::Status Validate(const v1::Change& change) const = 0;
+  // versions are assigned after validation. The default accepts: in a CompositeHooks one part
+  // (the registry's) validates records, and the parts that only index or count keep it.
+  [[nodiscard]] virtual absl::Status Validate(const v1::Change& change) const {
+    return absl::OkStatus();
+  }
 
   // Appends the secondary index keys of a live record stored under `key`. The store keeps each
   // as an entry pointing at `key`. REQUIRES: index keys contain no NUL byte (the store's key
@@ -49,7 +52,6 @@ class RecordHooks {
 // Accepts everything, indexes nothing, counts nothing. Thread-safe.
 class NoHooks final : public RecordHooks {
  public:
-  [[nodiscard]] absl::Status Validate(const v1::Change&) const override { return absl::OkStatus(); }
   void IndexKeys(std::string_view, const v1::Record&, std::vector<std::string>*) const override {}
   void Counters(std::string_view, const v1::Record&, std::vector<CounterDelta>*) const override {}
 };
