@@ -16,6 +16,7 @@
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 #include "services/domain/validation.h"
+#include "services/store/store_status.h"
 
 namespace tierhub::exchange {
 namespace {
@@ -313,6 +314,7 @@ grpc::Status ExchangeService::GetSyncStatus(grpc::ServerContext* context,
   if (!watermarks.ok()) return ToGrpc(watermarks.status());
   for (const auto& [origin, seq] : *watermarks) (*response->mutable_watermarks())[origin] = seq;
   state_->Fill(response, options_.has_parent);
+  store::FillStoreStatus(*store_, response->mutable_store());
   // Pending changes per child are not known to the parent; the child reports its own.
   return grpc::Status::OK;
 }

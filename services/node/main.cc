@@ -2,16 +2,21 @@
 //
 //   tierhubd --config=/etc/tierhub/node.textproto [--listen_address=...] [--store_path=...]
 //
-// SIGTERM or SIGINT: stop accepting, finish in-flight batches, flush, exit 0.
+// SIGTERM or SIGINT: stop accepting, finish in-flight batches, flush, exit 0. A node whose store
+// can take writes again only after a reopen restarts itself in this process (Node::Options).
 #include <pthread.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <string>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "services/common/log.h"
 #include "services/node/config.h"
 #include "services/node/node.h"
@@ -55,33 +60,71 @@ int main(int argc, char** argv) {
     config->set_store_path(absl::GetFlag(FLAGS_store_path));
   }
 
-  // Signals are taken synchronously by this thread; every thread started later inherits the mask.
+  // Signals are taken synchronously by one thread; every thread started later inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  absl::Mutex mu;
+  int stop_signal = 0;         // guarded by mu
+  std::string restart_reason;  // guarded by mu
+  std::thread([&signals, &mu, &stop_signal] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    absl::MutexLock lock(&mu);
+    stop_signal = signal;
+  }).detach();
 
   tierhub::node::Node::Options options;
   options.config = *config;
   options.clock = tierhub::SystemClock::Get();
-  auto node = tierhub::node::Node::Start(std::move(options));
-  if (!node.ok()) {
-    std::fprintf(stderr, "tierhubd: %s\n", node.status().ToString().c_str());
-    return 1;
-  }
-  if (!absl::GetFlag(FLAGS_port_file).empty()) {
-    const std::string path = absl::GetFlag(FLAGS_port_file);
-    const std::string tmp = path + ".tmp";
-    if (FILE* f = std::fopen(tmp.c_str(), "w")) {
-      std::fprintf(f, "%d\n", (*node)->port());
-      std::fclose(f);
-      std::rename(tmp.c_str(), path.c_str());
+  options.restart = [&mu, &restart_reason](const std::string& why) {
+    absl::MutexLock lock(&mu);
+    restart_reason = why;
+  };
+  // A node whose store opened read-only on a full disk restarts itself, in this process, once
+  // the disk has room (docs/OPERATIONS.md, "Disk full"). Restarts are spaced out, doubling from
+  // 2 s to 5 min, while the node keeps serving, so that one that lands read-only again does
+  // not loop.
+  absl::Duration spacing = absl::Seconds(2);
+  while (true) {
+    const absl::Time started = absl::Now();
+    auto node = tierhub::node::Node::Start(options);
+    if (!node.ok()) {
+      std::fprintf(stderr, "tierhubd: %s\n", node.status().ToString().c_str());
+      return 1;
     }
+    // A restart listens on the same port.
+    options.config.set_listen_address((*node)->address());
+    if (!absl::GetFlag(FLAGS_port_file).empty()) {
+      const std::string path = absl::GetFlag(FLAGS_port_file);
+      const std::string tmp = path + ".tmp";
+      if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+        std::fprintf(f, "%d\n", (*node)->port());
+        std::fclose(f);
+        std::rename(tmp.c_str(), path.c_str());
+      }
+    }
+    std::string why;
+    {
+      absl::MutexLock lock(&mu);
+      auto stop_or_restart = [&] { return stop_signal != 0 || !restart_reason.empty(); };
+      mu.Await(absl::Condition(&stop_or_restart));
+      if (stop_signal == 0) {
+        auto stop = [&] { return stop_signal != 0; };
+        mu.AwaitWithDeadline(absl::Condition(&stop), started + spacing);
+      }
+      if (stop_signal != 0) {
+        tierhub::LogInfo("received ", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
+      } else {
+        why = restart_reason;
+        restart_reason.clear();
+      }
+    }
+    (*node)->Shutdown();
+    if (why.empty()) return 0;
+    tierhub::LogInfo("restarting: ", why);
+    spacing = std::min(spacing * 2, absl::Minutes(5));
   }
-  int signal = 0;
-  sigwait(&signals, &signal);
-  tierhub::LogInfo("received ", signal == SIGTERM ? "SIGTERM" : "SIGINT");
-  (*node)->Shutdown();
-  return 0;
 }

@@ -68,6 +68,7 @@ absl::Status Node::Init() {
   store_options.clock = clock_;
   store_options.hooks = &hooks_;
   if (config.block_cache_mb() > 0) store_options.block_cache_mb = config.block_cache_mb();
+  store_options.env = options_.env;
   TH_ASSIGN_OR_RETURN(store_, store::Store::Open(store_options));
 
   const bool has_parent = !config.parent_address().empty();
@@ -143,10 +144,12 @@ absl::Status Node::Init() {
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) return ListenFailure(config.listen_address());
   server_->GetHealthCheckService()->SetServingStatus(true);
+  writes_healthy_ = store_->WriteHealth().ok();
+  server_->GetHealthCheckService()->SetServingStatus(kWritesHealthService, writes_healthy_);
   LogInfo("started: tier ", v1::RegionLevel_Name(config.tier()), ", region ", config.region_code(),
           ", listening on ", address(), ", store ", config.store_path(), " (log head ",
-          store_->LastSeq(), ")", config.coordinator() ? ", coordinator" : "",
-          config.insecure() ? ", INSECURE" : ", mTLS");
+          store_->LastSeq(), store_->read_only() ? ", READ-ONLY: the disk was full" : "", ")",
+          config.coordinator() ? ", coordinator" : "", config.insecure() ? ", INSECURE" : ", mTLS");
 
   if (has_parent) {
     exchange::ParentLinkOptions link;
@@ -217,7 +220,9 @@ void Node::MaintenanceLoop() {
       absl::MutexLock lock(&mu_);
       if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), tick)) return;
     }
-    if (absl::Now() >= next_retention) {
+    CheckStore();
+    // A store refusing writes could not truncate its log either; retention waits for it.
+    if (absl::Now() >= next_retention && store_->WriteHealth().ok()) {
       absl::Status status = ApplyRetention();
       if (!status.ok()) LogWarning("log retention failed: ", status.ToString());
       next_retention = absl::Now() + options_.maintenance_interval;
@@ -229,6 +234,24 @@ void Node::MaintenanceLoop() {
       LogInfo("idle: compacted ", *compacted, " level-0 files of records and index");
     }
   }
+}
+
+void Node::CheckStore() {
+  const bool healthy = store_->WriteHealth().ok();
+  if (healthy != writes_healthy_) {
+    writes_healthy_ = healthy;
+    server_->GetHealthCheckService()->SetServingStatus(kWritesHealthService, healthy);
+  }
+  if (restart_requested_) return;
+  const std::string why = store_->ReopenReason();
+  if (why.empty()) return;
+  restart_requested_ = true;
+  if (options_.restart == nullptr) {
+    LogWarning("the store takes writes again only after a restart of the node: ", why);
+    return;
+  }
+  LogWarning("restarting the node to reopen its store: ", why);
+  options_.restart(why);
 }
 
 void Node::Shutdown() {

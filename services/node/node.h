@@ -4,6 +4,7 @@
 #ifndef TIERHUB_SERVICES_NODE_NODE_H_
 #define TIERHUB_SERVICES_NODE_NODE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -29,7 +30,15 @@
 #include "services/store/store.h"
 #include "tierhub/v1/config.pb.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace tierhub::node {
+
+// The health-checking service name whose status says whether the node's store takes writes
+// (the node itself, "", serves reads and status either way; docs/OPERATIONS.md, "Disk full").
+inline constexpr char kWritesHealthService[] = "tierhub.writes";
 
 class Node {
  public:
@@ -47,6 +56,14 @@ class Node {
     // SubmitList and ImportReadings streams: rows, bytes, how many at once, for how long
     // (services/common/limits.h by default; docs/LIMITS.md).
     UploadOptions upload;
+    // The store's files go through this Env (a test's fault-injecting file system); borrowed,
+    // must outlive the node; nullptr = RocksDB's default.
+    rocksdb::Env* env = nullptr;
+    // Called once, from the maintenance thread, when only reopening the store gives writes
+    // back (Store::ReopenReason: opened read-only on a full disk that has room again, or an
+    // error RocksDB judged fatal). The owner should Shutdown() the node and start it again
+    // (main.cc does); it must not do so inside the call. Unset: the node logs it and stays.
+    std::function<void(const std::string& why)> restart;
   };
 
   // Validates the config, opens the store, starts serving and linking to the parent.
@@ -79,6 +96,8 @@ class Node {
   explicit Node(Options options);
   [[nodiscard]] absl::Status Init();
   void MaintenanceLoop();
+  // Health of kWritesHealthService, and the restart request, from the store's write health.
+  void CheckStore();
 
   Options options_;
   const Clock* clock_;
@@ -101,6 +120,8 @@ class Node {
 
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool restart_requested_ = false;  // maintenance thread only
+  bool writes_healthy_ = true;      // maintenance thread only: last kWritesHealthService status
   std::thread maintenance_;
 };
 

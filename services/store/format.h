@@ -40,6 +40,10 @@ inline constexpr char kMetaWatermarkPrefix[] = "wm/";
 // origin/<node>: EncodeOriginLast() of the last change applied from that origin node.
 inline constexpr char kMetaOriginPrefix[] = "origin/";
 inline constexpr char kMetaCursorPrefix[] = "cursor/";
+// A tombstone put without the write-ahead log after each open, resume and flush of `meta`, so
+// that its memtable is never empty when a write fails (Store::KeepMemtableNonEmptyLocked).
+// Never read, never stored with a value.
+inline constexpr char kMetaWalSentinel[] = "wal_sentinel";
 
 // 8-byte big-endian, so that byte order is numeric order.
 std::string EncodeSeq(uint64_t seq);

@@ -17,6 +17,9 @@ RocksOptions StoreRocksOptions(size_t block_cache_mb, rocksdb::Env* env) {
   // RocksDB would otherwise retry a failed write's recovery on a background timer; resuming on
   // the next write (CommitLocked) keeps recovery on the caller's thread and deterministic.
   db_options.max_bgerror_resume_count = 0;
+  // The store writes one tombstone without the write-ahead log (format::kMetaWalSentinel);
+  // RocksDB would flush every memtable at close because of it, which it never did before.
+  db_options.avoid_flush_during_shutdown = true;
   // Bounds memtable memory across all column families.
   db_options.db_write_buffer_size = 64 << 20;
   // Flushes and compactions in the background, one of each at least; more would only fight

@@ -18,14 +18,20 @@
 #include "rocksdb/perf_level.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
+#include "services/common/log.h"
 #include "services/common/status_macros.h"
+#include "services/store/disk_watch.h"
 #include "services/store/format.h"
+#include "services/store/rocks_logger.h"
 #include "services/store/rocks_options.h"
 
 namespace tierhub::store {
 namespace {
 
 namespace f = format;
+
+// Room beyond the write-ahead logs that opening a store for writing needs (ReopenReason).
+constexpr uint64_t kReopenMarginBytes = 4 << 20;
 
 std::string_view View(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
@@ -319,7 +325,10 @@ class Store::BatchBuilder {
 
 Store::Store(Options options)
     : options_(std::move(options)),
-      hlc_(std::make_unique<HybridLogicalClock>(options_.clock, options_.node_id)) {}
+      hlc_(std::make_unique<HybridLogicalClock>(options_.clock, options_.node_id)),
+      disk_(std::make_unique<DiskWatch>(
+          options_.env != nullptr ? options_.env : rocksdb::Env::Default(), options_.clock,
+          options_.path)) {}
 
 Store::~Store() {
   if (db_ == nullptr) return;
@@ -369,11 +378,36 @@ absl::StatusOr<std::unique_ptr<Store>> Store::OpenFromBackup(const std::string& 
 
 absl::Status Store::OpenDb() {
   RocksOptions rocks = StoreRocksOptions(options_.block_cache_mb, options_.env);
+  {
+    rocksdb::Env* env = options_.env != nullptr ? options_.env : rocksdb::Env::Default();
+    std::shared_ptr<rocksdb::FileSystem> fs = env->GetFileSystem();
+    // The logger opens its file before RocksDB would create the directory. A full disk may
+    // refuse this too; DB::Open then says why.
+    fs->CreateDirIfMissing(options_.path, rocksdb::IOOptions(), nullptr).PermitUncheckedError();
+    rocks.db.info_log = RocksLogger::Open(fs, options_.path, rocks.db.info_log_level);
+  }
+  rocks.db.listeners.push_back(disk_->listener());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s =
       rocksdb::DB::Open(rocks.db, options_.path, rocks.column_families, &handles, &db);
-  if (!s.ok()) return f::FromRocks(s, absl::StrCat("open store at ", options_.path));
+  if (IsDiskFull(s) && options_.read_only_if_disk_full) {
+    // Opening for writing writes a new MANIFEST, an OPTIONS file and the recovered write-ahead
+    // log's tables; opening read-only writes nothing and serves the same data.
+    handles.clear();
+    const rocksdb::Status ro =
+        rocksdb::DB::OpenForReadOnly(rocks.db, options_.path, rocks.column_families, &handles, &db);
+    if (ro.ok()) {
+      disk_->SetReadOnly(s);
+      s = ro;
+    } else {
+      LogWarning("store at ", options_.path, ": cannot open read-only either: ", ro.ToString());
+    }
+  }
+  if (!s.ok()) {
+    if (IsDiskFull(s)) return disk_->Refuse(s, "open");
+    return f::FromRocks(s, absl::StrCat("open store at ", options_.path));
+  }
   db_.reset(db);
   default_ = handles[kDefaultPos];
   records_ = handles[kRecordsPos];
@@ -383,11 +417,16 @@ absl::Status Store::OpenDb() {
   counters_ = handles[kCountersPos];
   conflicts_ = handles[kConflictsPos];
   local_ = handles[kLocalPos];
+  if (!disk_->read_only()) {
+    absl::MutexLock lock(&write_mu_);
+    KeepMemtableNonEmptyLocked();
+  }
   return absl::OkStatus();
 }
 
 absl::Status Store::Recover() {
   TH_ASSIGN_OR_RETURN(std::optional<std::string> owner, GetRaw(meta_, f::kMetaNodeId));
+  if (!owner.has_value() && disk_->read_only()) return disk_->RefuseReadOnly();
   if (!owner.has_value()) {
     rocksdb::WriteOptions wo;
     wo.sync = true;
@@ -448,10 +487,14 @@ absl::Status Store::Recover() {
 }
 
 absl::Status Store::CommitLocked(rocksdb::WriteBatch* batch, bool sync) {
-  if (needs_resume_) {
-    TH_RETURN_IF_ERROR(f::FromRocks(db_->Resume(), "resume after a failed write"));
-    needs_resume_ = false;
+  const bool resuming = !disk_->clear();
+  if (resuming) {
+    if (disk_->read_only()) return disk_->RefuseReadOnly();
+    if (disk_->fatal()) return disk_->RefuseUntilReopened();
+    const rocksdb::Status resumed = db_->Resume();
+    if (!resumed.ok()) return disk_->Refuse(resumed, "resume after a failed write");
   }
+  if (resuming || disk_->sentinel_gone()) KeepMemtableNonEmptyLocked();
   // RocksDB counts every key comparison in a thread-local perf context by default; on a
   // memtable insert that costs about a tenth of the write. Nothing here reads those counts.
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
@@ -460,10 +503,41 @@ absl::Status Store::CommitLocked(rocksdb::WriteBatch* batch, bool sync) {
   rocksdb::Status s = db_->Write(wo, batch);
   last_commit_micros_.store(absl::ToUnixMicros(options_.clock->Now()), std::memory_order_relaxed);
   if (!s.ok()) {
-    needs_resume_ = true;
-    return f::FromRocks(s, "write batch");
+    if (!AnyActiveMemtableNonEmptyLocked()) {
+      // Not expected with the sentinel (a flush of `meta` raced this write): resuming would
+      // append to the failed log file again and abort the node (KeepMemtableNonEmptyLocked).
+      disk_->SetFatal(
+          "every memtable was empty when a write failed, and RocksDB 7.8 would resume onto "
+          "the log file that failed");
+    }
+    return disk_->Refuse(s, "write batch");
   }
+  if (resuming) disk_->Resumed();
   return absl::OkStatus();
+}
+
+void Store::KeepMemtableNonEmptyLocked() {
+  // RocksDB 7.8's Resume() starts a new write-ahead log file only for a column family whose
+  // active memtable holds data (it then also forgives the old file its error). With all of them
+  // empty (a store flushed at open or by the last resume), the next write appends to the file
+  // whose append or sync failed, and WritableFileWriter asserts (sync_without_flush_called_):
+  // the node aborts. A tombstone in `meta`, put without the log, keeps that memtable non-empty
+  // (docs/STORE_FORMAT.md). A store refusing writes refuses this too; it is put again then.
+  rocksdb::WriteOptions no_wal;
+  no_wal.disableWAL = true;
+  if (db_->Delete(no_wal, meta_, f::kMetaWalSentinel).ok()) disk_->SentinelPut();
+}
+
+bool Store::AnyActiveMemtableNonEmptyLocked() const {
+  for (rocksdb::ColumnFamilyHandle* cf :
+       {records_, log_, meta_, index_, counters_, conflicts_, local_, default_}) {
+    uint64_t entries = 0;
+    if (!db_->GetIntProperty(cf, rocksdb::DB::Properties::kNumEntriesActiveMemTable, &entries) ||
+        entries > 0) {
+      return true;  // unknown counts as non-empty: RocksDB decides
+    }
+  }
+  return false;
 }
 
 absl::StatusOr<std::vector<v1::Change>> Store::Write(std::vector<Mutation> mutations,
@@ -1117,6 +1191,8 @@ uint64_t Store::RandomKeyLevel0Files() const {
 }
 
 absl::StatusOr<uint64_t> Store::CompactLevel0IfIdle(absl::Duration idle, uint64_t min_files) {
+  // A read-only store compacts nothing; one refusing writes would only fail again.
+  if (disk_->read_only() || !disk_->WriteHealth().ok()) return 0;
   const absl::Time last = absl::FromUnixMicros(last_commit_micros_.load(std::memory_order_relaxed));
   if (options_.clock->Now() - last < idle) return 0;
   uint64_t compacted = 0;
@@ -1142,6 +1218,41 @@ absl::StatusOr<uint64_t> Store::CompactLevel0IfIdle(absl::Duration idle, uint64_
 void Store::StopIdleCompactions() {
   idle_compactions_stopped_.store(true);
   db_->DisableManualCompaction();
+}
+
+absl::Status Store::WriteHealth() const { return disk_->WriteHealth(); }
+
+bool Store::read_only() const { return disk_->read_only(); }
+
+std::optional<uint64_t> Store::FreeBytes() const { return disk_->FreeBytes(); }
+
+uint64_t Store::WriteRefusals() const { return disk_->refusals(); }
+
+std::optional<absl::Time> Store::RefusedSince() const { return disk_->refused_since(); }
+
+std::string Store::ReopenReason() const {
+  if (disk_->fatal()) return disk_->WriteHealth().ToString();
+  if (!disk_->read_only()) return "";
+  const std::optional<uint64_t> free = disk_->FreeBytes();
+  if (!free.has_value()) return "";
+  // Opening for writing replays the write-ahead logs into new tables and writes a MANIFEST and
+  // an OPTIONS file (tens of KiB): room for the logs and a margin is room to open.
+  rocksdb::Env* env = options_.env != nullptr ? options_.env : rocksdb::Env::Default();
+  std::vector<std::string> children;
+  uint64_t wal_bytes = 0;
+  if (env->GetChildren(options_.path, &children).ok()) {
+    for (const std::string& name : children) {
+      uint64_t size = 0;
+      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".log") == 0 &&
+          env->GetFileSize(absl::StrCat(options_.path, "/", name), &size).ok()) {
+        wal_bytes += size;
+      }
+    }
+  }
+  const uint64_t needed = wal_bytes + kReopenMarginBytes;
+  if (*free < needed) return "";
+  return absl::StrCat("the store opened read-only on a full disk, which has ", *free,
+                      " bytes free now (opening for writing needs about ", needed, ")");
 }
 
 absl::Status Store::Checkpoint(const std::string& dir) const {

@@ -35,6 +35,8 @@ class WriteBatch;
 
 namespace tierhub::store {
 
+class DiskWatch;
+
 // A local write of one key: a record or a tombstone, by an author.
 struct Mutation {
   std::string key;
@@ -107,12 +109,17 @@ class Store {
     bool sync_writes = true;             // fsync each batch before returning
     size_t block_cache_mb = 64;          // shared block cache across column families, > 0
     rocksdb::Env* env = nullptr;         // borrowed; nullptr = rocksdb::Env::Default()
+    // If the disk is too full to open for writing, open read-only instead of failing: reads
+    // are served and every write is refused (WriteHealth()) until the store is reopened.
+    bool read_only_if_disk_full = true;
   };
 
   // Opens or creates the store. Recovers the local and own-origin sequences, watermarks and the
   // HLC high-water mark from disk. INVALID_ARGUMENT for bad options; FAILED_PRECONDITION if the
-  // store belongs to another node; DATA_LOSS if the meta state and the log disagree; other codes
-  // from RocksDB (UNAVAILABLE if another process holds the lock).
+  // store belongs to another node; DATA_LOSS if the meta state and the log disagree;
+  // RESOURCE_EXHAUSTED if the disk is full and the store cannot open even read-only (a new
+  // store, or read_only_if_disk_full off); other codes from RocksDB (UNAVAILABLE if another
+  // process holds the lock).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Store>> Open(Options options);
 
   // Copies a Checkpoint() taken earlier from `backup_dir` into `target_dir` (which must not
@@ -299,7 +306,28 @@ class Store {
   // one: for a shutdown, which would otherwise wait for a compaction of the whole store.
   void StopIdleCompactions();
 
+  // ---- Disk (docs/OPERATIONS.md, "Disk full") ----
+
+  // Whether writes go through, as far as the store knows without trying one: OK, or what the
+  // last refused write got. A write on a full disk fails with RESOURCE_EXHAUSTED "disk full:
+  // ..." naming the store's directory and its free bytes, every time, and stores nothing of
+  // itself; the first write after space is freed resumes the store and goes through.
+  [[nodiscard]] absl::Status WriteHealth() const;
+  // Open read-only because the disk was full at Open (Options::read_only_if_disk_full).
+  bool read_only() const;
+  // Free bytes on the store's filesystem; nullopt if the file system cannot tell.
+  std::optional<uint64_t> FreeBytes() const;
+  // Writes refused since Open, and since when the current refusal lasts (options.clock).
+  uint64_t WriteRefusals() const;
+  std::optional<absl::Time> RefusedSince() const;
+  // Why only reopening the store (restarting the node) gives writes back, or "" while none is
+  // needed or none would help yet: a read-only store whose disk has room again for what opening
+  // for writing needs (its write-ahead logs and a margin), or an error RocksDB judged fatal.
+  std::string ReopenReason() const;
+
   const std::string& node_id() const { return options_.node_id; }
+  // The store's directory (Options::path).
+  const std::string& path() const { return options_.path; }
   // The region stamped as origin_region on this node's own writes.
   const std::string& region_code() const { return options_.region_code; }
 
@@ -311,9 +339,15 @@ class Store {
   [[nodiscard]] absl::Status OpenDb();
   [[nodiscard]] absl::Status Recover();
 
-  // Commits `batch`, syncing if `sync`. After a failed write RocksDB refuses further writes
-  // until resumed; the next commit resumes it first, so a cleared fault heals without a restart.
+  // Commits `batch`, syncing if `sync`. After a failed write or background job RocksDB refuses
+  // further writes until resumed; the next commit resumes it first, so a cleared fault heals
+  // without a restart. Refusals come from disk_ (DiskWatch::Refuse).
   [[nodiscard]] absl::Status CommitLocked(rocksdb::WriteBatch* batch, bool sync)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Puts the write-ahead-log sentinel (format::kMetaWalSentinel) into the `meta` memtable, so
+  // that a resume after a failed write always starts a new log file.
+  void KeepMemtableNonEmptyLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  [[nodiscard]] bool AnyActiveMemtableNonEmptyLocked() const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   [[nodiscard]] absl::StatusOr<std::optional<v1::Change>> ReadLogEntry(uint64_t seq) const;
@@ -336,6 +370,8 @@ class Store {
 
   const Options options_;
   std::unique_ptr<HybridLogicalClock> hlc_;
+  // Declared before db_: RocksDB holds its listener until the database is gone.
+  std::unique_ptr<DiskWatch> disk_;
 
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* records_ = nullptr;  // owned; destroyed before db_
@@ -348,8 +384,6 @@ class Store {
   rocksdb::ColumnFamilyHandle* default_ = nullptr;
 
   mutable absl::Mutex write_mu_;
-  // Set when a commit failed; the next commit first asks RocksDB to resume.
-  bool needs_resume_ ABSL_GUARDED_BY(write_mu_) = false;
   // Cache of the meta watermarks, authoritative for writers.
   std::map<std::string, uint64_t, std::less<>> watermarks_ ABSL_GUARDED_BY(write_mu_);
   // origin node -> the region of its first change applied here (the `origin/` entries): an

@@ -81,12 +81,28 @@ absl::Status TestCluster::StartEntry(Entry& entry) {
   options.link_initial_backoff = link_initial_backoff_;
   options.link_max_backoff = link_max_backoff_;
   options.link_unreachable_max_backoff = link_unreachable_max_backoff_;
+  if (auto env = envs_.find(entry.config.node_id()); env != envs_.end()) {
+    options.env = env->second;
+  }
+  {
+    absl::MutexLock lock(&restart_mu_);
+    restart_requested_.erase(entry.config.node_id());
+  }
+  options.restart = [this, id = entry.config.node_id()](const std::string&) {
+    absl::MutexLock lock(&restart_mu_);
+    restart_requested_.insert(id);
+  };
   auto started = node::Node::Start(options);
   if (!started.ok()) return started.status();
   entry.node = std::move(*started);
   entry.address = entry.node->address();
   entry.config.set_listen_address(entry.address);  // same port on restart
   return absl::OkStatus();
+}
+
+bool TestCluster::RestartRequested(const std::string& id) const {
+  absl::MutexLock lock(&restart_mu_);
+  return restart_requested_.count(id) > 0;
 }
 
 absl::Status TestCluster::Add(const std::string& id, v1::RegionLevel tier,

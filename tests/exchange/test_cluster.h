@@ -7,10 +7,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/auth/identity.h"
 #include "services/common/clock.h"
@@ -47,6 +49,12 @@ class TestCluster {
   // Starts a stopped node again on the same store; `parent_address` overrides the parent's.
   absl::Status Restart(const std::string& id, const std::string& parent_address = "");
 
+  // Node `id`'s store goes through `env` whenever it starts from now on (borrowed; must outlive
+  // the node): a testutil::FaultyEnv fills its disk or fails its syncs and reads.
+  void SetStoreEnv(const std::string& id, rocksdb::Env* env) { envs_[id] = env; }
+  // Whether node `id` asked to be restarted (node::Node::Options::restart) since it started.
+  bool RestartRequested(const std::string& id) const;
+
   // The parent links' backoff of nodes started from now on (20 ms doubling to 200 ms, and to
   // 200 ms while the parent is unreachable, unless set).
   void SetLinkBackoff(absl::Duration initial, absl::Duration max, absl::Duration unreachable_max);
@@ -75,6 +83,9 @@ class TestCluster {
   absl::Duration link_max_backoff_ = absl::Milliseconds(200);
   absl::Duration link_unreachable_max_backoff_ = absl::Milliseconds(200);
   std::map<std::string, Entry> nodes_;
+  std::map<std::string, rocksdb::Env*> envs_;
+  mutable absl::Mutex restart_mu_;
+  std::set<std::string> restart_requested_ ABSL_GUARDED_BY(restart_mu_);
   std::vector<std::string> order_;  // in the order added: parents before children
 };
 
