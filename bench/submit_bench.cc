@@ -42,6 +42,7 @@ int Run() {
   options.config.set_listen_address("127.0.0.1:0");
   options.config.set_store_path(dir + "/store");
   options.config.set_insecure(true);
+  options.clock = SystemClock::Get();
   auto node = node::Node::Start(options);
   if (!node.ok()) {
     std::fprintf(stderr, "node: %s\n", node.status().ToString().c_str());

@@ -31,9 +31,12 @@ inline constexpr size_t kMaxStatusMessageBytes = 4000;
 // is refused with RESOURCE_EXHAUSTED by gRPC.
 inline constexpr int kMaxServerThreads = 256;
 // Memory gRPC itself may hold for the server's connections (grpc::ResourceQuota::Resize):
-// read buffers and messages not yet handed to a service. Past it gRPC shrinks buffers and then
-// cancels streams.
-inline constexpr size_t kGrpcMemoryQuotaBytes = 256 << 20;
+// read buffers and messages not yet handed to a service. grpc 1.51 reads a message past
+// kMaxMessageBytes whole before refusing it, so ten clients sending 60 MB each took a node to
+// 419 MB; past the quota gRPC shrinks buffers and then closes connections (their calls end
+// UNAVAILABLE, and clients reconnect). With 256 MiB 50 hostile clients took a node to 570 MB;
+// 64 MiB closed twice as many honest connections as 128 MiB (docs/LIMITS.md).
+inline constexpr size_t kGrpcMemoryQuotaBytes = 128 << 20;
 
 // ---- The exchange ----
 
@@ -82,9 +85,10 @@ inline constexpr size_t kMaxSubmissionEntries = 100000;
 inline constexpr int kMaxPreviousEntries = 10000;
 inline constexpr size_t kMaxPreviousEntriesBytes = 1 << 20;
 // Streams of one kind (SubmitList, ImportReadings) a node reads at once, and per caller; a
-// stream beyond them is refused with RESOURCE_EXHAUSTED.
-inline constexpr int kMaxUploadStreams = 4;
-inline constexpr int kMaxUploadStreamsPerCaller = 2;
+// stream beyond them is refused with RESOURCE_EXHAUSTED. Each may hold 100,000 rows (about
+// 35 MB parsed): with 4, bench/run hostile peaked at 338-516 MB, with 2 at 409-479 MB.
+inline constexpr int kMaxUploadStreams = 2;
+inline constexpr int kMaxUploadStreamsPerCaller = 1;
 // A stream is ended with DEADLINE_EXCEEDED after this long in all, or this long without a
 // message. tierhubctl's own deadline for a submission is kUploadStreamSeconds.
 inline constexpr int kUploadStreamSeconds = 600;

@@ -33,15 +33,15 @@ absl::StatusOr<std::unique_ptr<StreamGuard::Ticket>> StreamGuard::Admit(
   if (static_cast<int>(streams_.size()) >= options_.max_streams) {
     ++refused_;
     return absl::ResourceExhaustedError(
-        absl::StrCat(options_.what, ": this node reads ", options_.max_streams,
+        absl::StrCat(options_.what, ": this node reads at most ", options_.max_streams,
                      " such streams at once and all are in use; retry in a minute"));
   }
   int& mine = per_caller_[caller];
   if (mine >= options_.max_per_caller) {
     ++refused_;
     return absl::ResourceExhaustedError(
-        absl::StrCat(options_.what, ": ", caller, " already has ", mine,
-                     " such streams open, the most one caller may; finish or cancel one first"));
+        absl::StrCat(options_.what, ": ", caller, " already has ", mine, " open, at most ",
+                     options_.max_per_caller, " per caller; finish or cancel it first"));
   }
   ++mine;
   const uint64_t id = next_id_++;

@@ -28,6 +28,17 @@ ABSL_FLAG(std::string, store_path, "", "Overrides store_path from the config.");
 ABSL_FLAG(std::string, port_file, "",
           "If set, the bound port is written to this file once serving (for port 0).");
 
+// jemalloc's settings, read when it starts (ignored by glibc's malloc). Memory freed after a
+// large stream goes back to the system within about a second (muzzy pages, which MADV_FREE
+// leaves counted in RSS until the kernel wants them, are skipped), from a background thread so
+// that an idle node returns it too: with jemalloc's defaults, 50 hostile clients left a node
+// at 600 MB for 10 s after they stopped, against about 110 MB (docs/LIMITS.md, bench/run
+// hostile). An operator's MALLOC_CONF still overrides this.
+extern "C" {
+extern const char* malloc_conf;
+const char* malloc_conf = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0";
+}
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "tierhub tier node daemon.\n\n"

@@ -270,21 +270,19 @@ TEST_F(LimitsTest, StreamsBeyondTheNodesSlotsAreRefusedAndACancelledOneStoresNot
   };
   std::vector<std::unique_ptr<Open>> streams;
   streams.push_back(open(kEco, "a1"));
-  streams.push_back(open(kEco, "a2"));
-  ASSERT_TRUE(Eventually([&] { return node_->registry()->submit_guard().active() == 2; }));
-  // A third stream of the same caller.
-  auto third = open(kEco, "a3");
-  grpc::Status s = third->writer->Finish();
+  ASSERT_TRUE(Eventually([&] { return node_->registry()->submit_guard().active() == 1; }));
+  // A second stream of the same caller.
+  auto again = open(kEco, "a2");
+  grpc::Status s = again->writer->Finish();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
-  EXPECT_THAT(s.error_message(), HasSubstr("already has 2 such streams open"));
+  EXPECT_THAT(s.error_message(), HasSubstr("already has 1 open, at most 1 per caller"));
   streams.push_back(open("dept:ECO:440000:other", "b1"));
-  streams.push_back(open("dept:ECO:440000:third", "c1"));
-  ASSERT_TRUE(Eventually([&] { return node_->registry()->submit_guard().active() == 4; }));
-  // A fifth stream: the node's slots are taken.
-  auto fifth = open("dept:ECO:440000:fourth", "d1");
-  s = fifth->writer->Finish();
+  ASSERT_TRUE(Eventually([&] { return node_->registry()->submit_guard().active() == 2; }));
+  // A third caller: the node's slots are taken.
+  auto third = open("dept:ECO:440000:third", "c1");
+  s = third->writer->Finish();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
-  EXPECT_THAT(s.error_message(), HasSubstr("reads 4 such streams at once"));
+  EXPECT_THAT(s.error_message(), HasSubstr("reads at most 2 such streams at once"));
 
   // The clients go away in the middle of their streams: nothing of them is stored.
   for (auto& o : streams) o->context->TryCancel();
