@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 server for benchmarks, on 127.0.0.1 only (bench/run progress).
 #
-#   bench/pg.sh start DIR     installs postgresql-15 from Debian if missing, creates a cluster
-#                             in DIR, starts it on a free loopback port; prints the port
+#   bench/pg.sh start DIR [-c name=value ...]
+#                             installs postgresql-15 from Debian if missing, creates a cluster
+#                             in DIR, starts it on a free loopback port; prints the port.
+#                             Extra -c settings come after the defaults below and win.
 #   bench/pg.sh stop DIR      stops it (the caller removes DIR)
 #
 # Settings: shared_buffers 1 GB and work_mem 64 MB, so that the 1,000,000-enterprise tables
@@ -10,6 +12,8 @@
 set -euo pipefail
 cmd=${1:?usage: bench/pg.sh start|stop DIR}
 dir=${2:?usage: bench/pg.sh start|stop DIR}
+shift 2
+extra="$*"
 bin=/usr/lib/postgresql/15/bin
 
 as_pg() {  # PostgreSQL refuses to run as root.
@@ -30,7 +34,7 @@ case "$cmd" in
     port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     as_pg "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C >/dev/null
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c shared_buffers=1GB -c work_mem=64MB -c max_wal_size=4GB -c fsync=on" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c shared_buffers=1GB -c work_mem=64MB -c max_wal_size=4GB -c fsync=on $extra" \
       start >/dev/null
     echo "$port"
     ;;
