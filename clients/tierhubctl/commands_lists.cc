@@ -17,6 +17,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "services/common/limits.h"
 #include "services/common/status_macros.h"
+#include "services/common/strings.h"
 #include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
@@ -186,6 +187,39 @@ absl::Status Withdraw(const Args& args) {
   return absl::OkStatus();
 }
 
+// One version's rows, as `tierhubctl submission --changes` prints them: what a clerk needs to
+// see which row changed how. Values are shown as text (ShownText), in the file's characters.
+void PrintChanges(const v1::VersionChanges& c) {
+  std::string out = absl::StrCat("\nversion ", c.version(), ":\n");
+  if (c.entries().empty() && c.entries_omitted() == 0) absl::StrAppend(&out, "  no rows changed\n");
+  for (const v1::EntryChange& e : c.entries()) {
+    const v1::ListEntry& shown = e.has_new_entry() ? e.new_entry() : e.old_entry();
+    const std::string name = ShownText(shown.enterprise_name());
+    switch (e.kind()) {
+      case v1::EntryChange::KIND_ADDED:
+        absl::StrAppend(&out, "  + ", e.credit_code(), " ", name, "\n");
+        break;
+      case v1::EntryChange::KIND_REMOVED:
+        absl::StrAppend(&out, "  - ", e.credit_code(), " ", name,
+                        e.old_unknown() ? " (earlier contents not kept)" : "", "\n");
+        break;
+      default:
+        absl::StrAppend(&out, "  ~ ", e.credit_code(), " ", name,
+                        e.old_unknown() || e.new_unknown() ? " (earlier contents not kept)" : "",
+                        "\n");
+        for (const v1::FieldChange& f : e.fields()) {
+          absl::StrAppend(&out, "      ", f.field(), ": ", ShownText(f.old_value()), " -> ",
+                          ShownText(f.new_value()), "\n");
+        }
+    }
+  }
+  if (c.entries_omitted() > 0) {
+    absl::StrAppend(&out, "  ... and ", c.entries_omitted(),
+                    " more rows (use --json for the counts)\n");
+  }
+  Print(out);
+}
+
 absl::Status SubmissionHistory(const Args& args) {
   v1::GetSubmissionRequest request;
   request.set_submission_id(args.Get("submission-id"));
@@ -194,6 +228,7 @@ absl::Status SubmissionHistory(const Args& args) {
   v1::Department dept = v1::DEPARTMENT_UNSPECIFIED;
   TH_RETURN_IF_ERROR(Optional(args, "department", &ParseDept, &dept));
   request.set_department(dept);
+  request.set_with_changes(args.Has("changes"));
   TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
   auto stub = v1::Registry::NewStub(conn.channel());
   grpc::ClientContext context;
@@ -221,6 +256,7 @@ absl::Status SubmissionHistory(const Args& args) {
               absl::StrCat(v.removed_credit_codes_size()), v.note()});
   }
   Print(t.Render());
+  for (const v1::VersionChanges& c : r.changes()) PrintChanges(c);
   return absl::OkStatus();
 }
 
@@ -567,8 +603,10 @@ void AddListCommands(std::vector<Command>* out) {
                   "  tierhubctl withdraw --submission-id=eco-2019-q2 --base-version=2 ...\n",
                   Withdraw});
   out->push_back({"submission", "a submission and every version of it: who, when, what changed",
-                  "  --submission-id=ID [--department=ECO]\n\nExample:\n"
-                  "  tierhubctl submission --submission-id=eco-2019-q2 ...\n",
+                  "  --submission-id=ID [--department=ECO]\n"
+                  "  --changes        also each version's rows: + added, ~ changed (every field\n"
+                  "                   with its old and new value), - removed\n\nExample:\n"
+                  "  tierhubctl submission --submission-id=eco-2019-q2 --changes ...\n",
                   SubmissionHistory});
   out->push_back({"lists", "list entries by department, kind, dimension, round, region, industry",
                   "  --department= --kind= --dimension= --round= --region= --industry=\n"

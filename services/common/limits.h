@@ -84,6 +84,10 @@ inline constexpr size_t kMaxSubmissionEntries = 100000;
 // Earlier contents of changed and removed entries kept in one submission version.
 inline constexpr int kMaxPreviousEntries = 10000;
 inline constexpr size_t kMaxPreviousEntriesBytes = 1 << 20;
+// Rows of what each version changed in one GetSubmission answer (with_changes): per version
+// and in all; rows past either are counted in VersionChanges.entries_omitted.
+inline constexpr size_t kMaxHistoryRowsPerVersion = 1000;
+inline constexpr size_t kMaxHistoryRows = 5000;
 // Streams of one kind (SubmitList, ImportReadings) a node reads at once, and per caller; a
 // stream beyond them is refused with RESOURCE_EXHAUSTED. Each may hold 100,000 rows (about
 // 35 MB parsed): with 4, bench/run hostile peaked at 338-516 MB, with 2 at 409-479 MB.

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/text_format.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "services/auth/jurisdiction.h"
 #include "services/common/digest.h"
@@ -188,90 +189,134 @@ absl::StatusOr<v1::SubmitListResponse> Lists::Withdraw(
   return SubmitLocked(caller, call, /*withdraw=*/true, digest);
 }
 
+// What one submission call has been found to be, stage by stage: each stage of SubmitLocked
+// reads the stages before it and adds its refusals to `errors`, row by row.
+struct Lists::Plan {
+  v1::Department department = v1::DEPARTMENT_UNSPECIFIED;
+  bool region_ok = false;  // the header's region is known and the caller may write it
+  std::optional<v1::SubmissionRound> round;
+  std::optional<v1::Submission> existing;
+  uint32_t current = 0;  // the existing submission's version, 0 for a new one
+  bool waived = false;   // a late waiver lets this write into a closed round
+  // The rows that passed their own checks, their Excel rows and record keys.
+  std::vector<v1::ListEntry> entries;
+  std::vector<uint32_t> entry_rows;
+  std::vector<std::string> keys;
+  std::set<std::string> removals;                            // credit codes
+  std::map<std::string, v1::ListEntry, std::less<>> before;  // record key -> current entry
+  std::vector<v1::RowError> errors;
+
+  void Add(uint32_t row, absl::string_view field, absl::StatusCode code, absl::string_view why) {
+    errors.push_back(RowErrorOf(row, field, code, why));
+  }
+};
+
 absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity& caller,
                                                            SubmitListCall& call, bool withdraw,
                                                            const std::string& digest) {
-  using Code = absl::StatusCode;
   const v1::SubmitListHeader& h = call.header;
-  std::vector<v1::RowError> errors;
-  auto add = [&errors](uint32_t row, absl::string_view field, Code code, absl::string_view why) {
-    errors.push_back(RowErrorOf(row, field, code, why));
+  Plan plan;
+  auto refused = [&]() -> absl::StatusOr<v1::SubmitListResponse> {
+    std::stable_sort(
+        plan.errors.begin(), plan.errors.end(),
+        [](const v1::RowError& a, const v1::RowError& b) { return a.row() < b.row(); });
+    if (h.validate_only()) return DryRunErrors(plan.errors);
+    return Refusal(plan.errors);
   };
-  auto finish_refused = [&]() -> absl::StatusOr<v1::SubmitListResponse> {
-    if (h.validate_only()) return DryRunErrors(errors);
-    return Refusal(errors);
-  };
-
-  // ---- Caller and header ----
   if (caller.kind != auth::Identity::Kind::kDepartment) {
     return absl::PermissionDeniedError(
         absl::StrCat("only a department submits lists; the caller is ", caller.CommonName()));
   }
+  TH_RETURN_IF_ERROR(CheckHeader(caller, h, &plan));
+  if (!plan.errors.empty()) return refused();
+  TH_ASSIGN_OR_RETURN(std::optional<v1::SubmitListResponse> replayed,
+                      CheckVersion(h, digest, &plan));
+  if (replayed.has_value()) return *std::move(replayed);
+  if (!plan.errors.empty()) return refused();
+  CheckRows(call, &plan);
+  TH_RETURN_IF_ERROR(ReadCurrent(h, &plan));
+  if (!plan.errors.empty()) return refused();
+
+  std::vector<store::Mutation> mutations;
+  TH_ASSIGN_OR_RETURN(v1::SubmitListResponse response,
+                      Apply(caller, h, withdraw, digest, &plan, &mutations));
+  if (!plan.errors.empty()) return refused();
+  if (h.validate_only()) return response;
+  TH_RETURN_IF_ERROR(store_->Write(std::move(mutations)).status());
+  return response;
+}
+
+absl::Status Lists::CheckHeader(const auth::Identity& caller, const v1::SubmitListHeader& h,
+                                Plan* plan) const {
+  using Code = absl::StatusCode;
   const v1::Department department =
       h.department() == v1::DEPARTMENT_UNSPECIFIED ? caller.department : h.department();
+  plan->department = department;
   if (department != caller.department) {
-    add(0, "header.department", Code::kPermissionDenied,
-        absl::StrCat("the caller is ", domain::DepartmentCode(caller.department), ", not ",
-                     domain::DepartmentCode(department)));
+    plan->Add(0, "header.department", Code::kPermissionDenied,
+              absl::StrCat("the caller is ", domain::DepartmentCode(caller.department), ", not ",
+                           domain::DepartmentCode(department)));
   }
   if (absl::Status s = domain::ValidateId(h.submission_id(), "header.submission_id"); !s.ok()) {
-    errors.push_back(RowErrorFromValidation(0, s, "list_entry."));
+    plan->errors.push_back(RowErrorFromValidation(0, s, "list_entry."));
   }
   const bool kind_ok = v1::ListKind_IsValid(h.kind()) && h.kind() != v1::LIST_KIND_UNSPECIFIED;
   const bool dim_ok =
       v1::Dimension_IsValid(h.dimension()) && h.dimension() != v1::DIMENSION_UNSPECIFIED;
-  if (!kind_ok) add(0, "header.kind", Code::kInvalidArgument, "a list kind is required");
-  if (!dim_ok) add(0, "header.dimension", Code::kInvalidArgument, "a dimension is required");
+  if (!kind_ok) plan->Add(0, "header.kind", Code::kInvalidArgument, "a list kind is required");
+  if (!dim_ok) plan->Add(0, "header.dimension", Code::kInvalidArgument, "a dimension is required");
   if (kind_ok && dim_ok && !domain::ListKindFitsDimension(h.kind(), h.dimension())) {
-    add(0, "header.kind", Code::kInvalidArgument,
-        absl::StrCat(domain::ListKindCode(h.kind()), " is not a list of the ",
-                     domain::DimensionCode(h.dimension()), " dimension"));
+    plan->Add(0, "header.kind", Code::kInvalidArgument,
+              absl::StrCat(domain::ListKindCode(h.kind()), " is not a list of the ",
+                           domain::DimensionCode(h.dimension()), " dimension"));
   }
   if (dim_ok && !domain::DepartmentMayActOn(department, h.dimension())) {
-    add(0, "header.dimension", Code::kPermissionDenied,
-        absl::StrCat(domain::DepartmentCode(department), " does not lead the ",
-                     domain::DimensionCode(h.dimension()), " dimension"));
+    plan->Add(0, "header.dimension", Code::kPermissionDenied,
+              absl::StrCat(domain::DepartmentCode(department), " does not lead the ",
+                           domain::DimensionCode(h.dimension()), " dimension"));
   }
-  bool region_ok = false;
   if (!domain::IsRegionCodeShape(h.region_code()) ||
       !domain::DefaultRegions().IsKnown(h.region_code()) ||
       h.region_code() == domain::kNationalRegionCode) {
-    add(0, "header.region_code", Code::kInvalidArgument,
-        absl::StrCat("'", h.region_code(), "' is not a known region"));
+    plan->Add(0, "header.region_code", Code::kInvalidArgument,
+              absl::StrCat("'", h.region_code(), "' is not a known region"));
   } else if (absl::Status s = auth::CheckWritable(node_, caller, h.region_code()); !s.ok()) {
-    add(0, "header.region_code", s.code(), s.message());
+    plan->Add(0, "header.region_code", s.code(), s.message());
   } else {
-    region_ok = true;
+    plan->region_ok = true;
   }
-  std::optional<v1::SubmissionRound> round;
   if (absl::Status s = domain::ValidateId(h.round_id(), "header.round_id"); !s.ok()) {
-    errors.push_back(RowErrorFromValidation(0, s, "list_entry."));
+    plan->errors.push_back(RowErrorFromValidation(0, s, "list_entry."));
   } else {
     TH_ASSIGN_OR_RETURN(auto stored, store_->GetLive(absl::StrCat("round/", h.round_id())));
     if (!stored.has_value() || !stored->has_round()) {
-      add(0, "header.round_id", Code::kInvalidArgument,
-          absl::StrCat("round ", h.round_id(), " is not known here"));
+      plan->Add(0, "header.round_id", Code::kInvalidArgument,
+                absl::StrCat("round ", h.round_id(), " is not known here"));
     } else {
-      round = stored->round();
+      plan->round = stored->round();
     }
   }
   if (!v1::SubmitMode_IsValid(h.mode())) {
-    add(0, "header.mode", Code::kInvalidArgument, "unknown mode");
+    plan->Add(0, "header.mode", Code::kInvalidArgument, "unknown mode");
   }
-  if (!errors.empty()) return finish_refused();
+  return absl::OkStatus();
+}
 
-  // ---- Versions: create, correct, or replay ----
-  const std::string sub_key = domain::SubmissionKey(department, h.submission_id());
-  TH_ASSIGN_OR_RETURN(auto existing_record, store_->GetLive(sub_key));
-  std::optional<v1::Submission> existing;
-  if (existing_record.has_value()) existing = existing_record->submission();
+absl::StatusOr<std::optional<v1::SubmitListResponse>> Lists::CheckVersion(
+    const v1::SubmitListHeader& h, const std::string& digest, Plan* plan) const {
+  using Code = absl::StatusCode;
+  TH_ASSIGN_OR_RETURN(auto existing_record,
+                      store_->GetLive(domain::SubmissionKey(plan->department, h.submission_id())));
+  if (existing_record.has_value()) plan->existing = existing_record->submission();
+  const std::optional<v1::Submission>& existing = plan->existing;
   const uint32_t current = existing.has_value() ? existing->version() : 0;
+  plan->current = current;
   if (existing.has_value()) {
     auto same = [&](absl::string_view field, bool equal, absl::string_view was) {
       if (!equal) {
-        add(0, field, Code::kInvalidArgument,
-            absl::StrCat("submission ", h.submission_id(), " is for ", was,
-                         "; withdraw it and submit a new one to change that"));
+        plan->Add(0, field, Code::kInvalidArgument,
+                  absl::StrCat("submission ", h.submission_id(), " is for ", was,
+                               "; withdraw it and submit a new one to change that"));
       }
     };
     same("header.kind", existing->kind() == h.kind(), domain::ListKindCode(existing->kind()));
@@ -279,12 +324,13 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity&
          domain::DimensionCode(existing->dimension()));
     same("header.region_code", existing->region_code() == h.region_code(), existing->region_code());
     same("header.round_id", existing->round_id() == h.round_id(), existing->round_id());
-    if (!errors.empty()) return finish_refused();
+    if (!plan->errors.empty()) return std::nullopt;
   }
   if (h.base_version() < current) {
     // A retry of a version already applied replays its receipt; anything else is stale.
-    TH_ASSIGN_OR_RETURN(auto applied, store_->GetLive(domain::SubmissionVersionKey(
-                                          department, h.submission_id(), h.base_version() + 1)));
+    TH_ASSIGN_OR_RETURN(auto applied,
+                        store_->GetLive(domain::SubmissionVersionKey(
+                            plan->department, h.submission_id(), h.base_version() + 1)));
     if (applied.has_value() && applied->submission_version().request_digest() == digest) {
       const v1::SubmissionVersion& v = applied->submission_version();
       v1::SubmitListResponse response;
@@ -296,46 +342,49 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity&
       response.set_replayed(true);
       return response;
     }
-    add(0, "header.base_version", Code::kFailedPrecondition,
-        absl::StrCat("submission ", h.submission_id(), " is at version ", current, ", not ",
-                     h.base_version(),
-                     current > 0 && h.base_version() == 0
-                         ? " (the id is taken)"
-                         : " (fetch it and correct the latest version)"));
-    return finish_refused();
+    plan->Add(0, "header.base_version", Code::kFailedPrecondition,
+              absl::StrCat("submission ", h.submission_id(), " is at version ", current, ", not ",
+                           h.base_version(),
+                           current > 0 && h.base_version() == 0
+                               ? " (the id is taken)"
+                               : " (fetch it and correct the latest version)"));
+    return std::nullopt;
   }
   if (h.base_version() > current) {
-    add(0, "header.base_version", Code::kFailedPrecondition,
-        absl::StrCat(
-            "submission ", h.submission_id(), " has no version ", h.base_version(),
-            current == 0 ? " (it does not exist)" : absl::StrCat(" (latest is ", current, ")")));
-    return finish_refused();
+    plan->Add(0, "header.base_version", Code::kFailedPrecondition,
+              absl::StrCat("submission ", h.submission_id(), " has no version ", h.base_version(),
+                           current == 0 ? " (it does not exist)"
+                                        : absl::StrCat(" (latest is ", current, ")")));
+    return std::nullopt;
   }
-  bool waived = false;
-  if (absl::Status s = CheckRoundOpen(*round, department, h.region_code(), &waived); !s.ok()) {
-    add(0, "header.round_id", s.code(), s.message());
-    return finish_refused();
+  if (absl::Status s =
+          CheckRoundOpen(*plan->round, plan->department, h.region_code(), &plan->waived);
+      !s.ok()) {
+    plan->Add(0, "header.round_id", s.code(), s.message());
   }
+  return std::nullopt;
+}
 
-  // ---- Rows ----
-  const bool delta = h.mode() == v1::SUBMIT_MODE_DELTA;
-  std::vector<v1::ListEntry> entries;
-  std::vector<uint32_t> entry_rows;
-  entries.reserve(call.rows.size());
-  entry_rows.reserve(call.rows.size());
+void Lists::CheckRows(SubmitListCall& call, Plan* plan) const {
+  using Code = absl::StatusCode;
+  const v1::SubmitListHeader& h = call.header;
+  const v1::Department department = plan->department;
+  plan->entries.reserve(call.rows.size());
+  plan->entry_rows.reserve(call.rows.size());
   std::map<std::string, uint32_t, std::less<>> seen;  // credit code -> row
   for (size_t i = 0; i < call.rows.size(); ++i) {
     v1::ListRow& row = call.rows[i];
     const uint32_t r = row.source_row() != 0 ? row.source_row() : static_cast<uint32_t>(i + 1);
     v1::ListEntry e = std::move(*row.mutable_entry());
     bool ok = true;
+    // A field a row leaves empty takes the header's value; one it sets must agree with it.
     auto fill = [&](absl::string_view field, auto get, auto set, auto want, bool empty,
                     const std::string& shown, const std::string& want_shown) {
       if (empty) {
         set(want);
       } else if (get() != want) {
-        add(r, field, Code::kInvalidArgument,
-            absl::StrCat("is ", shown, ", the header says ", want_shown));
+        plan->Add(r, field, Code::kInvalidArgument,
+                  absl::StrCat("is ", shown, ", the header says ", want_shown));
         ok = false;
       }
     };
@@ -367,72 +416,71 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity&
       e.set_credit_code(parsed->code);
     }
     if (absl::Status s = domain::ValidateListEntry(e); !s.ok()) {
-      errors.push_back(RowErrorFromValidation(r, s, "list_entry."));
+      plan->errors.push_back(RowErrorFromValidation(r, s, "list_entry."));
       continue;
     }
-    if (region_ok && !auth::InJurisdiction(h.region_code(), e.region_code())) {
-      add(r, "region_code", Code::kPermissionDenied,
+    if (plan->region_ok && !auth::InJurisdiction(h.region_code(), e.region_code())) {
+      plan->Add(
+          r, "region_code", Code::kPermissionDenied,
           absl::StrCat(e.region_code(), " is outside the submission's region ", h.region_code()));
       continue;
     }
     auto [it, inserted] = seen.emplace(e.credit_code(), r);
     if (!inserted) {
-      add(r, "credit_code", Code::kInvalidArgument,
-          absl::StrCat(e.credit_code(), " is listed twice (also row ", it->second, ")"));
+      plan->Add(r, "credit_code", Code::kInvalidArgument,
+                absl::StrCat(e.credit_code(), " is listed twice (also row ", it->second, ")"));
       continue;
     }
-    entries.push_back(std::move(e));
-    entry_rows.push_back(r);
+    plan->keys.push_back(domain::ListEntryKey(e));
+    plan->entries.push_back(std::move(e));
+    plan->entry_rows.push_back(r);
   }
-  std::set<std::string> removals;
+  const bool delta = h.mode() == v1::SUBMIT_MODE_DELTA;
   for (size_t i = 0; i < call.remove_credit_codes.size(); ++i) {
     const std::string field = absl::StrCat("remove_credit_codes[", i, "]");
     if (!delta) {
-      add(0, field, Code::kInvalidArgument, "removals go with DELTA mode only");
+      plan->Add(0, field, Code::kInvalidArgument, "removals go with DELTA mode only");
       continue;
     }
     auto parsed = domain::ParseCreditCode(call.remove_credit_codes[i], field);
     if (!parsed.ok()) {
-      errors.push_back(RowErrorFromValidation(0, parsed.status(), "list_entry."));
+      plan->errors.push_back(RowErrorFromValidation(0, parsed.status(), "list_entry."));
       continue;
     }
     if (seen.count(parsed->code) > 0) {
-      add(0, field, Code::kInvalidArgument,
-          absl::StrCat(parsed->code, " is both restated and removed"));
+      plan->Add(0, field, Code::kInvalidArgument,
+                absl::StrCat(parsed->code, " is both restated and removed"));
       continue;
     }
-    removals.insert(parsed->code);
+    plan->removals.insert(parsed->code);
   }
+}
 
-  // ---- The current version's entries, and entries owned by another submission ----
-  std::map<std::string, v1::ListEntry, std::less<>> before;  // record key -> entry
-  {
-    std::vector<std::string> keys;
-    TH_RETURN_IF_ERROR(
-        store_->ScanIndex(absl::StrCat(kSubmissionIndex, domain::DepartmentCode(department), "/",
-                                       h.submission_id(), "/"),
-                          [&](std::string_view, std::string_view record_key) {
-                            keys.emplace_back(record_key);
-                            return true;
-                          }));
-    TH_ASSIGN_OR_RETURN(auto stored,
-                        store_->GetMany(std::vector<std::string_view>(keys.begin(), keys.end()),
-                                        /*sorted=*/true));
-    for (size_t i = 0; i < keys.size(); ++i) {
-      if (stored[i].has_value() && stored[i]->has_record() &&
-          stored[i]->record().has_list_entry()) {
-        before[keys[i]] = std::move(*stored[i]->mutable_record()->mutable_list_entry());
-      }
+absl::Status Lists::ReadCurrent(const v1::SubmitListHeader& h, Plan* plan) const {
+  using Code = absl::StatusCode;
+  // The current version's entries.
+  std::vector<std::string> keys;
+  TH_RETURN_IF_ERROR(
+      store_->ScanIndex(absl::StrCat(kSubmissionIndex, domain::DepartmentCode(plan->department),
+                                     "/", h.submission_id(), "/"),
+                        [&](std::string_view, std::string_view record_key) {
+                          keys.emplace_back(record_key);
+                          return true;
+                        }));
+  TH_ASSIGN_OR_RETURN(auto stored,
+                      store_->GetMany(std::vector<std::string_view>(keys.begin(), keys.end()),
+                                      /*sorted=*/true));
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (stored[i].has_value() && stored[i]->has_record() && stored[i]->record().has_list_entry()) {
+      plan->before[keys[i]] = std::move(*stored[i]->mutable_record()->mutable_list_entry());
     }
   }
   // Entries another submission already holds: read together, one batched lookup.
-  std::vector<std::string> keys(entries.size());
   std::vector<std::string_view> lookups;
   std::vector<size_t> looked_up;  // entry index of each lookup
-  for (size_t i = 0; i < entries.size(); ++i) {
-    keys[i] = domain::ListEntryKey(entries[i]);
-    if (before.count(keys[i]) > 0) continue;
-    lookups.push_back(keys[i]);
+  for (size_t i = 0; i < plan->entries.size(); ++i) {
+    if (plan->before.count(plan->keys[i]) > 0) continue;
+    lookups.push_back(plan->keys[i]);
     looked_up.push_back(i);
   }
   TH_ASSIGN_OR_RETURN(auto others, store_->GetMany(lookups));
@@ -442,45 +490,44 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity&
     const v1::ListEntry& held = other->record().list_entry();
     if (held.submission_id() == h.submission_id()) continue;
     const size_t i = looked_up[j];
-    add(entry_rows[i], "credit_code", Code::kFailedPrecondition,
-        absl::StrCat(entries[i].credit_code(), " is already on this list through submission ",
-                     held.submission_id()));
+    plan->Add(plan->entry_rows[i], "credit_code", Code::kFailedPrecondition,
+              absl::StrCat(plan->entries[i].credit_code(),
+                           " is already on this list through submission ", held.submission_id()));
   }
-  for (const std::string& code : removals) {
+  for (const std::string& code : plan->removals) {
     bool found = false;
-    for (const auto& [key, entry] : before) found = found || entry.credit_code() == code;
+    for (const auto& [key, entry] : plan->before) found = found || entry.credit_code() == code;
     if (!found) {
-      add(0, "remove_credit_codes", Code::kInvalidArgument,
-          absl::StrCat(code, " is not in version ", current));
+      plan->Add(0, "remove_credit_codes", Code::kInvalidArgument,
+                absl::StrCat(code, " is not in version ", plan->current));
     }
   }
-  if (!errors.empty()) {
-    std::stable_sort(
-        errors.begin(), errors.end(),
-        [](const v1::RowError& a, const v1::RowError& b) { return a.row() < b.row(); });
-    return finish_refused();
-  }
+  return absl::OkStatus();
+}
 
-  // ---- The difference to the current version ----
+absl::StatusOr<v1::SubmitListResponse> Lists::Apply(const auth::Identity& caller,
+                                                    const v1::SubmitListHeader& h, bool withdraw,
+                                                    const std::string& digest, Plan* plan,
+                                                    std::vector<store::Mutation>* mutations) const {
   // Views of keys in `before` and `keys`; entries are moved into their records from here.
   std::map<std::string_view, v1::ListEntry*> after;
-  if (delta) {
-    for (auto& [key, entry] : before) {
-      if (removals.count(entry.credit_code()) == 0) after[key] = &entry;
+  if (h.mode() == v1::SUBMIT_MODE_DELTA) {
+    for (auto& [key, entry] : plan->before) {
+      if (plan->removals.count(entry.credit_code()) == 0) after[key] = &entry;
     }
   }
   if (!withdraw) {
-    for (size_t i = 0; i < entries.size(); ++i) after[keys[i]] = &entries[i];
+    for (size_t i = 0; i < plan->entries.size(); ++i) after[plan->keys[i]] = &plan->entries[i];
   }
   if (after.size() > limits::kMaxSubmissionEntries) {
-    add(0, "rows", Code::kInvalidArgument,
-        absl::StrCat("this version would hold ", after.size(), " entries, at most ",
-                     limits::kMaxSubmissionEntries, " in one submission; start another one"));
-    return finish_refused();
+    plan->Add(0, "rows", absl::StatusCode::kInvalidArgument,
+              absl::StrCat("this version would hold ", after.size(), " entries, at most ",
+                           limits::kMaxSubmissionEntries, " in one submission; start another one"));
+    return v1::SubmitListResponse();
   }
   const absl::Time now = clock_->Now();
   const v1::Author author = caller.ToAuthor(node_.node_id);
-  std::vector<store::Mutation> mutations;
+  const uint32_t current = plan->current;
   v1::SubmissionVersion version;
   size_t previous_bytes = 0;
   auto keep_previous = [&](const v1::ListEntry& entry) {
@@ -493,8 +540,8 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity&
     }
   };
   for (const auto& [key, entry] : after) {
-    auto old = before.find(key);
-    if (old == before.end()) {
+    auto old = plan->before.find(key);
+    if (old == plan->before.end()) {
       version.add_added_credit_codes(entry->credit_code());
     } else if (MessageDifferencer::Equals(old->second, *entry)) {
       version.set_unchanged_count(version.unchanged_count() + 1);
@@ -505,30 +552,30 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity&
     }
     v1::Record record;
     *record.mutable_list_entry() = std::move(*entry);
-    // Validated above, row by row (ValidateListEntry), and keyed by ListEntryKey.
-    mutations.push_back({std::string(key), author, std::move(record), /*validated=*/true});
+    // Validated by CheckRows, row by row (ValidateListEntry), and keyed by ListEntryKey.
+    mutations->push_back({std::string(key), author, std::move(record), /*validated=*/true});
   }
-  for (const auto& [key, entry] : before) {
+  for (const auto& [key, entry] : plan->before) {
     if (after.count(key) > 0) continue;
     version.add_removed_credit_codes(entry.credit_code());
     keep_previous(entry);
     v1::Tombstone tombstone;
     tombstone.set_region_code(entry.region_code());
-    mutations.push_back({key, author, tombstone});
+    mutations->push_back({key, author, tombstone});
   }
 
   v1::Submission submission;
-  if (existing.has_value()) {
-    submission = *existing;
+  if (plan->existing.has_value()) {
+    submission = *plan->existing;
   } else {
     submission.set_submission_id(h.submission_id());
-    submission.set_department(department);
+    submission.set_department(plan->department);
     submission.set_kind(h.kind());
     submission.set_dimension(h.dimension());
     submission.set_region_code(h.region_code());
     submission.set_round_id(h.round_id());
     SetTimestamp(now, submission.mutable_submitted_at());
-    const absl::Duration late = domain::Lateness(*round, now);
+    const absl::Duration late = domain::Lateness(*plan->round, now);
     submission.set_late(late > absl::ZeroDuration());
     submission.set_late_seconds(absl::ToInt64Seconds(late));
   }
@@ -537,11 +584,11 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity&
   submission.set_author(caller.CommonName());
   SetTimestamp(now, submission.mutable_updated_at());
   submission.set_withdrawn(withdraw);
-  submission.set_late_waiver(submission.late_waiver() || waived);
+  submission.set_late_waiver(submission.late_waiver() || plan->waived);
   submission.set_note(h.note());
 
   version.set_submission_id(h.submission_id());
-  version.set_department(department);
+  version.set_department(plan->department);
   version.set_region_code(h.region_code());
   version.set_version(current + 1);
   version.set_action(withdraw       ? v1::SubmissionVersion::ACTION_WITHDRAW
@@ -558,18 +605,154 @@ absl::StatusOr<v1::SubmitListResponse> Lists::SubmitLocked(const auth::Identity&
   response.set_changed(version.changed_credit_codes_size());
   response.set_unchanged(version.unchanged_count());
   *response.mutable_submission() = submission;
-  if (h.validate_only()) return response;
 
+  const std::string sub_key = domain::SubmissionKey(plan->department, h.submission_id());
   v1::Record sub_record;
   *sub_record.mutable_submission() = std::move(submission);
-  mutations.push_back({sub_key, author, std::move(sub_record)});
+  mutations->push_back({sub_key, author, std::move(sub_record)});
   v1::Record version_record;
   *version_record.mutable_submission_version() = std::move(version);
-  mutations.push_back({domain::RecordKey(version_record), author, std::move(version_record)});
-  TH_ASSIGN_OR_RETURN(auto written, store_->Write(std::move(mutations)));
-  (void)written;
+  mutations->push_back({domain::RecordKey(version_record), author, std::move(version_record)});
   return response;
 }
+
+namespace {
+
+// The entries of a submission's latest version, by credit code.
+absl::StatusOr<std::map<std::string, v1::ListEntry>> CurrentEntries(const store::Store& store,
+                                                                    v1::Department department,
+                                                                    const std::string& id) {
+  std::vector<std::string> keys;
+  TH_RETURN_IF_ERROR(store.ScanIndex(
+      absl::StrCat(kSubmissionIndex, domain::DepartmentCode(department), "/", id, "/"),
+      [&](std::string_view, std::string_view record_key) {
+        keys.emplace_back(record_key);
+        return true;
+      }));
+  TH_ASSIGN_OR_RETURN(auto stored,
+                      store.GetMany(std::vector<std::string_view>(keys.begin(), keys.end()),
+                                    /*sorted=*/true));
+  std::map<std::string, v1::ListEntry> entries;
+  for (auto& s : stored) {
+    if (s.has_value() && s->has_record() && s->record().has_list_entry()) {
+      v1::ListEntry& e = *s->mutable_record()->mutable_list_entry();
+      entries[e.credit_code()] = std::move(e);
+    }
+  }
+  return entries;
+}
+
+// A field's value as a clerk reads it: strings as they are (Chinese stays Chinese), enums by
+// name, repeated fields joined, messages in one line.
+std::string FieldText(const google::protobuf::Message& m,
+                      const google::protobuf::FieldDescriptor* f) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* r = m.GetReflection();
+  auto one = [&](int i) {
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      return f->is_repeated() ? r->GetRepeatedString(m, f, i) : r->GetString(m, f);
+    }
+    std::string out;
+    google::protobuf::TextFormat::PrintFieldValueToString(m, f, f->is_repeated() ? i : -1, &out);
+    return out;
+  };
+  if (!f->is_repeated()) return one(-1);
+  std::vector<std::string> parts;
+  for (int i = 0; i < r->FieldSize(m, f); ++i) parts.push_back(one(i));
+  return absl::StrJoin(parts, ", ");
+}
+
+// Each field of ListEntry whose value differs between the two, in field order.
+void DiffFields(const v1::ListEntry& before, const v1::ListEntry& after, v1::EntryChange* out) {
+  const google::protobuf::Descriptor* d = v1::ListEntry::descriptor();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = d->field(i);
+    std::string old_text = FieldText(before, f);
+    std::string new_text = FieldText(after, f);
+    if (old_text == new_text) continue;
+    v1::FieldChange* c = out->add_fields();
+    c->set_field(f->name());
+    c->set_old_value(std::move(old_text));
+    c->set_new_value(std::move(new_text));
+  }
+}
+
+// The row as the version being undone wrote it: what is in force just after it.
+void SetNew(const std::map<std::string, std::optional<v1::ListEntry>>& state,
+            const std::string& code, v1::EntryChange* c) {
+  auto it = state.find(code);
+  if (it == state.end()) return;
+  if (it->second.has_value()) {
+    *c->mutable_new_entry() = *it->second;
+  } else {
+    c->set_new_unknown(true);
+  }
+}
+
+// What each version changed, row by row, from the versions' codes and previous entries: walks
+// from the latest version back, undoing one version at a time, so the rows as each version
+// wrote them are those in force just after it. An entry of `state` without a value is a row
+// whose earlier contents were truncated away.
+void AddChanges(std::map<std::string, v1::ListEntry> current, v1::GetSubmissionResponse* response) {
+  std::map<std::string, std::optional<v1::ListEntry>> state;
+  for (auto& [code, entry] : current) state[code] = std::move(entry);
+  std::vector<v1::VersionChanges> changes(response->versions_size());
+  size_t budget = limits::kMaxHistoryRows;
+  for (int v = response->versions_size() - 1; v >= 0; --v) {
+    const v1::SubmissionVersion& version = response->versions(v);
+    std::map<std::string, const v1::ListEntry*> previous;
+    for (const v1::ListEntry& e : version.previous_entries()) previous[e.credit_code()] = &e;
+    std::map<std::string, v1::EntryChange> rows;  // by credit code
+    auto row = [&](const std::string& code, v1::EntryChange::Kind kind) -> v1::EntryChange& {
+      v1::EntryChange& c = rows[code];
+      c.set_kind(kind);
+      c.set_credit_code(code);
+      return c;
+    };
+    for (const std::string& code : version.added_credit_codes()) {
+      v1::EntryChange& c = row(code, v1::EntryChange::KIND_ADDED);
+      SetNew(state, code, &c);
+    }
+    for (const std::string& code : version.changed_credit_codes()) {
+      v1::EntryChange& c = row(code, v1::EntryChange::KIND_CHANGED);
+      SetNew(state, code, &c);
+    }
+    for (const std::string& code : version.removed_credit_codes()) {
+      row(code, v1::EntryChange::KIND_REMOVED);
+    }
+    // Undo this version: what it added was not there before, what it changed or removed was
+    // as its previous entries say.
+    for (const std::string& code : version.added_credit_codes()) state.erase(code);
+    for (auto& [code, c] : rows) {
+      if (c.kind() == v1::EntryChange::KIND_ADDED) continue;
+      auto it = previous.find(code);
+      if (it == previous.end()) {
+        c.set_old_unknown(true);
+        state[code] = std::nullopt;
+        continue;
+      }
+      *c.mutable_old_entry() = *it->second;
+      state[code] = *it->second;
+      if (c.kind() == v1::EntryChange::KIND_CHANGED && c.has_new_entry()) {
+        DiffFields(c.old_entry(), c.new_entry(), &c);
+      }
+    }
+    v1::VersionChanges& out = changes[v];
+    out.set_version(version.version());
+    for (auto& [code, c] : rows) {
+      if (static_cast<size_t>(out.entries_size()) >= limits::kMaxHistoryRowsPerVersion ||
+          budget == 0) {
+        out.set_entries_omitted(out.entries_omitted() + 1);
+        continue;
+      }
+      --budget;
+      *out.add_entries() = std::move(c);
+    }
+  }
+  for (v1::VersionChanges& c : changes) *response->add_changes() = std::move(c);
+}
+
+}  // namespace
 
 absl::StatusOr<v1::GetSubmissionResponse> Lists::GetSubmission(
     const auth::Identity& caller, const v1::GetSubmissionRequest& request) const {
@@ -593,6 +776,10 @@ absl::StatusOr<v1::GetSubmissionResponse> Lists::GetSubmission(
         }
         return true;
       }));
+  if (request.with_changes()) {
+    TH_ASSIGN_OR_RETURN(auto current, CurrentEntries(*store_, department, request.submission_id()));
+    AddChanges(std::move(current), &response);
+  }
   return response;
 }
 

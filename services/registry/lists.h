@@ -8,6 +8,7 @@
 #ifndef TIERHUB_SERVICES_REGISTRY_LISTS_H_
 #define TIERHUB_SERVICES_REGISTRY_LISTS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -129,13 +130,26 @@ class Lists {
   const auth::NodeContext& node() const { return node_; }
 
  private:
-  struct Plan;  // what a submission version will write
+  struct Plan;  // what a submission call has been found to be, stage by stage
 
+  // A submission or withdrawal in stages: the header, the version it corrects (or the receipt
+  // of a retry), each row, the current version's entries, then the records to write.
   [[nodiscard]] absl::StatusOr<v1::SubmitListResponse> SubmitLocked(const auth::Identity& caller,
                                                                     SubmitListCall& call,
                                                                     bool withdraw,
                                                                     const std::string& digest)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  [[nodiscard]] absl::Status CheckHeader(const auth::Identity& caller,
+                                         const v1::SubmitListHeader& h, Plan* plan) const;
+  // A retry of an applied version returns its receipt; refusals go to plan->errors.
+  [[nodiscard]] absl::StatusOr<std::optional<v1::SubmitListResponse>> CheckVersion(
+      const v1::SubmitListHeader& h, const std::string& digest, Plan* plan) const;
+  void CheckRows(SubmitListCall& call, Plan* plan) const;
+  [[nodiscard]] absl::Status ReadCurrent(const v1::SubmitListHeader& h, Plan* plan) const;
+  // The new version's records (entries, tombstones, submission, version) and its receipt.
+  [[nodiscard]] absl::StatusOr<v1::SubmitListResponse> Apply(
+      const auth::Identity& caller, const v1::SubmitListHeader& h, bool withdraw,
+      const std::string& digest, Plan* plan, std::vector<store::Mutation>* mutations) const;
   // Refuses a write to a closed round unless a LateWaiver covers (department, region).
   [[nodiscard]] absl::Status CheckRoundOpen(const v1::SubmissionRound& round,
                                             v1::Department department, const std::string& region,

@@ -5,7 +5,9 @@
   starts with = + - @ gets a leading quote), read back with Python's csv module;
 - every refusal of a CSV numbers the row Excel shows (the header is row 1), whether the CLI's
   parser or the node refuses it;
-- a bad cell is echoed as text in the file's characters, for UTF-8 and GB18030 files.
+- a bad cell is echoed as text in the file's characters, for UTF-8 and GB18030 files;
+- a submission's history shows each version's rows: added, changed (each field with its old
+  and new value, in the file's characters) and removed.
 
 usage: clerk_files_cli_test.py TIERHUBD TIERHUBCTL
 """
@@ -114,9 +116,27 @@ def main():
             p = ctl("submit", path, *submit, "--submission-id=coal-2", "--dry-run", check=False)
             assert f"row 3, credit_code: {codes[4]} is already on this list" in p.stdout, \
                 (p.stdout, p.stderr)
+
+            # ---- 4. The history says which row changed how ----
+            renamed = "合成示例锅炉二厂 (synthetic)"
+            v2 = header + "".join(
+                f'{code},"{renamed if i == 4 else name}",440606,陶瓷,原因,关停\r\n'
+                for i, (code, name) in enumerate(zip(codes, names)) if i != 0)
+            ctl("submit", write("coal-v2.csv", v2, "gb18030"), *submit,
+                "--submission-id=coal-1", "--base-version=1")
+            out = ctl("submission", "--submission-id=coal-1", "--changes").stdout
+            version2 = out[out.index("version 2:"):]
+            assert f"  - {codes[0]} " in version2, out
+            assert f"  ~ {codes[4]} {renamed}" in version2, out
+            assert f"      enterprise_name: {names[4]} -> {renamed}" in version2, out
+            assert '      reason: =HYPERLINK("http://x","y") -> 原因' in version2, out
+            assert f"  + {codes[1]} " in out[out.index("version 1:"):out.index("version 2:")], out
+            plain = ctl("submission", "--submission-id=coal-1").stdout
+            assert "version 2:" not in plain, plain
         finally:
             node.stop()
-    print("ok: formula cells quoted in the export, Excel row numbers and text echoes")
+    print("ok: formula cells quoted in the export, Excel row numbers, text echoes, "
+          "the history's rows")
 
 
 if __name__ == "__main__":

@@ -220,6 +220,76 @@ TEST_F(ListsTest, CorrectionsAndWithdrawalKeepEveryVersion) {
   EXPECT_EQ(got->submission().submitted_at().seconds(), 1554076800);  // first version's time
 }
 
+// The history says row by row what each version did, with the values each version wrote
+// (not today's), and each changed field's old and new value (issue 14).
+TEST_F(ListsTest, HistoryShowsEachVersionsRowsWithOldAndNewValues) {
+  ASSERT_TRUE(
+      lists_->Submit(eco_, EcoCall("eco-h", "440600", {Row("440604", 1), Row("440605", 2)})).ok());
+  // Version 2: 1 changes its capacity, 2 goes, 3 comes.
+  ASSERT_TRUE(lists_
+                  ->Submit(eco_, EcoCall("eco-h", "440600",
+                                         {Row("440604", 1, v1::OPERATING_STATUS_OPERATING, 1500),
+                                          Row("440606", 3)},
+                                         1))
+                  .ok());
+  // Version 3 (delta): 1 is suspended, capacity as in version 2.
+  auto v3 = EcoCall("eco-h", "440600", {Row("440604", 1, v1::OPERATING_STATUS_SUSPENDED, 1500)}, 2);
+  v3.header.set_mode(v1::SUBMIT_MODE_DELTA);
+  ASSERT_TRUE(lists_->Submit(eco_, v3).ok());
+
+  v1::GetSubmissionRequest q;
+  q.set_submission_id("eco-h");
+  auto plain = lists_->GetSubmission(eco_, q);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->changes_size(), 0);  // only when asked
+  q.set_with_changes(true);
+  auto got = lists_->GetSubmission(eco_, q);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->changes_size(), 3);
+  auto kinds = [](const v1::VersionChanges& c) {
+    std::vector<std::string> out;
+    for (const auto& e : c.entries()) {
+      out.push_back(absl::StrCat(v1::EntryChange::Kind_Name(e.kind()), " ", e.credit_code()));
+    }
+    return out;
+  };
+  const std::string c1 = Code("440604", 1), c2 = Code("440605", 2), c3 = Code("440606", 3);
+  // Version 1 added both rows; enterprise 1 as version 1 wrote it, capacity 1000.
+  const v1::VersionChanges& h1 = got->changes(0);
+  EXPECT_EQ(h1.version(), 1u);
+  EXPECT_THAT(kinds(h1), UnorderedElementsAre("KIND_ADDED " + c1, "KIND_ADDED " + c2));
+  for (const auto& e : h1.entries()) {
+    if (e.credit_code() == c1) {
+      EXPECT_EQ(e.new_entry().capacity(), 1000);
+    }
+  }
+  const v1::VersionChanges& h2 = got->changes(1);
+  EXPECT_THAT(kinds(h2),
+              UnorderedElementsAre("KIND_CHANGED " + c1, "KIND_REMOVED " + c2, "KIND_ADDED " + c3));
+  for (const auto& e : h2.entries()) {
+    if (e.credit_code() == c1) {
+      EXPECT_EQ(e.old_entry().capacity(), 1000);
+      EXPECT_EQ(e.new_entry().capacity(), 1500);
+      ASSERT_EQ(e.fields_size(), 1);
+      EXPECT_EQ(e.fields(0).field(), "capacity");
+      EXPECT_EQ(e.fields(0).old_value(), "1000");
+      EXPECT_EQ(e.fields(0).new_value(), "1500");
+    }
+    if (e.credit_code() == c2) {
+      EXPECT_EQ(e.old_entry().enterprise_name(), "测试企业2号 (synthetic)");
+      EXPECT_FALSE(e.old_unknown());
+    }
+  }
+  const v1::VersionChanges& h3 = got->changes(2);
+  ASSERT_EQ(h3.entries_size(), 1);
+  const v1::EntryChange& e3 = h3.entries(0);
+  EXPECT_EQ(e3.kind(), v1::EntryChange::KIND_CHANGED);
+  ASSERT_EQ(e3.fields_size(), 1);
+  EXPECT_EQ(e3.fields(0).field(), "reported_status");
+  EXPECT_EQ(e3.fields(0).old_value(), "OPERATING_STATUS_OPERATING");
+  EXPECT_EQ(e3.fields(0).new_value(), "OPERATING_STATUS_SUSPENDED");
+}
+
 TEST_F(ListsTest, AnEnterpriseOnTheSameListThroughAnotherSubmissionIsRefused) {
   ASSERT_TRUE(lists_->Submit(eco_, EcoCall("a", "440600", {Row("440604", 1)})).ok());
   auto r = lists_->Submit(eco_, EcoCall("b", "440600", {Row("440605", 2), Row("440604", 1)}));
