@@ -2,7 +2,19 @@
 
 namespace tierhub {
 
+void Clock::SleepFor(absl::Duration d) const {
+  absl::Mutex mu;
+  absl::MutexLock lock(&mu);
+  static constexpr bool kNever = false;
+  AwaitWithTimeout(mu, absl::Condition(&kNever), d);
+}
+
 absl::Time SystemClock::Now() const { return absl::Now(); }
+
+bool SystemClock::AwaitWithTimeout(absl::Mutex& mu, const absl::Condition& cond,
+                                   absl::Duration timeout) const {
+  return mu.AwaitWithTimeout(cond, timeout);
+}
 
 SystemClock* SystemClock::Get() {
   static SystemClock* const clock = new SystemClock();
@@ -12,6 +24,15 @@ SystemClock* SystemClock::Get() {
 absl::Time FakeClock::Now() const {
   absl::MutexLock lock(&mu_);
   return now_;
+}
+
+bool FakeClock::AwaitWithTimeout(absl::Mutex& mu, const absl::Condition& cond,
+                                 absl::Duration timeout) const {
+  const absl::Time end = Now() + timeout;
+  while (true) {
+    if (mu.AwaitWithTimeout(cond, absl::Milliseconds(1))) return true;
+    if (Now() >= end) return cond.Eval();
+  }
 }
 
 void FakeClock::Advance(absl::Duration d) {

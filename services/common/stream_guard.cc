@@ -119,9 +119,9 @@ void StreamGuard::Watch() {
     mu_.Await(absl::Condition(&wake));
     if (stopping_) return;
     EndExpiredLocked(clock_->Now());
-    // Real time between looks: the limits themselves are measured on the injected clock.
+    // Looks every `poll` of the guard's clock, the one its limits are measured on.
     auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-    if (mu_.AwaitWithTimeout(absl::Condition(&stop), options_.poll)) return;
+    if (clock_->AwaitWithTimeout(mu_, absl::Condition(&stop), options_.poll)) return;
   }
 }
 

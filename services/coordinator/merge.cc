@@ -230,8 +230,8 @@ std::string CreditCodeOfChange(const v1::Change& change) {
   return "";
 }
 
-Merger::Merger(store::Store* store, v1::Author author)
-    : store_(store), author_(std::move(author)) {}
+Merger::Merger(store::Store* store, v1::Author author, const Clock* timer)
+    : store_(store), author_(std::move(author)), timer_(timer) {}
 
 Merger::~Merger() { Stop(); }
 
@@ -323,7 +323,7 @@ void Merger::Loop() {
     if (!more.ok()) {
       LogWarning("coordinator: merge failed (retrying): ", more.status().ToString());
       absl::MutexLock lock(&mu_);
-      mu_.AwaitWithTimeout(absl::Condition(&stopping_), backoff);
+      timer_->AwaitWithTimeout(mu_, absl::Condition(&stopping_), backoff);
       backoff = std::min(backoff * 2, absl::Seconds(10));
       continue;
     }

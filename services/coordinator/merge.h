@@ -13,6 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "services/common/clock.h"
 #include "services/store/store.h"
 #include "tierhub/v1/domain.pb.h"
 
@@ -48,7 +49,8 @@ std::string CreditCodeOfChange(const v1::Change& change);
 class Merger {
  public:
   // `store` is borrowed and must outlive the Merger. `author` is the node's own identity.
-  Merger(store::Store* store, v1::Author author);
+  // `timer` paces the retries after a failed step (common/clock.h); borrowed.
+  Merger(store::Store* store, v1::Author author, const Clock* timer = SystemClock::Get());
   ~Merger();  // Stop()
 
   void Start();
@@ -64,6 +66,7 @@ class Merger {
 
   store::Store* const store_;
   const v1::Author author_;
+  const Clock* const timer_;
   absl::Mutex step_mu_;  // one Step at a time (the thread and CatchUp)
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -90,7 +90,7 @@ void ParentLink::Backoff(absl::Duration* backoff, absl::Duration cap) {
   *backoff = std::min(*backoff, cap);
   const absl::Duration sleep = *backoff * jitter(rng);
   absl::MutexLock lock(&mu_);
-  mu_.AwaitWithTimeout(absl::Condition(&stopping_), sleep);
+  options_.timer->AwaitWithTimeout(mu_, absl::Condition(&stopping_), sleep);
   *backoff = std::min(*backoff * 2, cap);
 }
 

@@ -40,6 +40,8 @@ struct ParentLinkOptions {
   // restart then has its children again within about that long instead of up to max_backoff.
   absl::Duration max_backoff = absl::Seconds(10);
   absl::Duration unreachable_max_backoff = absl::Seconds(2);
+  // Paces the backoffs (common/clock.h); borrowed. The link's other clock dates its status.
+  const Clock* timer = SystemClock::Get();
 };
 
 // The longest wait before the next attempt after a session that ended with `ended` (not OK).

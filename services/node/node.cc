@@ -93,7 +93,8 @@ absl::Status Node::Init() {
     v1::Author author;
     author.set_node_id(config.node_id());
     author.set_region_code(config.region_code());
-    merger_ = std::make_unique<coordinator::Merger>(store_.get(), std::move(author));
+    merger_ =
+        std::make_unique<coordinator::Merger>(store_.get(), std::move(author), options_.timer);
     merger_->Start();
   }
   coordinator_ =
@@ -165,6 +166,7 @@ absl::Status Node::Init() {
     link.initial_backoff = options_.link_initial_backoff;
     link.max_backoff = options_.link_max_backoff;
     link.unreachable_max_backoff = options_.link_unreachable_max_backoff;
+    link.timer = options_.timer;
     parent_link_ = std::make_unique<exchange::ParentLink>(link, store_.get(), clock_, &sync_state_);
     parent_link_->Start();
     LogInfo("linking to parent ", config.parent_node_id(), " at ", config.parent_address());
@@ -213,19 +215,20 @@ absl::Status Node::ApplyRetention() {
 void Node::MaintenanceLoop() {
   const absl::Duration tick =
       std::min(options_.maintenance_interval, options_.compact_when_idle_for / 2);
-  // Scheduled in real time, like the wait below; the node's clock only dates the log.
-  absl::Time next_retention = absl::Now() + options_.maintenance_interval;
+  // Paced by the timer; the node's clock only dates the log.
+  const Clock* timer = options_.timer;
+  absl::Time next_retention = timer->Now() + options_.maintenance_interval;
   while (true) {
     {
       absl::MutexLock lock(&mu_);
-      if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), tick)) return;
+      if (timer->AwaitWithTimeout(mu_, absl::Condition(&stopping_), tick)) return;
     }
     CheckStore();
     // A store refusing writes could not truncate its log either; retention waits for it.
-    if (absl::Now() >= next_retention && store_->WriteHealth().ok()) {
+    if (timer->Now() >= next_retention && store_->WriteHealth().ok()) {
       absl::Status status = ApplyRetention();
       if (!status.ok()) LogWarning("log retention failed: ", status.ToString());
-      next_retention = absl::Now() + options_.maintenance_interval;
+      next_retention = timer->Now() + options_.maintenance_interval;
     }
     auto compacted = store_->CompactLevel0IfIdle(options_.compact_when_idle_for, 4);
     if (!compacted.ok()) {

@@ -44,7 +44,9 @@ class Node {
  public:
   struct Options {
     v1::NodeConfig config;
-    const Clock* clock = nullptr;                            // borrowed; required
+    const Clock* clock = nullptr;  // borrowed; required
+    // Paces the node's loops: link backoffs, the merger's retries, maintenance (common/clock.h).
+    const Clock* timer = SystemClock::Get();
     absl::Duration maintenance_interval = absl::Minutes(1);  // log retention check
     // After this long without a write, level-0 files of the store's random-key column families
     // (4 or more) are compacted down (Store::CompactLevel0IfIdle). Checked twice as often.
