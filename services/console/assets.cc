@@ -3,7 +3,7 @@
 namespace tierhub::console {
 
 absl::string_view ConsoleCss() {
-  return R"css(body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;color:#222}
+  return R"css(body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei","Microsoft YaHei",sans-serif;margin:0;color:#222}
 header{background:#8b0000;color:#fff;padding:6px 12px}header a,header .user{color:#fff;margin:0 6px}
 .inline{display:inline}main{padding:12px}table{border-collapse:collapse;margin:8px 0}
 td,th{border:1px solid #bbb;padding:3px 6px;text-align:left}td.n{text-align:right}

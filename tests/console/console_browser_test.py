@@ -9,7 +9,10 @@ grows when the child is stopped. Bad input gets clear 4xx answers, stores nothin
 node keeps serving gRPC. Downloads are byte for byte what `tierhubctl export` writes. Each
 page's screenshot is written under SCREENSHOT_DIR.
 
-usage: console_browser_test.py TIERHUBD TIERHUBCTL SCREENSHOT_DIR
+Foshan's console serves HTTPS with a development CA's certificate (deploy/dev-ca.sh); its
+session cookie is Secure.
+
+usage: console_browser_test.py TIERHUBD TIERHUBCTL DEV_CA SCREENSHOT_DIR
 """
 import csv
 import http.client
@@ -17,6 +20,7 @@ import io
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -55,14 +59,21 @@ def wait_until(check, what, seconds=90):
 
 
 class Http:
-    """Plain HTTP to a console with an optional session cookie (http.client: no redirects)."""
+    """HTTP (or HTTPS trusting `ca`) to a console with an optional session cookie
+    (http.client: no redirects)."""
 
-    def __init__(self, port):
+    def __init__(self, port, ca=None):
         self.port = port
+        self.ca = ca
         self.cookie = None
 
     def request(self, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        if self.ca:
+            conn = http.client.HTTPSConnection(
+                "127.0.0.1", self.port, timeout=30,
+                context=ssl.create_default_context(cafile=self.ca))
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         h = dict(headers or {})
         if self.cookie:
             h["Cookie"] = self.cookie
@@ -106,7 +117,7 @@ def progress_rows(progress):
 
 
 def main():
-    tierhubd, tierhubctl, shots = sys.argv[1:4]
+    tierhubd, tierhubctl, dev_ca, shots = sys.argv[1:5]
     os.makedirs(shots, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         nodes, ports, web = {}, {}, {}
@@ -134,6 +145,11 @@ def main():
         with open(token_file, "w") as f:
             f.write(METRICS_TOKEN + "\n")
 
+        certs = os.path.join(tmp, "certs")
+        subprocess.run([dev_ca, certs, "node", "foshan", "440600"], check=True,
+                       capture_output=True)
+        ca = os.path.join(certs, "ca.pem")
+
         driver = None
         try:
             for node_id, tier, region, parent, console in TOPOLOGY:
@@ -146,19 +162,21 @@ def main():
                 else:
                     config += "coordinator: true\n"
                 if console:
-                    config += (f'web {{ listen_address: "127.0.0.1:0" insecure_http: true '
+                    tls = ("insecure_http: true" if node_id == "gd" else
+                           f'cert_file: "{certs}/foshan.pem" key_file: "{certs}/foshan.key"')
+                    config += (f'web {{ listen_address: "127.0.0.1:0" {tls} '
                                f'accounts_file: "{accounts}" metrics_token_file: "{token_file}" '
                                'stale_after_seconds: 3600 }\n')
                 node = NodeProcess(tierhubd, tmp, node_id, config)
                 nodes[node_id], ports[node_id] = node, node.port
             # The console logs its port before the node writes its gRPC port file, which
             # NodeProcess awaited; the line also announces the insecure mode.
-            for node_id in ("gd", "foshan"):
+            for node_id, announced in (("gd", "console: INSECURE plain HTTP on"),
+                                       ("foshan", "console: HTTPS on")):
                 log = open(os.path.join(tmp, node_id + ".log")).read()
-                line = [x for x in log.splitlines() if "console: INSECURE plain HTTP on" in x]
+                line = [x for x in log.splitlines() if announced in x]
                 assert line, log
-                web[node_id] = int(line[0].split("127.0.0.1:")[1].split(".")[0])
-                assert "INSECURE" in line[0]
+                web[node_id] = int(line[0].split("127.0.0.1:")[1].split(".")[0].split()[0])
 
             # Data: synthetic enterprises (with their equipment) at the counties, a DRC list
             # over them, and an energy case under a rectification deadline on one listed
@@ -390,8 +408,23 @@ def main():
                 f.write(metrics)
             assert session.request("GET", "/metrics")[0] == 200  # a session may read it too
 
+            # Foshan's console is HTTPS: its cookie is Secure, plain HTTP gets no answer.
+            foshan = Http(web["foshan"], ca)
+            foshan.login("analyst", USERS["analyst"][1])
+            status, _, body = foshan.request("GET", "/api/v1/progress?region=440600")
+            assert status == 200 and b"440606" in body, (status, body[:200])
+            status, headers, _ = Http(web["foshan"], ca).request(
+                "POST", "/login", urllib.parse.urlencode(
+                    {"name": "analyst", "password": USERS["analyst"][1]}))
+            assert "; Secure;" in headers["Set-Cookie"], headers
+            try:
+                plain = Http(web["foshan"]).request("GET", "/healthz")[0]
+            except (ConnectionError, http.client.HTTPException):
+                plain = None
+            assert plain != 200, plain
+
             def child_lag(peer):
-                _, _, m = Http(web["foshan"]).request("GET", "/metrics", headers=bearer)
+                _, _, m = Http(web["foshan"], ca).request("GET", "/metrics", headers=bearer)
                 for line in m.decode().splitlines():
                     if line.startswith("tierhub_link_lag_seconds{link=\"child\",peer=\"%s\"}"
                                        % peer):
