@@ -578,12 +578,19 @@ void Console::Handlers::Overview(const httplib::Request& req, httplib::Response&
                   "\" data-overdue=\"", Tr(l, "逾期", "Overdue"), "\"></canvas>");
   // The plans: targets against exits, the cities behind them (通报/约谈 candidates).
   if (plan.ok() && plan->rows_size() > 0) {
-    absl::StrAppend(&body, "<h2>", Tr(l, "行动计划进度（", "Action plans ("), year,
-                    Tr(l, "年）", ")"), "</h2><table id=\"plans\"><tr>", Th(l, "城市", "City"),
-                    Th(l, "行业", "Industry"), Th(l, "方面", "Dimension"),
-                    Th(l, "目标企业", "Target"), Th(l, "应完成", "Due"), Th(l, "已退出", "Exited"),
-                    Th(l, "差额", "Shortfall"), Th(l, "状态", "State"), "</tr>");
+    absl::StrAppend(
+        &body, "<h2>", Tr(l, "行动计划进度（", "Action plans ("), year, Tr(l, "年）", ")"),
+        "</h2><table id=\"plans\"><tr>", Th(l, "城市", "City"), Th(l, "行业", "Industry"),
+        Th(l, "方面", "Dimension"), Th(l, "目标企业", "Target"), Th(l, "应完成", "Due"),
+        Th(l, "已退出", "Exited"), Th(l, "差额", "Shortfall"),
+        Th(l, "产能 已退出/目标", "Capacity exited / target"), Th(l, "状态", "State"), "</tr>");
     for (const auto& row : plan->rows()) {
+      std::string capacity;
+      for (const auto& c : row.capacity()) {
+        absl::StrAppend(&capacity, capacity.empty() ? "" : "; ", Num(c.exited()), " / ",
+                        Num(c.target()), " ",
+                        EnumText(v1::CapacityUnit_Name(c.unit()), "CAPACITY_UNIT_"));
+      }
       absl::StrAppend(&body, "<tr class=\"", row.behind() ? "behind" : "", "\">",
                       Td(Escape(RegionName(row.region_code(), l))),
                       Td(Escape(IndustryName(row.industry(), l))),
@@ -592,7 +599,7 @@ void Console::Handlers::Overview(const httplib::Request& req, httplib::Response&
                       Td(absl::StrCat(row.enterprises_target()), "n"),
                       Td(absl::StrCat(row.enterprises_due()), "n"),
                       Td(absl::StrCat(row.enterprises_exited()), "n"),
-                      Td(absl::StrCat(row.enterprises_shortfall()), "n"),
+                      Td(absl::StrCat(row.enterprises_shortfall()), "n"), Td(Escape(capacity)),
                       Td(row.behind() ? Tr(l, "落后（通报/约谈）", "behind (通报/约谈)")
                                       : Tr(l, "正常", "on track")),
                       "</tr>");

@@ -204,7 +204,16 @@ def main():
                 "--finding=能耗超限额 (synthetic)", "--rule=GB 21256-2013", "--evidence=JC-WEB-1")
             ctl("shunde", sd, "case-advance", "--case-id=sd-web-1", "--to=rectifying",
                 "--evidence=ZG-WEB-1")
+            # Foshan's action plan: two ceramics exits due by a checkpoint already past, none
+            # done, so Foshan is behind (a 通报/约谈 candidate).
+            year = time.gmtime(time.time() + 8 * 3600).tm_year
+            ctl("foshan", "node:440600:foshan", "target-set", "--region=440600",
+                f"--year={year}", "--industry=陶瓷", "--dimension=TECHNOLOGY", "--enterprises=2",
+                f"--checkpoints={year}-01-31", "--responsible=MIIT,DRC")
             analyst = "ops:440000:analyst"
+            wait_until(lambda: "440600" in ctl("gd", analyst, "behind", "--region=440000",
+                                               f"--year={year}", "--behind-only"),
+                       "the province to see Foshan behind its plan")
 
             def province_progress():
                 return json.loads(ctl("gd", analyst, "progress", "--region=440000", "--json"))
@@ -258,6 +267,12 @@ def main():
             for key, value in expected.items():
                 assert shown[key] == value, (key, shown[key], value)
             assert "440600" in {k[0] for k in shown}
+            # Regions behind their plans stand out; the plan's row says so.
+            behind = {tr.get_attribute("data-region")
+                      for tr in driver.find_elements(By.CSS_SELECTOR, "#overview tr.behind")}
+            assert behind == {"440600"}, behind
+            plans = driver.find_element(By.ID, "plans").text
+            assert "落后" in plans and "佛山市" in plans, plans
             # Freshness: the children whose data the figures hold.
             fresh = driver.find_element(By.ID, "freshness").text
             assert "foshan" in fresh or "shunde" in fresh, fresh
@@ -290,6 +305,18 @@ def main():
             assert "Overview" in driver.find_element(By.TAG_NAME, "h1").text
             shot("overview-440000-en")
             driver.get(base + "/lang?to=zh")
+
+            # Repeated failures slow a name down (429 with Retry-After), others not; every
+            # login and refusal is one line of the node's log.
+            probe = Http(web["gd"])
+            answers = [probe.request("POST", "/login", urllib.parse.urlencode(
+                {"name": "nobody", "password": "x"}))[0] for _ in range(5)]
+            assert answers[:4] == [401] * 4 and answers[4] == 429, answers
+            log = open(os.path.join(tmp, "gd.log")).read()
+            assert "console: login of analyst as ops:440000:analyst" in log, log[-2000:]
+            assert "console: login refused for 'analyst'" in log and "wrong password" in log
+            assert "too many failed logins" in log
+            assert USERS["analyst"][1] not in log
 
             # Logout ends the session: the old cookie opens nothing any more.
             old = Http(web["gd"])
@@ -341,7 +368,6 @@ def main():
                     assert xlsx_parts(body) == xlsx_parts(open(out, "rb").read())
                 if fmt == "csv":
                     assert enterprise.encode() in body
-            year = time.gmtime(time.time() + 8 * 3600).tm_year
             out = os.path.join(tmp, "summary.csv")
             ctl("gd", analyst, "summary", "--region=440600", f"--year={year}", "--format=csv",
                 f"--out={out}")
