@@ -1133,6 +1133,18 @@ void Console::Handlers::Metrics(const httplib::Request& req, httplib::Response& 
   }
   family("tierhub_store_size_bytes", "gauge", "Bytes of the store's directory on disk.");
   absl::StrAppend(&out, "tierhub_store_size_bytes ", store_bytes, "\n");
+  const store::Store::EngineFigures engine = s_.store->Figures();
+  family("tierhub_store_live_sst_bytes", "gauge", "Bytes of RocksDB's live SST files.");
+  absl::StrAppend(&out, "tierhub_store_live_sst_bytes ", engine.live_sst_bytes, "\n");
+  family("tierhub_store_pending_compaction_bytes", "gauge",
+         "RocksDB's estimate of the bytes compaction still has to rewrite.");
+  absl::StrAppend(&out, "tierhub_store_pending_compaction_bytes ", engine.pending_compaction_bytes,
+                  "\n");
+  family("tierhub_store_write_stalls_total", "counter",
+         "Writes RocksDB stopped or slowed down since the store opened.");
+  absl::StrAppend(&out, "tierhub_store_write_stalls_total ", engine.write_stalls, "\n");
+  family("tierhub_store_writes_stopped", "gauge", "1 while RocksDB stops writes.");
+  absl::StrAppend(&out, "tierhub_store_writes_stopped ", engine.writes_stopped ? 1 : 0, "\n");
   family("tierhub_store_free_bytes", "gauge", "Free bytes of the store's filesystem.");
   absl::StrAppend(&out, "tierhub_store_free_bytes ", sync->store().free_bytes(), "\n");
   family("tierhub_store_writable", "gauge", "1 if the store takes writes.");

@@ -427,7 +427,8 @@ def main():
                          "tierhub_exchange_batches_total", "tierhub_exchange_changes_total",
                          "tierhub_exchange_bytes_total", "tierhub_exchange_refusals_total",
                          "tierhub_exchange_conflicts_total", "tierhub_exchange_resyncs_total",
-                         "tierhub_store_size_bytes", "process_resident_memory_bytes",
+                         "tierhub_store_size_bytes", "tierhub_store_pending_compaction_bytes",
+                         "tierhub_store_write_stalls_total", "process_resident_memory_bytes",
                          "tierhub_build_info"):
                 assert name + "{" in text or name + " " in text, name
             with open(os.path.join(shots, "metrics-gd.txt"), "wb") as f:
