@@ -39,6 +39,15 @@ document.addEventListener('DOMContentLoaded', function () {
           {label: canvas.getAttribute('data-overdue'), data: keys.map(function (k) { return byChild[k].overdue; }), backgroundColor: '#c0392b'}]},
         options: {animation: false, responsive: true}});
       canvas.setAttribute('data-drawn', String(keys.length));
+      var months = document.getElementById('months');
+      if (months && data.exits_by_month) {
+        new Chart(months, {type: 'bar', data: {
+          labels: data.exits_by_month.map(function (_, i) { return String(i + 1); }),
+          datasets: [{label: months.getAttribute('data-label'), data: data.exits_by_month,
+                      backgroundColor: '#3c9a5f'}]},
+          options: {animation: false, responsive: true}});
+        months.setAttribute('data-drawn', data.exits_by_month.join(','));
+      }
     });
 });
 )js";

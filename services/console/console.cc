@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
@@ -264,7 +265,7 @@ class Console::Handlers {
   void Login(const httplib::Request& req, httplib::Response& res);
   void Overview(const httplib::Request& req, httplib::Response& res, const Viewer& v,
                 const std::string& region);
-  std::string OverviewJson(const v1::GetProgressResponse& progress, Lang lang) const;
+  std::string OverviewJson(const v1::GetProgressResponse& progress, const Viewer& v) const;
   void Enterprise(const httplib::Request& req, httplib::Response& res, const Viewer& v,
                   const std::string& code);
   void Sync(httplib::Response& res, const Viewer& v);
@@ -389,7 +390,7 @@ void Console::Handlers::Register(httplib::Server* server) {
                 request.set_by_child_region(true);
                 auto r = s_.coordinator->Progress(v.identity, request);
                 if (!r.ok()) return ApiError(res, r.status());
-                res.set_content(OverviewJson(*r, v.lang), "application/json; charset=utf-8");
+                res.set_content(OverviewJson(*r, v), "application/json; charset=utf-8");
               }));
   server->Get(R"(/api/v1/enterprise/([^/]+))",
               ApiRoute([this](auto& req, auto& res, const Viewer& v) {
@@ -497,10 +498,16 @@ void Console::Handlers::Login(const httplib::Request& req, httplib::Response& re
 }
 
 std::string Console::Handlers::OverviewJson(const v1::GetProgressResponse& progress,
-                                            Lang lang) const {
+                                            const Viewer& v) const {
+  const Lang lang = v.lang;
+  const int year = absl::ToCivilYear(node_.clock->Now(), absl::FixedTimeZone(8 * 3600)).year();
+  std::string months;
+  auto exits = s_.plans->ExitsByMonth(v.identity, progress.region_code(), year);
+  if (exits.ok()) months = absl::StrJoin(*exits, ",");
   std::string out =
       absl::StrCat("{\"region_code\":", JsonString(progress.region_code()),
-                   ",\"as_of\":", JsonString(Moment(progress.as_of().now())), ",\"rows\":[");
+                   ",\"as_of\":", JsonString(Moment(progress.as_of().now())), ",\"year\":", year,
+                   ",\"exits_by_month\":[", months, "]", ",\"rows\":[");
   bool first = true;
   for (const auto& [key, row] : OverviewRows(progress)) {
     absl::StrAppend(
@@ -525,7 +532,7 @@ void Console::Handlers::Overview(const httplib::Request& req, httplib::Response&
   auto progress = s_.coordinator->Progress(v.identity, request);
   if (!progress.ok()) return PageError(res, v, progress.status());
   // The action plans of the year (a city, a province or the root): who is behind.
-  const int year = absl::ToCivilYear(absl::Now(), absl::FixedTimeZone(8 * 3600)).year();
+  const int year = absl::ToCivilYear(node_.clock->Now(), absl::FixedTimeZone(8 * 3600)).year();
   v1::GetPlanProgressRequest plan_request;
   plan_request.set_region_code(progress->region_code());
   plan_request.set_year(year);
@@ -576,6 +583,9 @@ void Console::Handlers::Overview(const httplib::Request& req, httplib::Response&
   absl::StrAppend(&body, "<canvas id=\"bars\" data-region=\"", Escape(code), "\" data-listed=\"",
                   Tr(l, "列入名单", "Listed"), "\" data-exited=\"", Tr(l, "退出", "Exited"),
                   "\" data-overdue=\"", Tr(l, "逾期", "Overdue"), "\"></canvas>");
+  absl::StrAppend(&body, "<h2>", Tr(l, "每月退出企业（", "Enterprises exited per month ("), year,
+                  Tr(l, "年）", ")"), "</h2><canvas id=\"months\" data-label=\"",
+                  Tr(l, "退出企业", "Exited"), "\"></canvas>");
   // The plans: targets against exits, the cities behind them (通报/约谈 candidates).
   if (plan.ok() && plan->rows_size() > 0) {
     absl::StrAppend(
@@ -960,7 +970,7 @@ void Console::Handlers::Downloads(httplib::Response& res, const Viewer& v) {
                     "&amp;format=csv\">CSV</a> <a href=\"/download/disclosure?list=", list,
                     "&amp;format=xlsx\">xlsx</a></li>");
   }
-  const int year = absl::ToCivilYear(absl::Now(), absl::FixedTimeZone(8 * 3600)).year();
+  const int year = absl::ToCivilYear(node_.clock->Now(), absl::FixedTimeZone(8 * 3600)).year();
   absl::StrAppend(&body, "</ul><h2>", Tr(l, "年度总结", "Annual summary"),
                   "</h2><p><a href=\"/download/summary?year=", year, "&amp;format=xlsx\">", year,
                   " xlsx</a> <a href=\"/download/summary?year=", year, "&amp;format=csv\">", year,

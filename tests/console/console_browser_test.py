@@ -204,6 +204,16 @@ def main():
                 "--finding=能耗超限额 (synthetic)", "--rule=GB 21256-2013", "--evidence=JC-WEB-1")
             ctl("shunde", sd, "case-advance", "--case-id=sd-web-1", "--to=rectifying",
                 "--evidence=ZG-WEB-1")
+            # A Nanhai enterprise ordered closed and closed: one exit this month.
+            exited = next(r for r in rows if r["所在地区"] == "440605")
+            nh = "node:440605:nanhai"
+            ctl("nanhai", nh, "case-open", "--case-id=nh-web-1",
+                f"--credit-code={exited['统一社会信用代码']}", "--region=440605",
+                f"--industry={exited['行业']}", "--dimension=ENERGY",
+                "--finding=能耗超限额 (synthetic)", "--rule=GB 21256-2013", "--evidence=JC-WEB-2")
+            for state in ("rectifying", "ordered_closed", "closed_exited"):
+                ctl("nanhai", nh, "case-advance", "--case-id=nh-web-1", f"--to={state}",
+                    f"--evidence=DOC-{state}")
             # Foshan's action plan: two ceramics exits due by a checkpoint already past, none
             # done, so Foshan is behind (a 通报/约谈 candidate).
             year = time.gmtime(time.time() + 8 * 3600).tm_year
@@ -221,9 +231,14 @@ def main():
             wait_until(lambda: any(c.get("enterprises_listed") for c in
                                    province_progress().get("capacity", [])),
                        "the province to count the DRC list")
-            wait_until(lambda: json.loads(ctl("gd", analyst, "records", "--prefix=case/",
-                                              "--limit=0", "--json")),
-                       "the case to reach the province")
+            wait_until(lambda: ctl("gd", analyst, "case", "--case-id=sd-web-1",
+                                   check=False) != "" and "rectifying" in ctl(
+                                       "gd", analyst, "case", "--case-id=sd-web-1",
+                                       check=False).lower(),
+                       "Shunde's case to reach the province")
+            wait_until(lambda: "closed_exited" in ctl("gd", analyst, "case",
+                                                     "--case-id=nh-web-1").lower(),
+                       "the exit to reach the province")
 
             # ---- The browser ----
             options = webdriver.ChromeOptions()
@@ -267,6 +282,13 @@ def main():
             for key, value in expected.items():
                 assert shown[key] == value, (key, shown[key], value)
             assert "440600" in {k[0] for k in shown}
+            # Exits per month: this month's one exit, in the chart and in the API.
+            month = time.gmtime(time.time() + 8 * 3600).tm_mon
+            expected_months = ",".join("1" if m == month else "0" for m in range(1, 13))
+            wait_until(lambda: driver.find_element(By.ID, "months").get_attribute("data-drawn")
+                       is not None, "the chart of exits per month", 30)
+            assert driver.find_element(By.ID, "months").get_attribute("data-drawn") == \
+                expected_months
             # Regions behind their plans stand out; the plan's row says so.
             behind = {tr.get_attribute("data-region")
                       for tr in driver.find_elements(By.CSS_SELECTOR, "#overview tr.behind")}
