@@ -9,6 +9,15 @@
 // of counties. With --pg_port set (bench/run starts a throwaway PostgreSQL 15 on loopback), the
 // large data set is also loaded into PostgreSQL and the equivalent GROUP BY is timed through
 // psql over the same mix. Prints name=value lines (docs/BENCHMARKS.md); progress on stderr.
+//
+// With --via=console (bench/run console) the same stores and mix are timed through the node's
+// web console instead: GET /api/v1/overview?region=R over plain HTTP on loopback with a
+// logged-in session (docs/CONSOLE.md), one connection per request, as a browser's page would.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -28,6 +37,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/common/clock.h"
+#include "services/console/accounts.h"
 #include "services/coordinator/merge.h"
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
@@ -46,6 +56,8 @@ ABSL_FLAG(std::string, pg_user, "postgres", "PostgreSQL user (trust authenticati
 ABSL_FLAG(std::string, psql, "psql", "The psql binary.");
 ABSL_FLAG(std::string, dir, "", "Working directory (default: a fresh one under /tmp).");
 ABSL_FLAG(bool, keep, false, "Keep the working directory.");
+ABSL_FLAG(std::string, via, "grpc",
+          "grpc: time GetProgress; console: time the web console's GET /api/v1/overview.");
 
 namespace tierhub {
 namespace {
@@ -245,6 +257,82 @@ Latencies Summarize(std::vector<double> ms) {
   return {at(0.50), at(0.99)};
 }
 
+// One HTTP/1.1 exchange with 127.0.0.1:port on a new connection: the status code and the
+// whole answer (headers and body).
+absl::StatusOr<std::pair<int, std::string>> Http(int port, const std::string& request) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return absl::UnavailableError("socket");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return absl::UnavailableError(absl::StrCat("connect to console port ", port));
+  }
+  for (size_t sent = 0; sent < request.size();) {
+    const ssize_t n = write(fd, request.data() + sent, request.size() - sent);
+    if (n <= 0) break;
+    sent += static_cast<size_t>(n);
+  }
+  std::string answer;
+  char buffer[65536];
+  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) answer.append(buffer, n);
+  close(fd);
+  int code = 0;
+  if (answer.size() < 12 || !absl::SimpleAtoi(answer.substr(9, 3), &code)) {
+    return absl::InternalError("console: no HTTP answer");
+  }
+  return std::make_pair(code, std::move(answer));
+}
+
+// Times the console's overview API over `mix` against a node on `store_path`.
+absl::StatusOr<Latencies> TimeConsole(node::Node::Options options, const std::string& dir,
+                                      const std::vector<Query>& mix) {
+  const std::string accounts = dir + "/web-users";
+  auto hash = console::HashPassword("bench-password");
+  if (!hash.ok()) return hash.status();
+  if (auto s = console::SaveAccounts(accounts, {{"bench", "ops:440000:bench", *hash}}); !s.ok()) {
+    return s;
+  }
+  v1::WebConfig* web = options.config.mutable_web();
+  web->set_listen_address("127.0.0.1:0");
+  web->set_insecure_http(true);
+  web->set_accounts_file(accounts);
+  auto node = node::Node::Start(options);
+  if (!node.ok()) return node.status();
+  const int port = (*node)->web_port();
+  const std::string form = "name=bench&password=bench-password";
+  auto login = Http(port, absl::StrCat("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                       "Content-Type: application/x-www-form-urlencoded\r\n"
+                                       "Content-Length: ",
+                                       form.size(), "\r\nConnection: close\r\n\r\n", form));
+  if (!login.ok()) return login.status();
+  const size_t at = login->second.find("th_session=");
+  if (login->first != 303 || at == std::string::npos) {
+    return absl::InternalError(absl::StrCat("console login answered ", login->first));
+  }
+  const std::string cookie = login->second.substr(at, login->second.find(';', at) - at);
+  const int timed = absl::GetFlag(FLAGS_queries);
+  std::vector<double> ms;
+  for (int i = 0; i < 60 + timed; ++i) {
+    const Query& q = mix[i % mix.size()];
+    const auto start = Clock::now();
+    auto r = Http(port, absl::StrCat("GET /api/v1/overview?region=", q.region,
+                                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ", cookie,
+                                     "\r\nConnection: close\r\n\r\n"));
+    const double elapsed = Seconds(start) * 1000;
+    if (!r.ok()) return r.status();
+    if (r->first != 200) {
+      return absl::InternalError(absl::StrCat("overview of ", q.region, ": ", r->first));
+    }
+    if (i == 0) std::fprintf(stderr, "  overview(440000): %zu bytes\n", r->second.size());
+    if (i >= 60) ms.push_back(elapsed);
+  }
+  (*node)->Shutdown();
+  return Summarize(std::move(ms));
+}
+
 absl::StatusOr<Latencies> TimeTierhub(const std::string& store_path,
                                       const std::vector<Query>& mix) {
   node::Node::Options options;
@@ -255,6 +343,10 @@ absl::StatusOr<Latencies> TimeTierhub(const std::string& store_path,
   options.config.set_store_path(store_path);
   options.config.set_coordinator(true);
   options.config.set_insecure(true);
+  options.clock = SystemClock::Get();  // required since the node context holds the clock
+  if (absl::GetFlag(FLAGS_via) == "console") {
+    return TimeConsole(std::move(options), std::filesystem::path(store_path).parent_path(), mix);
+  }
   auto node = node::Node::Start(options);
   if (!node.ok()) return node.status();
   grpc::ChannelArguments args;
@@ -381,6 +473,8 @@ int Run() {
   const bool pg = absl::GetFlag(FLAGS_pg_port) != 0;
   std::printf("regions_in_mix=%zu\nqueries=%d\n", mix.size(), absl::GetFlag(FLAGS_queries));
 
+  const bool console = absl::GetFlag(FLAGS_via) == "console";
+  const char* what = console ? "console" : "progress";
   Latencies small{}, large{};
   for (const bool is_large : {false, true}) {
     const int n = absl::GetFlag(is_large ? FLAGS_large : FLAGS_small);
@@ -393,12 +487,13 @@ int Run() {
     auto lat = TimeTierhub(path, mix);
     if (!lat.ok()) return Fail(lat.status());
     (is_large ? large : small) = *lat;
-    std::printf("enterprises_%s=%d\nprogress_p50_ms_%s=%.3f\nprogress_p99_ms_%s=%.3f\n",
-                name.c_str(), n, name.c_str(), lat->p50_ms, name.c_str(), lat->p99_ms);
+    std::printf("enterprises_%s=%d\n%s_p50_ms_%s=%.3f\n%s_p99_ms_%s=%.3f\n", name.c_str(), n, what,
+                name.c_str(), lat->p50_ms, what, name.c_str(), lat->p99_ms);
     std::fflush(stdout);
     if (!is_large && !absl::GetFlag(FLAGS_keep)) std::filesystem::remove_all(path);
   }
-  std::printf("p99_growth=%.3f\n", large.p99_ms / small.p99_ms);
+  std::printf("%s=%.3f\n", console ? "console_p99_growth" : "p99_growth",
+              large.p99_ms / small.p99_ms);
   if (pg) {
     auto lat = TimePostgres(dir, mix);
     if (!lat.ok()) return Fail(lat.status());

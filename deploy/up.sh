@@ -19,6 +19,15 @@ for dept in MIIT DRC ECO SAMR MEM NEA; do
     "$ROOT/deploy/dev-ca.sh" "$OUT/certs" dept "$dept" 440000 clerk >/dev/null
 done
 
+# The consoles' demo logins (docs/CONSOLE.md) and the metrics token, before any node reads them.
+if [ ! -f "$OUT/web-users" ]; then
+  echo "demo-2019" | "$TIERHUBCTL" web-user add demo ops:440000:demo --accounts="$OUT/web-users" \
+    --password-stdin >/dev/null
+  echo "demo-2019" | "$TIERHUBCTL" web-user add foshan ops:440600:foshan \
+    --accounts="$OUT/web-users" --password-stdin >/dev/null
+fi
+[ -f "$OUT/metrics-token" ] || openssl rand -hex 24 >"$OUT/metrics-token"
+
 for node in "${NODES[@]}"; do
   pidfile=$OUT/$node.pid
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then

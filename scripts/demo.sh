@@ -5,7 +5,8 @@
 # lets the five departments submit their lists for a round, advances some cases, files a city's
 # action plan, takes a kiln through to its exit, imports the grid company's readings, and prints
 # the coordination group's progress table, who is behind, the power alerts, the provincial
-# summary and the sync picture.
+# summary and the sync picture, and prints the URLs and demo login of the province's and
+# Foshan's web consoles.
 #   ./scripts/demo.sh            leave the cluster running (stop with deploy/down.sh)
 #   ./scripts/demo.sh --down     stop it at the end
 set -euo pipefail
@@ -119,6 +120,14 @@ echo
 echo "== sync status of every node"
 ./deploy/status.sh
 
+cat <<MSG
+
+The web consoles (HTTPS with the demo CA's certificates: import out/demo/certs/ca.pem in the
+browser, or accept the warning; docs/CONSOLE.md):
+  province  https://127.0.0.1:8440/   login: demo / demo-2019    (ops:440000:demo)
+  Foshan    https://127.0.0.1:8441/   login: foshan / demo-2019  (ops:440600:foshan)
+  metrics   curl --cacert out/demo/certs/ca.pem -H "Authorization: Bearer \$(cat out/demo/metrics-token)" https://127.0.0.1:8440/metrics
+MSG
 cat <<MSG
 
 The cluster is running. Try, from $(pwd):

@@ -6,6 +6,10 @@ pkgs=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
   libssl-dev openssl python3 python3-grpcio python3-grpc-tools libxlsxwriter-dev libjemalloc-dev
+  # The web console (docs/CONSOLE.md) and its tests: browser, WebDriver, promtool, and a CJK
+  # font so that the screenshots show Chinese.
+  libcpp-httplib-dev libargon2-dev libjs-chart.js
+  chromium chromium-driver python3-selenium prometheus fonts-wqy-zenhei
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -30,6 +30,9 @@ void AddTargetCommands(std::vector<Command>* out);
 // Electricity watch: power-import, power-alerts, power-recheck.
 void AddPowerCommands(std::vector<Command>* out);
 
+// The web console's accounts: web-user.
+void AddWebCommands(std::vector<Command>* out);
+
 // Prints `text` to stdout.
 void Print(const std::string& text);
 

@@ -31,6 +31,7 @@ std::vector<Command> AllCommands() {
   AddTargetCommands(&commands);
   AddOpsCommands(&commands);
   AddDataCommands(&commands);
+  AddWebCommands(&commands);
   return commands;
 }
 

@@ -303,20 +303,29 @@ grpc::Status ExchangeService::GetSyncStatus(grpc::ServerContext* context,
                                             v1::SyncStatusResponse* response) {
   auto viewer = ExchangeViewer(*context);
   if (!viewer.ok()) return ToGrpc(viewer.status());
-  if (options_.refresh_status) options_.refresh_status();
-  response->set_node_id(node_.node_id);
-  response->set_region_code(node_.region_code);
-  response->set_tier(options_.tier);
-  response->set_insecure(node_.insecure);
-  response->set_last_seq(store_->LastSeq());
-  response->set_own_origin_seq(store_->OwnOriginSeq());
-  auto watermarks = store_->Watermarks();
-  if (!watermarks.ok()) return ToGrpc(watermarks.status());
-  for (const auto& [origin, seq] : *watermarks) (*response->mutable_watermarks())[origin] = seq;
-  state_->Fill(response, options_.has_parent);
-  store::FillStoreStatus(*store_, response->mutable_store());
-  // Pending changes per child are not known to the parent; the child reports its own.
+  auto status = SyncStatus(*viewer);
+  if (!status.ok()) return ToGrpc(status.status());
+  *response = std::move(*status);
   return grpc::Status::OK;
+}
+
+absl::StatusOr<v1::SyncStatusResponse> ExchangeService::SyncStatus(
+    const auth::Identity& viewer) const {
+  TH_RETURN_IF_ERROR(auth::CheckExchangeView(node_, viewer));
+  if (options_.refresh_status) options_.refresh_status();
+  v1::SyncStatusResponse response;
+  response.set_node_id(node_.node_id);
+  response.set_region_code(node_.region_code);
+  response.set_tier(options_.tier);
+  response.set_insecure(node_.insecure);
+  response.set_last_seq(store_->LastSeq());
+  response.set_own_origin_seq(store_->OwnOriginSeq());
+  TH_ASSIGN_OR_RETURN(auto watermarks, store_->Watermarks());
+  for (const auto& [origin, seq] : watermarks) (*response.mutable_watermarks())[origin] = seq;
+  state_->Fill(&response, options_.has_parent);
+  store::FillStoreStatus(*store_, response.mutable_store());
+  // Pending changes per child are not known to the parent; the child reports its own.
+  return response;
 }
 
 grpc::Status ExchangeService::GetDigest(grpc::ServerContext* context,

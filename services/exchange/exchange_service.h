@@ -51,6 +51,11 @@ class ExchangeService final : public v1::Exchange::Service {
   grpc::Status ListRecords(grpc::ServerContext* context, const v1::ListRecordsRequest* request,
                            grpc::ServerWriter<v1::ListRecordsResponse>* writer) override;
 
+  // GetSyncStatus without RPC, for a known caller (the console): PERMISSION_DENIED unless
+  // auth::CheckExchangeView lets `viewer` see the exchange's state.
+  [[nodiscard]] absl::StatusOr<v1::SyncStatusResponse> SyncStatus(
+      const auth::Identity& viewer) const;
+
  private:
   // The caller, which must be a node certificate of a direct child (auth::IsDirectChild) that
   // matches the claimed id and region.

@@ -125,6 +125,23 @@ absl::Status ValidateNodeConfig(const v1::NodeConfig& config) {
     if (config.tls().cert_file().empty()) return Invalid("tls.cert_file", "is required");
     if (config.tls().key_file().empty()) return Invalid("tls.key_file", "is required");
   }
+  if (config.has_web()) {
+    const v1::WebConfig& web = config.web();
+    if (!LooksLikeHostPort(web.listen_address())) {
+      return Invalid("web.listen_address", "must be host:port, e.g. 127.0.0.1:8443");
+    }
+    if (web.accounts_file().empty()) {
+      return Invalid("web.accounts_file", "is required (tierhubctl web-user add)");
+    }
+    if (web.insecure_http()) {
+      if (!web.cert_file().empty() || !web.key_file().empty()) {
+        return Invalid("web.cert_file", "must be absent when web.insecure_http is true");
+      }
+    } else {
+      if (web.cert_file().empty()) return Invalid("web.cert_file", "is required (HTTPS)");
+      if (web.key_file().empty()) return Invalid("web.key_file", "is required (HTTPS)");
+    }
+  }
   return absl::OkStatus();
 }
 

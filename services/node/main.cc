@@ -15,6 +15,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "services/common/log.h"
@@ -25,6 +26,8 @@ ABSL_FLAG(std::string, config, "", "Node config file (protobuf text format or JS
 ABSL_FLAG(std::string, listen_address, "", "Overrides listen_address from the config.");
 ABSL_FLAG(std::string, parent_address, "", "Overrides parent_address from the config.");
 ABSL_FLAG(std::string, store_path, "", "Overrides store_path from the config.");
+ABSL_FLAG(std::string, web_port_file, "",
+          "If set, the web console's bound port is written to this file (before --port_file).");
 ABSL_FLAG(std::string, port_file, "",
           "If set, the bound port is written to this file once serving (for port 0).");
 
@@ -108,6 +111,20 @@ int main(int argc, char** argv) {
     }
     // A restart listens on the same port.
     options.config.set_listen_address((*node)->address());
+    if ((*node)->web_port() > 0) {
+      const std::string& web = options.config.web().listen_address();
+      options.config.mutable_web()->set_listen_address(
+          absl::StrCat(web.substr(0, web.rfind(':')), ":", (*node)->web_port()));
+      if (!absl::GetFlag(FLAGS_web_port_file).empty()) {
+        const std::string path = absl::GetFlag(FLAGS_web_port_file);
+        const std::string tmp = path + ".tmp";
+        if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+          std::fprintf(f, "%d\n", (*node)->web_port());
+          std::fclose(f);
+          std::rename(tmp.c_str(), path.c_str());
+        }
+      }
+    }
     if (!absl::GetFlag(FLAGS_port_file).empty()) {
       const std::string path = absl::GetFlag(FLAGS_port_file);
       const std::string tmp = path + ".tmp";

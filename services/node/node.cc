@@ -111,6 +111,20 @@ absl::Status Node::Init() {
   admin_ = std::make_unique<AdminService>(context_, config.backup_dir(), store_.get(),
                                           [this] { return ApplyRetention(); });
 
+  if (config.has_web()) {
+    console::ConsoleServices services;
+    services.coordinator = coordinator_.get();
+    services.lists = &registry_->lists();
+    services.enforcement = enforcement_.get();
+    services.electricity = electricity_.get();
+    services.plans = plans_.get();
+    services.exchange = exchange_.get();
+    services.store = store_.get();
+    auto web = console::Console::Start(config.web(), context_, services);
+    if (!web.ok()) return web.status();
+    console_ = std::move(*web);
+  }
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -266,6 +280,7 @@ void Node::Shutdown() {
   LogInfo("shutting down");
   if (store_ != nullptr) store_->StopIdleCompactions();
   if (maintenance_.joinable()) maintenance_.join();
+  if (console_ != nullptr) console_->Stop();
   if (exchange_ != nullptr) exchange_->Shutdown();
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);

@@ -15,6 +15,7 @@
 #include "services/auth/node_context.h"
 #include "services/common/clock.h"
 #include "services/common/rpc_streams.h"
+#include "services/console/console.h"
 #include "services/coordinator/coordinator_service.h"
 #include "services/coordinator/freshness.h"
 #include "services/coordinator/merge.h"
@@ -84,6 +85,8 @@ class Node {
   enforcement::EnforcementService* enforcement() { return enforcement_.get(); }
   enforcement::ElectricityWatchService* electricity() { return electricity_.get(); }
   const v1::NodeConfig& config() const { return options_.config; }
+  // The web console's port (0 when the config has no `web` section).
+  int web_port() const { return console_ != nullptr ? console_->port() : 0; }
 
   // The sync picture as GetSyncStatus reports its links (without an RPC).
   void FillSyncStatusForTest(v1::SyncStatusResponse* out) {
@@ -118,6 +121,7 @@ class Node {
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<exchange::ParentLink> parent_link_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<console::Console> console_;  // only with a `web` section
   int port_ = 0;
 
   absl::Mutex mu_;

@@ -123,6 +123,19 @@ absl::StatusOr<SummaryFile> PlansService::Summary(const auth::Identity& caller,
   return out;
 }
 
+absl::StatusOr<std::vector<int64_t>> PlansService::ExitsByMonth(const auth::Identity& caller,
+                                                                const std::string& region,
+                                                                int year) const {
+  TH_ASSIGN_OR_RETURN(const std::string readable, auth::ReadRegion(node_, caller, region));
+  TH_ASSIGN_OR_RETURN(auto closed, ReadClosed(*store_, readable, year, clock_->Now()));
+  std::vector<int64_t> months(12, 0);
+  for (const ClosedEnterprise& e : closed) {
+    const absl::CivilMonth month = absl::ToCivilMonth(e.closed_at, domain::ChinaTimeZone());
+    if (month.year() == year) ++months[month.month() - 1];
+  }
+  return months;
+}
+
 grpc::Status PlansService::GetPlanProgress(grpc::ServerContext* context,
                                            const v1::GetPlanProgressRequest* request,
                                            v1::GetPlanProgressResponse* response) {

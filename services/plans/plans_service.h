@@ -6,6 +6,7 @@
 #define TIERHUB_SERVICES_PLANS_PLANS_SERVICE_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "services/auth/identity.h"
@@ -40,6 +41,12 @@ class PlansService final : public v1::ActionPlans::Service {
       const auth::Identity& caller, const v1::GetPlanProgressRequest& request) const;
   [[nodiscard]] absl::StatusOr<SummaryFile> Summary(const auth::Identity& caller,
                                                     const v1::ExportSummaryRequest& request) const;
+  // Enterprises closed and exited under `region` ("" = the caller's) in each month (China time)
+  // of `year` up to now: [0] is January. Error codes as GetPlanProgress's. For the console's
+  // chart of exits per month; the same exit index and closing step as the summaries.
+  [[nodiscard]] absl::StatusOr<std::vector<int64_t>> ExitsByMonth(const auth::Identity& caller,
+                                                                  const std::string& region,
+                                                                  int year) const;
 
  private:
   const auth::NodeContext node_;  // a copy: the node context is small

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <utility>
@@ -1229,6 +1230,34 @@ std::optional<uint64_t> Store::FreeBytes() const { return disk_->FreeBytes(); }
 uint64_t Store::WriteRefusals() const { return disk_->refusals(); }
 
 std::optional<absl::Time> Store::RefusedSince() const { return disk_->refused_since(); }
+
+Store::EngineFigures Store::Figures() const {
+  EngineFigures f;
+  for (rocksdb::ColumnFamilyHandle* cf :
+       {records_, log_, meta_, index_, counters_, conflicts_, local_, default_}) {
+    if (cf == nullptr) continue;
+    uint64_t value = 0;
+    if (db_->GetIntProperty(cf, rocksdb::DB::Properties::kLiveSstFilesSize, &value)) {
+      f.live_sst_bytes += value;
+    }
+    if (db_->GetIntProperty(cf, rocksdb::DB::Properties::kEstimatePendingCompactionBytes, &value)) {
+      f.pending_compaction_bytes += value;
+    }
+    // RocksDB 7.8 gives its cumulative stall counts only in this map.
+    std::map<std::string, std::string> stats;
+    if (db_->GetMapProperty(cf, rocksdb::DB::Properties::kCFStats, &stats)) {
+      for (const char* key : {"io_stalls.total_stop", "io_stalls.total_slowdown"}) {
+        auto it = stats.find(key);
+        if (it != stats.end()) f.write_stalls += std::strtoull(it->second.c_str(), nullptr, 10);
+      }
+    }
+  }
+  uint64_t stopped = 0;
+  if (db_->GetIntProperty(rocksdb::DB::Properties::kIsWriteStopped, &stopped)) {
+    f.writes_stopped = stopped != 0;
+  }
+  return f;
+}
 
 std::string Store::ReopenReason() const {
   if (disk_->fatal()) return disk_->WriteHealth().ToString();

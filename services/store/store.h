@@ -325,6 +325,15 @@ class Store {
   // for writing needs (its write-ahead logs and a margin), or an error RocksDB judged fatal.
   std::string ReopenReason() const;
 
+  // RocksDB's own figures for /metrics (docs/CONSOLE.md), summed over the column families.
+  struct EngineFigures {
+    uint64_t live_sst_bytes = 0;            // live SST files
+    uint64_t pending_compaction_bytes = 0;  // RocksDB's estimate of what compaction must rewrite
+    uint64_t write_stalls = 0;              // writes stopped or slowed down since Open
+    bool writes_stopped = false;            // writes are stopped right now
+  };
+  EngineFigures Figures() const;
+
   const std::string& node_id() const { return options_.node_id; }
   // The store's directory (Options::path).
   const std::string& path() const { return options_.path; }

@@ -60,6 +60,27 @@ TEST(ConfigTest, EachBadFieldIsNamed) {
       {"tls.key_file", [](v1::NodeConfig& c) { c.mutable_tls()->clear_key_file(); }},
       {"tls", [](v1::NodeConfig& c) { c.set_insecure(true); }},
       {"power_alert_threshold_kwh", [](v1::NodeConfig& c) { c.set_power_alert_threshold_kwh(-1); }},
+      {"web.listen_address", [](v1::NodeConfig& c) { c.mutable_web()->set_accounts_file("a"); }},
+      {"web.accounts_file",
+       [](v1::NodeConfig& c) { c.mutable_web()->set_listen_address("127.0.0.1:0"); }},
+      {"web.cert_file",
+       [](v1::NodeConfig& c) {
+         c.mutable_web()->set_listen_address("127.0.0.1:0");
+         c.mutable_web()->set_accounts_file("a");
+       }},
+      {"web.key_file",
+       [](v1::NodeConfig& c) {
+         c.mutable_web()->set_listen_address("127.0.0.1:0");
+         c.mutable_web()->set_accounts_file("a");
+         c.mutable_web()->set_cert_file("w.pem");
+       }},
+      {"web.cert_file",
+       [](v1::NodeConfig& c) {
+         c.mutable_web()->set_listen_address("127.0.0.1:0");
+         c.mutable_web()->set_accounts_file("a");
+         c.mutable_web()->set_insecure_http(true);
+         c.mutable_web()->set_cert_file("w.pem");
+       }},
   };
   for (const Case& c : cases) {
     v1::NodeConfig config = ParseNodeConfig(kCounty).value();
@@ -70,6 +91,16 @@ TEST(ConfigTest, EachBadFieldIsNamed) {
               std::string(c.field) + ":")
         << status;
   }
+}
+
+TEST(ConfigTest, WebSectionIsOptionalAndValidated) {
+  v1::NodeConfig config =
+      ParseNodeConfig(
+          std::string(kCounty) +
+          R"pb(web { listen_address: "127.0.0.1:0" accounts_file: "users" insecure_http: true })pb")
+          .value();
+  EXPECT_TRUE(ValidateNodeConfig(config).ok()) << ValidateNodeConfig(config);
+  EXPECT_FALSE(ParseNodeConfig(kCounty).value().has_web());  // off without the section
 }
 
 TEST(ConfigTest, MissingFileIsNotFound) {
