@@ -135,7 +135,9 @@ absl::Status CaseAdvance(const Args& args) {
   request.set_inspected_by(args.Get("inspected-by"));
   request.set_closing_case_id(args.Get("closing-case-id"));
   if (!args.Get("deadline").empty()) {
+    // A deadline is a day in China time; the node reads the day, the instant is for old nodes.
     TH_ASSIGN_OR_RETURN(*request.mutable_deadline(), ParseDay("deadline", args.Get("deadline")));
+    request.set_deadline_day(FormatDay(request.deadline()));
   }
   TH_ASSIGN_OR_RETURN(int64_t expected, args.GetInt("expected-steps", 0));
   request.set_expected_steps(static_cast<uint32_t>(expected));

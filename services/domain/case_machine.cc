@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
 #include "services/domain/catalog.h"
@@ -142,12 +143,12 @@ absl::Status ConditionFor(const v1::EnforcementCase& c, CaseState to, absl::Time
                        ": the one extension an ENERGY case allows was "
                        "already granted"));
     }
-    if (c.has_deadline() && now > FromProto(c.deadline())) {
+    if (c.has_deadline() && ChinaCivilDay(now) > DeadlineDayOf(c.deadline())) {
       return absl::FailedPreconditionError(
           absl::StrCat("case ", c.case_id(),
-                       ": an extension must be requested before the deadline, which "
+                       ": an extension must be requested by the deadline, which "
                        "passed at the end of ",
-                       ChinaDay(FromProto(c.deadline())), " (CST)"));
+                       DayText(DeadlineDayOf(c.deadline())), " (China time)"));
     }
   }
   if (to == v1::CASE_STATE_SEALED) {
@@ -250,21 +251,61 @@ absl::TimeZone ChinaTimeZone() { return absl::FixedTimeZone(8 * 3600); }
 
 std::string ChinaDay(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, ChinaTimeZone()); }
 
-absl::Time EndOfDay(absl::Time t) {
-  const absl::CivilDay day = absl::ToCivilDay(t, ChinaTimeZone());
-  return absl::FromCivil(day + 1, ChinaTimeZone()) - absl::Nanoseconds(1);
+absl::CivilDay ChinaCivilDay(absl::Time t) { return absl::ToCivilDay(t, ChinaTimeZone()); }
+
+std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+absl::CivilDay DayAfterMonths(absl::CivilDay from, int months) {
+  const absl::CivilMonth target = absl::CivilMonth(from) + months;
+  // CivilDay normalises 02-31 to 03-03; a month without the corresponding day ends the period
+  // on its last day instead (the day before the next month's first).
+  absl::CivilDay day(target.year(), target.month(), from.day());
+  if (day.month() != target.month()) day = absl::CivilDay(target + 1) - 1;
+  return day;
 }
 
-absl::Time DeadlineAfterMonths(absl::Time from, int months) {
-  const absl::CivilDay start = absl::ToCivilDay(from, ChinaTimeZone());
-  const absl::CivilMonth target = absl::CivilMonth(start) + months;
-  // The month's last day: the day before the next month's first.
-  const absl::CivilDay last_of_month = absl::CivilDay(target + 1) - 1;
-  absl::CivilDay day(target.year(), target.month(), start.day());
-  // CivilDay normalises 02-31 to 03-03; a month without the corresponding day ends the period
-  // on its last day instead.
-  if (day.month() != target.month()) day = last_of_month;
-  return absl::FromCivil(day + 1, ChinaTimeZone()) - absl::Nanoseconds(1);
+google::protobuf::Timestamp DeadlineToProto(absl::CivilDay day) {
+  return ToProto(absl::FromCivil(day, ChinaTimeZone()));
+}
+
+absl::CivilDay DeadlineDayOf(const google::protobuf::Timestamp& t) {
+  return ChinaCivilDay(FromProto(t));
+}
+
+absl::StatusOr<std::optional<absl::CivilDay>> RequestedDeadline(
+    absl::string_view field, const google::protobuf::Timestamp* t, absl::string_view day) {
+  std::optional<absl::CivilDay> from_day;
+  if (!day.empty()) {
+    absl::CivilDay parsed;
+    if (day.size() != 10 || !absl::ParseCivilTime(day, &parsed)) {
+      return Invalid(absl::StrCat(field, "_day"),
+                     absl::StrCat("'", day, "' is not a day (YYYY-MM-DD)"));
+    }
+    from_day = parsed;
+  }
+  if (t == nullptr) return from_day;
+  const absl::CivilDay from_time = DeadlineDayOf(*t);
+  if (from_day.has_value() && *from_day != from_time) {
+    return Invalid(field, absl::StrCat("names the day ", DayText(from_time), " (China time) but ",
+                                       field, "_day names ", DayText(*from_day)));
+  }
+  return from_time;
+}
+
+void ShowDeadlines(v1::EnforcementCase* c) {
+  if (c->has_deadline()) {
+    const absl::CivilDay day = DeadlineDayOf(c->deadline());
+    *c->mutable_deadline() = DeadlineToProto(day);
+    c->set_deadline_day(DayText(day));
+  } else {
+    c->clear_deadline_day();
+  }
+  for (v1::CaseTransition& t : *c->mutable_history()) {
+    if (!t.has_deadline()) continue;
+    const absl::CivilDay day = DeadlineDayOf(t.deadline());
+    *t.mutable_deadline() = DeadlineToProto(day);
+    t.set_deadline_day(DayText(day));
+  }
 }
 
 std::string StateNames(const std::vector<v1::CaseState>& states) {
@@ -322,7 +363,8 @@ std::vector<v1::CaseState> AllowedNext(const v1::EnforcementCase& c, absl::Time 
 }
 
 bool IsOverdue(const v1::EnforcementCase& c, absl::Time now) {
-  return DeadlineRunsIn(c.state()) && c.has_deadline() && now > FromProto(c.deadline());
+  return DeadlineRunsIn(c.state()) && c.has_deadline() &&
+         ChinaCivilDay(now) > DeadlineDayOf(c.deadline());
 }
 
 absl::StatusOr<v1::EnforcementCase> OpenCase(const CaseOpening& o, const Clock& clock) {
@@ -379,6 +421,7 @@ absl::StatusOr<v1::EnforcementCase> Advance(const v1::EnforcementCase& c, const 
   }
 
   v1::EnforcementCase out = c;
+  ShowDeadlines(&out);  // a case stored before issue 18 is written in the current form
   const absl::Time at = StepTime(c, now);
   v1::CaseTransition* t = out.add_history();
   t->set_from_state(c.state());
@@ -389,44 +432,48 @@ absl::StatusOr<v1::EnforcementCase> Advance(const v1::EnforcementCase& c, const 
   t->set_note(r.note);
   out.set_state(r.to);
 
-  // Deadlines.
+  // Deadlines: days in China time, inclusive (case_machine.h).
   const bool energy = c.dimension() == v1::DIMENSION_ENERGY;
-  std::optional<absl::Time> deadline;
+  const absl::CivilDay today = ChinaCivilDay(now);
+  std::optional<absl::CivilDay> deadline;
   if (energy && r.to == v1::CASE_STATE_RECTIFYING) {
     if (r.deadline.has_value()) {
       return Invalid("deadline",
                      "an ENERGY rectification deadline is fixed by the plan at 6 "
                      "months after found_at; leave it unset");
     }
-    deadline = DeadlineAfterMonths(FromProto(c.found_at()), kEnergyRectifyMonths);
+    deadline = DayAfterMonths(ChinaCivilDay(FromProto(c.found_at())), kEnergyRectifyMonths);
   } else if (energy && r.to == v1::CASE_STATE_EXTENDED) {
-    const absl::Time current =
-        c.has_deadline() ? FromProto(c.deadline())
-                         : DeadlineAfterMonths(FromProto(c.found_at()), kEnergyRectifyMonths);
-    const absl::Time limit = DeadlineAfterMonths(current, kEnergyMaxExtensionMonths);
+    const absl::CivilDay current =
+        c.has_deadline()
+            ? DeadlineDayOf(c.deadline())
+            : DayAfterMonths(ChinaCivilDay(FromProto(c.found_at())), kEnergyRectifyMonths);
+    const absl::CivilDay limit = DayAfterMonths(current, kEnergyMaxExtensionMonths);
     if (r.deadline.has_value()) {
-      const absl::Time wanted = EndOfDay(*r.deadline);
-      if (wanted <= current) {
-        return Invalid("deadline", absl::StrCat("an extension must end after the current deadline ",
-                                                FormatCst(current)));
-      }
-      if (wanted > limit) {
+      if (*r.deadline <= current) {
         return Invalid("deadline",
-                       absl::StrCat("an extension may last at most 3 months, so end by ",
-                                    FormatCst(limit), "; asked for ", FormatCst(wanted)));
+                       absl::StrCat("an extension must end after the current deadline ",
+                                    DayText(current), "; asked for ", DayText(*r.deadline)));
       }
-      deadline = wanted;
+      if (*r.deadline > limit) {
+        return Invalid(
+            "deadline",
+            absl::StrCat("an extension may last at most 3 months after the current deadline ",
+                         DayText(current), ", so end on ", DayText(limit),
+                         " at the latest; asked for ", DayText(*r.deadline)));
+      }
+      deadline = *r.deadline;
     } else {
       deadline = limit;
     }
     out.set_extensions(c.extensions() + 1);
   } else if (DeadlineRunsIn(r.to)) {
     if (r.deadline.has_value()) {
-      const absl::Time wanted = EndOfDay(*r.deadline);
-      if (wanted < now) {
-        return Invalid("deadline", absl::StrCat(FormatCst(wanted), " is already past"));
+      if (*r.deadline < today) {
+        return Invalid("deadline", absl::StrCat(DayText(*r.deadline), " is already past (today is ",
+                                                DayText(today), " in China time)"));
       }
-      deadline = wanted;
+      deadline = *r.deadline;
     } else if (c.dimension() == v1::DIMENSION_QUALITY && r.to == v1::CASE_STATE_SUSPENDED) {
       return Invalid("deadline",
                      "is required: a QUALITY case stops production and rectifies by a deadline");
@@ -435,10 +482,13 @@ absl::StatusOr<v1::EnforcementCase> Advance(const v1::EnforcementCase& c, const 
     return Invalid("deadline", absl::StrCat("is not used when going to ", StateName(r.to)));
   }
   if (deadline.has_value()) {
-    *out.mutable_deadline() = ToProto(*deadline);
-    *t->mutable_deadline() = ToProto(*deadline);
+    *out.mutable_deadline() = DeadlineToProto(*deadline);
+    out.set_deadline_day(DayText(*deadline));
+    *t->mutable_deadline() = DeadlineToProto(*deadline);
+    t->set_deadline_day(DayText(*deadline));
   } else if (!DeadlineRunsIn(r.to)) {
     out.clear_deadline();  // no deadline runs any more; the history keeps the old ones
+    out.clear_deadline_day();
   }
 
   // Per-target details.

@@ -22,14 +22,17 @@
 //                DISMANTLED | SEALED -> ACCEPTED (验收: who inspected, when)
 //                ACCEPTED -> [CLOSED_EXITED]
 //
-// Time. Periods in months follow the PRC Civil Code (arts. 201-203) in China Standard Time
-// (UTC+8): counting starts the day after the event, the period ends on the corresponding day
-// of the final month, or on that month's last day if it has no corresponding day, and the last
-// day runs until 24:00. So a finding on 2019-08-31 (any hour) has its 6-month deadline at the
-// end of 2020-02-29, one on 2019-04-01 at the end of 2019-10-01. A deadline is stored as the
-// last instant of its day (23:59:59.999999999 CST); a case is overdue once now is after it. An
-// energy extension adds at most 3 months counted the same way from the current deadline's day
-// (2020-02-29 -> 2020-05-29).
+// Time. A deadline (整改期限) is a calendar day in China Standard Time (UTC+8), inclusive: the
+// case is overdue from the day after it. It is written as that day's first instant
+// (00:00:00+08:00) and shown as the day (deadline_day, YYYY-MM-DD); any instant a client sends
+// or an older store holds reads as the China day it falls in (stores before issue 18 hold the
+// day's last instant, 23:59:59.999999999+08:00, which reads as the same day). Periods in
+// months follow the PRC Civil Code (arts. 201-203): counting starts the day after the event,
+// the period ends on the corresponding day of the final month, or on that month's last day if
+// it has no corresponding day. So a finding on 2019-08-31 (any hour) has its 6-month deadline
+// day 2020-02-29, one on 2019-04-01 the day 2019-10-01. An energy extension adds at most 3
+// months counted the same way from the current deadline day (2020-02-29 -> 2020-05-29): the
+// shown deadline plus 3 months, as a client computes it, is the longest extension.
 #ifndef TIERHUB_SERVICES_DOMAIN_CASE_MACHINE_H_
 #define TIERHUB_SERVICES_DOMAIN_CASE_MACHINE_H_
 
@@ -38,7 +41,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "services/common/clock.h"
 #include "tierhub/v1/domain.pb.h"
 
@@ -53,13 +59,29 @@ inline constexpr int kEnergyMaxExtensions = 1;
 absl::TimeZone ChinaTimeZone();
 // The CST day of `t`, YYYY-MM-DD.
 std::string ChinaDay(absl::Time t);
+// The CST day of `t`.
+absl::CivilDay ChinaCivilDay(absl::Time t);
+// YYYY-MM-DD.
+std::string DayText(absl::CivilDay day);
 
-// The last instant (23:59:59.999999999 CST) of the day `months` months after the CST day of
-// `from`, by the Civil Code rule above. REQUIRES: months >= 0.
-absl::Time DeadlineAfterMonths(absl::Time from, int months);
+// The day `months` months after `from`, by the Civil Code rule above. REQUIRES: months >= 0.
+absl::CivilDay DayAfterMonths(absl::CivilDay from, int months);
 
-// The last instant (CST) of the day `t` falls on.
-absl::Time EndOfDay(absl::Time t);
+// A deadline as stored and sent: the day's first instant in CST. DeadlineDayOf reads any
+// instant (the old last-instant form included) as its CST day.
+google::protobuf::Timestamp DeadlineToProto(absl::CivilDay day);
+absl::CivilDay DeadlineDayOf(const google::protobuf::Timestamp& t);
+
+// The deadline a client asked for: `day` (YYYY-MM-DD) if not empty, else the CST day of
+// `t` if set; nullopt if neither. INVALID_ARGUMENT naming `field` (and `field`_day) for a bad
+// day or two that disagree.
+[[nodiscard]] absl::StatusOr<std::optional<absl::CivilDay>> RequestedDeadline(
+    absl::string_view field, const google::protobuf::Timestamp* t, absl::string_view day);
+
+// Sets deadline_day beside every deadline of `c` and its history, and writes each deadline in
+// its current form (the day's first instant), so that a case stored before issue 18 is shown
+// like a new one.
+void ShowDeadlines(v1::EnforcementCase* c);
 
 // What opens a case. Fields as in v1::EnforcementCase.
 struct CaseOpening {
@@ -86,7 +108,7 @@ struct Transition {
   std::string actor;         // identity recording it (required)
   std::string evidence_ref;  // required
   std::string note;
-  std::optional<absl::Time> deadline;      // see enforcement.proto AdvanceCaseRequest.deadline
+  std::optional<absl::CivilDay> deadline;  // see enforcement.proto AdvanceCaseRequest.deadline
   std::string approving_authority;         // CLOSURE_APPROVED (required)
   std::string inspected_by;                // ACCEPTED (empty = actor)
   std::optional<absl::Time> inspected_at;  // ACCEPTED (nullopt = now; not in the future)
@@ -119,7 +141,7 @@ std::vector<v1::CaseState> AllowedNext(const v1::EnforcementCase& c, absl::Time 
 bool IsTerminal(v1::Dimension dimension, v1::CaseState state);
 
 // True if a deadline is running in the case's state (RECTIFYING, EXTENDED, SUSPENDED,
-// RESTRICTED) and `now` is after it.
+// RESTRICTED) and the CST day of `now` is after the deadline day.
 bool IsOverdue(const v1::EnforcementCase& c, absl::Time now);
 
 // The QUALITY case that records the cancellation of the production licence (注销生产许可证)

@@ -87,6 +87,7 @@ v1::CaseResponse EnforcementService::Respond(v1::EnforcementCase c) const {
   const absl::Time now = clock_->Now();
   for (v1::CaseState s : domain::AllowedNext(c, now)) out.add_allowed_next(s);
   out.set_overdue(domain::IsOverdue(c, now));
+  domain::ShowDeadlines(&c);
   *out.mutable_enforcement_case() = std::move(c);
   return out;
 }
@@ -136,7 +137,10 @@ absl::StatusOr<v1::CaseResponse> EnforcementService::Advance(
   t.actor = caller.CommonName();
   t.evidence_ref = request.evidence_ref();
   t.note = request.note();
-  t.deadline = OptionalTime(request.has_deadline(), request.deadline());
+  TH_ASSIGN_OR_RETURN(
+      t.deadline,
+      domain::RequestedDeadline("deadline", request.has_deadline() ? &request.deadline() : nullptr,
+                                request.deadline_day()));
   t.approving_authority = request.approving_authority();
   t.inspected_by = request.inspected_by();
   t.inspected_at = OptionalTime(request.has_inspected_at(), request.inspected_at());
@@ -204,12 +208,15 @@ absl::StatusOr<v1::ListOverdueResponse> EnforcementService::Overdue(
       }));
   TH_RETURN_IF_ERROR(failed);
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-    const absl::Time da = FromProto(a.deadline());
-    const absl::Time db = FromProto(b.deadline());
+    const absl::CivilDay da = domain::DeadlineDayOf(a.deadline());
+    const absl::CivilDay db = domain::DeadlineDayOf(b.deadline());
     return da != db ? da < db : a.case_id() < b.case_id();
   });
   v1::ListOverdueResponse out;
-  for (size_t i = 0; i < found.size() && i < limit; ++i) *out.add_cases() = std::move(found[i]);
+  for (size_t i = 0; i < found.size() && i < limit; ++i) {
+    domain::ShowDeadlines(&found[i]);
+    *out.add_cases() = std::move(found[i]);
+  }
   out.set_truncated(found.size() > limit);
   return out;
 }
