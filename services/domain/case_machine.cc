@@ -164,6 +164,36 @@ absl::Status ConditionFor(const v1::EnforcementCase& c, CaseState to, absl::Time
   return absl::OkStatus();
 }
 
+// The day the case's last step took effect (the opening step: found_at's day).
+absl::CivilDay PreviousEffectiveDay(const v1::EnforcementCase& c) {
+  if (c.history_size() == 0) return ChinaCivilDay(FromProto(c.found_at()));
+  const v1::CaseTransition& last = c.history(c.history_size() - 1);
+  if (last.from_state() == v1::CASE_STATE_UNSPECIFIED && last.effective_day().empty()) {
+    return ChinaCivilDay(FromProto(c.found_at()));
+  }
+  return EffectiveDayOf(last);
+}
+
+// The effective day of a new step: the requested one (default today), not in the future, not
+// before the previous step's.
+absl::StatusOr<absl::CivilDay> EffectiveDayFor(const v1::EnforcementCase& c, const Transition& r,
+                                               absl::Time now) {
+  const absl::CivilDay today = ChinaCivilDay(now);
+  const absl::CivilDay day = r.effective_day.value_or(today);
+  if (day > today) {
+    return Invalid("effective_day", absl::StrCat(DayText(day), " is in the future (today is ",
+                                                 DayText(today), " in China time)"));
+  }
+  const absl::CivilDay previous = PreviousEffectiveDay(c);
+  if (day < previous) {
+    return Invalid("effective_day", absl::StrCat(DayText(day),
+                                                 " is before the case's previous step, which took "
+                                                 "effect on ",
+                                                 DayText(previous)));
+  }
+  return day;
+}
+
 // The instant of a step: now, but never before the last step (clocks of different nodes may
 // disagree; the history stays ordered).
 absl::Time StepTime(const v1::EnforcementCase& c, absl::Time now) {
@@ -198,7 +228,9 @@ absl::StatusOr<v1::EnforcementCase> RecordSealingStep(const v1::EnforcementCase&
         domain::DimensionCode(c.dimension()), " case is in ", StateName(c.state()),
         " (allowed next: ", StateNames(AllowedNext(c, now)), ")"));
   }
+  TH_ASSIGN_OR_RETURN(const absl::CivilDay effective, EffectiveDayFor(c, r, now));
   v1::EnforcementCase out = c;
+  ShowDeadlines(&out);
   const absl::Time at = StepTime(c, now);
   v1::SealingSteps* s = out.mutable_sealing();
   google::protobuf::Timestamp* slot = nullptr;
@@ -232,13 +264,14 @@ absl::StatusOr<v1::EnforcementCase> RecordSealingStep(const v1::EnforcementCase&
     return absl::FailedPreconditionError(
         absl::StrCat("case ", c.case_id(), ": sealing.", field, " is already recorded"));
   }
-  *slot = ToProto(at);
   v1::CaseTransition* t = out.add_history();
   t->set_from_state(c.state());
   t->set_to_state(c.state());
   t->set_sealing_step(r.sealing_step);
   t->set_actor(r.actor);
   *t->mutable_at() = ToProto(at);
+  t->set_effective_day(DayText(effective));
+  *slot = ToProto(EffectiveTimeOf(*t));  // when it was done
   t->set_evidence_ref(r.evidence_ref);
   t->set_note(r.note);
   TH_RETURN_IF_ERROR(domain::ValidateCase(out));
@@ -276,12 +309,7 @@ absl::StatusOr<std::optional<absl::CivilDay>> RequestedDeadline(
     absl::string_view field, const google::protobuf::Timestamp* t, absl::string_view day) {
   std::optional<absl::CivilDay> from_day;
   if (!day.empty()) {
-    absl::CivilDay parsed;
-    if (day.size() != 10 || !absl::ParseCivilTime(day, &parsed)) {
-      return Invalid(absl::StrCat(field, "_day"),
-                     absl::StrCat("'", day, "' is not a day (YYYY-MM-DD)"));
-    }
-    from_day = parsed;
+    TH_ASSIGN_OR_RETURN(from_day, ParseDayField(absl::StrCat(field, "_day"), day));
   }
   if (t == nullptr) return from_day;
   const absl::CivilDay from_time = DeadlineDayOf(*t);
@@ -290,6 +318,26 @@ absl::StatusOr<std::optional<absl::CivilDay>> RequestedDeadline(
                                        field, "_day names ", DayText(*from_day)));
   }
   return from_time;
+}
+
+absl::StatusOr<absl::CivilDay> ParseDayField(absl::string_view field, absl::string_view text) {
+  absl::CivilDay day;
+  if (text.size() != 10 || !absl::ParseCivilTime(text, &day)) {
+    return Invalid(field, absl::StrCat("'", text, "' is not a day (YYYY-MM-DD)"));
+  }
+  return day;
+}
+
+absl::CivilDay EffectiveDayOf(const v1::CaseTransition& t) {
+  absl::CivilDay day;
+  if (!t.effective_day().empty() && absl::ParseCivilTime(t.effective_day(), &day)) return day;
+  return ChinaCivilDay(FromProto(t.at()));
+}
+
+absl::Time EffectiveTimeOf(const v1::CaseTransition& t) {
+  const absl::CivilDay day = EffectiveDayOf(t);
+  if (day == ChinaCivilDay(FromProto(t.at()))) return FromProto(t.at());
+  return absl::FromCivil(day, ChinaTimeZone());
 }
 
 void ShowDeadlines(v1::EnforcementCase* c) {
@@ -341,11 +389,11 @@ std::optional<CaseClosure> ClosureOf(const v1::EnforcementCase& c) {
   for (const v1::CaseTransition& t : c.history()) {
     if (t.to_state() == t.from_state()) continue;  // a sealing step
     if (IsExitState(c.dimension(), t.to_state()) || IsTerminal(c.dimension(), t.to_state())) {
-      return CaseClosure{FromProto(t.at()), t.to_state(), exited};
+      return CaseClosure{EffectiveTimeOf(t), t.to_state(), exited};
     }
   }
   if (c.history_size() > 0) {
-    return CaseClosure{FromProto(c.history(c.history_size() - 1).at()), c.state(), exited};
+    return CaseClosure{EffectiveTimeOf(c.history(c.history_size() - 1)), c.state(), exited};
   }
   return CaseClosure{FromProto(c.found_at()), c.state(), exited};
 }
@@ -396,6 +444,7 @@ absl::StatusOr<v1::EnforcementCase> OpenCase(const CaseOpening& o, const Clock& 
   t->set_to_state(v1::CASE_STATE_FOUND);
   t->set_actor(o.actor);
   *t->mutable_at() = ToProto(now);
+  t->set_effective_day(ChinaDay(found_at));
   t->set_evidence_ref(o.evidence_ref);
   t->set_note(o.note);
   TH_RETURN_IF_ERROR(domain::ValidateCase(c));
@@ -420,6 +469,7 @@ absl::StatusOr<v1::EnforcementCase> Advance(const v1::EnforcementCase& c, const 
         absl::StrCat(condition.message(), "; allowed next: ", StateNames(AllowedNext(c, now))));
   }
 
+  TH_ASSIGN_OR_RETURN(const absl::CivilDay effective, EffectiveDayFor(c, r, now));
   v1::EnforcementCase out = c;
   ShowDeadlines(&out);  // a case stored before issue 18 is written in the current form
   const absl::Time at = StepTime(c, now);
@@ -428,6 +478,7 @@ absl::StatusOr<v1::EnforcementCase> Advance(const v1::EnforcementCase& c, const 
   t->set_to_state(r.to);
   t->set_actor(r.actor);
   *t->mutable_at() = ToProto(at);
+  t->set_effective_day(DayText(effective));
   t->set_evidence_ref(r.evidence_ref);
   t->set_note(r.note);
   out.set_state(r.to);

@@ -113,11 +113,26 @@ struct Transition {
   std::string inspected_by;                // ACCEPTED (empty = actor)
   std::optional<absl::Time> inspected_at;  // ACCEPTED (nullopt = now; not in the future)
   std::string closing_case_id;             // LICENCE_CANCELLED (required)
+  // The day the step took effect (China time), as its evidence shows; nullopt = today. Not
+  // after today, not before the previous step's effective day.
+  std::optional<absl::CivilDay> effective_day;
 };
 
-// A new case in state FOUND with one history step (UNSPECIFIED -> FOUND). INVALID_ARGUMENT
-// naming the field: missing actor, evidence, finding; a found_at in the future; anything
-// domain::ValidateCase refuses (e.g. a QUALITY case for copper, lead smelting or power).
+// The day a step took effect: its effective_day, or for a step recorded before issue 18 (or
+// the opening step of such a case) the China day of its `at`.
+absl::CivilDay EffectiveDayOf(const v1::CaseTransition& t);
+// When a step took effect, as an instant: `at` if it took effect on the day it was recorded
+// (or has no effective_day), else the first instant of its effective day (CST).
+absl::Time EffectiveTimeOf(const v1::CaseTransition& t);
+
+// A day as a client writes it, YYYY-MM-DD; INVALID_ARGUMENT naming `field` otherwise.
+[[nodiscard]] absl::StatusOr<absl::CivilDay> ParseDayField(absl::string_view field,
+                                                           absl::string_view text);
+
+// A new case in state FOUND with one history step (UNSPECIFIED -> FOUND), whose
+// effective day is found_at's. INVALID_ARGUMENT naming the field: missing actor, evidence, finding;
+// a found_at in the future; anything domain::ValidateCase refuses (e.g. a QUALITY case for copper,
+// lead smelting or power).
 [[nodiscard]] absl::StatusOr<v1::EnforcementCase> OpenCase(const CaseOpening& opening,
                                                            const Clock& clock);
 
@@ -126,7 +141,9 @@ struct Transition {
 // allowed next states), or its condition fails (a second extension, an extension after the
 // deadline, sealing before every sealing step is recorded, a repeated sealing step);
 // INVALID_ARGUMENT for missing or bad request fields (actor, evidence_ref, a deadline in the
-// past or beyond the extension limit, ...).
+// past or beyond the extension limit, an effective_day in the future or before the previous
+// step's, ...). Sealing steps dated by an earlier effective day keep that day's first instant
+// in SealingSteps.
 [[nodiscard]] absl::StatusOr<v1::EnforcementCase> Advance(const v1::EnforcementCase& c,
                                                           const Transition& request,
                                                           const Clock& clock);
@@ -172,9 +189,9 @@ struct CaseClosure {
 };
 
 // The closure of a case whose current state is terminal or an exit, nullopt for an open case.
-// `at` is the time of the first history step into a state that is terminal or an exit (for
-// SAFETY, the step into CLOSED_EXITED, not the revocation that follows), else the last step's
-// time, else found_at. Deterministic: counters are keyed by it.
+// `at` is when the first history step into a state that is terminal or an exit took effect
+// (EffectiveTimeOf; for SAFETY, the step into CLOSED_EXITED, not the revocation that
+// follows), else the last step's, else found_at. Deterministic: counters are keyed by it.
 std::optional<CaseClosure> ClosureOf(const v1::EnforcementCase& c);
 
 // "RECTIFYING, EXTENDED" style list of state names without the CASE_STATE_ prefix.

@@ -141,6 +141,10 @@ absl::StatusOr<v1::CaseResponse> EnforcementService::Advance(
       t.deadline,
       domain::RequestedDeadline("deadline", request.has_deadline() ? &request.deadline() : nullptr,
                                 request.deadline_day()));
+  if (!request.effective_day().empty()) {
+    TH_ASSIGN_OR_RETURN(t.effective_day,
+                        domain::ParseDayField("effective_day", request.effective_day()));
+  }
   t.approving_authority = request.approving_authority();
   t.inspected_by = request.inspected_by();
   t.inspected_at = OptionalTime(request.has_inspected_at(), request.inspected_at());

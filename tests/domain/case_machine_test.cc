@@ -492,6 +492,68 @@ TEST(CaseMachineTest, DeadlineOnlyWhereOneRuns) {
   EXPECT_THAT(Advance(c, t, clock).status().message(), HasSubstr("not used"));
 }
 
+// ---- Effective days: when a step happened, beside when it was recorded ----
+
+TEST(CaseMachineTest, EveryStepTakesAnEffectiveDayBesideWhenItWasRecorded) {
+  FakeClock clock(Cst(2026, 12, 7, 10));
+  CaseOpening o = Opening(v1::DIMENSION_TECHNOLOGY);
+  o.found_at = Cst(2026, 9, 1, 9);
+  v1::EnforcementCase c = OpenCase(o, clock).value();
+  EXPECT_EQ(c.history(0).effective_day(), "2026-09-01");
+  // Power cut on 2026-10-15, recorded today.
+  Transition s = Sealing(v1::SEALING_STEP_POWER_CUT);
+  s.effective_day = Day(2026, 12, 8);
+  auto future = Advance(c, s, clock);
+  EXPECT_EQ(future.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(future.status().message(),
+              HasSubstr("effective_day: 2026-12-08 is in the future (today is 2026-12-07"));
+  s.effective_day = Day(2026, 8, 31);
+  EXPECT_THAT(Advance(c, s, clock).status().message(),
+              HasSubstr("effective_day: 2026-08-31 is before the case's previous step, which "
+                        "took effect on 2026-09-01"));
+  s.effective_day = Day(2026, 9, 1);  // the boundary: the day it was found
+  EXPECT_TRUE(Advance(c, s, clock).ok());
+  s.effective_day = Day(2026, 10, 15);
+  c = Advance(c, s, clock).value();
+  EXPECT_EQ(c.history(1).effective_day(), "2026-10-15");
+  EXPECT_EQ(FromProto(c.history(1).at()), clock.Now());  // recorded today
+  EXPECT_EQ(FromProto(c.sealing().power_cut()), Cst(2026, 10, 15));
+  // The next step cannot be dated before it; unset is today, and today is allowed.
+  Transition w = Sealing(v1::SEALING_STEP_WATER_CUT);
+  w.effective_day = Day(2026, 10, 14);
+  EXPECT_EQ(Advance(c, w, clock).status().code(), absl::StatusCode::kInvalidArgument);
+  w.effective_day = Day(2026, 10, 15);
+  EXPECT_TRUE(Advance(c, w, clock).ok());
+  w.effective_day.reset();
+  c = Advance(c, w, clock).value();
+  EXPECT_EQ(c.history(2).effective_day(), "2026-12-07");
+  EXPECT_EQ(FromProto(c.sealing().water_cut()), clock.Now());
+}
+
+TEST(CaseMachineTest, ClosureIsDatedByItsEffectiveDay) {
+  FakeClock clock(Cst(2026, 12, 7, 10));
+  CaseOpening o = Opening(v1::DIMENSION_ENERGY);
+  o.found_at = Cst(2026, 1, 5);
+  v1::EnforcementCase c = OpenCase(o, clock).value();
+  Transition t = To(v1::CASE_STATE_RECTIFYING, clock);
+  t.effective_day = Day(2026, 1, 10);
+  c = Advance(c, t, clock).value();
+  EXPECT_EQ(c.deadline_day(), "2026-07-05");  // from found_at, whenever it was recorded
+  t = To(v1::CASE_STATE_ORDERED_CLOSED, clock);
+  t.effective_day = Day(2026, 11, 20);
+  c = Advance(c, t, clock).value();
+  t = To(v1::CASE_STATE_CLOSED_EXITED, clock);
+  t.effective_day = Day(2026, 11, 30);
+  c = Advance(c, t, clock).value();
+  std::optional<CaseClosure> closure = ClosureOf(c);
+  ASSERT_TRUE(closure.has_value());
+  EXPECT_EQ(closure->at, Cst(2026, 11, 30));
+  // A step recorded before issue 18 (no effective_day) reads as the day it was recorded.
+  c.mutable_history(3)->clear_effective_day();
+  EXPECT_EQ(ClosureOf(c)->at, clock.Now());
+  EXPECT_EQ(EffectiveDayOf(c.history(3)), Day(2026, 12, 7));
+}
+
 TEST(CaseMachineTest, EnvironmentClosureNeedsTheApprovingGovernment) {
   FakeClock clock;
   v1::EnforcementCase c = CaseIn(v1::DIMENSION_ENVIRONMENT, v1::CASE_STATE_SUSPENDED, clock);

@@ -388,6 +388,49 @@ TEST_F(ElectricityServiceTest, PowerCutSealedEquipmentAndClosedCasesAlertFromThe
   EXPECT_EQ(closed_sep->case_id(), "V-253");
 }
 
+TEST_F(ElectricityServiceTest, APowerCutRecordedLateCountsFromTheDayItTookEffect) {
+  // Found on 2019-09-02; the power was cut on 2019-10-15 but recorded only on 2019-12-02, when
+  // the grid company's file shows the plant drew power in November.
+  auth::Identity inspector = Miit("440606", "inspector");
+  const std::string code = Code("440606", "TH000261");
+  v1::OpenCaseRequest open;
+  open.set_case_id("T-261");
+  open.set_credit_code(code);
+  open.set_region_code("440606");
+  open.set_industry(v1::INDUSTRY_STEEL);
+  open.set_dimension(v1::DIMENSION_TECHNOLOGY);
+  open.set_finding("淘汰类设备 (synthetic)");
+  open.set_rule_ref("T5-STEEL-1");
+  open.set_equipment_id("IF-1");
+  open.set_evidence_ref("排查记录 2019-261");
+  *open.mutable_found_at() = ToProto(Cst(2019, 9, 2));
+  clock_.Set(Cst(2019, 12, 2));
+  ASSERT_TRUE(cases("sd")->Open(inspector, open).ok());
+  v1::AdvanceCaseRequest step;
+  step.set_case_id("T-261");
+  step.set_sealing_step(v1::SEALING_STEP_POWER_CUT);
+  step.set_evidence_ref("断电通知书 261");
+  step.set_effective_day("2019-12-03");
+  auto future = cases("sd")->Advance(inspector, step);
+  EXPECT_EQ(future.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(future.status().message(), HasSubstr("effective_day: 2019-12-03 is in the future"));
+  step.set_effective_day("2019-10-15");
+  auto cut = cases("sd")->Advance(inspector, step);
+  ASSERT_TRUE(cut.ok()) << cut.status();
+  EXPECT_EQ(cut->enforcement_case().history(1).effective_day(), "2019-10-15");
+  EXPECT_EQ(FromProto(cut->enforcement_case().history(1).at()), Cst(2019, 12, 2));
+  auto imported = watch("sd")->Import(Miit("440606"),
+                                      Call("i-261", {Row(code, "2019-10", "01", 30000, "440606"),
+                                                     Row(code, "2019-11", "01", 30000, "440606")}));
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->alerts_size(), 1);  // October holds the shutdown; November counts
+  auto alert = StoredAlert("sd", code, "2019-11");
+  ASSERT_TRUE(alert.has_value());
+  EXPECT_EQ(alert->reason(), v1::SHUTDOWN_REASON_POWER_CUT);
+  EXPECT_EQ(alert->shut_since_day(), "2019-10-15");
+  EXPECT_FALSE(StoredAlert("sd", code, "2019-10").has_value());
+}
+
 TEST_F(ElectricityServiceTest, ACountyImportsAndItsCityAndTheProvinceListTheAlert) {
   const std::string code = Code("440606", "TH000261");
   ASSERT_TRUE(cluster_.Write("sd", {Enterprise(code, "440606", v1::OPERATING_STATUS_CLOSED)}).ok());
