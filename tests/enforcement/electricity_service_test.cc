@@ -247,6 +247,43 @@ TEST_F(ElectricityServiceTest, ClosedEnterpriseAlertsOnlyForMonthsAfterTheClosur
   EXPECT_EQ((*reading)->record().electricity_reading().source_file(), "gdpg.csv");
 }
 
+TEST_F(ElectricityServiceTest, ACorrectedReadingAtOrBelowTheThresholdWithdrawsTheAlert) {
+  const std::string code = Code("440606", "TH000231");
+  ASSERT_TRUE(cluster_.Write("sd", {Enterprise(code, "440606", v1::OPERATING_STATUS_CLOSED)}).ok());
+  clock_.Set(Cst(2019, 12, 2));
+  auto raised = watch("sd")->Import(
+      Miit("440606"),
+      Call("i-231", {Row(code, "2019-09", "0301", 700), Row(code, "2019-09", "0302", 52000)}));
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  ASSERT_EQ(raised->alerts_size(), 1);
+  // The grid company corrects account 0302: the month is now 1000 kWh, the threshold itself.
+  clock_.Set(Cst(2019, 12, 3));
+  auto corrected =
+      watch("sd")->Import(Miit("440606"), Call("i-232", {Row(code, "2019-09", "0302", 300)}));
+  ASSERT_TRUE(corrected.ok()) << corrected.status();
+  EXPECT_EQ(corrected->alerts_size(), 0);
+  ASSERT_EQ(corrected->withdrawn_alerts_size(), 1);
+  auto alert = StoredAlert("sd", code, "2019-09");
+  ASSERT_TRUE(alert.has_value());
+  EXPECT_TRUE(alert->withdrawn());
+  EXPECT_EQ(alert->withdrawn_by(), "dept:MIIT:440606:clerk");
+  EXPECT_EQ(FromProto(alert->withdrawn_at()), Cst(2019, 12, 3));
+  EXPECT_THAT(alert->withdrawn_reason(), HasSubstr("1000"));
+  EXPECT_THAT(alert->withdrawn_reason(), HasSubstr("i-232"));
+  EXPECT_EQ(alert->kwh(), 52700);  // what raised it
+  // A second correction finds nothing more to withdraw; one above the threshold raises it again.
+  auto again =
+      watch("sd")->Import(Miit("440606"), Call("i-233", {Row(code, "2019-09", "0302", 200)}));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->withdrawn_alerts_size(), 0);
+  auto back =
+      watch("sd")->Import(Miit("440606"), Call("i-234", {Row(code, "2019-09", "0302", 9000)}));
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->alerts_size(), 1);
+  EXPECT_FALSE(StoredAlert("sd", code, "2019-09")->withdrawn());
+  EXPECT_EQ(StoredAlert("sd", code, "2019-09")->kwh(), 9700);
+}
+
 TEST_F(ElectricityServiceTest, TheThresholdIsExclusiveAndSumsEveryAccountOfTheMonth) {
   const std::string code = Code("440606", "TH000231");
   ASSERT_TRUE(cluster_.Write("sd", {Enterprise(code, "440606", v1::OPERATING_STATUS_SEALED)}).ok());
@@ -511,6 +548,62 @@ TEST_F(ElectricityServiceTest, ACitySeesItsOwnAlertsNotItsNeighboursAndFiltersBy
   ASSERT_TRUE(WaitUntil([&] { return ListedMonths("gz", Miit("440100")).size() == 1; }));
   EXPECT_FALSE(StoredAlert("gz", shunde, "2019-08").has_value());
   EXPECT_FALSE(StoredAlert("fs", tianhe, "2019-09").has_value());
+}
+
+TEST_F(ElectricityServiceTest, ClosingACaseRechecksTheStoredReadingsByItself) {
+  const std::string code = Code("440606", "TH000271");
+  ASSERT_TRUE(
+      cluster_.Write("sd", {Enterprise(code, "440606", v1::OPERATING_STATUS_OPERATING)}).ok());
+  // The grid company's readings arrive while the plant is still known to operate.
+  clock_.Set(Cst(2019, 12, 2));
+  auto imported = watch("sd")->Import(
+      Miit("440606"),
+      Call("i-271", {Row(code, "2019-08", "01", 30000), Row(code, "2019-09", "01", 30000),
+                     Row(code, "2019-10", "01", 800)}));
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_EQ(imported->alerts_size(), 0);
+  // Then its closure, which took effect on 2019-08-20, is recorded: no recheck is run.
+  const auth::Identity inspector = Miit("440606", "inspector");
+  v1::OpenCaseRequest env;
+  env.set_case_id("V-271");
+  env.set_credit_code(code);
+  env.set_region_code("440606");
+  env.set_industry(v1::INDUSTRY_STEEL);
+  env.set_dimension(v1::DIMENSION_ENVIRONMENT);
+  env.set_finding("超标排放情节严重 (synthetic)");
+  env.set_rule_ref("GB 28662-2012");
+  env.set_evidence_ref("监测报告 271");
+  *env.mutable_found_at() = ToProto(Cst(2019, 7, 1));
+  auth::Identity eco = inspector;
+  eco.department = v1::DEPARTMENT_ECO;
+  ASSERT_TRUE(cases("sd")->Open(eco, env).ok());
+  v1::AdvanceCaseRequest step;
+  step.set_case_id("V-271");
+  step.set_to_state(v1::CASE_STATE_CLOSURE_APPROVED);
+  step.set_approving_authority("顺德区人民政府");
+  step.set_evidence_ref("批复 271");
+  step.set_effective_day("2019-08-10");
+  ASSERT_TRUE(cases("sd")->Advance(eco, step).ok());
+  EXPECT_FALSE(StoredAlert("sd", code, "2019-09").has_value());  // a decision, not a closure
+  step.set_to_state(v1::CASE_STATE_CLOSED_EXITED);
+  step.clear_approving_authority();
+  step.set_evidence_ref("关停验收 271");
+  step.set_effective_day("2019-08-20");
+  auto closed = cases("sd")->Advance(eco, step);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_FALSE(StoredAlert("sd", code, "2019-08").has_value());  // the month of the closure
+  auto september = StoredAlert("sd", code, "2019-09");
+  ASSERT_TRUE(september.has_value());
+  EXPECT_EQ(september->reason(), v1::SHUTDOWN_REASON_CASE_CLOSED);
+  EXPECT_EQ(september->case_id(), "V-271");
+  EXPECT_EQ(september->shut_since_day(), "2019-08-20");
+  EXPECT_EQ(september->raised_by(), eco.CommonName());
+  EXPECT_FALSE(StoredAlert("sd", code, "2019-10").has_value());  // below the threshold
+  // In the case's own write: the alert directly follows the case.
+  auto c = cluster_.node("sd")->store()->Get("case/V-271");
+  auto a = cluster_.node("sd")->store()->Get(domain::PowerAlertKey(code, "2019-09"));
+  ASSERT_TRUE(c.ok() && c->has_value() && a.ok() && a->has_value());
+  EXPECT_EQ((*a)->seq(), (*c)->seq() + 1);
 }
 
 TEST_F(ElectricityServiceTest, AClosureThatArrivesAfterTheReadingsIsFoundByARecheck) {
