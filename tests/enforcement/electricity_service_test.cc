@@ -271,6 +271,19 @@ TEST_F(ElectricityServiceTest, ACorrectedReadingAtOrBelowTheThresholdWithdrawsTh
   EXPECT_THAT(alert->withdrawn_reason(), HasSubstr("1000"));
   EXPECT_THAT(alert->withdrawn_reason(), HasSubstr("i-232"));
   EXPECT_EQ(alert->kwh(), 52700);  // what raised it
+  auto counted = [&] {
+    int64_t n = 0;
+    EXPECT_TRUE(cluster_.node("sd")
+                    ->store()
+                    ->ScanCounters("palert/440606/2019-09",
+                                   [&](std::string_view, int64_t v) {
+                                     n += v;
+                                     return true;
+                                   })
+                    .ok());
+    return n;
+  };
+  EXPECT_EQ(counted(), 0);  // listed, marked, no longer counted
   // A second correction finds nothing more to withdraw; one above the threshold raises it again.
   auto again =
       watch("sd")->Import(Miit("440606"), Call("i-233", {Row(code, "2019-09", "0302", 200)}));
@@ -282,6 +295,7 @@ TEST_F(ElectricityServiceTest, ACorrectedReadingAtOrBelowTheThresholdWithdrawsTh
   ASSERT_EQ(back->alerts_size(), 1);
   EXPECT_FALSE(StoredAlert("sd", code, "2019-09")->withdrawn());
   EXPECT_EQ(StoredAlert("sd", code, "2019-09")->kwh(), 9700);
+  EXPECT_EQ(counted(), 1);
 }
 
 TEST_F(ElectricityServiceTest, TheThresholdIsExclusiveAndSumsEveryAccountOfTheMonth) {
