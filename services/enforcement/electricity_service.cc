@@ -519,51 +519,62 @@ absl::StatusOr<v1::RecheckReadingsResponse> ElectricityWatchService::Recheck(
       Threshold(request.has_threshold_kwh(), request.threshold_kwh().value(), "threshold_kwh"));
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_->Now();
-  // Keys sort by credit code, month, account: one enterprise-month's readings are adjacent.
-  std::vector<domain::MonthUsage> months;
-  TH_RETURN_IF_ERROR(store_->ScanRecords(
-      domain::kElectricityReadingKeyPrefix, [&](std::string_view, const v1::StoredRecord& stored) {
-        if (!stored.has_record() || !stored.record().has_electricity_reading()) return true;
-        const v1::ElectricityReading& e = stored.record().electricity_reading();
-        if (!auth::InJurisdiction(region, e.region_code())) return true;
-        if (months.empty() || months.back().credit_code != e.credit_code() ||
-            months.back().month != e.month()) {
-          domain::MonthUsage u;
-          u.credit_code = e.credit_code();
-          u.enterprise_name = e.enterprise_name();
-          u.region_code = e.region_code();
-          u.month = e.month();
-          months.push_back(std::move(u));
-        }
-        months.back().kwh += e.kwh();
-        months.back().accounts.push_back(e.account());
-        return true;
-      }));
   v1::RecheckReadingsResponse response;
   response.set_threshold_kwh(threshold);
-  response.set_months_checked(static_cast<uint32_t>(months.size()));
+  // One enterprise's facts at a time and one enterprise-month's readings at a time: keys sort
+  // by credit code, month, account, so memory is bounded by the alerts raised, not by the
+  // readings under the region (a province holds years of every plant's months).
   std::map<std::string, Facts> facts_cache;
   std::vector<store::Mutation> mutations;
   const v1::Author author = caller.ToAuthor(node_.node_id);
-  for (domain::MonthUsage& usage : months) {
+  auto finish = [&](domain::MonthUsage& usage) -> absl::Status {
+    response.set_months_checked(response.months_checked() + 1);
     TH_ASSIGN_OR_RETURN(const Facts* facts, FactsFor(usage.credit_code, &facts_cache));
     if (facts->enterprise.has_value() && !facts->enterprise->name().empty()) {
       usage.enterprise_name = facts->enterprise->name();
     }
     std::optional<v1::PowerAlert> alert =
         domain::AlertFor(usage, facts->facts, threshold, now, caller.CommonName(), "");
-    if (!alert.has_value()) continue;
+    if (!alert.has_value()) return absl::OkStatus();
     const std::string key = domain::PowerAlertKey(usage.credit_code, usage.month);
     TH_ASSIGN_OR_RETURN(auto existing, store_->GetLive(key));
     if (existing.has_value()) {
       response.set_already_alerted(response.already_alerted() + 1);
-      continue;
+      return absl::OkStatus();
     }
     *response.add_raised() = *alert;
     v1::Record record;
     *record.mutable_power_alert() = std::move(*alert);
     mutations.push_back({key, author, std::move(record)});
-  }
+    return absl::OkStatus();
+  };
+  std::optional<domain::MonthUsage> month;
+  absl::Status failed;
+  TH_RETURN_IF_ERROR(store_->ScanRecords(
+      domain::kElectricityReadingKeyPrefix, [&](std::string_view, const v1::StoredRecord& stored) {
+        if (!stored.has_record() || !stored.record().has_electricity_reading()) return true;
+        const v1::ElectricityReading& e = stored.record().electricity_reading();
+        if (!auth::InJurisdiction(region, e.region_code())) return true;
+        if (month.has_value() &&
+            (month->credit_code != e.credit_code() || month->month != e.month())) {
+          failed = finish(*month);
+          if (!failed.ok()) return false;
+          if (month->credit_code != e.credit_code()) facts_cache.clear();
+          month.reset();
+        }
+        if (!month.has_value()) {
+          month.emplace();
+          month->credit_code = e.credit_code();
+          month->enterprise_name = e.enterprise_name();
+          month->region_code = e.region_code();
+          month->month = e.month();
+        }
+        month->kwh += e.kwh();
+        month->accounts.push_back(e.account());
+        return true;
+      }));
+  TH_RETURN_IF_ERROR(failed);
+  if (month.has_value()) TH_RETURN_IF_ERROR(finish(*month));
   if (!mutations.empty()) TH_RETURN_IF_ERROR(store_->Write(std::move(mutations)).status());
   return response;
 }

@@ -665,6 +665,51 @@ TEST_F(ElectricityServiceTest, AClosureThatArrivesAfterTheReadingsIsFoundByARech
             absl::StatusCode::kPermissionDenied);
 }
 
+TEST_F(ElectricityServiceTest, ARecheckGroupsEveryEnterpriseMonthInKeyOrder) {
+  // Three enterprises, the first and the last recorded closed on 2019-08-05; three months of
+  // two accounts each, imported under a lenient threshold that raises nothing.
+  const std::vector<std::string> codes = {Code("440606", "TH000291"), Code("440606", "TH000292"),
+                                          Code("440606", "TH000293")};
+  clock_.Set(Cst(2019, 8, 5));
+  ASSERT_TRUE(cluster_
+                  .Write("sd", {Enterprise(codes[0], "440606", v1::OPERATING_STATUS_CLOSED),
+                                Enterprise(codes[1], "440606", v1::OPERATING_STATUS_OPERATING),
+                                Enterprise(codes[2], "440606", v1::OPERATING_STATUS_SEALED)})
+                  .ok());
+  clock_.Set(Cst(2019, 12, 2));
+  std::vector<v1::ReadingRow> rows;
+  for (const std::string& code : codes) {
+    for (const char* month : {"2019-09", "2019-10", "2019-11"}) {
+      rows.push_back(Row(code, month, "01", 600));
+      rows.push_back(Row(code, month, "02", 600));  // 1,200 a month: above 1,000 only summed
+    }
+  }
+  ImportReadingsCall lenient = Call("i-291", rows);
+  lenient.header.mutable_threshold_kwh()->set_value(5000);
+  auto imported = watch("sd")->Import(Miit("440606"), lenient);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_EQ(imported->alerts_size(), 0);
+  // The recheck under 1,000 kWh: every enterprise-month once, each month summing its own
+  // enterprise's two accounts.
+  v1::RecheckReadingsRequest recheck;
+  recheck.mutable_threshold_kwh()->set_value(1000);
+  auto first = watch("sd")->Recheck(Miit("440606"), recheck);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->months_checked(), 9u);
+  ASSERT_EQ(first->raised_size(), 6);
+  for (const v1::PowerAlert& a : first->raised()) {
+    EXPECT_NE(a.credit_code(), codes[1]);
+    EXPECT_EQ(a.kwh(), 1200);
+    EXPECT_THAT(a.accounts(), ::testing::ElementsAre("01", "02"));
+  }
+  EXPECT_EQ(StoredAlert("sd", codes[2], "2019-11")->enterprise_status(),
+            v1::OPERATING_STATUS_SEALED);
+  auto second = watch("sd")->Recheck(Miit("440606"), recheck);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->raised_size(), 0);
+  EXPECT_EQ(second->already_alerted(), 6u);
+}
+
 TEST_F(ElectricityServiceTest, GenericWritesOfReadingsAndAlertsAreRefused) {
   const std::string code = Code("440606", "TH000291");
   auto channel = grpc::CreateChannel(cluster_.address("sd"), grpc::InsecureChannelCredentials());
