@@ -69,9 +69,15 @@ void PrintCase(const v1::CaseResponse& r, bool json) {
       c.deadline().seconds() ? absl::StrCat(", deadline ", FormatDay(c.deadline())) : "",
       r.overdue() ? "  OVERDUE" : "",
       "\n  next: ", next.empty() ? "(none: closed)" : absl::StrJoin(next, ", "), "\n\n"));
-  Table t({"FROM", "TO", "WHO", "WHEN", "EVIDENCE", "NOTE"});
+  // EFFECTIVE: the day the step took effect; RECORDED: when it was typed in.
+  Table t({"FROM", "TO", "EFFECTIVE", "RECORDED", "WHO", "DEADLINE", "EVIDENCE", "NOTE"});
   for (const auto& h : c.history()) {
-    t.AddRow({StateName(h.from_state()), StateName(h.to_state()), h.actor(), FormatMoment(h.at()),
+    const std::string to = h.sealing_step() != v1::SEALING_STEP_UNSPECIFIED
+                               ? EnumLabel(v1::SealingStep_Name(h.sealing_step()), "SEALING_STEP_")
+                               : StateName(h.to_state());
+    t.AddRow({StateName(h.from_state()), to,
+              h.effective_day().empty() ? FormatDay(h.at()) : h.effective_day(),
+              FormatMoment(h.at()), h.actor(), h.has_deadline() ? FormatDay(h.deadline()) : "",
               h.evidence_ref(), h.note()});
   }
   Print(t.Render());
@@ -134,8 +140,15 @@ absl::Status CaseAdvance(const Args& args) {
   request.set_approving_authority(args.Get("approved-by"));
   request.set_inspected_by(args.Get("inspected-by"));
   request.set_closing_case_id(args.Get("closing-case-id"));
+  if (!args.Get("effective").empty()) {
+    TH_ASSIGN_OR_RETURN(google::protobuf::Timestamp effective,
+                        ParseDay("effective", args.Get("effective")));
+    request.set_effective_day(FormatDay(effective));
+  }
   if (!args.Get("deadline").empty()) {
+    // A deadline is a day in China time; the node reads the day, the instant is for old nodes.
     TH_ASSIGN_OR_RETURN(*request.mutable_deadline(), ParseDay("deadline", args.Get("deadline")));
+    request.set_deadline_day(FormatDay(request.deadline()));
   }
   TH_ASSIGN_OR_RETURN(int64_t expected, args.GetInt("expected-steps", 0));
   request.set_expected_steps(static_cast<uint32_t>(expected));
@@ -245,7 +258,9 @@ void AddCaseCommands(std::vector<Command>* out) {
   out->push_back({"case-advance", "take one step of a case; refused steps name the allowed ones",
                   "  --case-id=ID --to=STATE | --sealing-step=STEP   --evidence=REF (required)\n"
                   "  [--deadline=YYYY-MM-DD] [--approved-by=GOVERNMENT] [--inspected-by=NAME]\n"
-                  "  [--closing-case-id=ID] [--expected-steps=N] [--note=TEXT]\n\nExample:\n"
+                  "  [--closing-case-id=ID] [--expected-steps=N] [--note=TEXT]\n"
+                  "  [--effective=YYYY-MM-DD]  the day it happened (default today; not in the\n"
+                  "                           future, not before the previous step)\n\nExample:\n"
                   "  tierhubctl case-advance --case-id=sd-2019-001 --to=rectifying "
                   "--evidence=ZG-2019-17 ...\n",
                   CaseAdvance});

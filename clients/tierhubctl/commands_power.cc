@@ -69,10 +69,11 @@ std::string ReasonLabel(const v1::PowerAlert& a) {
 
 Table AlertTable(const google::protobuf::RepeatedPtrField<v1::PowerAlert>& alerts) {
   Table t({"MONTH", "REGION", "CREDIT_CODE", "ENTERPRISE", "KWH", "THRESHOLD", "REASON", "SINCE",
-           "CASE"});
+           "CASE", "STATUS"});
   for (const v1::PowerAlert& a : alerts) {
     t.AddRow({a.month(), a.region_code(), a.credit_code(), a.enterprise_name(), Kwh(a.kwh()),
-              Kwh(a.threshold_kwh()), ReasonLabel(a), FormatDay(a.shut_since()), a.case_id()});
+              Kwh(a.threshold_kwh()), ReasonLabel(a), FormatDay(a.shut_since()), a.case_id(),
+              a.withdrawn() ? absl::StrCat("withdrawn ", FormatDay(a.withdrawn_at())) : "open"});
   }
   return t;
 }

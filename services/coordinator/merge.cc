@@ -14,6 +14,7 @@
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 #include "services/domain/case_keys.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/record_key.h"
@@ -74,7 +75,11 @@ std::optional<v1::MergedEnterprise> Merge(const std::string& credit_code,
     o->set_case_id(c.case_id());
     o->set_dimension(c.dimension());
     o->set_state(c.state());
-    if (c.has_deadline()) *o->mutable_deadline() = c.deadline();
+    if (c.has_deadline()) {
+      const absl::CivilDay day = domain::DeadlineDayOf(c.deadline());
+      *o->mutable_deadline() = domain::DeadlineToProto(day);
+      o->set_deadline_day(domain::DayText(day));
+    }
   }
   if (m.listings_size() == 0 && m.open_cases_size() == 0) return std::nullopt;
 

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
 #include "services/domain/catalog.h"
@@ -142,12 +143,12 @@ absl::Status ConditionFor(const v1::EnforcementCase& c, CaseState to, absl::Time
                        ": the one extension an ENERGY case allows was "
                        "already granted"));
     }
-    if (c.has_deadline() && now > FromProto(c.deadline())) {
+    if (c.has_deadline() && ChinaCivilDay(now) > DeadlineDayOf(c.deadline())) {
       return absl::FailedPreconditionError(
           absl::StrCat("case ", c.case_id(),
-                       ": an extension must be requested before the deadline, which "
+                       ": an extension must be requested by the deadline, which "
                        "passed at the end of ",
-                       ChinaDay(FromProto(c.deadline())), " (CST)"));
+                       DayText(DeadlineDayOf(c.deadline())), " (China time)"));
     }
   }
   if (to == v1::CASE_STATE_SEALED) {
@@ -161,6 +162,36 @@ absl::Status ConditionFor(const v1::EnforcementCase& c, CaseState to, absl::Time
     }
   }
   return absl::OkStatus();
+}
+
+// The day the case's last step took effect (the opening step: found_at's day).
+absl::CivilDay PreviousEffectiveDay(const v1::EnforcementCase& c) {
+  if (c.history_size() == 0) return ChinaCivilDay(FromProto(c.found_at()));
+  const v1::CaseTransition& last = c.history(c.history_size() - 1);
+  if (last.from_state() == v1::CASE_STATE_UNSPECIFIED && last.effective_day().empty()) {
+    return ChinaCivilDay(FromProto(c.found_at()));
+  }
+  return EffectiveDayOf(last);
+}
+
+// The effective day of a new step: the requested one (default today), not in the future, not
+// before the previous step's.
+absl::StatusOr<absl::CivilDay> EffectiveDayFor(const v1::EnforcementCase& c, const Transition& r,
+                                               absl::Time now) {
+  const absl::CivilDay today = ChinaCivilDay(now);
+  const absl::CivilDay day = r.effective_day.value_or(today);
+  if (day > today) {
+    return Invalid("effective_day", absl::StrCat(DayText(day), " is in the future (today is ",
+                                                 DayText(today), " in China time)"));
+  }
+  const absl::CivilDay previous = PreviousEffectiveDay(c);
+  if (day < previous) {
+    return Invalid("effective_day", absl::StrCat(DayText(day),
+                                                 " is before the case's previous step, which took "
+                                                 "effect on ",
+                                                 DayText(previous)));
+  }
+  return day;
 }
 
 // The instant of a step: now, but never before the last step (clocks of different nodes may
@@ -197,7 +228,9 @@ absl::StatusOr<v1::EnforcementCase> RecordSealingStep(const v1::EnforcementCase&
         domain::DimensionCode(c.dimension()), " case is in ", StateName(c.state()),
         " (allowed next: ", StateNames(AllowedNext(c, now)), ")"));
   }
+  TH_ASSIGN_OR_RETURN(const absl::CivilDay effective, EffectiveDayFor(c, r, now));
   v1::EnforcementCase out = c;
+  ShowDeadlines(&out);
   const absl::Time at = StepTime(c, now);
   v1::SealingSteps* s = out.mutable_sealing();
   google::protobuf::Timestamp* slot = nullptr;
@@ -231,13 +264,14 @@ absl::StatusOr<v1::EnforcementCase> RecordSealingStep(const v1::EnforcementCase&
     return absl::FailedPreconditionError(
         absl::StrCat("case ", c.case_id(), ": sealing.", field, " is already recorded"));
   }
-  *slot = ToProto(at);
   v1::CaseTransition* t = out.add_history();
   t->set_from_state(c.state());
   t->set_to_state(c.state());
   t->set_sealing_step(r.sealing_step);
   t->set_actor(r.actor);
   *t->mutable_at() = ToProto(at);
+  t->set_effective_day(DayText(effective));
+  *slot = ToProto(EffectiveTimeOf(*t));  // when it was done
   t->set_evidence_ref(r.evidence_ref);
   t->set_note(r.note);
   TH_RETURN_IF_ERROR(domain::ValidateCase(out));
@@ -250,21 +284,76 @@ absl::TimeZone ChinaTimeZone() { return absl::FixedTimeZone(8 * 3600); }
 
 std::string ChinaDay(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, ChinaTimeZone()); }
 
-absl::Time EndOfDay(absl::Time t) {
-  const absl::CivilDay day = absl::ToCivilDay(t, ChinaTimeZone());
-  return absl::FromCivil(day + 1, ChinaTimeZone()) - absl::Nanoseconds(1);
+absl::CivilDay ChinaCivilDay(absl::Time t) { return absl::ToCivilDay(t, ChinaTimeZone()); }
+
+std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+absl::CivilDay DayAfterMonths(absl::CivilDay from, int months) {
+  const absl::CivilMonth target = absl::CivilMonth(from) + months;
+  // CivilDay normalises 02-31 to 03-03; a month without the corresponding day ends the period
+  // on its last day instead (the day before the next month's first).
+  absl::CivilDay day(target.year(), target.month(), from.day());
+  if (day.month() != target.month()) day = absl::CivilDay(target + 1) - 1;
+  return day;
 }
 
-absl::Time DeadlineAfterMonths(absl::Time from, int months) {
-  const absl::CivilDay start = absl::ToCivilDay(from, ChinaTimeZone());
-  const absl::CivilMonth target = absl::CivilMonth(start) + months;
-  // The month's last day: the day before the next month's first.
-  const absl::CivilDay last_of_month = absl::CivilDay(target + 1) - 1;
-  absl::CivilDay day(target.year(), target.month(), start.day());
-  // CivilDay normalises 02-31 to 03-03; a month without the corresponding day ends the period
-  // on its last day instead.
-  if (day.month() != target.month()) day = last_of_month;
-  return absl::FromCivil(day + 1, ChinaTimeZone()) - absl::Nanoseconds(1);
+google::protobuf::Timestamp DeadlineToProto(absl::CivilDay day) {
+  return ToProto(absl::FromCivil(day, ChinaTimeZone()));
+}
+
+absl::CivilDay DeadlineDayOf(const google::protobuf::Timestamp& t) {
+  return ChinaCivilDay(FromProto(t));
+}
+
+absl::StatusOr<std::optional<absl::CivilDay>> RequestedDeadline(
+    absl::string_view field, const google::protobuf::Timestamp* t, absl::string_view day) {
+  std::optional<absl::CivilDay> from_day;
+  if (!day.empty()) {
+    TH_ASSIGN_OR_RETURN(from_day, ParseDayField(absl::StrCat(field, "_day"), day));
+  }
+  if (t == nullptr) return from_day;
+  const absl::CivilDay from_time = DeadlineDayOf(*t);
+  if (from_day.has_value() && *from_day != from_time) {
+    return Invalid(field, absl::StrCat("names the day ", DayText(from_time), " (China time) but ",
+                                       field, "_day names ", DayText(*from_day)));
+  }
+  return from_time;
+}
+
+absl::StatusOr<absl::CivilDay> ParseDayField(absl::string_view field, absl::string_view text) {
+  absl::CivilDay day;
+  if (text.size() != 10 || !absl::ParseCivilTime(text, &day)) {
+    return Invalid(field, absl::StrCat("'", text, "' is not a day (YYYY-MM-DD)"));
+  }
+  return day;
+}
+
+absl::CivilDay EffectiveDayOf(const v1::CaseTransition& t) {
+  absl::CivilDay day;
+  if (!t.effective_day().empty() && absl::ParseCivilTime(t.effective_day(), &day)) return day;
+  return ChinaCivilDay(FromProto(t.at()));
+}
+
+absl::Time EffectiveTimeOf(const v1::CaseTransition& t) {
+  const absl::CivilDay day = EffectiveDayOf(t);
+  if (day == ChinaCivilDay(FromProto(t.at()))) return FromProto(t.at());
+  return absl::FromCivil(day, ChinaTimeZone());
+}
+
+void ShowDeadlines(v1::EnforcementCase* c) {
+  if (c->has_deadline()) {
+    const absl::CivilDay day = DeadlineDayOf(c->deadline());
+    *c->mutable_deadline() = DeadlineToProto(day);
+    c->set_deadline_day(DayText(day));
+  } else {
+    c->clear_deadline_day();
+  }
+  for (v1::CaseTransition& t : *c->mutable_history()) {
+    if (!t.has_deadline()) continue;
+    const absl::CivilDay day = DeadlineDayOf(t.deadline());
+    *t.mutable_deadline() = DeadlineToProto(day);
+    t.set_deadline_day(DayText(day));
+  }
 }
 
 std::string StateNames(const std::vector<v1::CaseState>& states) {
@@ -300,11 +389,11 @@ std::optional<CaseClosure> ClosureOf(const v1::EnforcementCase& c) {
   for (const v1::CaseTransition& t : c.history()) {
     if (t.to_state() == t.from_state()) continue;  // a sealing step
     if (IsExitState(c.dimension(), t.to_state()) || IsTerminal(c.dimension(), t.to_state())) {
-      return CaseClosure{FromProto(t.at()), t.to_state(), exited};
+      return CaseClosure{EffectiveTimeOf(t), t.to_state(), exited};
     }
   }
   if (c.history_size() > 0) {
-    return CaseClosure{FromProto(c.history(c.history_size() - 1).at()), c.state(), exited};
+    return CaseClosure{EffectiveTimeOf(c.history(c.history_size() - 1)), c.state(), exited};
   }
   return CaseClosure{FromProto(c.found_at()), c.state(), exited};
 }
@@ -322,7 +411,8 @@ std::vector<v1::CaseState> AllowedNext(const v1::EnforcementCase& c, absl::Time 
 }
 
 bool IsOverdue(const v1::EnforcementCase& c, absl::Time now) {
-  return DeadlineRunsIn(c.state()) && c.has_deadline() && now > FromProto(c.deadline());
+  return DeadlineRunsIn(c.state()) && c.has_deadline() &&
+         ChinaCivilDay(now) > DeadlineDayOf(c.deadline());
 }
 
 absl::StatusOr<v1::EnforcementCase> OpenCase(const CaseOpening& o, const Clock& clock) {
@@ -354,6 +444,7 @@ absl::StatusOr<v1::EnforcementCase> OpenCase(const CaseOpening& o, const Clock& 
   t->set_to_state(v1::CASE_STATE_FOUND);
   t->set_actor(o.actor);
   *t->mutable_at() = ToProto(now);
+  t->set_effective_day(ChinaDay(found_at));
   t->set_evidence_ref(o.evidence_ref);
   t->set_note(o.note);
   TH_RETURN_IF_ERROR(domain::ValidateCase(c));
@@ -378,55 +469,62 @@ absl::StatusOr<v1::EnforcementCase> Advance(const v1::EnforcementCase& c, const 
         absl::StrCat(condition.message(), "; allowed next: ", StateNames(AllowedNext(c, now))));
   }
 
+  TH_ASSIGN_OR_RETURN(const absl::CivilDay effective, EffectiveDayFor(c, r, now));
   v1::EnforcementCase out = c;
+  ShowDeadlines(&out);  // a case stored before issue 18 is written in the current form
   const absl::Time at = StepTime(c, now);
   v1::CaseTransition* t = out.add_history();
   t->set_from_state(c.state());
   t->set_to_state(r.to);
   t->set_actor(r.actor);
   *t->mutable_at() = ToProto(at);
+  t->set_effective_day(DayText(effective));
   t->set_evidence_ref(r.evidence_ref);
   t->set_note(r.note);
   out.set_state(r.to);
 
-  // Deadlines.
+  // Deadlines: days in China time, inclusive (case_machine.h).
   const bool energy = c.dimension() == v1::DIMENSION_ENERGY;
-  std::optional<absl::Time> deadline;
+  const absl::CivilDay today = ChinaCivilDay(now);
+  std::optional<absl::CivilDay> deadline;
   if (energy && r.to == v1::CASE_STATE_RECTIFYING) {
     if (r.deadline.has_value()) {
       return Invalid("deadline",
                      "an ENERGY rectification deadline is fixed by the plan at 6 "
                      "months after found_at; leave it unset");
     }
-    deadline = DeadlineAfterMonths(FromProto(c.found_at()), kEnergyRectifyMonths);
+    deadline = DayAfterMonths(ChinaCivilDay(FromProto(c.found_at())), kEnergyRectifyMonths);
   } else if (energy && r.to == v1::CASE_STATE_EXTENDED) {
-    const absl::Time current =
-        c.has_deadline() ? FromProto(c.deadline())
-                         : DeadlineAfterMonths(FromProto(c.found_at()), kEnergyRectifyMonths);
-    const absl::Time limit = DeadlineAfterMonths(current, kEnergyMaxExtensionMonths);
+    const absl::CivilDay current =
+        c.has_deadline()
+            ? DeadlineDayOf(c.deadline())
+            : DayAfterMonths(ChinaCivilDay(FromProto(c.found_at())), kEnergyRectifyMonths);
+    const absl::CivilDay limit = DayAfterMonths(current, kEnergyMaxExtensionMonths);
     if (r.deadline.has_value()) {
-      const absl::Time wanted = EndOfDay(*r.deadline);
-      if (wanted <= current) {
-        return Invalid("deadline", absl::StrCat("an extension must end after the current deadline ",
-                                                FormatCst(current)));
-      }
-      if (wanted > limit) {
+      if (*r.deadline <= current) {
         return Invalid("deadline",
-                       absl::StrCat("an extension may last at most 3 months, so end by ",
-                                    FormatCst(limit), "; asked for ", FormatCst(wanted)));
+                       absl::StrCat("an extension must end after the current deadline ",
+                                    DayText(current), "; asked for ", DayText(*r.deadline)));
       }
-      deadline = wanted;
+      if (*r.deadline > limit) {
+        return Invalid(
+            "deadline",
+            absl::StrCat("an extension may last at most 3 months after the current deadline ",
+                         DayText(current), ", so end on ", DayText(limit),
+                         " at the latest; asked for ", DayText(*r.deadline)));
+      }
+      deadline = *r.deadline;
     } else {
       deadline = limit;
     }
     out.set_extensions(c.extensions() + 1);
   } else if (DeadlineRunsIn(r.to)) {
     if (r.deadline.has_value()) {
-      const absl::Time wanted = EndOfDay(*r.deadline);
-      if (wanted < now) {
-        return Invalid("deadline", absl::StrCat(FormatCst(wanted), " is already past"));
+      if (*r.deadline < today) {
+        return Invalid("deadline", absl::StrCat(DayText(*r.deadline), " is already past (today is ",
+                                                DayText(today), " in China time)"));
       }
-      deadline = wanted;
+      deadline = *r.deadline;
     } else if (c.dimension() == v1::DIMENSION_QUALITY && r.to == v1::CASE_STATE_SUSPENDED) {
       return Invalid("deadline",
                      "is required: a QUALITY case stops production and rectifies by a deadline");
@@ -435,10 +533,13 @@ absl::StatusOr<v1::EnforcementCase> Advance(const v1::EnforcementCase& c, const 
     return Invalid("deadline", absl::StrCat("is not used when going to ", StateName(r.to)));
   }
   if (deadline.has_value()) {
-    *out.mutable_deadline() = ToProto(*deadline);
-    *t->mutable_deadline() = ToProto(*deadline);
+    *out.mutable_deadline() = DeadlineToProto(*deadline);
+    out.set_deadline_day(DayText(*deadline));
+    *t->mutable_deadline() = DeadlineToProto(*deadline);
+    t->set_deadline_day(DayText(*deadline));
   } else if (!DeadlineRunsIn(r.to)) {
     out.clear_deadline();  // no deadline runs any more; the history keeps the old ones
+    out.clear_deadline_day();
   }
 
   // Per-target details.

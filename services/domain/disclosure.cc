@@ -61,7 +61,7 @@ bool StateAt(const v1::EnforcementCase& c, absl::Time as_of, CaseState* state, a
              std::optional<absl::Time>* deadline) {
   bool seen = false;
   for (const v1::CaseTransition& t : c.history()) {
-    const absl::Time at = FromProto(t.at());
+    const absl::Time at = EffectiveTimeOf(t);  // when it took effect (non-decreasing)
     if (at > as_of) break;
     seen = true;
     if (t.to_state() != *state) *since = at;  // sealing steps keep the state

@@ -116,7 +116,7 @@ std::vector<ShutdownFact> ShutdownFacts(const v1::Enterprise* enterprise,
       if (t.from_state() == t.to_state() || !ClosesPlant(t.to_state())) continue;
       ShutdownFact f;
       f.reason = v1::SHUTDOWN_REASON_CASE_CLOSED;
-      f.since = FromProto(t.at());
+      f.since = EffectiveTimeOf(t);  // when it took effect, not when it was typed in
       f.case_id = c.case_id();
       f.case_state = t.to_state();
       f.detail = absl::StrCat("案件 ", c.case_id(), " (", domain::DimensionCode(c.dimension()),
@@ -178,6 +178,7 @@ std::optional<v1::PowerAlert> AlertFor(const MonthUsage& usage,
   a.set_case_state(fact->case_state);
   a.set_enterprise_status(fact->enterprise_status);
   *a.mutable_shut_since() = ToProto(fact->since);
+  a.set_shut_since_day(ChinaDay(fact->since));
   a.set_detail(absl::StrCat(usage.month, " 用电 ", usage.kwh, " 千瓦时, 超过阈值 ", threshold_kwh,
                             "; ", fact->detail));
   *a.mutable_raised_at() = ToProto(now);

@@ -27,7 +27,7 @@ const absl::flat_hash_map<absl::string_view, size_t>& BytesByName() {
       // Ids that become part of keys (ValidateId says the same).
       {"account", limits::kMaxIdBytes},
       {"accounts", limits::kMaxIdBytes},
-      // Codes: region codes, months and credit codes as clerks type them.
+      // Codes: region codes, months, days (*_day) and credit codes as clerks type them.
       {"code", limits::kMaxCodeBytes},
       {"parent_code", limits::kMaxCodeBytes},
       {"credit_code", limits::kMaxCodeBytes},
@@ -197,7 +197,8 @@ size_t MaxFieldBytes(const FieldDescriptor& field) {
   auto it = BytesByName().find(name);
   if (it != BytesByName().end()) return it->second;
   if (absl::EndsWith(name, "_id") || absl::EndsWith(name, "_ids")) return limits::kMaxIdBytes;
-  if (absl::EndsWith(name, "region_code") || absl::EndsWith(name, "credit_codes")) {
+  if (absl::EndsWith(name, "region_code") || absl::EndsWith(name, "credit_codes") ||
+      absl::EndsWith(name, "_day")) {
     return limits::kMaxCodeBytes;
   }
   return limits::kMaxOtherStringBytes;

@@ -42,10 +42,11 @@ std::vector<v1::SubmissionRound> PlanDefaultRounds() {
 }
 
 absl::Duration Lateness(const v1::SubmissionRound& round, absl::Time submitted_at) {
-  const absl::Time deadline = absl::FromUnixSeconds(round.deadline().seconds()) +
-                              absl::Nanoseconds(round.deadline().nanos());
-  if (submitted_at <= deadline) return absl::ZeroDuration();
-  return submitted_at - deadline;
+  // A round's deadline is a day in China time, inclusive, whatever instant of it is stored.
+  const absl::CivilDay day = DeadlineDayOf(round.deadline());
+  const absl::Time day_ends = absl::FromCivil(day + 1, ChinaTimeZone());
+  if (submitted_at < day_ends) return absl::ZeroDuration();
+  return submitted_at - day_ends + absl::Seconds(1);
 }
 
 std::vector<v1::Department> ExpectedDepartments(v1::SubmissionRound::Scope scope) {

@@ -19,8 +19,9 @@ std::vector<v1::SubmissionRound> PlanDefaultRounds();
 // The end of `year-month-day` in China Standard Time, as used for round deadlines.
 absl::Time ChinaEndOfDay(int year, int month, int day);
 
-// How late a submission made at `submitted_at` is for `round`: zero when at or before the
-// deadline, else the time after it.
+// How late a submission made at `submitted_at` is for `round`: zero on or before the deadline
+// day (China time, inclusive: a deadline stored as 2019-04-15T00:00:00+08:00 or as
+// 2019-04-15T23:59:59+08:00 both name 2019-04-15), else the time after the day's last second.
 absl::Duration Lateness(const v1::SubmissionRound& round, absl::Time submitted_at);
 
 // The departments a round expects a submission from: the five for DEPARTMENT_LISTS, MIIT (the

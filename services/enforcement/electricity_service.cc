@@ -146,6 +146,69 @@ absl::StatusOr<const ElectricityWatchService::Facts*> ElectricityWatchService::F
   return &cache->emplace(credit_code, std::move(facts)).first->second;
 }
 
+absl::StatusOr<std::vector<v1::PowerAlert>> ElectricityWatchService::AlertsAfterCase(
+    const v1::EnforcementCase& next, const std::string& raised_by) const {
+  std::map<std::string, Facts> cache;
+  TH_ASSIGN_OR_RETURN(const Facts* stored, FactsFor(next.credit_code(), &cache));
+  // The facts with `next` in place of its stored version.
+  std::vector<v1::EnforcementCase> cases;
+  TH_RETURN_IF_ERROR(store_->ScanIndex(
+      std::string(registry::kEnterpriseIndex) + next.credit_code(),
+      [&](std::string_view, std::string_view key) {
+        if (!HasPrefix(key, kCaseKeyPrefix)) return true;
+        auto record = store_->GetLive(key);
+        if (record.ok() && record->has_value() && (*record)->has_enforcement_case() &&
+            (*record)->enforcement_case().credit_code() == next.credit_code() &&
+            (*record)->enforcement_case().case_id() != next.case_id()) {
+          cases.push_back((*record)->enforcement_case());
+        }
+        return true;
+      }));
+  cases.push_back(next);
+  absl::Time recorded_at = absl::InfinitePast();
+  if (stored->enterprise.has_value()) {
+    TH_ASSIGN_OR_RETURN(auto e, store_->Get(EnterpriseKey(next.credit_code())));
+    if (e.has_value()) recorded_at = absl::FromUnixMicros(e->version().wall_micros());
+  }
+  const std::vector<domain::ShutdownFact> facts = domain::ShutdownFacts(
+      stored->enterprise.has_value() ? &*stored->enterprise : nullptr, recorded_at, cases);
+  if (facts.empty()) return std::vector<v1::PowerAlert>{};
+  // Keys sort by month, then account: one month's readings are adjacent.
+  std::vector<domain::MonthUsage> months;
+  TH_RETURN_IF_ERROR(store_->ScanRecords(
+      absl::StrCat(domain::kElectricityReadingKeyPrefix, next.credit_code(), "/"),
+      [&](std::string_view, const v1::StoredRecord& s) {
+        if (!s.has_record() || !s.record().has_electricity_reading()) return true;
+        const v1::ElectricityReading& e = s.record().electricity_reading();
+        if (e.credit_code() != next.credit_code()) return true;
+        if (months.empty() || months.back().month != e.month()) {
+          domain::MonthUsage u;
+          u.credit_code = e.credit_code();
+          u.enterprise_name = stored->enterprise.has_value() && !stored->enterprise->name().empty()
+                                  ? stored->enterprise->name()
+                                  : e.enterprise_name();
+          u.region_code = e.region_code();
+          u.month = e.month();
+          months.push_back(std::move(u));
+        }
+        months.back().kwh += e.kwh();
+        months.back().accounts.push_back(e.account());
+        return true;
+      }));
+  std::vector<v1::PowerAlert> out;
+  const absl::Time now = clock_->Now();
+  for (const domain::MonthUsage& usage : months) {
+    std::optional<v1::PowerAlert> alert =
+        domain::AlertFor(usage, facts, default_threshold_kwh(), now, raised_by, "");
+    if (!alert.has_value()) continue;
+    TH_ASSIGN_OR_RETURN(auto existing,
+                        store_->GetLive(domain::PowerAlertKey(usage.credit_code, usage.month)));
+    if (existing.has_value()) continue;
+    out.push_back(std::move(*alert));
+  }
+  return out;
+}
+
 // ---- Import ----
 
 absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::Import(
@@ -335,9 +398,28 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
     }
     std::optional<v1::PowerAlert> alert = domain::AlertFor(g.usage, facts->facts, *threshold, now,
                                                            caller.CommonName(), h.import_id());
-    if (!alert.has_value()) continue;
     const std::string key = domain::PowerAlertKey(id.first, id.second);
     TH_ASSIGN_OR_RETURN(auto existing, store_->GetLive(key));
+    if (!alert.has_value()) {
+      // A correction that brings the month to or below the threshold the alert was raised
+      // with withdraws it (kept, marked, with the figure and the import that withdrew it).
+      if (existing.has_value() && existing->has_power_alert() &&
+          !existing->power_alert().withdrawn() &&
+          !(g.usage.kwh > existing->power_alert().threshold_kwh())) {
+        v1::PowerAlert withdrawn = existing->power_alert();
+        withdrawn.set_withdrawn(true);
+        *withdrawn.mutable_withdrawn_at() = ToProto(now);
+        withdrawn.set_withdrawn_by(caller.CommonName());
+        withdrawn.set_withdrawn_reason(
+            absl::StrCat("更正后用电 ", g.usage.kwh, " 千瓦时, 未超过阈值 ",
+                         withdrawn.threshold_kwh(), " (corrected by import ", h.import_id(), ")"));
+        *response.add_withdrawn_alerts() = withdrawn;
+        v1::Record record;
+        *record.mutable_power_alert() = std::move(withdrawn);
+        mutations.push_back({key, author, std::move(record)});
+      }
+      continue;
+    }
     if (existing.has_value() && existing->has_power_alert() &&
         domain::SameAlert(existing->power_alert(), *alert)) {
       continue;
@@ -437,51 +519,62 @@ absl::StatusOr<v1::RecheckReadingsResponse> ElectricityWatchService::Recheck(
       Threshold(request.has_threshold_kwh(), request.threshold_kwh().value(), "threshold_kwh"));
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_->Now();
-  // Keys sort by credit code, month, account: one enterprise-month's readings are adjacent.
-  std::vector<domain::MonthUsage> months;
-  TH_RETURN_IF_ERROR(store_->ScanRecords(
-      domain::kElectricityReadingKeyPrefix, [&](std::string_view, const v1::StoredRecord& stored) {
-        if (!stored.has_record() || !stored.record().has_electricity_reading()) return true;
-        const v1::ElectricityReading& e = stored.record().electricity_reading();
-        if (!auth::InJurisdiction(region, e.region_code())) return true;
-        if (months.empty() || months.back().credit_code != e.credit_code() ||
-            months.back().month != e.month()) {
-          domain::MonthUsage u;
-          u.credit_code = e.credit_code();
-          u.enterprise_name = e.enterprise_name();
-          u.region_code = e.region_code();
-          u.month = e.month();
-          months.push_back(std::move(u));
-        }
-        months.back().kwh += e.kwh();
-        months.back().accounts.push_back(e.account());
-        return true;
-      }));
   v1::RecheckReadingsResponse response;
   response.set_threshold_kwh(threshold);
-  response.set_months_checked(static_cast<uint32_t>(months.size()));
+  // One enterprise's facts at a time and one enterprise-month's readings at a time: keys sort
+  // by credit code, month, account, so memory is bounded by the alerts raised, not by the
+  // readings under the region (a province holds years of every plant's months).
   std::map<std::string, Facts> facts_cache;
   std::vector<store::Mutation> mutations;
   const v1::Author author = caller.ToAuthor(node_.node_id);
-  for (domain::MonthUsage& usage : months) {
+  auto finish = [&](domain::MonthUsage& usage) -> absl::Status {
+    response.set_months_checked(response.months_checked() + 1);
     TH_ASSIGN_OR_RETURN(const Facts* facts, FactsFor(usage.credit_code, &facts_cache));
     if (facts->enterprise.has_value() && !facts->enterprise->name().empty()) {
       usage.enterprise_name = facts->enterprise->name();
     }
     std::optional<v1::PowerAlert> alert =
         domain::AlertFor(usage, facts->facts, threshold, now, caller.CommonName(), "");
-    if (!alert.has_value()) continue;
+    if (!alert.has_value()) return absl::OkStatus();
     const std::string key = domain::PowerAlertKey(usage.credit_code, usage.month);
     TH_ASSIGN_OR_RETURN(auto existing, store_->GetLive(key));
     if (existing.has_value()) {
       response.set_already_alerted(response.already_alerted() + 1);
-      continue;
+      return absl::OkStatus();
     }
     *response.add_raised() = *alert;
     v1::Record record;
     *record.mutable_power_alert() = std::move(*alert);
     mutations.push_back({key, author, std::move(record)});
-  }
+    return absl::OkStatus();
+  };
+  std::optional<domain::MonthUsage> month;
+  absl::Status failed;
+  TH_RETURN_IF_ERROR(store_->ScanRecords(
+      domain::kElectricityReadingKeyPrefix, [&](std::string_view, const v1::StoredRecord& stored) {
+        if (!stored.has_record() || !stored.record().has_electricity_reading()) return true;
+        const v1::ElectricityReading& e = stored.record().electricity_reading();
+        if (!auth::InJurisdiction(region, e.region_code())) return true;
+        if (month.has_value() &&
+            (month->credit_code != e.credit_code() || month->month != e.month())) {
+          failed = finish(*month);
+          if (!failed.ok()) return false;
+          if (month->credit_code != e.credit_code()) facts_cache.clear();
+          month.reset();
+        }
+        if (!month.has_value()) {
+          month.emplace();
+          month->credit_code = e.credit_code();
+          month->enterprise_name = e.enterprise_name();
+          month->region_code = e.region_code();
+          month->month = e.month();
+        }
+        month->kwh += e.kwh();
+        month->accounts.push_back(e.account());
+        return true;
+      }));
+  TH_RETURN_IF_ERROR(failed);
+  if (month.has_value()) TH_RETURN_IF_ERROR(finish(*month));
   if (!mutations.empty()) TH_RETURN_IF_ERROR(store_->Write(std::move(mutations)).status());
   return response;
 }

@@ -80,6 +80,13 @@ class ElectricityWatchService final : public v1::ElectricityWatch::Service {
   // The threshold this node applies when a call gives none.
   double default_threshold_kwh() const;
 
+  // The alerts that the stored readings of `next`'s enterprise raise once `next` (a new
+  // version of a case, not yet stored) is known, under this node's threshold: what closing or
+  // sealing a case writes in its own batch (EnforcementService), so that no recheck is needed.
+  // Months with an alert already stored (open or withdrawn) are left alone.
+  [[nodiscard]] absl::StatusOr<std::vector<v1::PowerAlert>> AlertsAfterCase(
+      const v1::EnforcementCase& next, const std::string& raised_by) const;
+
  private:
   struct Facts;  // what is known about one enterprise: its record and shutdown facts
 

@@ -35,7 +35,10 @@ void EnforcementHooks::Counters(std::string_view key, const v1::Record& record,
     }
   } else if (record.has_power_alert()) {
     const v1::PowerAlert& a = record.power_alert();
-    out->push_back({absl::StrCat(kPowerAlertCounter, a.region_code(), "/", a.month()), 1});
+    // A withdrawn alert stays listed (marked) but no longer counts.
+    if (!a.withdrawn()) {
+      out->push_back({absl::StrCat(kPowerAlertCounter, a.region_code(), "/", a.month()), 1});
+    }
   }
 }
 

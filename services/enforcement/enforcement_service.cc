@@ -20,7 +20,9 @@
 #include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/disclosure.h"
+#include "services/domain/electricity.h"
 #include "services/domain/field_limits.h"
+#include "services/domain/record_key.h"
 #include "services/domain/region_table.h"
 #include "services/domain/tip_offs.h"
 #include "services/domain/validation.h"
@@ -75,10 +77,17 @@ absl::StatusOr<v1::EnforcementCase> EnforcementService::LoadCase(const std::stri
 }
 
 absl::Status EnforcementService::Commit(const auth::Identity& caller, v1::Record record,
-                                        std::vector<store::LocalPut> local) {
+                                        std::vector<store::LocalPut> local,
+                                        std::vector<v1::PowerAlert> alerts) {
   std::string key = domain::RecordKey(record);
   std::vector<store::Mutation> mutations;
   mutations.push_back({std::move(key), caller.ToAuthor(node_.node_id), std::move(record)});
+  for (v1::PowerAlert& a : alerts) {
+    v1::Record alert;
+    std::string alert_key = domain::PowerAlertKey(a.credit_code(), a.month());
+    *alert.mutable_power_alert() = std::move(a);
+    mutations.push_back({std::move(alert_key), caller.ToAuthor(node_.node_id), std::move(alert)});
+  }
   return store_->Write(std::move(mutations), std::move(local)).status();
 }
 
@@ -87,6 +96,7 @@ v1::CaseResponse EnforcementService::Respond(v1::EnforcementCase c) const {
   const absl::Time now = clock_->Now();
   for (v1::CaseState s : domain::AllowedNext(c, now)) out.add_allowed_next(s);
   out.set_overdue(domain::IsOverdue(c, now));
+  domain::ShowDeadlines(&c);
   *out.mutable_enforcement_case() = std::move(c);
   return out;
 }
@@ -136,7 +146,14 @@ absl::StatusOr<v1::CaseResponse> EnforcementService::Advance(
   t.actor = caller.CommonName();
   t.evidence_ref = request.evidence_ref();
   t.note = request.note();
-  t.deadline = OptionalTime(request.has_deadline(), request.deadline());
+  TH_ASSIGN_OR_RETURN(
+      t.deadline,
+      domain::RequestedDeadline("deadline", request.has_deadline() ? &request.deadline() : nullptr,
+                                request.deadline_day()));
+  if (!request.effective_day().empty()) {
+    TH_ASSIGN_OR_RETURN(t.effective_day,
+                        domain::ParseDayField("effective_day", request.effective_day()));
+  }
   t.approving_authority = request.approving_authority();
   t.inspected_by = request.inspected_by();
   t.inspected_at = OptionalTime(request.has_inspected_at(), request.inspected_at());
@@ -158,9 +175,18 @@ absl::StatusOr<v1::CaseResponse> EnforcementService::Advance(
     }
   }
   TH_ASSIGN_OR_RETURN(v1::EnforcementCase next, domain::Advance(current, t, *clock_));
+  // A step that closes or seals the plant rechecks its stored readings by itself, in the same
+  // write (docs/ELECTRICITY.md).
+  std::vector<v1::PowerAlert> alerts;
+  const bool shuts = (t.to != v1::CASE_STATE_UNSPECIFIED && domain::ClosesPlant(t.to)) ||
+                     t.sealing_step == v1::SEALING_STEP_POWER_CUT ||
+                     t.sealing_step == v1::SEALING_STEP_EQUIPMENT_SEALED;
+  if (shuts && power_alerts_after_) {
+    TH_ASSIGN_OR_RETURN(alerts, power_alerts_after_(next, caller.CommonName()));
+  }
   v1::Record record;
   *record.mutable_enforcement_case() = next;
-  TH_RETURN_IF_ERROR(Commit(caller, std::move(record)));
+  TH_RETURN_IF_ERROR(Commit(caller, std::move(record), {}, std::move(alerts)));
   return Respond(std::move(next));
 }
 
@@ -204,12 +230,15 @@ absl::StatusOr<v1::ListOverdueResponse> EnforcementService::Overdue(
       }));
   TH_RETURN_IF_ERROR(failed);
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-    const absl::Time da = FromProto(a.deadline());
-    const absl::Time db = FromProto(b.deadline());
+    const absl::CivilDay da = domain::DeadlineDayOf(a.deadline());
+    const absl::CivilDay db = domain::DeadlineDayOf(b.deadline());
     return da != db ? da < db : a.case_id() < b.case_id();
   });
   v1::ListOverdueResponse out;
-  for (size_t i = 0; i < found.size() && i < limit; ++i) *out.add_cases() = std::move(found[i]);
+  for (size_t i = 0; i < found.size() && i < limit; ++i) {
+    domain::ShowDeadlines(&found[i]);
+    *out.add_cases() = std::move(found[i]);
+  }
   out.set_truncated(found.size() > limit);
   return out;
 }

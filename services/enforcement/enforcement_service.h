@@ -14,6 +14,7 @@
 #ifndef TIERHUB_SERVICES_ENFORCEMENT_ENFORCEMENT_SERVICE_H_
 #define TIERHUB_SERVICES_ENFORCEMENT_ENFORCEMENT_SERVICE_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@
 #include "services/common/clock.h"
 #include "services/enforcement/informant_vault.h"
 #include "services/store/store.h"
+#include "tierhub/v1/electricity.pb.h"
 #include "tierhub/v1/enforcement.grpc.pb.h"
 
 namespace tierhub::enforcement {
@@ -33,6 +35,13 @@ class EnforcementService final : public v1::Enforcement::Service {
  public:
   // `store` is borrowed and must outlive the service.
   EnforcementService(const auth::NodeContext& node, store::Store* store);
+
+  // What a step that closes or seals a plant writes beside the case, in the same batch: the
+  // power alerts its enterprise's stored readings raise now (the node wires
+  // ElectricityWatchService::AlertsAfterCase). Unset = none. Call before serving.
+  using PowerAlertsAfter = std::function<absl::StatusOr<std::vector<v1::PowerAlert>>(
+      const v1::EnforcementCase& next, const std::string& raised_by)>;
+  void set_power_alerts_after(PowerAlertsAfter fn) { power_alerts_after_ = std::move(fn); }
 
   grpc::Status OpenCase(grpc::ServerContext* context, const v1::OpenCaseRequest* request,
                         v1::CaseResponse* response) override;
@@ -80,13 +89,15 @@ class EnforcementService final : public v1::Enforcement::Service {
   [[nodiscard]] absl::StatusOr<v1::EnforcementCase> LoadCase(const std::string& case_id) const;
   // Writes `record` and the node-local puts `local` in one Store::Write (one WriteBatch).
   [[nodiscard]] absl::Status Commit(const auth::Identity& caller, v1::Record record,
-                                    std::vector<store::LocalPut> local = {})
+                                    std::vector<store::LocalPut> local = {},
+                                    std::vector<v1::PowerAlert> alerts = {})
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   v1::CaseResponse Respond(v1::EnforcementCase c) const;
 
   const auth::NodeContext node_;  // a copy: the node context is small
   const Clock* const clock_;
   store::Store* const store_;
+  PowerAlertsAfter power_alerts_after_;
   absl::Mutex mu_;
 };
 

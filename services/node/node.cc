@@ -107,6 +107,10 @@ absl::Status Node::Init() {
   }
   electricity_ = std::make_unique<enforcement::ElectricityWatchService>(
       context_, electricity_options, store_.get());
+  enforcement_->set_power_alerts_after(
+      [watch = electricity_.get()](const v1::EnforcementCase& next, const std::string& by) {
+        return watch->AlertsAfterCase(next, by);
+      });
   plans_ = std::make_unique<plans::PlansService>(context_, store_.get());
   admin_ = std::make_unique<AdminService>(context_, config.backup_dir(), store_.get(),
                                           [this] { return ApplyRetention(); });

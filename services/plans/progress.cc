@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
 #include "services/domain/case_keys.h"
@@ -35,6 +36,9 @@ struct Figures {
 };
 
 using RowKey = std::tuple<std::string, int, int>;  // city, industry, dimension
+
+// The first year whose counters are read (CheckYear's lower bound).
+constexpr int kFirstPlanYear = 2000;
 
 template <typename E>
 E ParseEnum(const std::string& text, bool (*parse)(const std::string&, E*)) {
@@ -169,23 +173,27 @@ absl::StatusOr<v1::GetPlanProgressResponse> ReadPlanProgress(const store::Store&
                           [&](const std::vector<std::string>& p, int64_t v) {
                             if (p.size() == 5 && by_as_of(p[4])) at(p).resolved += v;
                           }));
-  // Open and overdue cases: the current state (case/, due/ are keyed <region>/<INDUSTRY>/...).
+  // Open cases as of `as_of`: found by then, less those closed (resolved or exited) by then,
+  // over every year up to as_of's, since a case found in one year may close in another.
+  // (Before issue 18 this was the cases' current state, whatever as_of said.)
+  const int as_of_year = static_cast<int>(absl::ToCivilYear(as_of, domain::ChinaTimeZone()).year());
+  for (int y = kFirstPlanYear; y <= as_of_year; ++y) {
+    const std::string y_text = absl::StrCat(y);
+    auto upto = [&](const std::string& mmdd) { return y_text + mmdd <= as_of_day; };
+    for (const auto& [counter, sign] : {std::pair<const char*, int>{kPlanFoundCounter, 1},
+                                        {kPlanResolvedCounter, -1},
+                                        {kPlanExitCounter, -1}}) {
+      TH_RETURN_IF_ERROR(Scan(store, counter, absl::StrCat(counter, y_text, "/", jurisdiction),
+                              [&](const std::vector<std::string>& p, int64_t v) {
+                                if (p.size() == 5 && upto(p[4])) at(p).open += sign * v;
+                              }));
+    }
+  }
+  // Overdue cases: the current state (due/ is keyed <region>/<INDUSTRY>/...).
   auto now_at = [&](const std::vector<std::string>& p) -> Figures& {
     return figures[{CityOf(p[0]), IndustryOf(p[1]),
                     ParseEnum<v1::Dimension>(p[2], &v1::Dimension_Parse)}];
   };
-  TH_RETURN_IF_ERROR(
-      Scan(store, domain::kCaseCounter, absl::StrCat(domain::kCaseCounter, jurisdiction),
-           [&](const std::vector<std::string>& p, int64_t v) {
-             if (p.size() != 4) return;
-             const v1::Dimension d = ParseEnum<v1::Dimension>(p[2], &v1::Dimension_Parse);
-             const v1::CaseState s = ParseEnum<v1::CaseState>(p[3], &v1::CaseState_Parse);
-             if (s == v1::CASE_STATE_UNSPECIFIED || domain::IsTerminal(d, s) ||
-                 domain::IsExitState(d, s)) {
-               return;
-             }
-             now_at(p).open += v;
-           }));
   TH_RETURN_IF_ERROR(Scan(store, domain::kCaseDueCounter,
                           absl::StrCat(domain::kCaseDueCounter, jurisdiction),
                           [&](const std::vector<std::string>& p, int64_t v) {

@@ -26,6 +26,8 @@ absl::Time LastInstantOf(int y, int m, int d) {
   return Cst(y, m, d) + absl::Hours(24) - absl::Nanoseconds(1);
 }
 
+absl::CivilDay Day(int y, int m, int d) { return absl::CivilDay(y, m, d); }
+
 std::string Code() { return domain::MakeCreditCode('9', '1', "440606", "TH000001").value(); }
 
 CaseOpening Opening(v1::Dimension dimension, v1::Industry industry = v1::INDUSTRY_CERAMICS) {
@@ -49,7 +51,7 @@ Transition To(CaseState to, const FakeClock& clock) {
   t.actor = "dept:MIIT:440606:inspector";
   t.evidence_ref = absl::StrCat("DOC-", v1::CaseState_Name(to));
   if (to == v1::CASE_STATE_SUSPENDED || to == v1::CASE_STATE_RESTRICTED) {
-    t.deadline = clock.Now() + absl::Hours(24 * 30);
+    t.deadline = ChinaCivilDay(clock.Now()) + 30;
   }
   if (to == v1::CASE_STATE_CLOSURE_APPROVED) t.approving_authority = "佛山市人民政府";
   if (to == v1::CASE_STATE_ACCEPTED) t.inspected_by = "验收组 (synthetic)";
@@ -286,34 +288,52 @@ TEST(CaseMachineTest, StepTimesNeverGoBackwards) {
 
 // ---- Month arithmetic and deadlines (CST) ----
 
-TEST(CaseMachineTest, DeadlineAfterMonthsFollowsTheCivilCodeInCst) {
-  EXPECT_EQ(DeadlineAfterMonths(Cst(2019, 4, 1, 10), 6), LastInstantOf(2019, 10, 1));
+TEST(CaseMachineTest, DayAfterMonthsFollowsTheCivilCode) {
+  EXPECT_EQ(DayAfterMonths(Day(2019, 4, 1), 6), Day(2019, 10, 1));
   // No corresponding day: the month's last day.
-  EXPECT_EQ(DeadlineAfterMonths(Cst(2019, 8, 31, 9), 6), LastInstantOf(2020, 2, 29));  // leap
-  EXPECT_EQ(DeadlineAfterMonths(Cst(2018, 8, 31, 9), 6), LastInstantOf(2019, 2, 28));
-  EXPECT_EQ(DeadlineAfterMonths(Cst(2019, 3, 31, 9), 6), LastInstantOf(2019, 9, 30));
+  EXPECT_EQ(DayAfterMonths(Day(2019, 8, 31), 6), Day(2020, 2, 29));  // leap
+  EXPECT_EQ(DayAfterMonths(Day(2018, 8, 31), 6), Day(2019, 2, 28));
+  EXPECT_EQ(DayAfterMonths(Day(2019, 3, 31), 6), Day(2019, 9, 30));
   // Across a year.
-  EXPECT_EQ(DeadlineAfterMonths(Cst(2019, 10, 1, 23, 59, 59), 3), LastInstantOf(2020, 1, 1));
-  EXPECT_EQ(DeadlineAfterMonths(LastInstantOf(2020, 2, 29), 3), LastInstantOf(2020, 5, 29));
-  // The day is the CST day: 2019-04-01 00:30 CST is still 2019-03-31 in UTC.
-  const absl::Time early = Cst(2019, 4, 1, 0, 30);
-  EXPECT_EQ(absl::ToCivilDay(early, absl::UTCTimeZone()), absl::CivilDay(2019, 3, 31));
-  EXPECT_EQ(DeadlineAfterMonths(early, 6), LastInstantOf(2019, 10, 1));
-  // And 23:30 CST on 03-31 is still 03-31.
-  EXPECT_EQ(DeadlineAfterMonths(Cst(2019, 3, 31, 23, 30), 6), LastInstantOf(2019, 9, 30));
+  EXPECT_EQ(DayAfterMonths(Day(2019, 10, 1), 3), Day(2020, 1, 1));
+  EXPECT_EQ(DayAfterMonths(Day(2020, 2, 29), 3), Day(2020, 5, 29));
 }
 
-TEST(CaseMachineTest, EnergyDeadlineIsSixMonthsAndOverdueRightAfterIt) {
+TEST(CaseMachineTest, ADeadlineIsAChinaDayWhateverInstantNamesIt) {
+  // Written as the day's first instant in China time, read back as that day.
+  EXPECT_EQ(FromProto(DeadlineToProto(Day(2027, 6, 6))), Cst(2027, 6, 6));
+  EXPECT_EQ(DeadlineDayOf(DeadlineToProto(Day(2027, 6, 6))), Day(2027, 6, 6));
+  // The form stores held before issue 18 (the day's last instant) reads as the same day.
+  EXPECT_EQ(DeadlineDayOf(ToProto(LastInstantOf(2027, 6, 6))), Day(2027, 6, 6));
+  // 2019-04-01 00:30 CST is still 2019-03-31 in UTC; the China day counts.
+  EXPECT_EQ(DeadlineDayOf(ToProto(Cst(2019, 4, 1, 0, 30))), Day(2019, 4, 1));
+  // What a client sends: a day as text, an instant, or both when they agree.
+  google::protobuf::Timestamp t = ToProto(Cst(2027, 9, 6, 15));
+  EXPECT_EQ(RequestedDeadline("deadline", &t, "").value(), Day(2027, 9, 6));
+  EXPECT_EQ(RequestedDeadline("deadline", nullptr, "2027-09-06").value(), Day(2027, 9, 6));
+  EXPECT_EQ(RequestedDeadline("deadline", &t, "2027-09-06").value(), Day(2027, 9, 6));
+  EXPECT_FALSE(RequestedDeadline("deadline", nullptr, "").value().has_value());
+  auto disagree = RequestedDeadline("deadline", &t, "2027-09-07");
+  EXPECT_EQ(disagree.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(disagree.status().message(), HasSubstr("deadline_day names 2027-09-07"));
+  auto bad = RequestedDeadline("deadline", nullptr, "2027-9-6");
+  EXPECT_THAT(bad.status().message(), HasSubstr("deadline_day: '2027-9-6' is not a day"));
+}
+
+TEST(CaseMachineTest, EnergyDeadlineIsSixMonthsAndOverdueTheDayAfter) {
   FakeClock clock(Cst(2019, 4, 1, 10));
   v1::EnforcementCase c = OpenCase(Opening(v1::DIMENSION_ENERGY), clock).value();
   EXPECT_FALSE(IsOverdue(c, clock.Now() + absl::Hours(24 * 365)));  // FOUND: no deadline runs
   clock.Advance(absl::Hours(24));
   c = Advance(c, To(v1::CASE_STATE_RECTIFYING, clock), clock).value();
-  const absl::Time deadline = LastInstantOf(2019, 10, 1);
-  EXPECT_EQ(FromProto(c.deadline()), deadline);
-  EXPECT_EQ(FromProto(c.history(1).deadline()), deadline);
-  EXPECT_FALSE(IsOverdue(c, deadline));
-  EXPECT_TRUE(IsOverdue(c, deadline + absl::Nanoseconds(1)));
+  EXPECT_EQ(FromProto(c.deadline()), Cst(2019, 10, 1));
+  EXPECT_EQ(c.deadline_day(), "2019-10-01");
+  EXPECT_EQ(FromProto(c.history(1).deadline()), Cst(2019, 10, 1));
+  EXPECT_EQ(c.history(1).deadline_day(), "2019-10-01");
+  // The whole deadline day is in time; the next day is overdue.
+  EXPECT_FALSE(IsOverdue(c, Cst(2019, 10, 1)));
+  EXPECT_FALSE(IsOverdue(c, LastInstantOf(2019, 10, 1)));
+  EXPECT_TRUE(IsOverdue(c, LastInstantOf(2019, 10, 1) + absl::Nanoseconds(1)));
   EXPECT_TRUE(IsOverdue(c, Cst(2019, 10, 2)));
 }
 
@@ -323,14 +343,14 @@ TEST(CaseMachineTest, EnergyDeadlineFromAug31IsEndOfFebruary) {
   o.found_at = Cst(2019, 8, 31, 16);
   v1::EnforcementCase c = OpenCase(o, clock).value();
   c = Advance(c, To(v1::CASE_STATE_RECTIFYING, clock), clock).value();
-  EXPECT_EQ(FromProto(c.deadline()), LastInstantOf(2020, 2, 29));
+  EXPECT_EQ(c.deadline_day(), "2020-02-29");
 }
 
 TEST(CaseMachineTest, EnergyRectifyingDeadlineCannotBeChosen) {
   FakeClock clock;
   v1::EnforcementCase c = OpenCase(Opening(v1::DIMENSION_ENERGY), clock).value();
   Transition t = To(v1::CASE_STATE_RECTIFYING, clock);
-  t.deadline = clock.Now() + absl::Hours(24 * 30);
+  t.deadline = ChinaCivilDay(clock.Now()) + 30;
   auto r = Advance(c, t, clock);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(r.status().message(), HasSubstr("deadline"));
@@ -341,26 +361,48 @@ TEST(CaseMachineTest, EnergyExtensionAtMostThreeMonthsAtItsBoundary) {
   v1::EnforcementCase c = OpenCase(Opening(v1::DIMENSION_ENERGY), clock).value();
   c = Advance(c, To(v1::CASE_STATE_RECTIFYING, clock), clock).value();
   clock.Set(Cst(2019, 9, 20));
-  // Exactly 3 months after 2019-10-01: 2020-01-01 (any hour of that day) is allowed.
+  // Exactly 3 months after 2019-10-01: 2020-01-01 is allowed.
   Transition t = To(v1::CASE_STATE_EXTENDED, clock);
-  t.deadline = Cst(2020, 1, 1, 9);
+  t.deadline = Day(2020, 1, 1);
   auto ok = Advance(c, t, clock);
   ASSERT_TRUE(ok.ok()) << ok.status();
-  EXPECT_EQ(FromProto(ok->deadline()), LastInstantOf(2020, 1, 1));
+  EXPECT_EQ(ok->deadline_day(), "2020-01-01");
   EXPECT_EQ(ok->extensions(), 1);
-  // One day more is refused.
-  t.deadline = Cst(2020, 1, 2);
+  // One day more is refused, naming both days.
+  t.deadline = Day(2020, 1, 2);
   auto too_long = Advance(c, t, clock);
   EXPECT_EQ(too_long.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(too_long.status().message(), HasSubstr("at most 3 months"));
+  EXPECT_THAT(too_long.status().message(),
+              HasSubstr("at most 3 months after the current deadline 2019-10-01, so end on "
+                        "2020-01-01 at the latest; asked for 2020-01-02"));
   // Shorter is fine; not after the current deadline is not an extension.
-  t.deadline = Cst(2019, 11, 15);
-  EXPECT_EQ(FromProto(Advance(c, t, clock)->deadline()), LastInstantOf(2019, 11, 15));
-  t.deadline = Cst(2019, 10, 1, 12);
+  t.deadline = Day(2019, 11, 15);
+  EXPECT_EQ(Advance(c, t, clock)->deadline_day(), "2019-11-15");
+  t.deadline = Day(2019, 10, 1);
   EXPECT_EQ(Advance(c, t, clock).status().code(), absl::StatusCode::kInvalidArgument);
+  t.deadline = Day(2019, 10, 2);
+  EXPECT_TRUE(Advance(c, t, clock).ok());
   // Unset: the full 3 months.
   t.deadline.reset();
-  EXPECT_EQ(FromProto(Advance(c, t, clock)->deadline()), LastInstantOf(2020, 1, 1));
+  EXPECT_EQ(Advance(c, t, clock)->deadline_day(), "2020-01-01");
+}
+
+TEST(CaseMachineTest, EnergyExtensionOfACaseStoredInTheOldFormCountsFromItsDay) {
+  // Stores before issue 18 hold the deadline as the day's last instant.
+  FakeClock clock(Cst(2026, 12, 6, 10));
+  v1::EnforcementCase c = OpenCase(Opening(v1::DIMENSION_ENERGY), clock).value();
+  c = Advance(c, To(v1::CASE_STATE_RECTIFYING, clock), clock).value();
+  *c.mutable_deadline() = ToProto(LastInstantOf(2027, 6, 6));
+  c.clear_deadline_day();
+  Transition t = To(v1::CASE_STATE_EXTENDED, clock);
+  t.deadline = Day(2027, 9, 6);
+  auto ok = Advance(c, t, clock);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->deadline_day(), "2027-09-06");
+  EXPECT_EQ(ok->history(1).deadline_day(), "2027-06-06");  // the old step, shown as its day
+  EXPECT_EQ(FromProto(ok->history(1).deadline()), Cst(2027, 6, 6));
+  t.deadline = Day(2027, 9, 7);
+  EXPECT_EQ(Advance(c, t, clock).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(CaseMachineTest, EnergyExtensionFromEndOfFebruary) {
@@ -370,28 +412,29 @@ TEST(CaseMachineTest, EnergyExtensionFromEndOfFebruary) {
   v1::EnforcementCase c = OpenCase(o, clock).value();
   c = Advance(c, To(v1::CASE_STATE_RECTIFYING, clock), clock).value();
   c = Advance(c, To(v1::CASE_STATE_EXTENDED, clock), clock).value();
-  EXPECT_EQ(FromProto(c.deadline()), LastInstantOf(2020, 5, 29));
+  EXPECT_EQ(c.deadline_day(), "2020-05-29");
 }
 
-TEST(CaseMachineTest, EnergyExtensionMustBeAskedBeforeTheDeadline) {
+TEST(CaseMachineTest, EnergyExtensionMustBeAskedByTheDeadlineDay) {
   FakeClock clock(Cst(2019, 4, 1, 10));
   v1::EnforcementCase c = OpenCase(Opening(v1::DIMENSION_ENERGY), clock).value();
   c = Advance(c, To(v1::CASE_STATE_RECTIFYING, clock), clock).value();
-  clock.Set(LastInstantOf(2019, 10, 1));  // the last instant: still in time
+  clock.Set(LastInstantOf(2019, 10, 1));  // the deadline day's last instant: still in time
   EXPECT_TRUE(Advance(c, To(v1::CASE_STATE_EXTENDED, clock), clock).ok());
   EXPECT_THAT(AllowedNext(c, clock.Now()),
               ElementsAre(v1::CASE_STATE_EXTENDED, v1::CASE_STATE_COMPLIANT,
                           v1::CASE_STATE_ORDERED_CLOSED));
-  clock.Advance(absl::Nanoseconds(1));  // overdue
+  clock.Advance(absl::Nanoseconds(1));  // the next day: overdue
   auto late = Advance(c, To(v1::CASE_STATE_EXTENDED, clock), clock);
   EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(late.status().message(), HasSubstr("before the deadline"));
+  EXPECT_THAT(late.status().message(), HasSubstr("by the deadline"));
   EXPECT_THAT(late.status().message(), HasSubstr("allowed next: COMPLIANT, ORDERED_CLOSED"));
   EXPECT_THAT(AllowedNext(c, clock.Now()),
               ElementsAre(v1::CASE_STATE_COMPLIANT, v1::CASE_STATE_ORDERED_CLOSED));
   // Overdue -> ordered closed -> closed and exited.
   c = Advance(c, To(v1::CASE_STATE_ORDERED_CLOSED, clock), clock).value();
   EXPECT_FALSE(c.has_deadline());
+  EXPECT_EQ(c.deadline_day(), "");
   EXPECT_FALSE(IsOverdue(c, clock.Now()));
   c = Advance(c, To(v1::CASE_STATE_CLOSED_EXITED, clock), clock).value();
   EXPECT_TRUE(AllowedNext(c, clock.Now()).empty());
@@ -401,7 +444,7 @@ TEST(CaseMachineTest, EnergyOnlyOneExtension) {
   FakeClock clock(Cst(2019, 4, 1, 10));
   v1::EnforcementCase c = CaseIn(v1::DIMENSION_ENERGY, v1::CASE_STATE_EXTENDED, clock);
   EXPECT_EQ(c.extensions(), 1);
-  EXPECT_EQ(FromProto(c.deadline()), LastInstantOf(2020, 1, 1));
+  EXPECT_EQ(c.deadline_day(), "2020-01-01");
   auto again = Advance(c, To(v1::CASE_STATE_EXTENDED, clock), clock);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
   // A case that somehow came back to RECTIFYING with its extension used gets no second one.
@@ -411,23 +454,28 @@ TEST(CaseMachineTest, EnergyOnlyOneExtension) {
   auto second = Advance(odd, To(v1::CASE_STATE_EXTENDED, clock), clock);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(second.status().message(), HasSubstr("already granted"));
-  // Overdue after the extended deadline.
+  // Overdue after the extended deadline day.
   EXPECT_FALSE(IsOverdue(c, LastInstantOf(2020, 1, 1)));
   EXPECT_TRUE(IsOverdue(c, Cst(2020, 1, 2)));
 }
 
-TEST(CaseMachineTest, QualitySuspensionNeedsAFutureDeadline) {
-  FakeClock clock;
+TEST(CaseMachineTest, QualitySuspensionNeedsADeadlineNotBeforeToday) {
+  FakeClock clock(Cst(2019, 5, 10, 15));
   v1::EnforcementCase c = OpenCase(Opening(v1::DIMENSION_QUALITY), clock).value();
   Transition t = To(v1::CASE_STATE_SUSPENDED, clock);
   t.deadline.reset();
   EXPECT_THAT(Advance(c, t, clock).status().message(), HasSubstr("deadline: is required"));
-  t.deadline = clock.Now() - absl::Hours(48);
-  EXPECT_THAT(Advance(c, t, clock).status().message(), HasSubstr("already past"));
-  t.deadline = Cst(2019, 6, 30, 10);
+  // Yesterday is past; today is the earliest deadline (the whole day remains).
+  t.deadline = Day(2019, 5, 9);
+  EXPECT_THAT(Advance(c, t, clock).status().message(),
+              HasSubstr("2019-05-09 is already past (today is 2019-05-10"));
+  t.deadline = Day(2019, 5, 10);
+  EXPECT_TRUE(Advance(c, t, clock).ok());
+  t.deadline = Day(2019, 6, 30);
   auto ok = Advance(c, t, clock);
   ASSERT_TRUE(ok.ok()) << ok.status();
-  EXPECT_EQ(FromProto(ok->deadline()), LastInstantOf(2019, 6, 30));
+  EXPECT_EQ(ok->deadline_day(), "2019-06-30");
+  EXPECT_FALSE(IsOverdue(*ok, LastInstantOf(2019, 6, 30)));
   EXPECT_TRUE(IsOverdue(*ok, Cst(2019, 7, 1)));
   // Overdue -> licences revoked; no deadline afterwards.
   clock.Set(Cst(2019, 7, 1));
@@ -440,8 +488,70 @@ TEST(CaseMachineTest, DeadlineOnlyWhereOneRuns) {
   FakeClock clock;
   v1::EnforcementCase c = CaseIn(v1::DIMENSION_SAFETY, v1::CASE_STATE_SUSPENDED, clock);
   Transition t = To(v1::CASE_STATE_CLOSURE_REQUESTED, clock);
-  t.deadline = clock.Now() + absl::Hours(24);
+  t.deadline = ChinaCivilDay(clock.Now()) + 1;
   EXPECT_THAT(Advance(c, t, clock).status().message(), HasSubstr("not used"));
+}
+
+// ---- Effective days: when a step happened, beside when it was recorded ----
+
+TEST(CaseMachineTest, EveryStepTakesAnEffectiveDayBesideWhenItWasRecorded) {
+  FakeClock clock(Cst(2026, 12, 7, 10));
+  CaseOpening o = Opening(v1::DIMENSION_TECHNOLOGY);
+  o.found_at = Cst(2026, 9, 1, 9);
+  v1::EnforcementCase c = OpenCase(o, clock).value();
+  EXPECT_EQ(c.history(0).effective_day(), "2026-09-01");
+  // Power cut on 2026-10-15, recorded today.
+  Transition s = Sealing(v1::SEALING_STEP_POWER_CUT);
+  s.effective_day = Day(2026, 12, 8);
+  auto future = Advance(c, s, clock);
+  EXPECT_EQ(future.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(future.status().message(),
+              HasSubstr("effective_day: 2026-12-08 is in the future (today is 2026-12-07"));
+  s.effective_day = Day(2026, 8, 31);
+  EXPECT_THAT(Advance(c, s, clock).status().message(),
+              HasSubstr("effective_day: 2026-08-31 is before the case's previous step, which "
+                        "took effect on 2026-09-01"));
+  s.effective_day = Day(2026, 9, 1);  // the boundary: the day it was found
+  EXPECT_TRUE(Advance(c, s, clock).ok());
+  s.effective_day = Day(2026, 10, 15);
+  c = Advance(c, s, clock).value();
+  EXPECT_EQ(c.history(1).effective_day(), "2026-10-15");
+  EXPECT_EQ(FromProto(c.history(1).at()), clock.Now());  // recorded today
+  EXPECT_EQ(FromProto(c.sealing().power_cut()), Cst(2026, 10, 15));
+  // The next step cannot be dated before it; unset is today, and today is allowed.
+  Transition w = Sealing(v1::SEALING_STEP_WATER_CUT);
+  w.effective_day = Day(2026, 10, 14);
+  EXPECT_EQ(Advance(c, w, clock).status().code(), absl::StatusCode::kInvalidArgument);
+  w.effective_day = Day(2026, 10, 15);
+  EXPECT_TRUE(Advance(c, w, clock).ok());
+  w.effective_day.reset();
+  c = Advance(c, w, clock).value();
+  EXPECT_EQ(c.history(2).effective_day(), "2026-12-07");
+  EXPECT_EQ(FromProto(c.sealing().water_cut()), clock.Now());
+}
+
+TEST(CaseMachineTest, ClosureIsDatedByItsEffectiveDay) {
+  FakeClock clock(Cst(2026, 12, 7, 10));
+  CaseOpening o = Opening(v1::DIMENSION_ENERGY);
+  o.found_at = Cst(2026, 1, 5);
+  v1::EnforcementCase c = OpenCase(o, clock).value();
+  Transition t = To(v1::CASE_STATE_RECTIFYING, clock);
+  t.effective_day = Day(2026, 1, 10);
+  c = Advance(c, t, clock).value();
+  EXPECT_EQ(c.deadline_day(), "2026-07-05");  // from found_at, whenever it was recorded
+  t = To(v1::CASE_STATE_ORDERED_CLOSED, clock);
+  t.effective_day = Day(2026, 11, 20);
+  c = Advance(c, t, clock).value();
+  t = To(v1::CASE_STATE_CLOSED_EXITED, clock);
+  t.effective_day = Day(2026, 11, 30);
+  c = Advance(c, t, clock).value();
+  std::optional<CaseClosure> closure = ClosureOf(c);
+  ASSERT_TRUE(closure.has_value());
+  EXPECT_EQ(closure->at, Cst(2026, 11, 30));
+  // A step recorded before issue 18 (no effective_day) reads as the day it was recorded.
+  c.mutable_history(3)->clear_effective_day();
+  EXPECT_EQ(ClosureOf(c)->at, clock.Now());
+  EXPECT_EQ(EffectiveDayOf(c.history(3)), Day(2026, 12, 7));
 }
 
 TEST(CaseMachineTest, EnvironmentClosureNeedsTheApprovingGovernment) {

@@ -49,7 +49,7 @@ v1::EnforcementCase Go(v1::EnforcementCase c, v1::CaseState to, FakeClock& clock
   t.actor = "inspector";
   t.evidence_ref = "DOC";
   if (to == v1::CASE_STATE_SUSPENDED || to == v1::CASE_STATE_RESTRICTED) {
-    t.deadline = clock.Now() + absl::Hours(24 * 60);
+    t.deadline = ChinaCivilDay(clock.Now()) + 60;
   }
   if (to == v1::CASE_STATE_CLOSURE_APPROVED) t.approving_authority = "市政府";
   auto next = Advance(c, t, clock);

@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 #include "services/common/time_proto.h"
 #include "services/domain/case_machine.h"
+#include "services/domain/credit_code.h"
 #include "services/domain/validation.h"
 
 namespace tierhub::domain {
@@ -140,6 +141,43 @@ TEST(AlertForTest, OnlyMonthsAfterTheMonthOfTheFactCount) {
   auto alert = AlertFor(Usage("2019-08", 9000), facts, 1000, now, "me", "i");
   ASSERT_TRUE(alert.has_value());
   EXPECT_EQ(alert->reason(), v1::SHUTDOWN_REASON_ENTERPRISE_STATUS);
+}
+
+TEST(AlertForTest, AClosureRecordedLateCountsFromTheDayItTookEffect) {
+  // Closed on 2026-10-15, recorded on 2026-12-07: the plant drew power in November.
+  FakeClock clock(absl::FromCivil(absl::CivilSecond(2026, 12, 7, 10, 0, 0), ChinaTimeZone()));
+  CaseOpening o;
+  o.case_id = "E-LATE-REC";
+  o.credit_code = MakeCreditCode('9', '1', "440606", "TH000777").value();
+  o.region_code = "440606";
+  o.industry = v1::INDUSTRY_STEEL;
+  o.dimension = v1::DIMENSION_ENVIRONMENT;
+  o.finding = "超标排放 (synthetic)";
+  o.actor = "dept:ECO:440606:inspector";
+  o.evidence_ref = "RPT-9";
+  o.found_at = absl::FromCivil(absl::CivilSecond(2026, 9, 1, 9, 0, 0), ChinaTimeZone());
+  v1::EnforcementCase c = OpenCase(o, clock).value();
+  Transition t;
+  t.to = v1::CASE_STATE_CLOSURE_APPROVED;
+  t.actor = o.actor;
+  t.evidence_ref = "批复 2026-88";
+  t.approving_authority = "佛山市人民政府";
+  t.effective_day = absl::CivilDay(2026, 10, 10);
+  c = Advance(c, t, clock).value();
+  t.to = v1::CASE_STATE_CLOSED_EXITED;
+  t.evidence_ref = "关停 2026-88";
+  t.effective_day = absl::CivilDay(2026, 10, 15);
+  c = Advance(c, t, clock).value();
+  const std::vector<v1::EnforcementCase> cases = {c};
+  const std::vector<ShutdownFact> facts = ShutdownFacts(nullptr, absl::InfinitePast(), cases);
+  ASSERT_EQ(facts.size(), 1u);
+  EXPECT_EQ(ChinaDay(facts[0].since), "2026-10-15");
+  EXPECT_EQ(FactForMonth(facts, "2026-10"), nullptr);  // the month of the shutdown
+  MonthUsage november{o.credit_code, "某钢厂 (synthetic)", "440606", "2026-11", 52000, {"A-1"}};
+  auto alert = AlertFor(november, facts, 1000, clock.Now(), "import", "IMP-1");
+  ASSERT_TRUE(alert.has_value());
+  EXPECT_EQ(alert->shut_since_day(), "2026-10-15");
+  EXPECT_EQ(alert->case_id(), "E-LATE-REC");
 }
 
 TEST(AlertForTest, TheThresholdIsExclusive) {

@@ -99,6 +99,11 @@ TEST(RoundsTest, PlanDefaultsEndOnTheirDaysInChinaTime) {
   const absl::Time deadline = absl::FromUnixSeconds(1555343999);
   EXPECT_EQ(Lateness(rounds[0], deadline), absl::ZeroDuration());
   EXPECT_EQ(Lateness(rounds[0], deadline + absl::Hours(5)), absl::Hours(5));
+  // A deadline stored as the day's first instant (as a client sends a day) names the same day.
+  v1::SubmissionRound first_instant = rounds[0];
+  first_instant.mutable_deadline()->set_seconds(1555257600);  // 2019-04-15T00:00:00+08:00
+  EXPECT_EQ(Lateness(first_instant, deadline), absl::ZeroDuration());
+  EXPECT_EQ(Lateness(first_instant, deadline + absl::Hours(5)), absl::Hours(5));
   EXPECT_EQ(ExpectedDepartments(v1::SubmissionRound::SCOPE_DEPARTMENT_LISTS).size(), 5u);
 }
 

@@ -247,6 +247,57 @@ TEST_F(ElectricityServiceTest, ClosedEnterpriseAlertsOnlyForMonthsAfterTheClosur
   EXPECT_EQ((*reading)->record().electricity_reading().source_file(), "gdpg.csv");
 }
 
+TEST_F(ElectricityServiceTest, ACorrectedReadingAtOrBelowTheThresholdWithdrawsTheAlert) {
+  const std::string code = Code("440606", "TH000231");
+  ASSERT_TRUE(cluster_.Write("sd", {Enterprise(code, "440606", v1::OPERATING_STATUS_CLOSED)}).ok());
+  clock_.Set(Cst(2019, 12, 2));
+  auto raised = watch("sd")->Import(
+      Miit("440606"),
+      Call("i-231", {Row(code, "2019-09", "0301", 700), Row(code, "2019-09", "0302", 52000)}));
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  ASSERT_EQ(raised->alerts_size(), 1);
+  // The grid company corrects account 0302: the month is now 1000 kWh, the threshold itself.
+  clock_.Set(Cst(2019, 12, 3));
+  auto corrected =
+      watch("sd")->Import(Miit("440606"), Call("i-232", {Row(code, "2019-09", "0302", 300)}));
+  ASSERT_TRUE(corrected.ok()) << corrected.status();
+  EXPECT_EQ(corrected->alerts_size(), 0);
+  ASSERT_EQ(corrected->withdrawn_alerts_size(), 1);
+  auto alert = StoredAlert("sd", code, "2019-09");
+  ASSERT_TRUE(alert.has_value());
+  EXPECT_TRUE(alert->withdrawn());
+  EXPECT_EQ(alert->withdrawn_by(), "dept:MIIT:440606:clerk");
+  EXPECT_EQ(FromProto(alert->withdrawn_at()), Cst(2019, 12, 3));
+  EXPECT_THAT(alert->withdrawn_reason(), HasSubstr("1000"));
+  EXPECT_THAT(alert->withdrawn_reason(), HasSubstr("i-232"));
+  EXPECT_EQ(alert->kwh(), 52700);  // what raised it
+  auto counted = [&] {
+    int64_t n = 0;
+    EXPECT_TRUE(cluster_.node("sd")
+                    ->store()
+                    ->ScanCounters("palert/440606/2019-09",
+                                   [&](std::string_view, int64_t v) {
+                                     n += v;
+                                     return true;
+                                   })
+                    .ok());
+    return n;
+  };
+  EXPECT_EQ(counted(), 0);  // listed, marked, no longer counted
+  // A second correction finds nothing more to withdraw; one above the threshold raises it again.
+  auto again =
+      watch("sd")->Import(Miit("440606"), Call("i-233", {Row(code, "2019-09", "0302", 200)}));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->withdrawn_alerts_size(), 0);
+  auto back =
+      watch("sd")->Import(Miit("440606"), Call("i-234", {Row(code, "2019-09", "0302", 9000)}));
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->alerts_size(), 1);
+  EXPECT_FALSE(StoredAlert("sd", code, "2019-09")->withdrawn());
+  EXPECT_EQ(StoredAlert("sd", code, "2019-09")->kwh(), 9700);
+  EXPECT_EQ(counted(), 1);
+}
+
 TEST_F(ElectricityServiceTest, TheThresholdIsExclusiveAndSumsEveryAccountOfTheMonth) {
   const std::string code = Code("440606", "TH000231");
   ASSERT_TRUE(cluster_.Write("sd", {Enterprise(code, "440606", v1::OPERATING_STATUS_SEALED)}).ok());
@@ -388,6 +439,49 @@ TEST_F(ElectricityServiceTest, PowerCutSealedEquipmentAndClosedCasesAlertFromThe
   EXPECT_EQ(closed_sep->case_id(), "V-253");
 }
 
+TEST_F(ElectricityServiceTest, APowerCutRecordedLateCountsFromTheDayItTookEffect) {
+  // Found on 2019-09-02; the power was cut on 2019-10-15 but recorded only on 2019-12-02, when
+  // the grid company's file shows the plant drew power in November.
+  auth::Identity inspector = Miit("440606", "inspector");
+  const std::string code = Code("440606", "TH000261");
+  v1::OpenCaseRequest open;
+  open.set_case_id("T-261");
+  open.set_credit_code(code);
+  open.set_region_code("440606");
+  open.set_industry(v1::INDUSTRY_STEEL);
+  open.set_dimension(v1::DIMENSION_TECHNOLOGY);
+  open.set_finding("淘汰类设备 (synthetic)");
+  open.set_rule_ref("T5-STEEL-1");
+  open.set_equipment_id("IF-1");
+  open.set_evidence_ref("排查记录 2019-261");
+  *open.mutable_found_at() = ToProto(Cst(2019, 9, 2));
+  clock_.Set(Cst(2019, 12, 2));
+  ASSERT_TRUE(cases("sd")->Open(inspector, open).ok());
+  v1::AdvanceCaseRequest step;
+  step.set_case_id("T-261");
+  step.set_sealing_step(v1::SEALING_STEP_POWER_CUT);
+  step.set_evidence_ref("断电通知书 261");
+  step.set_effective_day("2019-12-03");
+  auto future = cases("sd")->Advance(inspector, step);
+  EXPECT_EQ(future.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(future.status().message(), HasSubstr("effective_day: 2019-12-03 is in the future"));
+  step.set_effective_day("2019-10-15");
+  auto cut = cases("sd")->Advance(inspector, step);
+  ASSERT_TRUE(cut.ok()) << cut.status();
+  EXPECT_EQ(cut->enforcement_case().history(1).effective_day(), "2019-10-15");
+  EXPECT_EQ(FromProto(cut->enforcement_case().history(1).at()), Cst(2019, 12, 2));
+  auto imported = watch("sd")->Import(Miit("440606"),
+                                      Call("i-261", {Row(code, "2019-10", "01", 30000, "440606"),
+                                                     Row(code, "2019-11", "01", 30000, "440606")}));
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->alerts_size(), 1);  // October holds the shutdown; November counts
+  auto alert = StoredAlert("sd", code, "2019-11");
+  ASSERT_TRUE(alert.has_value());
+  EXPECT_EQ(alert->reason(), v1::SHUTDOWN_REASON_POWER_CUT);
+  EXPECT_EQ(alert->shut_since_day(), "2019-10-15");
+  EXPECT_FALSE(StoredAlert("sd", code, "2019-10").has_value());
+}
+
 TEST_F(ElectricityServiceTest, ACountyImportsAndItsCityAndTheProvinceListTheAlert) {
   const std::string code = Code("440606", "TH000261");
   ASSERT_TRUE(cluster_.Write("sd", {Enterprise(code, "440606", v1::OPERATING_STATUS_CLOSED)}).ok());
@@ -470,6 +564,62 @@ TEST_F(ElectricityServiceTest, ACitySeesItsOwnAlertsNotItsNeighboursAndFiltersBy
   EXPECT_FALSE(StoredAlert("fs", tianhe, "2019-09").has_value());
 }
 
+TEST_F(ElectricityServiceTest, ClosingACaseRechecksTheStoredReadingsByItself) {
+  const std::string code = Code("440606", "TH000271");
+  ASSERT_TRUE(
+      cluster_.Write("sd", {Enterprise(code, "440606", v1::OPERATING_STATUS_OPERATING)}).ok());
+  // The grid company's readings arrive while the plant is still known to operate.
+  clock_.Set(Cst(2019, 12, 2));
+  auto imported = watch("sd")->Import(
+      Miit("440606"),
+      Call("i-271", {Row(code, "2019-08", "01", 30000), Row(code, "2019-09", "01", 30000),
+                     Row(code, "2019-10", "01", 800)}));
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_EQ(imported->alerts_size(), 0);
+  // Then its closure, which took effect on 2019-08-20, is recorded: no recheck is run.
+  const auth::Identity inspector = Miit("440606", "inspector");
+  v1::OpenCaseRequest env;
+  env.set_case_id("V-271");
+  env.set_credit_code(code);
+  env.set_region_code("440606");
+  env.set_industry(v1::INDUSTRY_STEEL);
+  env.set_dimension(v1::DIMENSION_ENVIRONMENT);
+  env.set_finding("超标排放情节严重 (synthetic)");
+  env.set_rule_ref("GB 28662-2012");
+  env.set_evidence_ref("监测报告 271");
+  *env.mutable_found_at() = ToProto(Cst(2019, 7, 1));
+  auth::Identity eco = inspector;
+  eco.department = v1::DEPARTMENT_ECO;
+  ASSERT_TRUE(cases("sd")->Open(eco, env).ok());
+  v1::AdvanceCaseRequest step;
+  step.set_case_id("V-271");
+  step.set_to_state(v1::CASE_STATE_CLOSURE_APPROVED);
+  step.set_approving_authority("顺德区人民政府");
+  step.set_evidence_ref("批复 271");
+  step.set_effective_day("2019-08-10");
+  ASSERT_TRUE(cases("sd")->Advance(eco, step).ok());
+  EXPECT_FALSE(StoredAlert("sd", code, "2019-09").has_value());  // a decision, not a closure
+  step.set_to_state(v1::CASE_STATE_CLOSED_EXITED);
+  step.clear_approving_authority();
+  step.set_evidence_ref("关停验收 271");
+  step.set_effective_day("2019-08-20");
+  auto closed = cases("sd")->Advance(eco, step);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_FALSE(StoredAlert("sd", code, "2019-08").has_value());  // the month of the closure
+  auto september = StoredAlert("sd", code, "2019-09");
+  ASSERT_TRUE(september.has_value());
+  EXPECT_EQ(september->reason(), v1::SHUTDOWN_REASON_CASE_CLOSED);
+  EXPECT_EQ(september->case_id(), "V-271");
+  EXPECT_EQ(september->shut_since_day(), "2019-08-20");
+  EXPECT_EQ(september->raised_by(), eco.CommonName());
+  EXPECT_FALSE(StoredAlert("sd", code, "2019-10").has_value());  // below the threshold
+  // In the case's own write: the alert directly follows the case.
+  auto c = cluster_.node("sd")->store()->Get("case/V-271");
+  auto a = cluster_.node("sd")->store()->Get(domain::PowerAlertKey(code, "2019-09"));
+  ASSERT_TRUE(c.ok() && c->has_value() && a.ok() && a->has_value());
+  EXPECT_EQ((*a)->seq(), (*c)->seq() + 1);
+}
+
 TEST_F(ElectricityServiceTest, AClosureThatArrivesAfterTheReadingsIsFoundByARecheck) {
   const std::string code = Code("440606", "TH000281");
   ASSERT_TRUE(
@@ -513,6 +663,51 @@ TEST_F(ElectricityServiceTest, AClosureThatArrivesAfterTheReadingsIsFoundByARech
   recheck.set_region_code("440100");
   EXPECT_EQ(watch("gd")->Recheck(Miit("440600"), recheck).status().code(),
             absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(ElectricityServiceTest, ARecheckGroupsEveryEnterpriseMonthInKeyOrder) {
+  // Three enterprises, the first and the last recorded closed on 2019-08-05; three months of
+  // two accounts each, imported under a lenient threshold that raises nothing.
+  const std::vector<std::string> codes = {Code("440606", "TH000291"), Code("440606", "TH000292"),
+                                          Code("440606", "TH000293")};
+  clock_.Set(Cst(2019, 8, 5));
+  ASSERT_TRUE(cluster_
+                  .Write("sd", {Enterprise(codes[0], "440606", v1::OPERATING_STATUS_CLOSED),
+                                Enterprise(codes[1], "440606", v1::OPERATING_STATUS_OPERATING),
+                                Enterprise(codes[2], "440606", v1::OPERATING_STATUS_SEALED)})
+                  .ok());
+  clock_.Set(Cst(2019, 12, 2));
+  std::vector<v1::ReadingRow> rows;
+  for (const std::string& code : codes) {
+    for (const char* month : {"2019-09", "2019-10", "2019-11"}) {
+      rows.push_back(Row(code, month, "01", 600));
+      rows.push_back(Row(code, month, "02", 600));  // 1,200 a month: above 1,000 only summed
+    }
+  }
+  ImportReadingsCall lenient = Call("i-291", rows);
+  lenient.header.mutable_threshold_kwh()->set_value(5000);
+  auto imported = watch("sd")->Import(Miit("440606"), lenient);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_EQ(imported->alerts_size(), 0);
+  // The recheck under 1,000 kWh: every enterprise-month once, each month summing its own
+  // enterprise's two accounts.
+  v1::RecheckReadingsRequest recheck;
+  recheck.mutable_threshold_kwh()->set_value(1000);
+  auto first = watch("sd")->Recheck(Miit("440606"), recheck);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->months_checked(), 9u);
+  ASSERT_EQ(first->raised_size(), 6);
+  for (const v1::PowerAlert& a : first->raised()) {
+    EXPECT_NE(a.credit_code(), codes[1]);
+    EXPECT_EQ(a.kwh(), 1200);
+    EXPECT_THAT(a.accounts(), ::testing::ElementsAre("01", "02"));
+  }
+  EXPECT_EQ(StoredAlert("sd", codes[2], "2019-11")->enterprise_status(),
+            v1::OPERATING_STATUS_SEALED);
+  auto second = watch("sd")->Recheck(Miit("440606"), recheck);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->raised_size(), 0);
+  EXPECT_EQ(second->already_alerted(), 6u);
 }
 
 TEST_F(ElectricityServiceTest, GenericWritesOfReadingsAndAlertsAreRefused) {

@@ -16,6 +16,7 @@
 #include "rocksdb/options.h"
 #include "services/common/time_proto.h"
 #include "services/domain/case_keys.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/record_key.h"
 #include "services/enforcement/informant_vault.h"
@@ -289,6 +290,122 @@ TEST_F(EnforcementServiceTest, ListOverdueForTheCoordinationGroup) {
                               })
                   .ok());
   EXPECT_EQ(indexed, std::vector<std::string>{"case/E-NEW"});
+}
+
+// A deadline is a day in China time, inclusive (case_machine.h), through the public API with
+// the values a client sends: the shown deadline plus 3 months is the longest extension, and a
+// case is overdue from the day after its deadline day.
+class DeadlineDayTest : public ::testing::Test {
+ protected:
+  static absl::Time Cst(int y, int m, int d, int hh = 0, int mm = 0) {
+    return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), domain::ChinaTimeZone());
+  }
+  void SetUp() override {
+    ASSERT_TRUE(cluster_.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "").ok());
+    stub_ = v1::Enforcement::NewStub(
+        grpc::CreateChannel(cluster_.address("sd"), grpc::InsecureChannelCredentials()));
+  }
+  grpc::Status Call(const v1::AdvanceCaseRequest& r, v1::CaseResponse* out) {
+    grpc::ClientContext context;
+    context.AddMetadata(auth::kInsecureIdentityHeader, who_);
+    return stub_->AdvanceCase(&context, r, out);
+  }
+
+  FakeClock clock_{Cst(2026, 12, 7, 10)};
+  testutil::TempDir dir_;
+  TestCluster cluster_{dir_.path(), &clock_};
+  std::unique_ptr<v1::Enforcement::Stub> stub_;
+  const std::string who_ = Dept(v1::DEPARTMENT_MIIT, "440606").CommonName();
+  std::string who_q_;
+};
+
+TEST_F(DeadlineDayTest, ShownDeadlinePlusThreeMonthsIsTheLongestExtension) {
+  v1::CaseResponse response;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata(auth::kInsecureIdentityHeader, who_);
+    ASSERT_TRUE(stub_->OpenCase(&context, EnergyCase("E-D", "440606"), &response).ok());
+  }
+  // Put under rectification on 2026-12-07: the deadline is the day 2027-06-07.
+  ASSERT_TRUE(Call(Step("E-D", v1::CASE_STATE_RECTIFYING), &response).ok());
+  const v1::EnforcementCase& c = response.enforcement_case();
+  EXPECT_EQ(c.deadline_day(), "2027-06-07");
+  EXPECT_EQ(FromProto(c.deadline()), Cst(2027, 6, 7));  // 2027-06-07T00:00:00+08:00
+  // The client adds 3 months to what it was shown.
+  const absl::CivilDay shown = absl::ToCivilDay(FromProto(c.deadline()), domain::ChinaTimeZone());
+  const absl::CivilDay plus3(shown.year(), shown.month() + 3, shown.day());
+  v1::AdvanceCaseRequest extend = Step("E-D", v1::CASE_STATE_EXTENDED);
+  *extend.mutable_deadline() = ToProto(absl::FromCivil(plus3 + 1, domain::ChinaTimeZone()));
+  grpc::Status refused = Call(extend, &response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(),
+              HasSubstr("deadline: an extension may last at most 3 months after the current "
+                        "deadline 2027-06-07, so end on 2027-09-07 at the latest; asked for "
+                        "2027-09-08"));
+  extend.clear_deadline();
+  extend.set_deadline_day("2027-09-08");
+  EXPECT_EQ(Call(extend, &response).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // Both forms naming different days are refused, naming both.
+  *extend.mutable_deadline() = ToProto(absl::FromCivil(plus3, domain::ChinaTimeZone()));
+  grpc::Status disagree = Call(extend, &response);
+  EXPECT_EQ(disagree.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(disagree.error_message(), HasSubstr("deadline_day names 2027-09-08"));
+  // Exactly 3 months, as an instant of that day (any hour) or as the day: accepted.
+  extend.clear_deadline_day();
+  *extend.mutable_deadline() =
+      ToProto(absl::FromCivil(plus3, domain::ChinaTimeZone()) + absl::Hours(23));
+  grpc::Status ok = Call(extend, &response);
+  ASSERT_TRUE(ok.ok()) << ok.error_message();
+  EXPECT_EQ(response.enforcement_case().deadline_day(), "2027-09-07");
+  EXPECT_EQ(FromProto(response.enforcement_case().deadline()), Cst(2027, 9, 7));
+  EXPECT_EQ(response.enforcement_case().history(2).deadline_day(), "2027-09-07");
+
+  // Overdue from the day after the deadline day, in GetCase and ListOverdue.
+  auto overdue = [&] {
+    v1::ListOverdueRequest request;
+    request.set_region_code("440606");
+    v1::ListOverdueResponse listed;
+    grpc::ClientContext context;
+    context.AddMetadata(auth::kInsecureIdentityHeader, who_);
+    EXPECT_TRUE(stub_->ListOverdue(&context, request, &listed).ok());
+    v1::GetCaseRequest get;
+    get.set_case_id("E-D");
+    grpc::ClientContext context2;
+    context2.AddMetadata(auth::kInsecureIdentityHeader, who_);
+    v1::CaseResponse got;
+    EXPECT_TRUE(stub_->GetCase(&context2, get, &got).ok());
+    EXPECT_EQ(got.overdue(), listed.cases_size() == 1);
+    return got.overdue();
+  };
+  clock_.Set(Cst(2027, 9, 7, 23, 59));
+  EXPECT_FALSE(overdue());
+  clock_.Set(Cst(2027, 9, 8));
+  EXPECT_TRUE(overdue());
+}
+
+TEST_F(DeadlineDayTest, QualityDeadlineTodayIsTheEarliest) {
+  v1::OpenCaseRequest open = EnergyCase("Q-D", "440606");
+  open.set_dimension(v1::DIMENSION_QUALITY);
+  who_q_ = Dept(v1::DEPARTMENT_SAMR, "440606").CommonName();
+  v1::CaseResponse response;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata(auth::kInsecureIdentityHeader, who_q_);
+    ASSERT_TRUE(stub_->OpenCase(&context, open, &response).ok());
+  }
+  auto suspend = [&](const std::string& day) {
+    v1::AdvanceCaseRequest r = Step("Q-D", v1::CASE_STATE_SUSPENDED);
+    r.set_deadline_day(day);
+    grpc::ClientContext context;
+    context.AddMetadata(auth::kInsecureIdentityHeader, who_q_);
+    return stub_->AdvanceCase(&context, r, &response);
+  };
+  grpc::Status past = suspend("2026-12-06");
+  EXPECT_EQ(past.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(past.error_message(), HasSubstr("2026-12-06 is already past"));
+  ASSERT_TRUE(suspend("2026-12-07").ok());
+  EXPECT_EQ(response.enforcement_case().deadline_day(), "2026-12-07");
+  EXPECT_FALSE(response.overdue());
 }
 
 // True if any byte sequence the node holds in its exchanged store (records and the whole change

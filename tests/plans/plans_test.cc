@@ -686,6 +686,32 @@ TEST_F(PlansTest, BehindFlagOnEachSideOfACheckpoint) {
   EXPECT_EQ(r.checkpoints(), 1u);
 }
 
+TEST_F(PlansTest, OpenCasesAreCountedAsOfTheRequestedDay) {
+  // Found in March and closed in September; another found in August.
+  Open("o-1", "440606", 11, v1::INDUSTRY_CERAMICS, v1::DIMENSION_TECHNOLOGY, 0,
+       v1::CAPACITY_UNIT_UNSPECIFIED, At(2019, 3, 1, 10));
+  clock_.Set(At(2019, 8, 1, 10));
+  Open("o-2", "440606", 12, v1::INDUSTRY_CERAMICS, v1::DIMENSION_TECHNOLOGY);
+  clock_.Set(At(2019, 9, 1, 10));
+  ExitTechnology("o-1");
+  clock_.Set(At(2019, 12, 1, 10));
+  auto open_at = [&](absl::Time as_of) {
+    const auto p = Progress("440600", 2019, as_of);
+    const auto* r = RowOf(p, "440600", v1::INDUSTRY_CERAMICS, v1::DIMENSION_TECHNOLOGY);
+    return r == nullptr ? 0 : r->cases_open();
+  };
+  EXPECT_EQ(open_at(At(2019, 2, 28, 23)), 0);  // nothing found yet: no row
+  EXPECT_EQ(open_at(At(2019, 6, 30, 23)), 1);  // o-1 open, o-2 not found yet
+  EXPECT_EQ(open_at(At(2019, 8, 31, 23)), 2);  // the day before o-1 closed
+  EXPECT_EQ(open_at(At(2019, 9, 1, 23)), 1);   // o-1 closed that day
+  EXPECT_EQ(open_at(At(2019, 12, 1, 23)), 1);
+  // A case found in 2019 and still open counts in 2020's progress too.
+  const auto next_year = Progress("440600", 2020, At(2020, 1, 5));
+  const auto* row = RowOf(next_year, "440600", v1::INDUSTRY_CERAMICS, v1::DIMENSION_TECHNOLOGY);
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->cases_open(), 1);
+}
+
 TEST_F(PlansTest, AProvinceSumsItsCities) {
   FileTarget("440600", 2019, v1::INDUSTRY_CERAMICS, v1::DIMENSION_TECHNOLOGY, 2);
   FileTarget("441900", 2019, v1::INDUSTRY_CERAMICS, v1::DIMENSION_TECHNOLOGY, 1);
