@@ -32,6 +32,8 @@ corpus="$BUILD_DIR/corpus/$target"
 artifacts="$BUILD_DIR/artifacts/$target"
 mkdir -p "$corpus" "$artifacts"
 log="$BUILD_DIR/fuzz-$target.log"
+stamp="$BUILD_DIR/fuzz-$target.started"
+touch "$stamp"
 set +e
 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   "$BUILD_DIR/tests/fuzz/${target}_fuzzer" -max_total_time="$seconds" -timeout=20 \
@@ -40,11 +42,12 @@ ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 rc=$?
 set -e
 execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-crashes=$(find "$artifacts" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+# Only this run's: the directory keeps earlier runs' inputs until they are moved to the corpus.
+crashes=$(find "$artifacts" -type f -newer "$stamp" \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
 echo "target=$target"
 echo "seconds=$seconds"
 echo "executions=${execs:-0}"
 echo "exit_code=$rc"
-echo "artifacts=$crashes"
+echo "new_artifacts=$crashes"
 echo "log=$log"
 exit "$rc"
