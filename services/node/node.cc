@@ -32,6 +32,10 @@ std::string TlsCopiesDir(const std::string& store_path) {
 }
 
 absl::StatusOr<std::string> Node::ReloadTls() {
+  if (!tls_unrenewable_.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(tls_unrenewable_, " at start; restart the node to renew its TLS files"));
+  }
   if (tls_ == nullptr) return absl::FailedPreconditionError("insecure mode: no TLS files");
   return tls_->Reload();
 }
@@ -63,9 +67,28 @@ absl::Status Node::Init() {
   // Checked here with OpenSSL: gRPC reports a bad file only as a port it could not add.
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   if (!config.insecure()) {
-    TH_ASSIGN_OR_RETURN(
-        tls_, LiveTlsFiles::Create(config.tls(), TlsCopiesDir(config.store_path()), clock_));
-    credentials = tls_->ServerCredentials();
+    auto live = LiveTlsFiles::Create(config.tls(), TlsCopiesDir(config.store_path()), clock_);
+    if (live.ok()) {
+      tls_ = std::move(*live);
+      credentials = tls_->ServerCredentials();
+    } else if (live.status().code() == absl::StatusCode::kUnavailable) {
+      // The copies cannot be written (a full disk, where the node must still start and open
+      // its store read-only): serve the files as read, without renewal until a restart.
+      TH_ASSIGN_OR_RETURN(TlsFiles files, LoadTlsFiles(config.tls(), clock_->Now()));
+      LogWarning(live.status().message(),
+                 "; serving the TLS files as read at start, SIGHUP cannot renew them");
+      tls_unrenewable_ = std::string(live.status().message());
+      grpc::SslServerCredentialsOptions ssl(
+          GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+      ssl.pem_root_certs = std::move(files.ca_pem);
+      grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+      pair.private_key = std::move(files.key_pem);
+      pair.cert_chain = std::move(files.cert_pem);
+      ssl.pem_key_cert_pairs.push_back(std::move(pair));
+      credentials = grpc::SslServerCredentials(ssl);
+    } else {
+      return live.status();
+    }
   }
   store::Store::Options store_options;
   store_options.path = config.store_path();

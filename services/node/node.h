@@ -127,7 +127,8 @@ class Node {
   std::unique_ptr<plans::PlansService> plans_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<exchange::ParentLink> parent_link_;
-  std::unique_ptr<LiveTlsFiles> tls_;  // null in insecure mode
+  std::unique_ptr<LiveTlsFiles> tls_;  // null in insecure mode or if unrenewable
+  std::string tls_unrenewable_;        // why the TLS copies could not be made at start
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 
