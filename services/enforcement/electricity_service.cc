@@ -378,7 +378,10 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
   std::map<std::string, Facts> facts_cache;
   std::vector<store::Mutation> mutations;
   const v1::Author author = caller.ToAuthor(node_.node_id);
-  for (auto& [id, g] : groups) {
+  for (auto& entry : groups) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    const auto& id = entry.first;
+    auto& g = entry.second;
     const std::string prefix = domain::ElectricityReadingKey(id.first, id.second, "");
     TH_RETURN_IF_ERROR(
         store_->ScanRecords(prefix, [&](std::string_view, const v1::StoredRecord& stored) {

@@ -16,6 +16,7 @@
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 #include "services/domain/validation.h"
+#include "services/exchange/push_batch.h"
 #include "services/store/store_status.h"
 
 namespace tierhub::exchange {
@@ -148,28 +149,7 @@ grpc::Status ExchangeService::Push(
     }
     v1::ChangeBatch& batch = *request.mutable_batch();
     const size_t bytes = batch.ByteSizeLong();
-    // Each change is decoded once, here, for the checks; its bytes as received become the log
-    // entry (ApplyRemote puts in this node's seq).
-    std::vector<v1::Change> changes(batch.changes_size());
-    std::vector<std::string> encoded;
-    encoded.reserve(changes.size());
-    for (size_t i = 0; i < changes.size(); ++i) {
-      std::string& bytes_in = *batch.mutable_changes(static_cast<int>(i));
-      absl::Status allowed =
-          changes[i].ParseFromString(bytes_in)
-              ? auth::CheckChildChange(changes[i], child->name, child->region_code)
-              : absl::InvalidArgumentError(absl::StrCat(
-                    "batch.changes[", i, "]: not a serialized tierhub.v1.Change; nothing stored"));
-      if (!allowed.ok()) {
-        Refuse(child->name, allowed);
-        return ToGrpc(allowed);
-      }
-      encoded.push_back(std::move(bytes_in));
-    }
-    store::ApplyOptions apply;
-    apply.cursor_name = cursor;
-    apply.cursor_value = batch.last_seq();
-    auto result = store_->ApplyRemote(std::move(changes), apply, std::move(encoded));
+    auto result = ApplyChildBatch(store_, *child, cursor, &batch);
     if (!result.ok()) {
       Refuse(child->name, result.status());
       return ToGrpc(result.status());

@@ -79,15 +79,23 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // renewed TLS files: Node::ReloadTls
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   absl::Mutex mu;
   int stop_signal = 0;         // guarded by mu
+  int reloads = 0;             // SIGHUPs not yet handled; guarded by mu
   std::string restart_reason;  // guarded by mu
-  std::thread([&signals, &mu, &stop_signal] {
-    int signal = 0;
-    sigwait(&signals, &signal);
-    absl::MutexLock lock(&mu);
-    stop_signal = signal;
+  std::thread([&signals, &mu, &stop_signal, &reloads] {
+    while (true) {
+      int signal = 0;
+      sigwait(&signals, &signal);
+      absl::MutexLock lock(&mu);
+      if (signal != SIGHUP) {
+        stop_signal = signal;
+        return;
+      }
+      ++reloads;
+    }
   }).detach();
 
   tierhub::node::Node::Options options;
@@ -138,7 +146,23 @@ int main(int argc, char** argv) {
     {
       absl::MutexLock lock(&mu);
       auto stop_or_restart = [&] { return stop_signal != 0 || !restart_reason.empty(); };
-      mu.Await(absl::Condition(&stop_or_restart));
+      auto woken = [&] { return stop_or_restart() || reloads > 0; };
+      while (true) {
+        mu.Await(absl::Condition(&woken));
+        if (stop_or_restart()) break;
+        reloads = 0;
+        mu.Unlock();
+        tierhub::LogInfo("received SIGHUP: reloading the TLS files");
+        auto reloaded = (*node)->ReloadTls();
+        if (reloaded.ok()) {
+          tierhub::LogInfo("TLS files reloaded: new connections use the certificate valid until ",
+                           *reloaded);
+        } else {
+          tierhub::LogError("TLS files NOT reloaded, the old ones stay in use: ",
+                            reloaded.status().message());
+        }
+        mu.Lock();
+      }
       if (stop_signal == 0) {
         auto stop = [&] { return stop_signal != 0; };
         mu.AwaitWithDeadline(absl::Condition(&stop), started + spacing);

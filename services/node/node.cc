@@ -13,6 +13,8 @@
 #include "services/common/status_macros.h"
 #include "services/exchange/channel.h"
 #include "services/node/config.h"
+#include "services/node/grpc_log.h"
+#include "services/node/live_tls.h"
 #include "services/node/startup_checks.h"
 
 namespace tierhub::node {
@@ -21,21 +23,22 @@ namespace {
 constexpr uint32_t kDefaultRetentionSeconds = 7 * 24 * 3600;
 constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
 
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
-    const v1::NodeConfig& config) {
-  if (config.insecure()) return grpc::InsecureServerCredentials();
-  // Checked here with OpenSSL: gRPC reports a bad file only as a port it could not add.
-  TH_ASSIGN_OR_RETURN(TlsFiles files, LoadTlsFiles(config.tls()));
-  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  ssl.pem_root_certs = std::move(files.ca_pem);
-  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-  pair.private_key = std::move(files.key_pem);
-  pair.cert_chain = std::move(files.cert_pem);
-  ssl.pem_key_cert_pairs.push_back(std::move(pair));
-  return grpc::SslServerCredentials(ssl);
+}  // namespace
+
+std::string TlsCopiesDir(const std::string& store_path) {
+  std::string dir = store_path;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir + "-tls";
 }
 
-}  // namespace
+absl::StatusOr<std::string> Node::ReloadTls() {
+  if (!tls_unrenewable_.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(tls_unrenewable_, " at start; restart the node to renew its TLS files"));
+  }
+  if (tls_ == nullptr) return absl::FailedPreconditionError("insecure mode: no TLS files");
+  return tls_->Reload();
+}
 
 Node::Node(Options options) : options_(std::move(options)), clock_(options_.clock) {}
 
@@ -54,13 +57,39 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(Options options) {
 absl::Status Node::Init() {
   const v1::NodeConfig& config = options_.config;
   SetLogNodeId(config.node_id());
+  RouteGrpcLogToNodeLog();
   if (config.insecure()) {
     LogWarning(
         "INSECURE MODE: no TLS, identities are taken from request headers unchecked. "
         "Development only.");
   }
   // Before the store opens: a bad TLS file stops the node with nothing touched.
-  TH_ASSIGN_OR_RETURN(auto credentials, ServerCredentials(config));
+  // Checked here with OpenSSL: gRPC reports a bad file only as a port it could not add.
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (!config.insecure()) {
+    auto live = LiveTlsFiles::Create(config.tls(), TlsCopiesDir(config.store_path()), clock_);
+    if (live.ok()) {
+      tls_ = std::move(*live);
+      credentials = tls_->ServerCredentials();
+    } else if (live.status().code() == absl::StatusCode::kUnavailable) {
+      // The copies cannot be written (a full disk, where the node must still start and open
+      // its store read-only): serve the files as read, without renewal until a restart.
+      TH_ASSIGN_OR_RETURN(TlsFiles files, LoadTlsFiles(config.tls(), clock_->Now()));
+      LogWarning(live.status().message(),
+                 "; serving the TLS files as read at start, SIGHUP cannot renew them");
+      tls_unrenewable_ = std::string(live.status().message());
+      grpc::SslServerCredentialsOptions ssl(
+          GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+      ssl.pem_root_certs = std::move(files.ca_pem);
+      grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+      pair.private_key = std::move(files.key_pem);
+      pair.cert_chain = std::move(files.cert_pem);
+      ssl.pem_key_cert_pairs.push_back(std::move(pair));
+      credentials = grpc::SslServerCredentials(ssl);
+    } else {
+      return live.status();
+    }
+  }
   store::Store::Options store_options;
   store_options.path = config.store_path();
   store_options.node_id = config.node_id();

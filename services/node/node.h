@@ -41,6 +41,12 @@ namespace tierhub::node {
 // (the node itself, "", serves reads and status either way; docs/OPERATIONS.md, "Disk full").
 inline constexpr char kWritesHealthService[] = "tierhub.writes";
 
+class LiveTlsFiles;
+
+// Where a node keeps the copies of its TLS files that its server presents (LiveTlsFiles):
+// beside the store, "<store_path>-tls".
+std::string TlsCopiesDir(const std::string& store_path);
+
 class Node {
  public:
   struct Options {
@@ -94,6 +100,12 @@ class Node {
     sync_state_.Fill(out, parent_link_ != nullptr);
   }
 
+  // Takes renewed TLS files (SIGHUP in tierhubd): checks tls.ca_file, cert_file and key_file
+  // again and, if they pass, serves new connections with them (LiveTlsFiles); open
+  // connections, links and data are left alone. Returns the new certificate's expiry, or why
+  // the files were refused (the old ones stay). FAILED_PRECONDITION in insecure mode.
+  [[nodiscard]] absl::StatusOr<std::string> ReloadTls();
+
   // Deletes log entries older than the retention that the parent has acknowledged.
   [[nodiscard]] absl::Status ApplyRetention();
 
@@ -120,6 +132,8 @@ class Node {
   std::unique_ptr<plans::PlansService> plans_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<exchange::ParentLink> parent_link_;
+  std::unique_ptr<LiveTlsFiles> tls_;  // null in insecure mode or if unrenewable
+  std::string tls_unrenewable_;        // why the TLS copies could not be made at start
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<console::Console> console_;  // only with a `web` section
   int port_ = 0;

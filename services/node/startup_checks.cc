@@ -5,6 +5,8 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -92,12 +94,63 @@ absl::StatusOr<std::vector<X509Ptr>> Certificates(absl::string_view field, const
   return certs;
 }
 
+// ASN1 time as OpenSSL prints it: "Dec  6 21:00:00 2026 GMT".
+std::string TimeText(const ASN1_TIME* t) {
+  BioPtr bio(BIO_new(BIO_s_mem()), BIO_free);
+  ASN1_TIME_print(bio.get(), t);
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(n));
+}
+
+// The node's own certificate `chain` (leaf first) is valid at `now` and issued by a CA in
+// `ca_pem`. Checked at start, so that a node never serves with a certificate every peer
+// refuses.
+absl::Status CheckOwnCertificate(const v1::TlsConfig& tls, const std::string& ca_pem,
+                                 const std::vector<X509Ptr>& chain, absl::Time now) {
+  X509* leaf = chain.front().get();
+  time_t at = absl::ToTimeT(now);
+  if (X509_cmp_time(X509_get0_notAfter(leaf), &at) < 0) {
+    return Invalid("tls.cert_file", tls.cert_file(),
+                   absl::StrCat("expired at ", TimeText(X509_get0_notAfter(leaf)),
+                                " (renew it; peers refuse an expired certificate)"));
+  }
+  if (X509_cmp_time(X509_get0_notBefore(leaf), &at) > 0) {
+    return Invalid("tls.cert_file", tls.cert_file(),
+                   absl::StrCat("is not valid before ", TimeText(X509_get0_notBefore(leaf)),
+                                " (is this host's clock right?)"));
+  }
+  std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), X509_STORE_free);
+  auto cas = Certificates("tls.ca_file", tls.ca_file(), ca_pem);
+  if (!cas.ok()) return cas.status();
+  for (const X509Ptr& ca : *cas) X509_STORE_add_cert(store.get(), ca.get());
+  std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> intermediates(
+      sk_X509_new_null(), [](STACK_OF(X509) * s) { sk_X509_free(s); });
+  for (size_t i = 1; i < chain.size(); ++i) sk_X509_push(intermediates.get(), chain[i].get());
+  std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
+                                                                      X509_STORE_CTX_free);
+  if (ctx == nullptr ||
+      X509_STORE_CTX_init(ctx.get(), store.get(), leaf, intermediates.get()) != 1) {
+    return absl::InternalError(absl::StrCat("tls.cert_file: cannot verify ", OpenSslReason()));
+  }
+  X509_STORE_CTX_set_time(ctx.get(), 0, at);
+  const bool verified = X509_verify_cert(ctx.get()) == 1;
+  const int code = X509_STORE_CTX_get_error(ctx.get());
+  ERR_clear_error();
+  if (!verified) {
+    return Invalid("tls.cert_file", tls.cert_file(),
+                   absl::StrCat("is not issued by a CA in tls.ca_file ", tls.ca_file(),
+                                " (OpenSSL: ", X509_verify_cert_error_string(code), ")"));
+  }
+  return absl::OkStatus();
+}
+
 // Never asks for a passphrase on the terminal: a node starts unattended.
 int NoPassphrase(char*, int, int, void*) { return -1; }
 
 }  // namespace
 
-absl::StatusOr<TlsFiles> LoadTlsFiles(const v1::TlsConfig& tls) {
+absl::StatusOr<TlsFiles> LoadTlsFiles(const v1::TlsConfig& tls, absl::Time now) {
   TlsFiles files;
   TH_ASSIGN_OR_RETURN(files.ca_pem, ReadTlsFile("tls.ca_file", tls.ca_file()));
   TH_RETURN_IF_ERROR(Certificates("tls.ca_file", tls.ca_file(), files.ca_pem).status());
@@ -118,6 +171,8 @@ absl::StatusOr<TlsFiles> LoadTlsFiles(const v1::TlsConfig& tls) {
                    absl::StrCat("does not match the certificate in tls.cert_file ", tls.cert_file(),
                                 " (the key of another certificate?)"));
   }
+  TH_RETURN_IF_ERROR(CheckOwnCertificate(tls, files.ca_pem, chain, now));
+  files.not_after = TimeText(X509_get0_notAfter(chain.front().get()));
   return files;
 }
 

@@ -180,7 +180,10 @@ bool EncodeChangeWithSeq(std::string_view change, uint64_t seq, std::string* out
       return true;
     }
     if (!WireFormatLite::SkipField(&in, tag)) return false;
-    if (WireFormatLite::GetTagFieldNumber(tag) == v1::Change::kSeqFieldNumber) {
+    // Only the seq itself is replaced: a field 1 of another wire type is, to protobuf, an
+    // unknown field that the change keeps (found by change_codec_fuzz).
+    if (WireFormatLite::GetTagFieldNumber(tag) == v1::Change::kSeqFieldNumber &&
+        WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_VARINT) {
       out->append(change.data() + run_start, at - run_start);
       run_start = in.CurrentPosition();
     }

@@ -2,6 +2,8 @@
 // with OpenSSL before the store opens (unreadable, empty, a directory, not PEM, a key that is
 // not the certificate's), and a port that another node holds is refused instead of shared.
 // In-process with Node::Start, and as real tierhubd processes.
+#include <signal.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,11 +13,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "services/common/clock.h"
 #include "services/node/node.h"
 #include "tests/testutil/process.h"
 #include "tests/testutil/temp_dir.h"
+#include "tierhub/v1/exchange.grpc.pb.h"
 
 namespace tierhub::node {
 namespace {
@@ -85,6 +90,43 @@ class NodeStartupTest : public ::testing::Test {
     return path;
   }
 
+  // Starts tierhubd as the city fs (440600) with the dev CA's certificate fs.pem; returns its
+  // address ("" if it did not come up).
+  std::string StartCity(testutil::Process* tierhubd, const std::string& log) {
+    const std::string fs =
+        absl::StrCat(DEV_CA_PATH, " ", certs_, " node fs 440600 >/dev/null 2>&1");
+    if (std::system(fs.c_str()) != 0) return "";
+    v1::NodeConfig config = Config(Cert("ca.pem"), Cert("fs.pem"), Cert("fs.key"));
+    config.set_tier(v1::REGION_LEVEL_CITY);
+    config.set_region_code("440600");
+    config.set_node_id("fs");
+    std::ostringstream text;
+    text << config.DebugString();
+    const std::string port_file = dir_.Sub("fs.port");
+    if (!tierhubd->Start({TIERHUBD_PATH, "--config=" + File("fs.textproto", text.str()),
+                          "--port_file=" + port_file},
+                         log)) {
+      return "";
+    }
+    for (int i = 0; i < 600; ++i) {
+      const std::string port = Read(port_file);
+      if (!port.empty() && port.back() == '\n') {
+        return absl::StrCat("127.0.0.1:", port.substr(0, port.size() - 1));
+      }
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return "";
+  }
+
+  // Waits (bounded) until `log` holds `text`.
+  bool LogShows(const std::string& log, const std::string& text) {
+    for (int i = 0; i < 300; ++i) {
+      if (Read(log).find(text) != std::string::npos) return true;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return false;
+  }
+
   testutil::TempDir dir_;
   std::string certs_;
   int stores_ = 0;
@@ -136,6 +178,106 @@ TEST_F(NodeStartupTest, AnUnusableCaFileIsRefusedAtStart) {
                 absl::StrCat("tls.ca_file: ", certs_, " is a directory, not a PEM file"));
   ExpectRefused(Config(Cert("sd.key"), Cert("sd.pem"), Cert("sd.key")),
                 absl::StrCat("tls.ca_file: ", Cert("sd.key"), " holds no PEM certificate"));
+}
+
+// Before: a node started with an expired certificate, or one another CA issued, and then
+// every peer refused it.
+TEST_F(NodeStartupTest, AnExpiredOwnCertificateIsRefusedAtStart) {
+  // The dev CA's node certificates are valid for 825 days; the node's clock says 900 days on.
+  FakeClock later(absl::Now() + absl::Hours(24 * 900));
+  Node::Options options;
+  options.config = GoodConfig();
+  options.clock = &later;
+  auto node = Node::Start(options);
+  ASSERT_FALSE(node.ok());
+  EXPECT_EQ(node.status().code(), absl::StatusCode::kInvalidArgument) << node.status();
+  EXPECT_THAT(std::string(node.status().message()),
+              HasSubstr(absl::StrCat("tls.cert_file: ", Cert("sd.pem"), " expired at ")));
+  EXPECT_FALSE(std::filesystem::exists(options.config.store_path()));
+}
+
+TEST_F(NodeStartupTest, ACertificateNotIssuedByTheCaFileIsRefusedAtStart) {
+  const std::string other = dir_.Sub("other-ca");
+  const std::string command =
+      absl::StrCat(DEV_CA_PATH, " ", other, " node sd 440606 >/dev/null 2>&1");
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  ExpectRefused(Config(Cert("ca.pem"), other + "/sd.pem", other + "/sd.key"),
+                absl::StrCat("tls.cert_file: ", other,
+                             "/sd.pem is not issued by a CA in "
+                             "tls.ca_file ",
+                             Cert("ca.pem"), " (OpenSSL: unable to get local issuer certificate)"));
+}
+
+// The certificate a node at `address` presents, seen by a client with the county sd's
+// certificate over `channel` (a new one if null); "" if the call failed.
+std::string PresentedCertificate(const std::string& address, const std::string& certs,
+                                 std::shared_ptr<grpc::Channel> channel = nullptr) {
+  if (channel == nullptr) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = Read(certs + "/ca.pem");
+    ssl.pem_cert_chain = Read(certs + "/sd.pem");
+    ssl.pem_private_key = Read(certs + "/sd.key");
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a connection of its own
+    channel = grpc::CreateCustomChannel(address, grpc::SslCredentials(ssl), args);
+  }
+  auto stub = v1::Exchange::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  v1::SyncStatusResponse response;
+  // sd may read its parent's sync status: an answer shows that the node knows the caller
+  // by its certificate, as before the copies.
+  if (!stub->GetSyncStatus(&context, v1::SyncStatusRequest(), &response).ok()) return "";
+  auto pem = context.auth_context()->FindPropertyValues("x509_pem_cert");
+  return pem.empty() ? "" : std::string(pem.front().data(), pem.front().size());
+}
+
+// A certificate renewed on disk is taken on SIGHUP: new connections get it, an open one keeps
+// working; a bad renewal is refused with its reason and the certificate in use stays.
+TEST_F(NodeStartupTest, RenewedCertificateIsTakenOnSighupWithoutDroppingConnections) {
+  const std::string log = dir_.Sub("fs.log");
+  testutil::Process tierhubd;
+  const std::string address = StartCity(&tierhubd, log);
+  ASSERT_FALSE(address.empty()) << Read(log);
+  const std::string old_pem = Read(Cert("fs.pem"));
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = Read(Cert("ca.pem"));
+  ssl.pem_cert_chain = Read(Cert("sd.pem"));
+  ssl.pem_private_key = Read(Cert("sd.key"));
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto open = grpc::CreateCustomChannel(address, grpc::SslCredentials(ssl), args);
+  ASSERT_EQ(PresentedCertificate(address, certs_, open), old_pem) << Read(log);
+
+  // Renewed on disk (a new key and certificate), but not yet taken: no SIGHUP yet.
+  const std::string renew =
+      absl::StrCat(DEV_CA_PATH, " ", certs_, " node fs 440600 >/dev/null 2>&1");
+  ASSERT_EQ(std::system(renew.c_str()), 0);
+  const std::string new_pem = Read(Cert("fs.pem"));
+  ASSERT_NE(new_pem, old_pem);
+  absl::SleepFor(absl::Seconds(2));  // longer than the copies' refresh
+  EXPECT_EQ(PresentedCertificate(address, certs_), old_pem);
+
+  ASSERT_EQ(kill(tierhubd.pid(), SIGHUP), 0);
+  EXPECT_TRUE(LogShows(log, "TLS files reloaded")) << Read(log);
+  std::string seen;
+  for (int i = 0; i < 100 && seen != new_pem; ++i) {
+    seen = PresentedCertificate(address, certs_);
+    if (seen != new_pem) absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_EQ(seen, new_pem) << Read(log);
+  // The connection opened before the renewal still answers.
+  EXPECT_EQ(PresentedCertificate(address, certs_, open), old_pem) << Read(log);
+
+  // A broken renewal (the key of another node) is refused, naming the file; fs.pem stays.
+  std::filesystem::copy_file(Cert("nh.key"), Cert("fs.key"),
+                             std::filesystem::copy_options::overwrite_existing);
+  ASSERT_EQ(kill(tierhubd.pid(), SIGHUP), 0);
+  EXPECT_TRUE(LogShows(log, "TLS files NOT reloaded, the old ones stay in use: tls.key_file: "))
+      << Read(log);
+  absl::SleepFor(absl::Seconds(2));
+  EXPECT_EQ(PresentedCertificate(address, certs_), new_pem) << Read(log);
+  EXPECT_EQ(tierhubd.Terminate(), 0) << Read(log);
 }
 
 // Before: gRPC's SO_REUSEPORT let the second node bind too, and the two shared connections.
