@@ -216,16 +216,19 @@ grpc::Status ExchangeService::Pull(grpc::ServerContext* context, const v1::PullR
                                      first, "); resynchronise with Snapshot"));
   }
   const uint32_t max_batch = request->max_batch() > 0 ? request->max_batch() : options_.pull_batch;
-  // What came up from the child's own subtree never goes back down, and is skipped undecoded.
-  auto not_from_child = [&](std::string_view origin_region) {
-    return !auth::InJurisdiction(child->region_code, std::string(origin_region));
-  };
   absl::Time last_sent = absl::InfinitePast();
   while (!context->IsCancelled() && !shutting_down_) {
     uint64_t covered = 0;
+    // Only the child's route and the global one (store::DownRoutes): no entry meant for a
+    // sibling, and nothing that came up from the child's own subtree, is read at all.
     auto changes =
-        store_->ReadLogFiltered(next, max_batch, kPullMaxBytes, not_from_child, &covered);
-    if (!changes.ok()) return ToGrpc(changes.status());
+        store_->ReadLogRouted(child->region_code, next, max_batch, kPullMaxBytes, &covered);
+    if (!changes.ok()) {
+      if (absl::IsFailedPrecondition(changes.status()) && store_->FirstLogSeq() > next) {
+        return grpc::Status(grpc::StatusCode::OUT_OF_RANGE, "log truncated under the cursor");
+      }
+      return ToGrpc(changes.status());
+    }
     if (covered < next) {
       if (store_->FirstLogSeq() > next) {
         return grpc::Status(grpc::StatusCode::OUT_OF_RANGE, "log truncated under the cursor");
@@ -236,6 +239,7 @@ grpc::Status ExchangeService::Pull(grpc::ServerContext* context, const v1::PullR
     next = covered + 1;
     v1::PullResponse response;
     for (v1::Change& change : *changes) {
+      // The routes hold what ShouldSendDown allows; a global change is checked here.
       if (auth::ShouldSendDown(change, child->region_code))
         *response.add_changes() = std::move(change);
     }
