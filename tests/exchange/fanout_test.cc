@@ -4,11 +4,15 @@
 #include <thread>
 #include <vector>
 
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "services/auth/identity.h"
 #include "services/domain/region_table.h"
 #include "services/exchange/parent_link.h"
 #include "tests/exchange/test_cluster.h"
 #include "tests/testutil/temp_dir.h"
+#include "tierhub/v1/exchange.grpc.pb.h"
 
 namespace tierhub::testutil {
 namespace {
@@ -110,6 +114,70 @@ TEST_F(FanoutTest, ManyChildrenPushingAtOnceAreEachServed) {
     EXPECT_EQ(province.Watermark(CityId(i)).value(), kBatches * kPerBatch) << CityId(i);
     EXPECT_EQ(cluster.Records("gd", kCities[i]).size(), kBatches * kPerBatch) << CityId(i);
   }
+}
+
+// Opens a Push to `address` as `identity` (insecure test header), says hello as (`node`,
+// `region`) and sends `batch`: the stream's final status (OK if the batch was acknowledged).
+grpc::Status PushAs(const std::string& address, const std::string& identity,
+                    const std::string& node, const std::string& region,
+                    const v1::PushRequest& batch) {
+  auto stub =
+      v1::Exchange::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.AddMetadata(auth::kInsecureIdentityHeader, identity);
+  auto stream = stub->Push(&context);
+  stream->Write(HelloRequest(node, region));
+  v1::PushResponse response;
+  if (stream->Read(&response)) {
+    stream->Write(batch);
+    if (stream->Read(&response) && response.has_ack()) {
+      stream->WritesDone();
+      stream->Finish().ok();
+      return grpc::Status::OK;
+    }
+  }
+  return stream->Finish();
+}
+
+// The national node above Guangdong and Guangxi (the region table covers every province): each
+// province and its cities see only their own, the national node holds both, and a province
+// can write neither into the other nor push the other's records up.
+TEST_F(FanoutTest, NationalNodeAboveTwoProvincesKeepsEachToItsOwn) {
+  TestCluster cluster(dir_.path());
+  ASSERT_TRUE(cluster.Add("cn", v1::REGION_LEVEL_NATIONAL, "000000", "").ok());
+  ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "cn").ok());
+  ASSERT_TRUE(cluster.Add("gx", v1::REGION_LEVEL_PROVINCE, "450000", "cn").ok());
+  ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "gd").ok());
+  ASSERT_TRUE(cluster.Add("nn", v1::REGION_LEVEL_CITY, "450100", "gx").ok());  // Nanning
+  ASSERT_TRUE(cluster.Write("fs", Enterprises("440606", 1, 5)).ok());
+  ASSERT_TRUE(cluster.Write("nn", Enterprises("450102", 100, 4)).ok());  // Xingning district
+  ASSERT_TRUE(cluster.Write("cn", Enterprises("440303", 200, 2)).ok());  // for Shenzhen
+  ASSERT_TRUE(cluster.Write("cn", Enterprises("450103", 300, 3)).ok());  // for Nanning
+  ASSERT_TRUE(WaitUntil([&] {
+    return cluster.Records("cn").size() == 14 && cluster.Records("gd").size() == 7 &&
+           cluster.Records("gx").size() == 7 && cluster.Records("nn").size() == 7 &&
+           cluster.Records("fs").size() == 5;
+  }));
+  EXPECT_EQ(cluster.Records("gd", "440000").size(), 7u);
+  EXPECT_EQ(cluster.Records("gx", "450000").size(), 7u);
+  EXPECT_EQ(cluster.Records("nn", "450100").size(), 7u);
+  // The national node's progress spans both provinces: every origin of each, applied once.
+  const store::Store& national = *cluster.node("cn")->store();
+  EXPECT_EQ(national.Watermark("fs").value(), 5u);
+  EXPECT_EQ(national.Watermark("nn").value(), 4u);
+  EXPECT_EQ(cluster.Records("cn", "440000").size(), 7u);
+  EXPECT_EQ(cluster.Records("cn", "450000").size(), 7u);
+
+  // Guangdong's certificate writes nothing about Guangxi, at its own node or upward.
+  auto written = cluster.Write("gd", Enterprises("450102", 400, 1));
+  EXPECT_EQ(written.status().code(), absl::StatusCode::kPermissionDenied) << written.status();
+  const grpc::Status pushed = PushAs(cluster.address("cn"), "node:440000:gd", "gd", "440000",
+                                     PushOneEnterprise("gd", "440000", "450102", 401));
+  EXPECT_EQ(pushed.error_code(), grpc::StatusCode::PERMISSION_DENIED) << pushed.error_message();
+  ASSERT_TRUE(cluster.Write("nn", Enterprises("450102", 500, 1)).ok());
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("cn").size() == 15; }));
+  EXPECT_EQ(cluster.Records("cn", "450000").size(), 8u);
+  EXPECT_EQ(cluster.Records("gd").size(), 7u);
 }
 
 }  // namespace
