@@ -23,10 +23,12 @@ void DownRoutes(std::string_view self_region, const v1::Change& change,
                                     region.substr(0, 2) + "0000"};
   const size_t first = out->size();
   for (const std::string& c : candidates) {
+    // No echo first: it is the cheapest test and rules out most candidates at a parent, whose
+    // log is mostly what its children pushed up.
+    if (auth::InJurisdiction(c, change.origin_region())) continue;
     if (std::find(out->begin() + first, out->end(), c) != out->end()) continue;
-    if (!auth::IsDirectChild(self, c)) continue;
     if (!auth::InJurisdiction(c, region)) continue;
-    if (auth::InJurisdiction(c, change.origin_region())) continue;  // no echo
+    if (!auth::IsDirectChild(self, c)) continue;
     out->push_back(c);
   }
 }
