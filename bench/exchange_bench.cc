@@ -60,6 +60,8 @@ ABSL_FLAG(bool, keep, false, "Keep the work directory (stores, logs) afterwards.
 ABSL_FLAG(bool, skip_small, false, "Skip the small store (catchup_s_small, catchup_ratio).");
 ABSL_FLAG(uint32_t, catchup_rounds, 3,
           "Catch-ups per store size, taking turns; the figures are their medians.");
+ABSL_FLAG(std::string, tierhubd, "",
+          "The tierhubd to run (e.g. an older commit's build to compare); default: this build's.");
 ABSL_FLAG(uint64_t, fanout_changes, 100000, "fanout: changes the loading city writes.");
 ABSL_FLAG(uint32_t, fanout_rounds, 2,
           "fanout: runs of each kind (K=1, K=21; old and new), alternating; medians reported.");
@@ -133,7 +135,8 @@ class Bench {
  public:
   Bench(const std::string& dir, size_t name_bytes)
       : Bench(dir, name_bytes,
-              ProcessCluster::Options{absl::GetFlag(FLAGS_block_cache_mb), std::string()}) {}
+              ProcessCluster::Options{absl::GetFlag(FLAGS_block_cache_mb),
+                                      absl::GetFlag(FLAGS_tierhubd)}) {}
   Bench(const std::string& dir, size_t name_bytes, ProcessCluster::Options options)
       : cluster_(dir, std::move(options)), name_bytes_(name_bytes) {}
 
