@@ -61,6 +61,15 @@ ABSL_FLAG(bool, skip_small, false, "Skip the small store (catchup_s_small, catch
 ABSL_FLAG(uint32_t, catchup_rounds, 3,
           "Catch-ups per store size, taking turns; the figures are their medians. 0: the e2e "
           "figures only (bench/run exchange-pg).");
+ABSL_FLAG(std::string, tierhubd, "",
+          "The tierhubd to run (e.g. an older commit's build to compare); default: this build's.");
+ABSL_FLAG(uint64_t, fanout_changes, 100000, "fanout: changes the loading city writes.");
+ABSL_FLAG(uint32_t, fanout_rounds, 2,
+          "fanout: runs of each kind (K=1, K=21; old and new), alternating; medians reported.");
+ABSL_FLAG(uint32_t, fanout_block_cache_mb, 16, "fanout: NodeConfig.block_cache_mb of each node.");
+ABSL_FLAG(std::string, old_tierhubd, "",
+          "fanout: also run this tierhubd (e.g. an older commit's build), alternating with this "
+          "build's; its figures are printed with the prefix old_.");
 
 namespace tierhub::bench {
 namespace {
@@ -126,15 +135,56 @@ double PeakRssMb(pid_t pid) {
 class Bench {
  public:
   Bench(const std::string& dir, size_t name_bytes)
-      : cluster_(dir, ProcessCluster::Options{absl::GetFlag(FLAGS_block_cache_mb)}),
-        name_bytes_(name_bytes) {}
+      : Bench(dir, name_bytes,
+              ProcessCluster::Options{absl::GetFlag(FLAGS_block_cache_mb),
+                                      absl::GetFlag(FLAGS_tierhubd)}) {}
+  Bench(const std::string& dir, size_t name_bytes, ProcessCluster::Options options)
+      : cluster_(dir, std::move(options)), name_bytes_(name_bytes) {}
 
+  // County -> city -> province; the county loads.
   absl::Status Start() {
-    absl::Status s = cluster_.Add(kProvince, v1::REGION_LEVEL_PROVINCE, "440000", "");
-    if (s.ok()) s = cluster_.Add(kCity, v1::REGION_LEVEL_CITY, "440600", kProvince);
-    if (s.ok()) s = cluster_.Add(kCounty, v1::REGION_LEVEL_COUNTY, kCountyRegion, kCity);
+    absl::Status s = Add(kProvince, v1::REGION_LEVEL_PROVINCE, "440000", "");
+    if (s.ok()) s = Add(kCity, v1::REGION_LEVEL_CITY, "440600", kProvince);
+    if (s.ok()) s = Add(kCounty, v1::REGION_LEVEL_COUNTY, kCountyRegion, kCity);
     return s;
   }
+
+  // The province with `cities` city children (Foshan first, then Guangdong's other cities);
+  // Foshan loads (records of its district kCountyRegion), the others idle.
+  absl::Status StartFanout(int cities) {
+    static const char* const kGuangdongCities[] = {
+        "440600", "440100", "440200", "440300", "440400", "440500", "440700",
+        "440800", "440900", "441200", "441300", "441400", "441500", "441600",
+        "441700", "441800", "441900", "442000", "445100", "445200", "445300"};
+    if (cities < 1 || cities > 21) return absl::InvalidArgumentError("cities: 1..21");
+    loader_ = kCity;
+    absl::Status s = Add(kProvince, v1::REGION_LEVEL_PROVINCE, "440000", "");
+    for (int i = 0; i < cities && s.ok(); ++i) {
+      const std::string code = kGuangdongCities[i];
+      s = Add(i == 0 ? std::string(kCity) : "c" + code, v1::REGION_LEVEL_CITY, code, kProvince);
+    }
+    return s;
+  }
+
+  // Waits until every child of the province has pulled the province's log up to `seq`.
+  absl::Status WaitChildrenPulled(uint64_t seq) {
+    const absl::Time start = absl::Now();
+    for (const std::string& id : nodes_) {
+      if (id == kProvince) continue;
+      while (true) {
+        auto status = Status(id);
+        if (!status.ok()) return status.status();
+        if (status->downward().last_acked_seq() >= seq) break;
+        if (absl::Now() - start > kDurableTimeout) {
+          return absl::DeadlineExceededError(absl::StrCat(id, " did not pull up to ", seq));
+        }
+        absl::SleepFor(kPoll);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  double NodeCpu(const std::string& id) { return CpuSeconds(cluster_.pid(id)); }
 
   absl::StatusOr<v1::SyncStatusResponse> Status(const std::string& id) {
     auto& stub = status_stubs_[id];
@@ -166,7 +216,7 @@ class Bench {
     std::vector<std::thread> threads;
     for (uint32_t w = 0; w < writers; ++w) {
       threads.emplace_back([&, w] {
-        auto stub = v1::Registry::NewStub(OwnChannel(cluster_.AsNode(kCounty, kCounty), w));
+        auto stub = v1::Registry::NewStub(OwnChannel(cluster_.AsNode(loader_, loader_), w));
         while (true) {
           const uint64_t first = next.fetch_add(batch);
           if (first >= count) return;
@@ -206,9 +256,9 @@ class Bench {
     return failed;
   }
 
-  // Waits until the province's watermark for the county reaches the county's own_origin_seq.
+  // Waits until the province's watermark for the loader (the county) reaches its own_origin_seq.
   absl::Status WaitDurableAtProvince(const std::string& label) {
-    auto county = Status(kCounty);
+    auto county = Status(loader_);
     if (!county.ok()) return county.status();
     const uint64_t target = county->own_origin_seq();
     const absl::Time start = absl::Now();
@@ -216,7 +266,7 @@ class Bench {
     while (true) {
       auto province = Status(kProvince);
       if (!province.ok()) return province.status();
-      auto it = province->watermarks().find(kCounty);
+      auto it = province->watermarks().find(loader_);
       const uint64_t have = it == province->watermarks().end() ? 0 : it->second;
       if (have == target) return absl::OkStatus();
       if (have > target) return absl::InternalError("province is ahead of the county");
@@ -239,16 +289,16 @@ class Bench {
 
   // CPU seconds used so far by each node and by this process (the loader), by name.
   std::map<std::string, double> Cpu() {
-    return {{kCounty, CpuSeconds(cluster_.pid(kCounty))},
-            {kCity, CpuSeconds(cluster_.pid(kCity))},
-            {kProvince, CpuSeconds(cluster_.pid(kProvince))},
-            {"loader", CpuSeconds(0)}};
+    std::map<std::string, double> out{{"loader", CpuSeconds(0)}};
+    for (const std::string& id : nodes_) out[id] = CpuSeconds(cluster_.pid(id));
+    return out;
   }
 
-  // CPU seconds used so far by the three nodes together.
+  // CPU seconds used so far by the nodes together.
   double NodesCpu() {
-    auto cpu = Cpu();
-    return cpu[kCounty] + cpu[kCity] + cpu[kProvince];
+    double sum = 0;
+    for (const std::string& id : nodes_) sum += CpuSeconds(cluster_.pid(id));
+    return sum;
   }
 
   // Loads `count` records (serials 0..count-1) and waits until the province has them.
@@ -349,8 +399,16 @@ class Bench {
   }
 
  private:
+  absl::Status Add(const std::string& id, v1::RegionLevel tier, const std::string& region,
+                   const std::string& parent) {
+    nodes_.push_back(id);
+    return cluster_.Add(id, tier, region, parent);
+  }
+
   ProcessCluster cluster_;
   const size_t name_bytes_;
+  std::string loader_ = kCounty;    // the node the load is written at
+  std::vector<std::string> nodes_;  // in the order started
   std::map<std::string, std::unique_ptr<v1::Exchange::Stub>> status_stubs_;
   double city_peak_mb_ = 0;  // before a restart reset the city's VmHWM
 };
@@ -488,6 +546,100 @@ int RunExchange() {
   return 0;
 }
 
+// bench/run fanout (docs/BENCHMARKS.md, "Fanout"): the province with K = 1 and K = 21 city
+// children as real processes with mTLS; Foshan loads `fanout_changes` changes, the others idle.
+// Per run: the province's CPU from the first write until every child has pulled the province's
+// log to its end, per change, and the changes/s from the first write until the province holds
+// them durably. Runs alternate (K=1, K=21, then K=21, K=1, ...; with --old_tierhubd each kind
+// also alternates with the old binary), so the machine's drifting load weighs on all alike.
+int RunFanout() {
+  const uint64_t changes = absl::GetFlag(FLAGS_fanout_changes);
+  const uint32_t rounds = absl::GetFlag(FLAGS_fanout_rounds);
+  if (changes == 0 || rounds == 0) return Fail(absl::InvalidArgumentError("counts must be > 0"));
+  std::string dir = absl::GetFlag(FLAGS_dir);
+  if (dir.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern =
+        absl::StrCat(tmp != nullptr && *tmp ? tmp : "/tmp", "/tierhub-fanout.XXXXXX");
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return Fail(absl::UnavailableError("cannot make a work directory"));
+    }
+    dir = pattern;
+  }
+  Progress(absl::StrCat("work directory ", dir));
+  const size_t name_bytes = NameBytesFor(absl::GetFlag(FLAGS_record_bytes));
+  struct Kind {
+    std::string prefix;    // "" for this build, "old_" for --old_tierhubd
+    std::string tierhubd;  // "" = this build's
+  };
+  std::vector<Kind> kinds = {{"", ""}};
+  if (!absl::GetFlag(FLAGS_old_tierhubd).empty()) {
+    kinds.push_back({"old_", absl::GetFlag(FLAGS_old_tierhubd)});
+  }
+  // (prefix, K) -> per-run figures
+  std::map<std::pair<std::string, int>, std::vector<double>> us_per_change;
+  std::map<std::pair<std::string, int>, std::vector<double>> e2e;
+  int run = 0;
+  for (uint32_t round = 0; round < rounds; ++round) {
+    const std::vector<int> ks = round % 2 == 0 ? std::vector<int>{1, 21} : std::vector<int>{21, 1};
+    for (int k : ks) {
+      for (size_t j = 0; j < kinds.size(); ++j) {
+        const Kind& kind = kinds[(j + round) % kinds.size()];
+        const std::string label =
+            absl::StrCat(kind.prefix.empty() ? "new" : "old", " k", k, " round ", round + 1);
+        const std::string run_dir = absl::StrCat(dir, "/run", ++run);
+        std::map<std::string, double> cpu;
+        double rate = 0;
+        double province_s = 0;
+        {
+          Bench bench(
+              run_dir, name_bytes,
+              ProcessCluster::Options{absl::GetFlag(FLAGS_fanout_block_cache_mb), kind.tierhubd});
+          if (absl::Status s = bench.StartFanout(k); !s.ok()) return Fail(s);
+          bench.WaitAtRest(label, absl::Minutes(1));
+          const double province_before = bench.NodeCpu(kProvince);
+          auto filled = bench.Fill(label, changes, &cpu);
+          if (!filled.ok()) return Fail(filled.status());
+          rate = *filled;
+          auto province = bench.Status(kProvince);
+          if (!province.ok()) return Fail(province.status());
+          if (absl::Status s = bench.WaitChildrenPulled(province->last_seq()); !s.ok()) {
+            return Fail(s);
+          }
+          province_s = bench.NodeCpu(kProvince) - province_before;
+        }
+        std::filesystem::remove_all(run_dir);
+        const double us = province_s * 1e6 / changes;
+        Progress(absl::StrFormat("%s: province %.2f us/change, %.0f changes/s", label, us, rate));
+        us_per_change[{kind.prefix, k}].push_back(us);
+        e2e[{kind.prefix, k}].push_back(rate);
+      }
+    }
+  }
+  if (!absl::GetFlag(FLAGS_keep)) std::filesystem::remove_all(dir);
+  std::printf("changes=%llu\nrounds=%u\n", static_cast<unsigned long long>(changes), rounds);
+  for (const Kind& kind : kinds) {
+    const std::string& p = kind.prefix;
+    const double k1 = Median(us_per_change[{p, 1}]);
+    const double k21 = Median(us_per_change[{p, 21}]);
+    const double e1 = Median(e2e[{p, 1}]);
+    const double e21 = Median(e2e[{p, 21}]);
+    std::printf("%sprovince_us_per_change_k1=%.2f\n", p.c_str(), k1);
+    std::printf("%sprovince_us_per_change_k21=%.2f\n", p.c_str(), k21);
+    std::printf("%sfanout_cost_ratio=%.3f\n", p.c_str(), k21 / k1);
+    std::printf("%se2e_changes_per_s_k1=%.0f\n", p.c_str(), e1);
+    std::printf("%se2e_changes_per_s_k21=%.0f\n", p.c_str(), e21);
+    std::printf("%se2e_ratio=%.3f\n", p.c_str(), e21 / e1);
+    std::printf("%sprovince_us_per_change_k1_runs=%s\n", p.c_str(),
+                Joined(us_per_change[{p, 1}]).c_str());
+    std::printf("%sprovince_us_per_change_k21_runs=%s\n", p.c_str(),
+                Joined(us_per_change[{p, 21}]).c_str());
+    std::printf("%se2e_changes_per_s_k1_runs=%s\n", p.c_str(), Joined(e2e[{p, 1}]).c_str());
+    std::printf("%se2e_changes_per_s_k21_runs=%s\n", p.c_str(), Joined(e2e[{p, 21}]).c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 }  // namespace tierhub::bench
 
@@ -496,10 +648,13 @@ int main(int argc, char** argv) {
       "tierhub benchmarks (see docs/BENCHMARKS.md).\n\n"
       "  tierhub_bench exchange [--records=N] [--catchup=N] [--small_records=N]\n"
       "                         [--catchup_rounds=N] [--skip_small] [--keep] [--dir=DIR]\n"
+      "  tierhub_bench fanout [--fanout_changes=N] [--fanout_rounds=N]\n"
+      "                       [--old_tierhubd=PATH] [--keep] [--dir=DIR]\n"
       "(--helpfull describes each flag)");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() == 2 && std::string(args[1]) == "fanout") return tierhub::bench::RunFanout();
   if (args.size() != 2 || std::string(args[1]) != "exchange") {
-    std::fprintf(stderr, "usage: tierhub_bench exchange [flags]; see --help\n");
+    std::fprintf(stderr, "usage: tierhub_bench exchange|fanout [flags]; see --help\n");
     return 2;
   }
   return tierhub::bench::RunExchange();

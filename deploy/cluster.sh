@@ -4,8 +4,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${BUILD_DIR:-$ROOT/build}
 CONFIG_DIR=${CONFIG_DIR:-$ROOT/deploy/demo}
 OUT=${OUT:-$ROOT/out/demo}
-# Parents before children.
-NODES=(gd foshan guangzhou dongguan chancheng nanhai shunde zengcheng)
+# Parents before children. NODES_LIST (space-separated) replaces them, e.g. for the whole
+# province (deploy/guangdong/up-local.sh).
+if [ -n "${NODES_LIST:-}" ]; then
+  read -r -a NODES <<<"$NODES_LIST"
+else
+  NODES=(gd foshan guangzhou dongguan chancheng nanhai shunde zengcheng)
+fi
 TIERHUBD=$BIN/services/node/tierhubd
 TIERHUBCTL=$BIN/clients/tierhubctl/tierhubctl
 

@@ -196,19 +196,35 @@ grpc::Status ExchangeService::Pull(grpc::ServerContext* context, const v1::PullR
                                      first, "); resynchronise with Snapshot"));
   }
   const uint32_t max_batch = request->max_batch() > 0 ? request->max_batch() : options_.pull_batch;
-  // What came up from the child's own subtree never goes back down, and is skipped undecoded.
-  auto not_from_child = [&](std::string_view origin_region) {
-    return !auth::InJurisdiction(child->region_code, std::string(origin_region));
-  };
+  // Pacing of cursor-only responses, in real time like WaitForLog's wait: it is about the
+  // transport's cost, not about the node's (possibly simulated) time.
   absl::Time last_sent = absl::InfinitePast();
+  uint64_t reported = next - 1;  // the last position the child was told it has covered
   while (!context->IsCancelled() && !shutting_down_) {
     uint64_t covered = 0;
+    // Only the child's route and the global one (store::DownRoutes): no entry meant for a
+    // sibling, and nothing that came up from the child's own subtree, is read at all.
     auto changes =
-        store_->ReadLogFiltered(next, max_batch, kPullMaxBytes, not_from_child, &covered);
-    if (!changes.ok()) return ToGrpc(changes.status());
+        store_->ReadLogRouted(child->region_code, next, max_batch, kPullMaxBytes, &covered);
+    if (!changes.ok()) {
+      if (absl::IsFailedPrecondition(changes.status()) && store_->FirstLogSeq() > next) {
+        return grpc::Status(grpc::StatusCode::OUT_OF_RANGE, "log truncated under the cursor");
+      }
+      return ToGrpc(changes.status());
+    }
     if (covered < next) {
       if (store_->FirstLogSeq() > next) {
         return grpc::Status(grpc::StatusCode::OUT_OF_RANGE, "log truncated under the cursor");
+      }
+      // Drained: tell the child the position it has covered, if it has not been told (a
+      // cursor move held back below), once the interval allows.
+      if (reported < next - 1 && absl::Now() - last_sent >= kEmptyPullInterval) {
+        v1::PullResponse moved;
+        moved.set_last_seq(next - 1);
+        if (!writer->Write(moved)) break;
+        last_sent = absl::Now();
+        reported = next - 1;
+        state_->UpdateCounters([&](v1::Counters& c) { c.set_batches_out(c.batches_out() + 1); });
       }
       store_->WaitForLog(next - 1, kPullWait);
       continue;
@@ -216,17 +232,18 @@ grpc::Status ExchangeService::Pull(grpc::ServerContext* context, const v1::PullR
     next = covered + 1;
     v1::PullResponse response;
     for (v1::Change& change : *changes) {
+      // The routes hold what ShouldSendDown allows; a global change is checked here.
       if (auth::ShouldSendDown(change, child->region_code))
         *response.add_changes() = std::move(change);
     }
     // A response with nothing in it only moves the child's cursor, which costs the child a
-    // synced write: send those when caught up or once per kEmptyPullInterval, not per batch.
-    const bool caught_up = covered >= store_->LastSeq();
-    if (response.changes_size() == 0 && !caught_up &&
-        clock_->Now() - last_sent < kEmptyPullInterval) {
+    // synced write (and, under a busy parent, would follow every commit of the parent): send
+    // those at most once per kEmptyPullInterval; the drained branch above sends the last one.
+    if (response.changes_size() == 0 && absl::Now() - last_sent < kEmptyPullInterval) {
       continue;
     }
-    last_sent = clock_->Now();
+    last_sent = absl::Now();
+    reported = covered;
     response.set_last_seq(covered);
     const size_t bytes = response.ByteSizeLong();
     const int sent = response.changes_size();

@@ -212,6 +212,18 @@ std::string EncodeStoredRecord(const v1::Change& c, std::string_view log_entry) 
   return out;
 }
 
+std::string RouteKey(std::string_view route, uint64_t seq) {
+  std::string out(route);
+  out.append(EncodeSeq(seq));
+  return out;
+}
+
+bool ParseRouteKey(std::string_view key, std::string_view* route, uint64_t* seq) {
+  if (key.size() != kRouteLength + 8) return false;
+  *route = key.substr(0, kRouteLength);
+  return DecodeSeq(key.substr(kRouteLength), seq);
+}
+
 std::string PrefixSuccessor(std::string_view prefix) {
   std::string out(prefix);
   while (!out.empty()) {

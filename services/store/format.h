@@ -3,6 +3,7 @@
 #ifndef TIERHUB_SERVICES_STORE_FORMAT_H_
 #define TIERHUB_SERVICES_STORE_FORMAT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -29,6 +30,12 @@ inline constexpr char kCountersCf[] = "counters";
 inline constexpr char kConflictsCf[] = "conflicts";
 // Key/values of this node only (Store::Write's LocalPut): never logged, never exchanged.
 inline constexpr char kLocalCf[] = "local";
+// The downward routes of the log (docs/STORE_FORMAT.md, "route"): RouteKey(route, seq) for
+// each log entry a direct child (or, under kGlobalRoute, every child) receives.
+inline constexpr char kRouteCf[] = "route";
+// The route of global reference data, which every child receives. No region is a direct child
+// of anything under this code, so it never names a child's route.
+inline constexpr char kGlobalRoute[] = "000000";
 
 // Meta keys. Numbers are EncodeSeq()-encoded; kMetaHlc holds a serialized v1::Version.
 inline constexpr char kMetaNodeId[] = "node_id";      // node that created the store
@@ -40,6 +47,9 @@ inline constexpr char kMetaWatermarkPrefix[] = "wm/";
 // origin/<node>: EncodeOriginLast() of the last change applied from that origin node.
 inline constexpr char kMetaOriginPrefix[] = "origin/";
 inline constexpr char kMetaCursorPrefix[] = "cursor/";
+// The region code the `route` column family was built for (the store's region_code): absent in a
+// store that predates it, and then (or if the region differs) the routes are rebuilt at open.
+inline constexpr char kMetaRouteRegion[] = "route_region";
 // A tombstone put without the write-ahead log after each open, resume and flush of `meta`, so
 // that its memtable is never empty when a write fails (Store::KeepMemtableNonEmptyLocked).
 // Never read, never stored with a value.
@@ -59,6 +69,13 @@ std::string EncodeOriginLast(int64_t wall_micros, std::string_view region_code);
 std::string IndexEntryKey(std::string_view index_key, std::string_view record_key);
 [[nodiscard]] bool ParseIndexEntryKey(std::string_view entry, std::string_view* index_key,
                                       std::string_view* record_key);
+
+// Route entry key: the route (6 ASCII digits: a direct child's region code, or kGlobalRoute)
+// then EncodeSeq(seq). One route's entries are adjacent and in log order.
+inline constexpr size_t kRouteLength = 6;
+std::string RouteKey(std::string_view route, uint64_t seq);
+// The route and seq of a RouteKey; false if `key` is not one.
+[[nodiscard]] bool ParseRouteKey(std::string_view key, std::string_view* route, uint64_t* seq);
 
 // Conflict journal key: record_key, then EncodeSeq(detected_seq). A record key prefix is one
 // range; a key's conflicts sort by detection order.

@@ -85,6 +85,8 @@ RocksOptions StoreRocksOptions(size_t block_cache_mb, rocksdb::Env* env) {
       {f::kConflictsCf, cf_options},
       // Created on the first open of a store that predates it (create_missing_column_families).
       {f::kLocalCf, cf_options},
+      // Likewise; Store::Recover then builds it from the retained log.
+      {f::kRouteCf, cf_options},
   };
   return rocks;
 }

@@ -23,6 +23,7 @@ enum ColumnFamilyPosition : size_t {
   kCountersPos,
   kConflictsPos,
   kLocalPos,
+  kRoutePos,
 };
 
 struct RocksOptions {

@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -22,6 +23,7 @@
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 #include "services/store/disk_watch.h"
+#include "services/store/down_routes.h"
 #include "services/store/format.h"
 #include "services/store/rocks_logger.h"
 #include "services/store/rocks_options.h"
@@ -172,6 +174,11 @@ class Store::BatchBuilder {
       entry = change.SerializeAsString();
     }
     Stage(store_->log_, Op::kPut, f::EncodeSeq(change.seq()), std::move(entry));
+    routes_scratch_.clear();
+    DownRoutes(store_->options_.region_code, change, &routes_scratch_);
+    for (const std::string& route : routes_scratch_) {
+      Stage(store_->route_, Op::kPut, f::RouteKey(route, change.seq()));
+    }
   }
 
   // Makes the logged `change` the record under its key, adding and removing index entries and
@@ -322,6 +329,7 @@ class Store::BatchBuilder {
   absl::flat_hash_map<uint64_t, size_t> logged_;  // seq -> its log entry's place in ops_
   absl::flat_hash_map<std::string, int64_t> counter_deltas_;  // staged by batch()
   std::vector<CounterDelta> counters_scratch_;
+  std::vector<std::string> routes_scratch_;
 };
 
 Store::Store(Options options)
@@ -335,7 +343,7 @@ Store::~Store() {
   if (db_ == nullptr) return;
   // Errors here cannot be reported; every batch was already committed (and synced, if asked).
   for (rocksdb::ColumnFamilyHandle* h :
-       {records_, log_, meta_, index_, counters_, conflicts_, local_, default_}) {
+       {records_, log_, meta_, index_, counters_, conflicts_, local_, route_, default_}) {
     if (h != nullptr) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   }
   db_->Close().PermitUncheckedError();
@@ -418,6 +426,7 @@ absl::Status Store::OpenDb() {
   counters_ = handles[kCountersPos];
   conflicts_ = handles[kConflictsPos];
   local_ = handles[kLocalPos];
+  route_ = handles[kRoutePos];
   if (!disk_->read_only()) {
     absl::MutexLock lock(&write_mu_);
     KeepMemtableNonEmptyLocked();
@@ -469,6 +478,15 @@ absl::Status Store::Recover() {
     v1::Version high;
     if (!high.ParseFromString(*hlc_raw)) return absl::DataLossError("meta hlc: malformed");
     hlc_->Observe(high);
+  }
+
+  TH_ASSIGN_OR_RETURN(std::optional<std::string> route_region, GetRaw(meta_, f::kMetaRouteRegion));
+  if (route_region != options_.region_code) {
+    if (disk_->read_only()) {
+      routes_missing_ = true;  // cannot build them; ReadLogRouted refuses until reopened
+    } else {
+      TH_RETURN_IF_ERROR(RebuildRoutes(log_first, last_seq, route_region.has_value()));
+    }
   }
 
   auto watermarks = Watermarks();
@@ -531,7 +549,7 @@ void Store::KeepMemtableNonEmptyLocked() {
 
 bool Store::AnyActiveMemtableNonEmptyLocked() const {
   for (rocksdb::ColumnFamilyHandle* cf :
-       {records_, log_, meta_, index_, counters_, conflicts_, local_, default_}) {
+       {records_, log_, meta_, index_, counters_, conflicts_, local_, route_, default_}) {
     uint64_t entries = 0;
     if (!db_->GetIntProperty(cf, rocksdb::DB::Properties::kNumEntriesActiveMemTable, &entries) ||
         entries > 0) {
@@ -983,6 +1001,7 @@ absl::StatusOr<uint64_t> Store::ForEachLogEntry(
       return absl::DataLossError(absl::StrCat("log entry after seq ", from_seq, ": malformed"));
     }
     if (first_seen == 0) first_seen = seq;
+    log_entries_read_.fetch_add(1, std::memory_order_relaxed);
     TH_ASSIGN_OR_RETURN(const bool more, fn(seq, View(it->value())));
     if (!more) break;
     covered = seq;
@@ -1052,6 +1071,165 @@ absl::StatusOr<std::vector<std::string>> Store::ReadLogEncoded(
   return out;
 }
 
+absl::Status Store::RebuildRoutes(uint64_t log_first, uint64_t last_seq, bool had_routes) {
+  absl::MutexLock lock(&write_mu_);
+  const absl::Time start = absl::Now();
+  if (had_routes) {
+    // Built for another region: none of them is right any more.
+    rocksdb::WriteBatch clear;
+    TH_RETURN_IF_ERROR(f::FromRocks(clear.DeleteRange(route_, "", "\xff"), "stage route reset"));
+    TH_RETURN_IF_ERROR(CommitLocked(&clear, /*sync=*/false));
+  }
+  // Puts only, so a crash half-way leaves nothing wrong: the next open (still without
+  // kMetaRouteRegion) starts again from the first retained entry.
+  constexpr size_t kBatchEntries = 4096;
+  uint64_t entries = 0;
+  rocksdb::WriteBatch batch;
+  std::vector<std::string> routes;
+  v1::Change change;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_));
+  for (it->Seek(f::EncodeSeq(log_first)); it->Valid(); it->Next()) {
+    uint64_t seq = 0;
+    if (!f::DecodeSeq(View(it->key()), &seq) || seq > last_seq ||
+        !change.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("log entry after ", log_first + entries,
+                                              ": malformed; cannot build the routes"));
+    }
+    routes.clear();
+    DownRoutes(options_.region_code, change, &routes);
+    for (const std::string& route : routes) {
+      TH_RETURN_IF_ERROR(
+          f::FromRocks(batch.Put(route_, f::RouteKey(route, seq), ""), "stage route"));
+    }
+    if (++entries % kBatchEntries == 0) {
+      TH_RETURN_IF_ERROR(CommitLocked(&batch, /*sync=*/false));
+      batch.Clear();
+    }
+  }
+  TH_RETURN_IF_ERROR(f::FromRocks(it->status(), "read log for routes"));
+  TH_RETURN_IF_ERROR(f::FromRocks(batch.Put(meta_, f::kMetaRouteRegion, options_.region_code),
+                                  "stage route region"));
+  TH_RETURN_IF_ERROR(CommitLocked(&batch, /*sync=*/true));
+  if (entries > 0) {
+    LogInfo("store at ", options_.path, ": built the downward routes of ", entries,
+            " log entries in ", absl::FormatDuration(absl::Now() - start));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::Change>> Store::ReadLogRouted(std::string_view route,
+                                                             uint64_t from_seq, size_t max_changes,
+                                                             size_t max_bytes,
+                                                             uint64_t* covered) const {
+  if (from_seq == 0) return absl::InvalidArgumentError("from_seq: must be >= 1");
+  if (max_changes == 0) return absl::InvalidArgumentError("max_changes: must be >= 1");
+  if (route.size() != f::kRouteLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("route: '", Av(route), "' is not a 6-digit region code"));
+  }
+  if (routes_missing_) {
+    return absl::UnavailableError(
+        "the downward routes of this store are not built yet (it opened read-only on a full "
+        "disk); they are built when it opens for writing");
+  }
+  std::vector<v1::Change> out;
+  *covered = from_seq - 1;
+  // Everything up to `last` is committed, so the snapshot, taken after, holds all of it.
+  const uint64_t last = LastSeq();
+  if (from_seq > last) return out;
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  absl::Cleanup release = [&] { db_->ReleaseSnapshot(snapshot); };
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  auto truncated = [&](uint64_t first) {
+    return absl::FailedPreconditionError(absl::StrCat("log truncated: seq ", from_seq,
+                                                      " is below the first retained seq ", first,
+                                                      "; resynchronise from a snapshot"));
+  };
+  {
+    // The retained range as of the snapshot: a truncation commits its log_first with the range
+    // deletions of the log and of the routes.
+    std::string raw;
+    uint64_t first = 1;
+    const rocksdb::Status s = db_->Get(ro, meta_, f::kMetaLogFirst, &raw);
+    if (!s.ok() && !s.IsNotFound()) return f::FromRocks(s, "get meta log_first");
+    if (s.ok() && !f::DecodeSeq(raw, &first))
+      return absl::DataLossError("meta log_first: malformed");
+    if (from_seq < first) return truncated(first);
+  }
+  // The child's route and the global one, merged by seq. Each is bounded by `last`.
+  struct Stream {
+    std::string upper;
+    rocksdb::Slice upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it;
+    uint64_t seq = 0;  // current entry's seq; 0 = exhausted
+  };
+  Stream streams[2];
+  const int n_streams = route == f::kGlobalRoute ? 1 : 2;
+  for (int i = 0; i < n_streams; ++i) {
+    const std::string name = i == 0 ? std::string(route) : std::string(f::kGlobalRoute);
+    Stream& st = streams[i];
+    st.upper = f::RouteKey(name, last + 1);
+    st.upper_slice = rocksdb::Slice(st.upper);
+    rocksdb::ReadOptions bounded = ro;
+    bounded.iterate_upper_bound = &st.upper_slice;
+    st.it.reset(db_->NewIterator(bounded, route_));
+    st.it->Seek(f::RouteKey(name, from_seq));
+  }
+  auto settle = [&](Stream& st) -> absl::Status {
+    st.seq = 0;
+    if (!st.it->Valid()) return f::FromRocks(st.it->status(), "read route");
+    std::string_view name;
+    if (!f::ParseRouteKey(View(st.it->key()), &name, &st.seq)) {
+      return absl::DataLossError("route entry: malformed key");
+    }
+    return absl::OkStatus();
+  };
+  for (int i = 0; i < n_streams; ++i) TH_RETURN_IF_ERROR(settle(streams[i]));
+  size_t bytes = 0;
+  std::string entry;
+  while (true) {
+    Stream* next = nullptr;
+    for (int i = 0; i < n_streams; ++i) {
+      if (streams[i].seq != 0 && (next == nullptr || streams[i].seq < next->seq)) {
+        next = &streams[i];
+      }
+    }
+    if (next == nullptr) {
+      *covered = last;  // every entry of both routes up to `last` is in `out`
+      break;
+    }
+    const uint64_t seq = next->seq;
+    const rocksdb::Status s = db_->Get(ro, log_, f::EncodeSeq(seq), &entry);
+    if (s.IsNotFound()) {
+      return absl::DataLossError(absl::StrCat("route entry ", seq, " has no log entry"));
+    }
+    TH_RETURN_IF_ERROR(f::FromRocks(s, "read log"));
+    log_entries_read_.fetch_add(1, std::memory_order_relaxed);
+    if (!out.empty() && bytes + entry.size() > max_bytes) {
+      *covered = seq - 1;
+      break;
+    }
+    v1::Change& change = out.emplace_back();
+    if (!change.ParseFromString(entry) || change.seq() != seq) {
+      return absl::DataLossError(absl::StrCat("log entry ", seq, ": malformed"));
+    }
+    bytes += entry.size();
+    // The same seq can be in both routes only if DownRoutes put it there; never send it twice.
+    for (int i = 0; i < n_streams; ++i) {
+      if (streams[i].seq == seq) {
+        streams[i].it->Next();
+        TH_RETURN_IF_ERROR(settle(streams[i]));
+      }
+    }
+    if (out.size() >= max_changes) {
+      *covered = seq;
+      break;
+    }
+  }
+  return out;
+}
+
 absl::Status Store::TruncateLogBefore(uint64_t seq) {
   absl::MutexLock lock(&write_mu_);
   const uint64_t first = first_log_seq_.load(std::memory_order_relaxed);
@@ -1060,6 +1238,25 @@ absl::Status Store::TruncateLogBefore(uint64_t seq) {
   rocksdb::WriteBatch batch;
   TH_RETURN_IF_ERROR(f::FromRocks(
       batch.DeleteRange(log_, f::EncodeSeq(first), f::EncodeSeq(target)), "stage truncate"));
+  // The routes go with their entries: one range deletion per route (a node has a route per
+  // direct child it ever sent something to, and the global one), found by skipping from one
+  // route to the next.
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), route_));
+    for (it->SeekToFirst(); it->Valid();) {
+      std::string_view route;
+      uint64_t entry_seq = 0;
+      if (!f::ParseRouteKey(View(it->key()), &route, &entry_seq)) {
+        return absl::DataLossError("route entry: malformed key");
+      }
+      const std::string name(route);
+      TH_RETURN_IF_ERROR(
+          f::FromRocks(batch.DeleteRange(route_, f::RouteKey(name, 0), f::RouteKey(name, target)),
+                       "stage truncate"));
+      it->Seek(f::PrefixSuccessor(name));
+    }
+    TH_RETURN_IF_ERROR(f::FromRocks(it->status(), "list routes"));
+  }
   TH_RETURN_IF_ERROR(
       f::FromRocks(batch.Put(meta_, f::kMetaLogFirst, f::EncodeSeq(target)), "stage truncate"));
   TH_RETURN_IF_ERROR(CommitLocked(&batch, /*sync=*/true));
@@ -1158,7 +1355,7 @@ absl::Status Store::SetCursor(std::string_view name, uint64_t value) {
 
 absl::Status Store::CompactAll() {
   for (rocksdb::ColumnFamilyHandle* cf :
-       {records_, log_, meta_, index_, counters_, conflicts_, local_}) {
+       {records_, log_, meta_, index_, counters_, conflicts_, local_, route_}) {
     rocksdb::CompactRangeOptions options;
     options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
     TH_RETURN_IF_ERROR(

@@ -237,6 +237,24 @@ class Store {
   [[nodiscard]] absl::StatusOr<std::vector<std::string>> ReadLogEncoded(
       uint64_t from_seq, size_t max_changes, size_t max_bytes,
       absl::FunctionRef<bool(std::string_view origin_region)> keep, uint64_t* covered) const;
+  // The downward path: the changes under `route` (the region code of a direct child of this
+  // node) and under the global route (format::kGlobalRoute: reference data every child gets),
+  // from `from_seq` (inclusive) in seq order; see DownRoutes for what each route holds. Reads no
+  // log entry of any other route: a child's Pull costs what concerns that child. At most
+  // max_changes, stopping before the total size would exceed max_bytes (at least one if any).
+  // `*covered` is the last log seq the answer accounts for (from_seq - 1 if from_seq >
+  // LastSeq()): the reader continues from covered + 1. FAILED_PRECONDITION if from_seq was
+  // truncated away (the reader must resync from a snapshot); INVALID_ARGUMENT for a route that
+  // is not 6 digits or a zero from_seq / max_changes; UNAVAILABLE if the routes could not be
+  // built at open (a store opened read-only before they existed).
+  [[nodiscard]] absl::StatusOr<std::vector<v1::Change>> ReadLogRouted(std::string_view route,
+                                                                      uint64_t from_seq,
+                                                                      size_t max_changes,
+                                                                      size_t max_bytes,
+                                                                      uint64_t* covered) const;
+  // Log entries read by every log reader since Open (ReadLog*, ReadLogRouted): what following
+  // the log costs this store, for tests and benchmarks.
+  uint64_t LogEntriesRead() const { return log_entries_read_.load(std::memory_order_relaxed); }
   // Highest local seq assigned (0 for an empty store).
   uint64_t LastSeq() const { return last_seq_.load(std::memory_order_acquire); }
   // Lowest retained local seq; LastSeq() + 1 when the log is empty.
@@ -347,6 +365,10 @@ class Store {
 
   [[nodiscard]] absl::Status OpenDb();
   [[nodiscard]] absl::Status Recover();
+  // Builds the `route` column family from the retained log [log_first, last_seq] for this
+  // store's region (docs/STORE_FORMAT.md, "Upgrade"), clearing old routes first if
+  // `had_routes`, and records the region in kMetaRouteRegion.
+  [[nodiscard]] absl::Status RebuildRoutes(uint64_t log_first, uint64_t last_seq, bool had_routes);
 
   // Commits `batch`, syncing if `sync`. After a failed write or background job RocksDB refuses
   // further writes until resumed; the next commit resumes it first, so a cleared fault heals
@@ -390,6 +412,7 @@ class Store {
   rocksdb::ColumnFamilyHandle* counters_ = nullptr;
   rocksdb::ColumnFamilyHandle* conflicts_ = nullptr;
   rocksdb::ColumnFamilyHandle* local_ = nullptr;
+  rocksdb::ColumnFamilyHandle* route_ = nullptr;
   rocksdb::ColumnFamilyHandle* default_ = nullptr;
 
   mutable absl::Mutex write_mu_;
@@ -411,6 +434,8 @@ class Store {
   std::atomic<uint64_t> last_seq_{0};
   std::atomic<uint64_t> own_seq_{0};
   std::atomic<uint64_t> first_log_seq_{1};
+  mutable std::atomic<uint64_t> log_entries_read_{0};
+  bool routes_missing_ = false;  // set by Recover only
 };
 
 }  // namespace tierhub::store

@@ -1,6 +1,7 @@
 #include "services/domain/region_table.h"
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,9 +24,16 @@ std::vector<std::string> Codes(const std::vector<const v1::Region*>& regions) {
 
 // ---- The shipped data ------------------------------------------------------------------------
 
-TEST(DefaultRegionsTest, ShipsGuangdongWithOneProvince21CitiesAnd122Counties) {
+// data/regions/regions-china.csv: GB/T 2260 as of April 2019 (cn/GB2260 mca/201904.tsv, from
+// the Ministry of Civil Affairs), 3,219 codes of county level and above with Guangdong's.
+TEST(DefaultRegionsTest, ShipsEveryProvinceOfChina) {
   int national = 0, province = 0, city = 0, county = 0;
+  int gd_city = 0, gd_county = 0;
   for (const v1::Region* r : DefaultRegions().All()) {
+    if (RegionTable::Contains("440000", r->code())) {
+      gd_city += r->level() == v1::REGION_LEVEL_CITY;
+      gd_county += r->level() == v1::REGION_LEVEL_COUNTY;
+    }
     switch (r->level()) {
       case v1::REGION_LEVEL_NATIONAL:
         ++national;
@@ -44,20 +52,39 @@ TEST(DefaultRegionsTest, ShipsGuangdongWithOneProvince21CitiesAnd122Counties) {
     }
   }
   EXPECT_EQ(national, 1);
-  EXPECT_EQ(province, 1);
-  EXPECT_EQ(city, 21);
-  EXPECT_EQ(county, 122);
+  EXPECT_EQ(province, 34);  // 31, Taiwan, Hong Kong and Macao
+  EXPECT_EQ(city, 334);
+  EXPECT_EQ(county, 2851);
+  // Guangdong as before: 21 cities and 122 counties.
+  EXPECT_EQ(gd_city, 21);
+  EXPECT_EQ(gd_county, 122);
+  // Guangxi: 14 cities, Nanning's first district.
+  EXPECT_EQ(DefaultRegions().Children("450000").size(), 14u);
+  ASSERT_NE(DefaultRegions().Lookup("450102"), nullptr);
+  EXPECT_EQ(DefaultRegions().Lookup("450102")->name_zh(), "兴宁区");
+  EXPECT_EQ(DefaultRegions().Parent("450102")->code(), "450100");
 }
 
-TEST(DefaultRegionsTest, EveryCityHangsOffTheProvinceAndEveryCountyOffACity) {
+// A county hangs off its province only where GB/T 2260 has no city above it: the districts of
+// the four municipalities (1101.., 1201.., 3101.., 5001.., 5002..) and the county-level cities
+// run by their province (4190.., 4290.., 4690.., 6590..).
+TEST(DefaultRegionsTest, EveryCityHangsOffAProvinceAndEveryCountyOffItsCityIfItHasOne) {
   const RegionTable& regions = DefaultRegions();
+  std::set<std::string> under_province;
   for (const v1::Region* r : regions.All()) {
     if (r->level() == v1::REGION_LEVEL_NATIONAL) continue;
     const v1::Region* parent = regions.Parent(r->code());
     ASSERT_NE(parent, nullptr) << r->code();
-    EXPECT_EQ(static_cast<int>(parent->level()), static_cast<int>(r->level()) - 1) << r->code();
     EXPECT_TRUE(RegionTable::Contains(parent->code(), r->code())) << r->code();
+    if (r->level() == v1::REGION_LEVEL_COUNTY && parent->level() == v1::REGION_LEVEL_PROVINCE) {
+      EXPECT_FALSE(regions.IsKnown(r->code().substr(0, 4) + "00")) << r->code();
+      under_province.insert(r->code().substr(0, 4));
+      continue;
+    }
+    EXPECT_EQ(static_cast<int>(parent->level()), static_cast<int>(r->level()) - 1) << r->code();
   }
+  EXPECT_THAT(under_province,
+              ElementsAre("1101", "1201", "3101", "4190", "4290", "4690", "5001", "5002", "6590"));
 }
 
 TEST(DefaultRegionsTest, DongguanAndZhongshanHaveNoCountyTier) {
@@ -85,12 +112,14 @@ TEST(DefaultRegionsTest, LooksUpNamesAndParents) {
   EXPECT_EQ(DefaultRegions().Lookup("440000")->parent_code(), "000000");
 }
 
-TEST(DefaultRegionsTest, TheNationalRootIsTheParentOfTheProvinceAndHasNone) {
+TEST(DefaultRegionsTest, TheNationalRootIsTheParentOfEveryProvinceAndHasNone) {
   const v1::Region* root = DefaultRegions().Lookup("000000");
   ASSERT_NE(root, nullptr);
   EXPECT_EQ(root->level(), v1::REGION_LEVEL_NATIONAL);
   EXPECT_EQ(root->parent_code(), "");
-  EXPECT_THAT(Codes(DefaultRegions().Children("000000")), ElementsAre("440000"));
+  const std::vector<std::string> provinces = Codes(DefaultRegions().Children("000000"));
+  EXPECT_EQ(provinces.size(), 34u);
+  EXPECT_THAT(provinces, ::testing::IsSupersetOf({"110000", "440000", "450000", "820000"}));
   EXPECT_EQ(DefaultRegions().Parent("000000"), nullptr);
 }
 

@@ -45,10 +45,15 @@ TEST(DeployConfigsTest, DemoTopologyLoadsValidatesAndFormsATree) {
   EXPECT_EQ(nodes.at("dongguan").region_code(), "441900");
 }
 
-TEST(DeployConfigsTest, FullProvinceHasEveryCity) {
+TEST(DeployConfigsTest, FullProvinceHasEveryCityAndCounty) {
   auto nodes = LoadAll(std::string(PROJECT_SOURCE_DIR) + "/deploy/guangdong");
-  EXPECT_EQ(nodes.size(), 22u);  // the province and its 21 prefecture-level cities
+  // The province, its 21 prefecture-level cities and 122 counties and districts (issue 16).
+  EXPECT_EQ(nodes.size(), 144u);
   ExpectTree(nodes);
+  int counties = 0;
+  for (const auto& [id, config] : nodes) counties += config.tier() == v1::REGION_LEVEL_COUNTY;
+  EXPECT_EQ(counties, 122);
+  EXPECT_EQ(nodes.at("gd-440606").parent_node_id(), "gd-440600");
 }
 
 }  // namespace

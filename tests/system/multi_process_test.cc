@@ -3,6 +3,8 @@
 
 #include <random>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -26,7 +28,10 @@ struct Spec {
   v1::RegionLevel tier;
   const char* region;
   const char* parent;
+  const char* writes = nullptr;  // the region of the enterprises written there; null = region
 };
+
+const char* WrittenRegion(const Spec& s) { return s.writes != nullptr ? s.writes : s.region; }
 
 // The province, Foshan with three districts, and Dongguan (no county tier).
 constexpr Spec kTopology[] = {
@@ -40,12 +45,21 @@ constexpr Spec kTopology[] = {
 
 class MultiProcessTest : public ::testing::Test {
  protected:
+  // The nodes to start, parents first; the first is the root.
+  virtual std::vector<Spec> Topology() const {
+    return std::vector<Spec>(std::begin(kTopology), std::end(kTopology));
+  }
+
   void SetUp() override {
+    topology_ = Topology();
+    root_ = topology_.front().id;
     cluster_ = std::make_unique<ProcessCluster>(dir_.path());
-    for (const Spec& s : kTopology) {
+    for (const Spec& s : topology_) {
       ASSERT_TRUE(cluster_->Add(s.id, s.tier, s.region, s.parent).ok()) << s.id;
     }
   }
+
+  void RunRandomKills(uint32_t seed, int kWrites, int min_kills);
 
   std::unique_ptr<v1::Registry::Stub> Registry(const exchange::ChannelOptions& options) {
     return v1::Registry::NewStub(exchange::MakeChannel(options).value());
@@ -91,21 +105,26 @@ class MultiProcessTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::vector<Spec> topology_;
+  std::string root_;
   std::unique_ptr<ProcessCluster> cluster_;
 };
 
-TEST_F(MultiProcessTest, RandomKillsLoseNothingAndDuplicateNothing) {
-  std::mt19937 rng(20190415);
+// Writes at random nodes of the topology and SIGKILLs a random node every 10-35 writes (at
+// least `min_kills` times), then checks the exact state at the root: every acknowledged key,
+// each origin's versions, each origin's changes logged exactly once.
+void MultiProcessTest::RunRandomKills(uint32_t seed, int kWrites, int min_kills) {
+  std::mt19937 rng(seed);
   std::map<std::string, std::vector<v1::Record>> pending;  // per node, not yet acknowledged
   std::set<std::string> acked_keys;
   int serial = 0;
   int kills = 0;
   int next_kill = 15;
-  constexpr int kWrites = 360;
-  for (int w = 0; w < kWrites || kills < 10; ++w) {
-    const Spec& s = kTopology[rng() % std::size(kTopology)];
+  for (int w = 0; w < kWrites || kills < min_kills; ++w) {
+    const Spec& s = topology_[rng() % topology_.size()];
     if (w < kWrites) {
-      for (int i = 0; i < 2; ++i) pending[s.id].push_back(MakeEnterprise(s.region, ++serial));
+      for (int i = 0; i < 2; ++i)
+        pending[s.id].push_back(MakeEnterprise(WrittenRegion(s), ++serial));
     }
     if (cluster_->running(s.id) && !pending[s.id].empty()) {
       if (Write(s.id, pending[s.id]).ok()) {
@@ -114,7 +133,7 @@ TEST_F(MultiProcessTest, RandomKillsLoseNothingAndDuplicateNothing) {
       }
     }
     if (w == next_kill) {  // kill a random node mid-stream, and start it again
-      const Spec& victim = kTopology[rng() % std::size(kTopology)];
+      const Spec& victim = topology_[rng() % topology_.size()];
       auto before = Status(victim.id);
       ASSERT_TRUE(before.ok()) << victim.id;
       cluster_->Kill(victim.id);
@@ -140,10 +159,10 @@ TEST_F(MultiProcessTest, RandomKillsLoseNothingAndDuplicateNothing) {
   // Converged: the province has applied every origin's changes up to its own sequence.
   ASSERT_TRUE(WaitUntil(
       [&] {
-        auto province = Status("gd");
+        auto province = Status(root_);
         if (!province.ok()) return false;
-        for (const Spec& s : kTopology) {
-          if (std::string(s.id) == "gd") continue;
+        for (const Spec& s : topology_) {
+          if (std::string(s.id) == root_) continue;
           auto node = Status(s.id);
           if (!node.ok()) return false;
           auto it = province->watermarks().find(s.id);
@@ -156,12 +175,12 @@ TEST_F(MultiProcessTest, RandomKillsLoseNothingAndDuplicateNothing) {
       absl::Seconds(60)));
 
   // No loss: exactly the acknowledged keys. Same versions as at each origin.
-  auto province = Dump("gd");
+  auto province = Dump(root_);
   std::set<std::string> province_keys;
   for (const auto& [key, stored] : province) province_keys.insert(key);
   EXPECT_EQ(province_keys, acked_keys);
   uint64_t total_own = 0;
-  for (const Spec& s : kTopology) {
+  for (const Spec& s : topology_) {
     total_own += Status(s.id)->own_origin_seq();
     for (const auto& [key, stored] : Dump(s.id)) {
       if (stored.origin_node() != s.id) continue;
@@ -171,10 +190,44 @@ TEST_F(MultiProcessTest, RandomKillsLoseNothingAndDuplicateNothing) {
     }
   }
   // No duplicate: the province's log holds each origin's changes exactly once.
-  EXPECT_EQ(Status("gd")->last_seq(), total_own);
+  EXPECT_EQ(Status(root_)->last_seq(), total_own);
   std::printf("kills=%d acknowledged_records=%zu province_records=%zu province_log=%llu\n", kills,
               acked_keys.size(), province.size(),
-              static_cast<unsigned long long>(Status("gd")->last_seq()));
+              static_cast<unsigned long long>(Status(root_)->last_seq()));
+}
+
+TEST_F(MultiProcessTest, RandomKillsLoseNothingAndDuplicateNothing) {
+  RunRandomKills(20190415, 360, 10);
+}
+
+// The tree at its real width (issue 16): a national node over two provinces, Guangdong with
+// nine cities (a parent of more than eight children) and a county under Foshan (three tiers
+// under the national node), Guangxi with Nanning. Random SIGKILLs, then the same exact-state
+// check at the national node.
+class WideTreeMultiProcessTest : public MultiProcessTest {
+ protected:
+  std::vector<Spec> Topology() const override {
+    return {
+        {"cn", v1::REGION_LEVEL_NATIONAL, "000000", "", "450103"},
+        {"gd", v1::REGION_LEVEL_PROVINCE, "440000", "cn"},
+        {"gx", v1::REGION_LEVEL_PROVINCE, "450000", "cn"},
+        {"gz", v1::REGION_LEVEL_CITY, "440100", "gd"},
+        {"sg", v1::REGION_LEVEL_CITY, "440200", "gd"},
+        {"sz", v1::REGION_LEVEL_CITY, "440300", "gd"},
+        {"zh", v1::REGION_LEVEL_CITY, "440400", "gd"},
+        {"st", v1::REGION_LEVEL_CITY, "440500", "gd"},
+        {"fs", v1::REGION_LEVEL_CITY, "440600", "gd"},
+        {"jm", v1::REGION_LEVEL_CITY, "440700", "gd"},
+        {"zj", v1::REGION_LEVEL_CITY, "440800", "gd"},
+        {"dg", v1::REGION_LEVEL_CITY, "441900", "gd"},
+        {"sd", v1::REGION_LEVEL_COUNTY, "440606", "fs"},
+        {"nn", v1::REGION_LEVEL_CITY, "450100", "gx"},
+    };
+  }
+};
+
+TEST_F(WideTreeMultiProcessTest, RandomKillsInAWideTreeUnderTheNationalNodeLoseNothing) {
+  RunRandomKills(20190416, 150, 6);
 }
 
 TEST_F(MultiProcessTest, CountyCertificateCannotWriteAnotherCountysRegion) {

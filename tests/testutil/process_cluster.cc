@@ -82,7 +82,8 @@ absl::Status ProcessCluster::Launch(Entry& entry) {
   }
   const std::string port_file = absl::StrCat(dir_, "/", entry.id, ".port");
   std::filesystem::remove(port_file);
-  if (!entry.process->Start({TIERHUBD_PATH, "--config=" + config_path, "--port_file=" + port_file},
+  const std::string binary = options_.tierhubd.empty() ? TIERHUBD_PATH : options_.tierhubd;
+  if (!entry.process->Start({binary, "--config=" + config_path, "--port_file=" + port_file},
                             log_path(entry.id))) {
     return absl::InternalError("fork failed");
   }

@@ -25,6 +25,7 @@ class ProcessCluster {
  public:
   struct Options {
     uint32_t block_cache_mb = 8;  // NodeConfig.block_cache_mb of every node
+    std::string tierhubd;         // the binary to run; "" = this build's tierhubd
   };
 
   // `dir` holds configs, stores, certificates and logs.
