@@ -119,29 +119,6 @@ TEST_F(FanoutTest, ManyChildrenPushingAtOnceAreEachServed) {
   }
 }
 
-// Opens a Push to `address` as `identity` (insecure test header), says hello as (`node`,
-// `region`) and sends `batch`: the stream's final status (OK if the batch was acknowledged).
-grpc::Status PushAs(const std::string& address, const std::string& identity,
-                    const std::string& node, const std::string& region,
-                    const v1::PushRequest& batch) {
-  auto stub =
-      v1::Exchange::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.AddMetadata(auth::kInsecureIdentityHeader, identity);
-  auto stream = stub->Push(&context);
-  stream->Write(HelloRequest(node, region));
-  v1::PushResponse response;
-  if (stream->Read(&response)) {
-    stream->Write(batch);
-    if (stream->Read(&response) && response.has_ack()) {
-      stream->WritesDone();
-      stream->Finish().ok();
-      return grpc::Status::OK;
-    }
-  }
-  return stream->Finish();
-}
-
 // The national node above Guangdong and Guangxi (the region table covers every province): each
 // province and its cities see only their own, the national node holds both, and a province
 // can write neither into the other nor push the other's records up.

@@ -15,29 +15,6 @@
 namespace tierhub::testutil {
 namespace {
 
-// Opens a Push to `address` as `identity`, says hello as (`node`, `region`) and, if welcomed,
-// sends `batch`. Returns the stream's final status (OK if the batch was acknowledged).
-grpc::Status PushAs(const std::string& address, const std::string& identity,
-                    const std::string& node, const std::string& region,
-                    const v1::PushRequest& batch) {
-  auto stub =
-      v1::Exchange::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.AddMetadata(auth::kInsecureIdentityHeader, identity);
-  auto stream = stub->Push(&context);
-  stream->Write(HelloRequest(node, region));
-  v1::PushResponse response;
-  if (stream->Read(&response)) {
-    stream->Write(batch);
-    if (stream->Read(&response) && response.has_ack()) {
-      stream->WritesDone();
-      stream->Finish().ok();
-      return grpc::Status::OK;
-    }
-  }
-  return stream->Finish();
-}
-
 // The link entries a node shows for its children.
 std::map<std::string, v1::LinkStatus> Children(node::Node* node) {
   v1::SyncStatusResponse status;

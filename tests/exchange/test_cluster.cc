@@ -4,9 +4,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "services/auth/jurisdiction.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/validation.h"
+#include "tierhub/v1/exchange.grpc.pb.h"
 
 namespace tierhub::testutil {
 
@@ -37,6 +41,27 @@ v1::PushRequest HelloRequest(const std::string& node, const std::string& region)
   hello.mutable_hello()->set_child_node_id(node);
   hello.mutable_hello()->set_child_region_code(region);
   return hello;
+}
+
+grpc::Status PushAs(const std::string& address, const std::string& identity,
+                    const std::string& node, const std::string& region,
+                    const v1::PushRequest& batch) {
+  auto stub =
+      v1::Exchange::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.AddMetadata(auth::kInsecureIdentityHeader, identity);
+  auto stream = stub->Push(&context);
+  stream->Write(HelloRequest(node, region));
+  v1::PushResponse response;
+  if (stream->Read(&response)) {
+    stream->Write(batch);
+    if (stream->Read(&response) && response.has_ack()) {
+      stream->WritesDone();
+      stream->Finish().ok();
+      return grpc::Status::OK;
+    }
+  }
+  return stream->Finish();
 }
 
 v1::PushRequest PushOneEnterprise(const std::string& origin, const std::string& origin_region,

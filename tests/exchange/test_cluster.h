@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "grpcpp/support/status.h"
 #include "services/auth/identity.h"
 #include "services/common/clock.h"
 #include "services/node/node.h"
@@ -31,6 +32,12 @@ v1::Record MakeEnterprise(const std::string& region, int serial,
 
 // A Push stream's opening hello from child `node` of `region`.
 v1::PushRequest HelloRequest(const std::string& node, const std::string& region);
+// Opens a Push to `address` as `identity` (the insecure test header), says hello as (`node`,
+// `region`) and, if welcomed, sends `batch`: the stream's final status (OK if the batch was
+// acknowledged).
+grpc::Status PushAs(const std::string& address, const std::string& identity,
+                    const std::string& node, const std::string& region,
+                    const v1::PushRequest& batch);
 // A Push batch (covering child log seq 1) of one change as child `origin` (of `origin_region`)
 // would send it: the first change of that origin, about MakeEnterprise(record_region, serial).
 v1::PushRequest PushOneEnterprise(const std::string& origin, const std::string& origin_region,
