@@ -42,7 +42,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "services/exchange/channel.h"
+#include "services/client/channel.h"
 #include "tests/testutil/process_cluster.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
 #include "tierhub/v1/registry.grpc.pb.h"
@@ -95,14 +95,14 @@ size_t ChangeBytes(size_t name_bytes) {
 
 // A channel of its own (a distinct channel argument keeps gRPC from sharing the connection),
 // so that concurrent writers are not serialised on one HTTP/2 connection.
-std::shared_ptr<grpc::Channel> OwnChannel(const exchange::ChannelOptions& options, int index) {
+std::shared_ptr<grpc::Channel> OwnChannel(const client::ChannelOptions& options, int index) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetInt("tierhub.bench.channel", index);
   grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = exchange::ReadFile(options.ca_file).value();
-  ssl.pem_cert_chain = exchange::ReadFile(options.cert_file).value();
-  ssl.pem_private_key = exchange::ReadFile(options.key_file).value();
+  ssl.pem_root_certs = client::ReadFile(options.ca_file).value();
+  ssl.pem_cert_chain = client::ReadFile(options.cert_file).value();
+  ssl.pem_private_key = client::ReadFile(options.key_file).value();
   return grpc::CreateCustomChannel(options.address, grpc::SslCredentials(ssl), args);
 }
 
@@ -189,7 +189,7 @@ class Bench {
   absl::StatusOr<v1::SyncStatusResponse> Status(const std::string& id) {
     auto& stub = status_stubs_[id];
     if (stub == nullptr) {
-      auto channel = exchange::MakeChannel(cluster_.AsNode(id, id));
+      auto channel = client::MakeChannel(cluster_.AsNode(id, id));
       if (!channel.ok()) return channel.status();
       stub = v1::Exchange::NewStub(*channel);
     }

@@ -37,7 +37,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/domain/credit_code.h"
-#include "services/exchange/channel.h"
+#include "services/client/channel.h"
 #include "tests/testutil/process_cluster.h"
 #include "tierhub/v1/registry.grpc.pb.h"
 
@@ -57,12 +57,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // A channel as an attacker makes it: the node's certificate chain, but none of the client
-// limits of exchange::MakeChannel, so a 60 MB message is sent and the node must refuse it.
-std::shared_ptr<grpc::Channel> HostileChannel(const exchange::ChannelOptions& options) {
+// limits of client::MakeChannel, so a 60 MB message is sent and the node must refuse it.
+std::shared_ptr<grpc::Channel> HostileChannel(const client::ChannelOptions& options) {
   grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = exchange::ReadFile(options.ca_file).value();
-  ssl.pem_cert_chain = exchange::ReadFile(options.cert_file).value();
-  ssl.pem_private_key = exchange::ReadFile(options.key_file).value();
+  ssl.pem_root_certs = client::ReadFile(options.ca_file).value();
+  ssl.pem_cert_chain = client::ReadFile(options.cert_file).value();
+  ssl.pem_private_key = client::ReadFile(options.key_file).value();
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(-1);
   args.SetMaxReceiveMessageSize(-1);
@@ -210,9 +210,9 @@ int Run() {
     std::fprintf(stderr, "certificate: %s\n", miit.status().ToString().c_str());
     return 1;
   }
-  auto honest_miit = v1::Registry::NewStub(exchange::MakeChannel(*miit).value());
+  auto honest_miit = v1::Registry::NewStub(client::MakeChannel(*miit).value());
   auto honest_node =
-      v1::Registry::NewStub(exchange::MakeChannel(cluster.AsNode("gd", "gd")).value());
+      v1::Registry::NewStub(client::MakeChannel(cluster.AsNode("gd", "gd")).value());
   {
     grpc::ClientContext context;
     v1::PutRoundsRequest request;

@@ -99,8 +99,8 @@ std::vector<std::string> Args::Unused() const {
   return out;
 }
 
-absl::StatusOr<exchange::ChannelOptions> ConnectionFrom(const Args& args) {
-  exchange::ChannelOptions o;
+absl::StatusOr<client::ChannelOptions> ConnectionFrom(const Args& args) {
+  client::ChannelOptions o;
   o.address = args.Get("node", Env("TIERHUB_NODE"));
   if (o.address.empty()) o.address = "127.0.0.1:7440";
   o.insecure =
@@ -125,7 +125,7 @@ absl::StatusOr<exchange::ChannelOptions> ConnectionFrom(const Args& args) {
 absl::StatusOr<Connection> Connection::Open(const Args& args) {
   auto options = ConnectionFrom(args);
   if (!options.ok()) return options.status();
-  auto channel = exchange::MakeChannel(*options);
+  auto channel = client::MakeChannel(*options);
   if (!channel.ok()) return channel.status();
   Connection c;
   c.options_ = *options;
@@ -134,7 +134,7 @@ absl::StatusOr<Connection> Connection::Open(const Args& args) {
 }
 
 void Connection::Prepare(grpc::ClientContext* context, int seconds) const {
-  exchange::PrepareContext(options_, context);
+  client::PrepareContext(options_, context);
   if (seconds > 0) {
     context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
   }

@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
-#include "services/exchange/channel.h"
+#include "services/client/channel.h"
 
 namespace tierhub::ctl {
 
@@ -53,7 +53,7 @@ class Args {
 
 // Connection options from --node, --ca, --cert, --key, --insecure, --identity (each with an
 // environment fallback TIERHUB_NODE, TIERHUB_CA, TIERHUB_CERT, TIERHUB_KEY, TIERHUB_IDENTITY).
-absl::StatusOr<exchange::ChannelOptions> ConnectionFrom(const Args& args);
+absl::StatusOr<client::ChannelOptions> ConnectionFrom(const Args& args);
 
 // A connected channel plus call preparation (deadline, identity header).
 class Connection {
@@ -64,7 +64,7 @@ class Connection {
   void Prepare(grpc::ClientContext* context, int seconds = 30) const;
 
  private:
-  exchange::ChannelOptions options_;
+  client::ChannelOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 

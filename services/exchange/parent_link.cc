@@ -95,7 +95,7 @@ void ParentLink::Backoff(absl::Duration* backoff, absl::Duration cap) {
 }
 
 absl::StatusOr<std::unique_ptr<v1::Exchange::Stub>> ParentLink::Connect() {
-  auto channel = MakeChannel(options_.channel);
+  auto channel = client::MakeChannel(options_.channel);
   if (!channel.ok()) return channel.status();
   return v1::Exchange::NewStub(*channel);
 }
@@ -190,7 +190,7 @@ absl::Status ParentLink::CheckParent(const grpc::ClientContext& context,
 
 absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
   grpc::ClientContext context;
-  PrepareContext(options_.channel, &context);
+  client::PrepareContext(options_.channel, &context);
   TrackContext(&context);
   absl::Cleanup untrack = [&] { UntrackContext(&context); };
   auto stream = stub->Push(&context);
@@ -326,7 +326,7 @@ absl::Status ParentLink::PullSession(v1::Exchange::Stub* stub) {
   auto cursor = store_->GetCursor(kParentPulledCursor);
   if (!cursor.ok()) return cursor.status();
   grpc::ClientContext context;
-  PrepareContext(options_.channel, &context);
+  client::PrepareContext(options_.channel, &context);
   TrackContext(&context);
   absl::Cleanup untrack = [&] { UntrackContext(&context); };
   v1::PullRequest request;
@@ -370,7 +370,7 @@ absl::Status ParentLink::PullSession(v1::Exchange::Stub* stub) {
 
 absl::Status ParentLink::Resync(v1::Exchange::Stub* stub) {
   grpc::ClientContext context;
-  PrepareContext(options_.channel, &context);
+  client::PrepareContext(options_.channel, &context);
   TrackContext(&context);
   absl::Cleanup untrack = [&] { UntrackContext(&context); };
   v1::SnapshotRequest request;

@@ -16,9 +16,9 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/client/channel.h"
 #include "services/common/clock.h"
 #include "services/common/limits.h"
-#include "services/exchange/channel.h"
 #include "services/exchange/sync_state.h"
 #include "services/store/store.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
@@ -29,7 +29,7 @@ struct ParentLinkOptions {
   std::string node_id;
   std::string region_code;
   std::string parent_node_id;  // expected identity of the parent (checked on welcome)
-  ChannelOptions channel;
+  client::ChannelOptions channel;
   uint32_t batch_changes = limits::kPushBatchChanges;  // changes per pushed batch at most
   size_t batch_bytes = limits::kPushBatchBytes;        // bytes per pushed batch at most
   uint32_t window = 4;                                 // unacknowledged batches in flight at most

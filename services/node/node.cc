@@ -11,7 +11,7 @@
 #include "services/common/limits.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
-#include "services/exchange/channel.h"
+#include "services/client/channel.h"
 #include "services/node/config.h"
 #include "services/node/grpc_log.h"
 #include "services/node/live_tls.h"
@@ -182,13 +182,13 @@ absl::Status Node::Init() {
   builder.SetResourceQuota(quota);
   // Keepalive both ways (exchange/channel.h): a child that hangs releases its streams too.
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
-                             absl::ToInt64Milliseconds(exchange::kKeepaliveTime));
+                             absl::ToInt64Milliseconds(client::kKeepaliveTime));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
-                             absl::ToInt64Milliseconds(exchange::kKeepaliveTimeout));
+                             absl::ToInt64Milliseconds(client::kKeepaliveTimeout));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
-                             absl::ToInt64Milliseconds(exchange::kKeepaliveTime / 2));
+                             absl::ToInt64Milliseconds(client::kKeepaliveTime / 2));
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) return ListenFailure(config.listen_address());
   server_->GetHealthCheckService()->SetServingStatus(true);

@@ -20,7 +20,7 @@
 #include "services/common/clock.h"
 #include "services/common/status_text.h"
 #include "services/domain/credit_code.h"
-#include "services/exchange/channel.h"
+#include "services/client/channel.h"
 #include "services/node/node.h"
 #include "tests/testutil/temp_dir.h"
 #include "tierhub/v1/registry.grpc.pb.h"
@@ -99,10 +99,10 @@ class LimitsTest : public ::testing::Test {
   }
 
   std::unique_ptr<v1::Registry::Stub> Stub() {
-    exchange::ChannelOptions channel;
+    client::ChannelOptions channel;
     channel.address = node_->address();
     channel.insecure = true;
-    return v1::Registry::NewStub(exchange::MakeChannel(channel).value());
+    return v1::Registry::NewStub(client::MakeChannel(channel).value());
   }
 
   // Sends the header and `rows` in chunks of `per_chunk` until the server ends the call.

@@ -15,7 +15,7 @@
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "services/domain/validation.h"
-#include "services/exchange/channel.h"
+#include "services/client/channel.h"
 #include "tests/exchange/test_cluster.h"
 #include "tests/testutil/process_cluster.h"
 #include "tests/testutil/small_disk.h"
@@ -57,7 +57,7 @@ class DiskFullProcessTest : public ::testing::Test {
       *request.add_records() = MakeEnterprise("440606", next_++);
       keys.push_back(domain::RecordKey(request.records(i)));
     }
-    auto stub = v1::Registry::NewStub(exchange::MakeChannel(cluster_->AsNode("sd", "sd")).value());
+    auto stub = v1::Registry::NewStub(client::MakeChannel(cluster_->AsNode("sd", "sd")).value());
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     v1::WriteRecordsResponse response;
@@ -74,7 +74,7 @@ class DiskFullProcessTest : public ::testing::Test {
   }
 
   absl::StatusOr<v1::SyncStatusResponse> Status(const std::string& id) {
-    auto stub = v1::Exchange::NewStub(exchange::MakeChannel(cluster_->AsNode(id, id)).value());
+    auto stub = v1::Exchange::NewStub(client::MakeChannel(cluster_->AsNode(id, id)).value());
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     v1::SyncStatusResponse response;
@@ -85,7 +85,7 @@ class DiskFullProcessTest : public ::testing::Test {
 
   // How many acknowledged records node `id` serves (GetRecord of each).
   size_t AcknowledgedServedBy(const std::string& id) {
-    auto stub = v1::Registry::NewStub(exchange::MakeChannel(cluster_->AsNode(id, id)).value());
+    auto stub = v1::Registry::NewStub(client::MakeChannel(cluster_->AsNode(id, id)).value());
     size_t found = 0;
     for (const std::string& key : acknowledged_) {
       grpc::ClientContext context;

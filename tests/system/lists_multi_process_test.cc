@@ -14,7 +14,7 @@
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "services/domain/catalog.h"
-#include "services/exchange/channel.h"
+#include "services/client/channel.h"
 #include "tests/exchange/test_cluster.h"
 #include "tests/registry/list_fixture.h"
 #include "tests/testutil/process_cluster.h"
@@ -94,7 +94,7 @@ class ListsMultiProcessTest : public ::testing::Test {
     auto miit = cluster_->DepartmentClient("gd", "MIIT", "440000", "lead");
     ASSERT_TRUE(miit.ok()) << miit.status();
     {
-      auto stub = v1::Registry::NewStub(exchange::MakeChannel(*miit).value());
+      auto stub = v1::Registry::NewStub(client::MakeChannel(*miit).value());
       grpc::ClientContext context;
       Deadline(context);
       v1::PutRoundsRequest request;
@@ -131,10 +131,10 @@ class ListsMultiProcessTest : public ::testing::Test {
     ASSERT_TRUE(submitted.ok()) << submitted.error_message();
   }
 
-  grpc::Status Submit(const exchange::ChannelOptions& as, const std::string& submission_id,
+  grpc::Status Submit(const client::ChannelOptions& as, const std::string& submission_id,
                       v1::Department department, v1::Dimension dimension, const std::string& region,
                       std::vector<v1::ListRow> rows) {
-    auto stub = v1::Registry::NewStub(exchange::MakeChannel(as).value());
+    auto stub = v1::Registry::NewStub(client::MakeChannel(as).value());
     grpc::ClientContext context;
     Deadline(context);
     v1::SubmitListResponse response;
@@ -155,7 +155,7 @@ class ListsMultiProcessTest : public ::testing::Test {
 
   // Live records of node `id` under `prefix`, read with the node's own certificate.
   std::map<std::string, v1::Record> Records(const std::string& id, const std::string& prefix) {
-    auto stub = v1::Exchange::NewStub(exchange::MakeChannel(cluster_->AsNode(id, id)).value());
+    auto stub = v1::Exchange::NewStub(client::MakeChannel(cluster_->AsNode(id, id)).value());
     grpc::ClientContext context;
     Deadline(context);
     v1::ListRecordsRequest request;
@@ -204,7 +204,7 @@ class ListsMultiProcessTest : public ::testing::Test {
   }
 
   absl::StatusOr<v1::SyncStatusResponse> SyncStatus(const std::string& id) {
-    auto stub = v1::Exchange::NewStub(exchange::MakeChannel(cluster_->AsNode(id, id)).value());
+    auto stub = v1::Exchange::NewStub(client::MakeChannel(cluster_->AsNode(id, id)).value());
     grpc::ClientContext context;
     Deadline(context);
     v1::SyncStatusResponse response;
@@ -243,9 +243,9 @@ class ListsMultiProcessTest : public ::testing::Test {
     WaitPulled("nh", "fs");
   }
 
-  absl::StatusOr<v1::MergedEnterprise> MergedView(const exchange::ChannelOptions& as,
+  absl::StatusOr<v1::MergedEnterprise> MergedView(const client::ChannelOptions& as,
                                                   const std::string& code) {
-    auto stub = v1::Coordinator::NewStub(exchange::MakeChannel(as).value());
+    auto stub = v1::Coordinator::NewStub(client::MakeChannel(as).value());
     grpc::ClientContext context;
     Deadline(context);
     v1::GetMergedViewRequest request;
@@ -260,7 +260,7 @@ class ListsMultiProcessTest : public ::testing::Test {
 
   // Contradictions node `id` lists for its own region (read with its own certificate).
   std::map<std::string, std::set<int>> Contradictions(const std::string& id) {
-    auto stub = v1::Coordinator::NewStub(exchange::MakeChannel(cluster_->AsNode(id, id)).value());
+    auto stub = v1::Coordinator::NewStub(client::MakeChannel(cluster_->AsNode(id, id)).value());
     grpc::ClientContext context;
     Deadline(context);
     v1::ListContradictionsResponse response;
@@ -276,9 +276,9 @@ class ListsMultiProcessTest : public ::testing::Test {
   }
 
   // ECO's list entries node `id` returns to `as` (Registry.ListEntries), by credit code.
-  absl::StatusOr<std::set<std::string>> EcoEntries(const exchange::ChannelOptions& as,
+  absl::StatusOr<std::set<std::string>> EcoEntries(const client::ChannelOptions& as,
                                                    const std::string& region) {
-    auto stub = v1::Registry::NewStub(exchange::MakeChannel(as).value());
+    auto stub = v1::Registry::NewStub(client::MakeChannel(as).value());
     grpc::ClientContext context;
     Deadline(context);
     v1::ListEntriesRequest request;
@@ -301,7 +301,7 @@ class ListsMultiProcessTest : public ::testing::Test {
 
 TEST_F(ListsMultiProcessTest, ProvinceMergesBothDepartmentsListings) {
   ASSERT_NO_FATAL_FAILURE(WaitForQuiescence());
-  const exchange::ChannelOptions province = cluster_->AsNode("gd", "gd");
+  const client::ChannelOptions province = cluster_->AsNode("gd", "gd");
 
   auto s1 = MergedView(province, kS1);
   ASSERT_TRUE(s1.ok()) << s1.status();

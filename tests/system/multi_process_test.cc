@@ -11,7 +11,7 @@
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "services/domain/validation.h"
-#include "services/exchange/channel.h"
+#include "services/client/channel.h"
 #include "tests/exchange/test_cluster.h"
 #include "tests/testutil/process_cluster.h"
 #include "tests/testutil/temp_dir.h"
@@ -61,11 +61,11 @@ class MultiProcessTest : public ::testing::Test {
 
   void RunRandomKills(uint32_t seed, int kWrites, int min_kills);
 
-  std::unique_ptr<v1::Registry::Stub> Registry(const exchange::ChannelOptions& options) {
-    return v1::Registry::NewStub(exchange::MakeChannel(options).value());
+  std::unique_ptr<v1::Registry::Stub> Registry(const client::ChannelOptions& options) {
+    return v1::Registry::NewStub(client::MakeChannel(options).value());
   }
-  std::unique_ptr<v1::Exchange::Stub> Exchange(const exchange::ChannelOptions& options) {
-    return v1::Exchange::NewStub(exchange::MakeChannel(options).value());
+  std::unique_ptr<v1::Exchange::Stub> Exchange(const client::ChannelOptions& options) {
+    return v1::Exchange::NewStub(client::MakeChannel(options).value());
   }
 
   grpc::Status Write(const std::string& id, const std::vector<v1::Record>& records) {

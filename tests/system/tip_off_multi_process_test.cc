@@ -11,7 +11,7 @@
 #include "absl/time/clock.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
-#include "services/exchange/channel.h"
+#include "services/client/channel.h"
 #include "tests/testutil/process_cluster.h"
 #include "tests/testutil/temp_dir.h"
 #include "tierhub/v1/enforcement.grpc.pb.h"
@@ -35,8 +35,8 @@ bool FilesContain(const std::string& dir, const std::string& needle) {
   return false;
 }
 
-absl::StatusOr<v1::TipOffResponse> GetTip(const exchange::ChannelOptions& client) {
-  auto stub = v1::Enforcement::NewStub(exchange::MakeChannel(client).value());
+absl::StatusOr<v1::TipOffResponse> GetTip(const client::ChannelOptions& client) {
+  auto stub = v1::Enforcement::NewStub(client::MakeChannel(client).value());
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   v1::GetTipOffRequest request;
@@ -59,7 +59,7 @@ TEST(TipOffMultiProcessTest, TheInformantNeverLeavesTheNodeThatTookTheTipOff) {
   auto hotline = cluster.DepartmentClient("sd", "MIIT", "440606", "hotline");
   ASSERT_TRUE(hotline.ok()) << hotline.status();
   {
-    auto stub = v1::Enforcement::NewStub(exchange::MakeChannel(*hotline).value());
+    auto stub = v1::Enforcement::NewStub(client::MakeChannel(*hotline).value());
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     v1::SubmitTipOffRequest request;

@@ -106,9 +106,9 @@ void ProcessCluster::Kill(const std::string& id) { nodes_.at(id).process->Kill()
 
 int ProcessCluster::Terminate(const std::string& id) { return nodes_.at(id).process->Terminate(); }
 
-exchange::ChannelOptions ProcessCluster::AsNode(const std::string& id,
+client::ChannelOptions ProcessCluster::AsNode(const std::string& id,
                                                 const std::string& as_node) const {
-  exchange::ChannelOptions options;
+  client::ChannelOptions options;
   options.address = absl::StrCat("127.0.0.1:", nodes_.at(id).port);
   options.ca_file = dir_ + "/certs/ca.pem";
   options.cert_file = absl::StrCat(dir_, "/certs/", as_node, ".pem");
@@ -116,7 +116,7 @@ exchange::ChannelOptions ProcessCluster::AsNode(const std::string& id,
   return options;
 }
 
-absl::StatusOr<exchange::ChannelOptions> ProcessCluster::Client(
+absl::StatusOr<client::ChannelOptions> ProcessCluster::Client(
     const std::string& id, const std::string& cert_name,
     const std::vector<std::string>& issue_args) {
   absl::Status issued = Issue(issue_args);
@@ -124,7 +124,7 @@ absl::StatusOr<exchange::ChannelOptions> ProcessCluster::Client(
   return AsNode(id, cert_name);
 }
 
-absl::StatusOr<exchange::ChannelOptions> ProcessCluster::IssuedClient(
+absl::StatusOr<client::ChannelOptions> ProcessCluster::IssuedClient(
     const std::string& id, const std::string& cert_name, const std::vector<std::string>& args) {
   if (issued_clients_.count(cert_name) == 0) {
     absl::Status issued = Issue(args);
@@ -134,14 +134,14 @@ absl::StatusOr<exchange::ChannelOptions> ProcessCluster::IssuedClient(
   return AsNode(id, cert_name);
 }
 
-absl::StatusOr<exchange::ChannelOptions> ProcessCluster::DepartmentClient(
+absl::StatusOr<client::ChannelOptions> ProcessCluster::DepartmentClient(
     const std::string& id, const std::string& department, const std::string& region,
     const std::string& user) {
   return IssuedClient(id, absl::StrCat(department, "-", region, "-", user),
                       {"dept", department, region, user});
 }
 
-absl::StatusOr<exchange::ChannelOptions> ProcessCluster::OperatorClient(const std::string& id,
+absl::StatusOr<client::ChannelOptions> ProcessCluster::OperatorClient(const std::string& id,
                                                                         const std::string& region,
                                                                         const std::string& user) {
   return IssuedClient(id, absl::StrCat("ops-", region, "-", user), {"ops", region, user});

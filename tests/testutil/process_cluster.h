@@ -15,7 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "services/exchange/channel.h"
+#include "services/client/channel.h"
 #include "tests/testutil/process.h"
 #include "tierhub/v1/domain.pb.h"
 
@@ -55,22 +55,22 @@ class ProcessCluster {
 
   // Issues a certificate (a dev-ca.sh command line after the directory) and returns the
   // channel options of a client using it against node `id`.
-  absl::StatusOr<exchange::ChannelOptions> Client(const std::string& id,
+  absl::StatusOr<client::ChannelOptions> Client(const std::string& id,
                                                   const std::string& cert_name,
                                                   const std::vector<std::string>& issue_args);
   // Issues (once per cluster) the department certificate `dept:<department>:<region>:<user>`
   // (`department` as in dev-ca.sh, e.g. "ECO") and returns the channel options of a client
   // using it against node `id`.
-  absl::StatusOr<exchange::ChannelOptions> DepartmentClient(const std::string& id,
+  absl::StatusOr<client::ChannelOptions> DepartmentClient(const std::string& id,
                                                             const std::string& department,
                                                             const std::string& region,
                                                             const std::string& user = "clerk");
   // The same for an operator certificate `ops:<region>:<user>`.
-  absl::StatusOr<exchange::ChannelOptions> OperatorClient(const std::string& id,
+  absl::StatusOr<client::ChannelOptions> OperatorClient(const std::string& id,
                                                           const std::string& region,
                                                           const std::string& user = "ops");
   // Channel options using node `as_node`'s own certificate against node `id`.
-  exchange::ChannelOptions AsNode(const std::string& id, const std::string& as_node) const;
+  client::ChannelOptions AsNode(const std::string& id, const std::string& as_node) const;
 
   std::string log_path(const std::string& id) const { return dir_ + "/" + id + ".log"; }
   std::string store_path(const std::string& id) const { return dir_ + "/" + id + ".db"; }
@@ -86,7 +86,7 @@ class ProcessCluster {
   absl::Status Launch(Entry& entry);
   absl::Status Issue(const std::vector<std::string>& args);
   // Issues a client certificate named `cert_name` unless this cluster did already.
-  absl::StatusOr<exchange::ChannelOptions> IssuedClient(const std::string& id,
+  absl::StatusOr<client::ChannelOptions> IssuedClient(const std::string& id,
                                                         const std::string& cert_name,
                                                         const std::vector<std::string>& args);
 

@@ -1,4 +1,4 @@
-#include "services/exchange/channel.h"
+#include "services/client/channel.h"
 
 #include <fstream>
 #include <sstream>
@@ -9,7 +9,7 @@
 #include "services/auth/identity.h"
 #include "services/common/limits.h"
 
-namespace tierhub::exchange {
+namespace tierhub::client {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -60,4 +60,4 @@ void PrepareContext(const ChannelOptions& options, grpc::ClientContext* context)
   }
 }
 
-}  // namespace tierhub::exchange
+}  // namespace tierhub::client

@@ -1,7 +1,7 @@
 // Client channels to a tierhub node: mutual TLS with the dev or production CA, or the
 // development-only insecure mode, in which the caller's identity travels in a header.
-#ifndef TIERHUB_SERVICES_EXCHANGE_CHANNEL_H_
-#define TIERHUB_SERVICES_EXCHANGE_CHANNEL_H_
+#ifndef TIERHUB_SERVICES_CLIENT_CHANNEL_H_
+#define TIERHUB_SERVICES_CLIENT_CHANNEL_H_
 
 #include <memory>
 #include <string>
@@ -11,7 +11,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 
-namespace tierhub::exchange {
+namespace tierhub::client {
 
 // HTTP/2 keepalive of every connection between nodes and to clients, both ways: a peer that
 // stops answering (SIGSTOP, a network that drops everything) fails its streams within
@@ -39,6 +39,6 @@ void PrepareContext(const ChannelOptions& options, grpc::ClientContext* context)
 // Reads a whole file.
 [[nodiscard]] absl::StatusOr<std::string> ReadFile(const std::string& path);
 
-}  // namespace tierhub::exchange
+}  // namespace tierhub::client
 
-#endif  // TIERHUB_SERVICES_EXCHANGE_CHANNEL_H_
+#endif  // TIERHUB_SERVICES_CLIENT_CHANNEL_H_
