@@ -36,8 +36,8 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "services/domain/credit_code.h"
 #include "services/client/channel.h"
+#include "services/domain/credit_code.h"
 #include "tests/testutil/process_cluster.h"
 #include "tierhub/v1/registry.grpc.pb.h"
 
@@ -211,8 +211,7 @@ int Run() {
     return 1;
   }
   auto honest_miit = v1::Registry::NewStub(client::MakeChannel(*miit).value());
-  auto honest_node =
-      v1::Registry::NewStub(client::MakeChannel(cluster.AsNode("gd", "gd")).value());
+  auto honest_node = v1::Registry::NewStub(client::MakeChannel(cluster.AsNode("gd", "gd")).value());
   {
     grpc::ClientContext context;
     v1::PutRoundsRequest request;

@@ -107,7 +107,7 @@ void ProcessCluster::Kill(const std::string& id) { nodes_.at(id).process->Kill()
 int ProcessCluster::Terminate(const std::string& id) { return nodes_.at(id).process->Terminate(); }
 
 client::ChannelOptions ProcessCluster::AsNode(const std::string& id,
-                                                const std::string& as_node) const {
+                                              const std::string& as_node) const {
   client::ChannelOptions options;
   options.address = absl::StrCat("127.0.0.1:", nodes_.at(id).port);
   options.ca_file = dir_ + "/certs/ca.pem";
@@ -142,8 +142,8 @@ absl::StatusOr<client::ChannelOptions> ProcessCluster::DepartmentClient(
 }
 
 absl::StatusOr<client::ChannelOptions> ProcessCluster::OperatorClient(const std::string& id,
-                                                                        const std::string& region,
-                                                                        const std::string& user) {
+                                                                      const std::string& region,
+                                                                      const std::string& user) {
   return IssuedClient(id, absl::StrCat("ops-", region, "-", user), {"ops", region, user});
 }
 

@@ -55,20 +55,19 @@ class ProcessCluster {
 
   // Issues a certificate (a dev-ca.sh command line after the directory) and returns the
   // channel options of a client using it against node `id`.
-  absl::StatusOr<client::ChannelOptions> Client(const std::string& id,
-                                                  const std::string& cert_name,
-                                                  const std::vector<std::string>& issue_args);
+  absl::StatusOr<client::ChannelOptions> Client(const std::string& id, const std::string& cert_name,
+                                                const std::vector<std::string>& issue_args);
   // Issues (once per cluster) the department certificate `dept:<department>:<region>:<user>`
   // (`department` as in dev-ca.sh, e.g. "ECO") and returns the channel options of a client
   // using it against node `id`.
   absl::StatusOr<client::ChannelOptions> DepartmentClient(const std::string& id,
-                                                            const std::string& department,
-                                                            const std::string& region,
-                                                            const std::string& user = "clerk");
+                                                          const std::string& department,
+                                                          const std::string& region,
+                                                          const std::string& user = "clerk");
   // The same for an operator certificate `ops:<region>:<user>`.
   absl::StatusOr<client::ChannelOptions> OperatorClient(const std::string& id,
-                                                          const std::string& region,
-                                                          const std::string& user = "ops");
+                                                        const std::string& region,
+                                                        const std::string& user = "ops");
   // Channel options using node `as_node`'s own certificate against node `id`.
   client::ChannelOptions AsNode(const std::string& id, const std::string& as_node) const;
 
@@ -87,8 +86,8 @@ class ProcessCluster {
   absl::Status Issue(const std::vector<std::string>& args);
   // Issues a client certificate named `cert_name` unless this cluster did already.
   absl::StatusOr<client::ChannelOptions> IssuedClient(const std::string& id,
-                                                        const std::string& cert_name,
-                                                        const std::vector<std::string>& args);
+                                                      const std::string& cert_name,
+                                                      const std::vector<std::string>& args);
 
   std::string dir_;
   Options options_;
