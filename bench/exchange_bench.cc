@@ -11,7 +11,10 @@
 //    `records` records;
 //  - peak_rss_mb_*: VmHWM of each node over the large run.
 // Figures go to stdout as name=value lines; progress goes to stderr.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,11 +41,13 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/console_http.h"
 #include "bench/synthetic.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/client/channel.h"
+#include "services/console/accounts.h"
 #include "tests/testutil/process_cluster.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
 #include "tierhub/v1/registry.grpc.pb.h"
@@ -67,6 +72,13 @@ ABSL_FLAG(uint64_t, fanout_changes, 100000, "fanout: changes the loading city wr
 ABSL_FLAG(uint32_t, fanout_rounds, 2,
           "fanout: runs of each kind (K=1, K=21; old and new), alternating; medians reported.");
 ABSL_FLAG(uint32_t, fanout_block_cache_mb, 16, "fanout: NodeConfig.block_cache_mb of each node.");
+ABSL_FLAG(uint64_t, console_changes, 200000, "console-load: changes the county loads per run.");
+ABSL_FLAG(uint32_t, console_rounds, 2,
+          "console-load: runs of each kind (without console users, with them), taking turns.");
+ABSL_FLAG(uint32_t, console_users, 20, "console-load: concurrent console users at the province.");
+ABSL_FLAG(uint32_t, console_think_ms, 1000,
+          "console-load: each user's pause between two pages (a person reading the last one); 0 "
+          "= as fast as the console answers.");
 ABSL_FLAG(std::string, old_tierhubd, "",
           "fanout: also run this tierhubd (e.g. an older commit's build), alternating with this "
           "build's; its figures are printed with the prefix old_.");
@@ -87,6 +99,20 @@ constexpr absl::Duration kPoll = absl::Milliseconds(5);
 constexpr absl::Duration kDurableTimeout = absl::Minutes(30);
 
 void Progress(const std::string& line) { std::fprintf(stderr, "bench: %s\n", line.c_str()); }
+
+// --dir, or a new directory tierhub-<what>.XXXXXX under $TMPDIR (or /tmp).
+absl::StatusOr<std::string> WorkDir(const std::string& what) {
+  std::string dir = absl::GetFlag(FLAGS_dir);
+  if (dir.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    dir = absl::StrCat(tmp != nullptr && *tmp ? tmp : "/tmp", "/tierhub-", what, ".XXXXXX");
+    if (mkdtemp(dir.data()) == nullptr) {
+      return absl::UnavailableError("cannot make a work directory");
+    }
+  }
+  Progress(absl::StrCat("work directory ", dir));
+  return dir;
+}
 
 // The size of one change as the county logs it.
 size_t ChangeBytes(size_t name_bytes) {
@@ -141,9 +167,10 @@ class Bench {
   Bench(const std::string& dir, size_t name_bytes, ProcessCluster::Options options)
       : cluster_(dir, std::move(options)), name_bytes_(name_bytes) {}
 
-  // County -> city -> province; the county loads.
-  absl::Status Start() {
-    absl::Status s = Add(kProvince, v1::REGION_LEVEL_PROVINCE, "440000", "");
+  // County -> city -> province; the county loads. `province_config` is more NodeConfig text
+  // for the province (its web console).
+  absl::Status Start(const std::string& province_config = "") {
+    absl::Status s = Add(kProvince, v1::REGION_LEVEL_PROVINCE, "440000", "", province_config);
     if (s.ok()) s = Add(kCity, v1::REGION_LEVEL_CITY, "440600", kProvince);
     if (s.ok()) s = Add(kCounty, v1::REGION_LEVEL_COUNTY, kCountyRegion, kCity);
     return s;
@@ -301,15 +328,15 @@ class Bench {
     return sum;
   }
 
-  // Loads `count` records (serials 0..count-1) and waits until the province has them.
-  // Returns records per second from the first write to durable at the province; *cpu gets
-  // the CPU seconds each process spent meanwhile.
+  // Loads `count` new records (serials first..first+count-1) and waits until the province has
+  // them. Returns records per second from the first write to durable at the province; *cpu
+  // gets the CPU seconds each process spent meanwhile.
   absl::StatusOr<double> Fill(const std::string& label, uint64_t count,
-                              std::map<std::string, double>* cpu = nullptr) {
+                              std::map<std::string, double>* cpu = nullptr, uint64_t first = 0) {
     const std::map<std::string, double> cpu_before = Cpu();
     const absl::Time start = absl::Now();
     absl::Status s = Load(
-        label, count, [](uint64_t i) { return i; }, 1);
+        label, count, [first](uint64_t i) { return first + i; }, 1);
     if (!s.ok()) return s;
     const absl::Time loaded = absl::Now();
     s = WaitDurableAtProvince(label);
@@ -400,9 +427,11 @@ class Bench {
 
  private:
   absl::Status Add(const std::string& id, v1::RegionLevel tier, const std::string& region,
-                   const std::string& parent) {
+                   const std::string& parent, const std::string& extra_config = "") {
     nodes_.push_back(id);
-    return cluster_.Add(id, tier, region, parent);
+    ProcessCluster::NodeOptions options;
+    options.extra_config = extra_config;
+    return cluster_.Add(id, tier, region, parent, options);
   }
 
   ProcessCluster cluster_;
@@ -439,17 +468,9 @@ int RunExchange() {
       absl::GetFlag(FLAGS_writers) == 0) {
     return Fail(absl::InvalidArgumentError("counts must be > 0"));
   }
-  std::string dir = absl::GetFlag(FLAGS_dir);
-  if (dir.empty()) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern =
-        absl::StrCat(tmp != nullptr && *tmp ? tmp : "/tmp", "/tierhub-bench.XXXXXX");
-    if (mkdtemp(pattern.data()) == nullptr) {
-      return Fail(absl::UnavailableError("cannot make a work directory"));
-    }
-    dir = pattern;
-  }
-  Progress(absl::StrCat("work directory ", dir));
+  auto work_dir = WorkDir("bench");
+  if (!work_dir.ok()) return Fail(work_dir.status());
+  const std::string dir = *work_dir;
   const size_t name_bytes = NameBytesFor(absl::GetFlag(FLAGS_record_bytes));
   std::map<std::string, std::string> figures;  // printed in this order below
   std::vector<std::string> order;
@@ -556,17 +577,9 @@ int RunFanout() {
   const uint64_t changes = absl::GetFlag(FLAGS_fanout_changes);
   const uint32_t rounds = absl::GetFlag(FLAGS_fanout_rounds);
   if (changes == 0 || rounds == 0) return Fail(absl::InvalidArgumentError("counts must be > 0"));
-  std::string dir = absl::GetFlag(FLAGS_dir);
-  if (dir.empty()) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern =
-        absl::StrCat(tmp != nullptr && *tmp ? tmp : "/tmp", "/tierhub-fanout.XXXXXX");
-    if (mkdtemp(pattern.data()) == nullptr) {
-      return Fail(absl::UnavailableError("cannot make a work directory"));
-    }
-    dir = pattern;
-  }
-  Progress(absl::StrCat("work directory ", dir));
+  auto work_dir = WorkDir("fanout");
+  if (!work_dir.ok()) return Fail(work_dir.status());
+  const std::string dir = *work_dir;
   const size_t name_bytes = NameBytesFor(absl::GetFlag(FLAGS_record_bytes));
   struct Kind {
     std::string prefix;    // "" for this build, "old_" for --old_tierhubd
@@ -640,6 +653,160 @@ int RunFanout() {
   return 0;
 }
 
+// Console users at the province for bench/run console-load: each logs in once, then opens
+// pages in turn (the overview's API and page of the province and of Foshan, the sync page),
+// one connection per page as a browser does, pausing `think` between two.
+class ConsoleUsers {
+ public:
+  ConsoleUsers(int port, uint32_t users, absl::Duration think)
+      : port_(port), users_(users), think_(think) {}
+  ~ConsoleUsers() { Stop(); }
+
+  absl::Status Start() {
+    stop_ = false;
+    for (uint32_t u = 0; u < users_; ++u) {
+      auto cookie = ConsoleLogin(port_, "bench", "bench-password");
+      if (!cookie.ok()) return cookie.status();
+      threads_.emplace_back([this, u, cookie = *cookie] { Browse(u, cookie); });
+    }
+    return absl::OkStatus();
+  }
+  void Stop() {
+    stop_ = true;
+    for (std::thread& t : threads_) t.join();
+    threads_.clear();
+  }
+  // Milliseconds of each page answered since the start, and the answers that were not 200.
+  std::vector<double> TakeLatencies() {
+    absl::MutexLock lock(&mu_);
+    return std::move(ms_);
+  }
+  uint64_t errors() const { return errors_; }
+
+ private:
+  void Browse(uint32_t user, const std::string& cookie) {
+    static const char* const kPages[] = {"/api/v1/overview?region=440000", "/region/440600",
+                                         "/api/v1/overview?region=440600", "/", "/sync"};
+    for (size_t i = user; !stop_; ++i) {
+      const absl::Time start = absl::Now();
+      auto r = ConsoleGet(port_, kPages[i % std::size(kPages)], cookie);
+      const double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
+      if (!r.ok() || r->first != 200) {
+        ++errors_;
+      } else {
+        absl::MutexLock lock(&mu_);
+        ms_.push_back(ms);
+      }
+      for (absl::Time until = absl::Now() + think_; !stop_ && absl::Now() < until;) {
+        absl::SleepFor(std::min(think_, absl::Milliseconds(50)));
+      }
+    }
+  }
+
+  const int port_;
+  const uint32_t users_;
+  const absl::Duration think_;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> errors_{0};
+  std::vector<std::thread> threads_;
+  absl::Mutex mu_;
+  std::vector<double> ms_ ABSL_GUARDED_BY(mu_);
+};
+
+// A free TCP port on 127.0.0.1 (bound, read, closed: free unless another process takes it
+// in between).
+absl::StatusOr<int> FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  socklen_t len = sizeof(addr);
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (fd >= 0) close(fd);
+    return absl::UnavailableError("no free port on 127.0.0.1");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+double Percentile(std::vector<double> values, double q) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<size_t>(q * values.size()))];
+}
+
+// bench/run console-load (docs/BENCHMARKS.md): the exchange's end-to-end throughput (county ->
+// city -> province, real processes, mTLS) with and without `console_users` users on the
+// province's web console, in turns (without, with, with, without, ...) on one cluster, each
+// run loading `console_changes` new records. Prints the medians and their ratio
+// (console_load_ratio = with / without; the target is at least 0.9) and the pages' latency
+// under load.
+int RunConsoleLoad() {
+  const uint64_t changes = absl::GetFlag(FLAGS_console_changes);
+  const uint32_t rounds = absl::GetFlag(FLAGS_console_rounds);
+  const uint32_t users = absl::GetFlag(FLAGS_console_users);
+  if (changes == 0 || rounds == 0 || users == 0) {
+    return Fail(absl::InvalidArgumentError("counts must be > 0"));
+  }
+  auto dir = WorkDir("console-load");
+  if (!dir.ok()) return Fail(dir.status());
+  auto hash = console::HashPassword("bench-password");
+  if (!hash.ok()) return Fail(hash.status());
+  const std::string accounts = *dir + "/web-users";
+  if (absl::Status s = console::SaveAccounts(accounts, {{"bench", "ops:440000:bench", *hash}});
+      !s.ok()) {
+    return Fail(s);
+  }
+  auto port = FreePort();
+  if (!port.ok()) return Fail(port.status());
+  const size_t name_bytes = NameBytesFor(absl::GetFlag(FLAGS_record_bytes));
+  Bench bench(*dir + "/cluster", name_bytes);
+  if (absl::Status s = bench.Start(absl::StrCat("web { listen_address: \"127.0.0.1:", *port,
+                                                "\" insecure_http: true accounts_file: \"",
+                                                accounts, "\" }"));
+      !s.ok()) {
+    return Fail(s);
+  }
+  ConsoleUsers console_users(*port, users,
+                             absl::Milliseconds(absl::GetFlag(FLAGS_console_think_ms)));
+  std::vector<double> idle, loaded, page_ms;
+  uint64_t first = 0;
+  for (uint32_t run = 0; run < 2 * rounds; ++run) {
+    const bool with_users = run % 4 == 1 || run % 4 == 2;  // without, with, with, without, ...
+    const std::string label =
+        absl::StrCat(with_users ? "with " : "without ", users, " console users, run ", run + 1);
+    bench.WaitAtRest(label, absl::Minutes(5));
+    if (with_users) {
+      if (absl::Status s = console_users.Start(); !s.ok()) return Fail(s);
+    }
+    auto rate = bench.Fill(label, changes, nullptr, first);
+    first += changes;
+    if (with_users) {
+      console_users.Stop();
+      std::vector<double> ms = console_users.TakeLatencies();
+      page_ms.insert(page_ms.end(), ms.begin(), ms.end());
+    }
+    if (!rate.ok()) return Fail(rate.status());
+    (with_users ? loaded : idle).push_back(*rate);
+  }
+  std::printf("changes_per_run=%llu\n", static_cast<unsigned long long>(changes));
+  std::printf("console_users=%u\n", users);
+  std::printf("console_think_ms=%u\n", absl::GetFlag(FLAGS_console_think_ms));
+  std::printf("exchange_rps_without_console=%.0f\n", Median(idle));
+  std::printf("exchange_rps_without_console_runs=%s\n", Joined(idle).c_str());
+  std::printf("exchange_rps_with_console=%.0f\n", Median(loaded));
+  std::printf("exchange_rps_with_console_runs=%s\n", Joined(loaded).c_str());
+  std::printf("console_load_ratio=%.3f\n", Median(loaded) / Median(idle));
+  std::printf("console_pages=%zu\n", page_ms.size());
+  std::printf("console_page_errors=%llu\n",
+              static_cast<unsigned long long>(console_users.errors()));
+  std::printf("console_page_p50_ms=%.1f\n", Percentile(page_ms, 0.50));
+  std::printf("console_page_p99_ms=%.1f\n", Percentile(page_ms, 0.99));
+  if (!absl::GetFlag(FLAGS_keep)) std::filesystem::remove_all(*dir);
+  return 0;
+}
+
 }  // namespace
 }  // namespace tierhub::bench
 
@@ -650,11 +817,16 @@ int main(int argc, char** argv) {
       "                         [--catchup_rounds=N] [--skip_small] [--keep] [--dir=DIR]\n"
       "  tierhub_bench fanout [--fanout_changes=N] [--fanout_rounds=N]\n"
       "                       [--old_tierhubd=PATH] [--keep] [--dir=DIR]\n"
+      "  tierhub_bench console-load [--console_changes=N] [--console_rounds=N]\n"
+      "                             [--console_users=N] [--console_think_ms=MS] [--keep]\n"
       "(--helpfull describes each flag)");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() == 2 && std::string(args[1]) == "fanout") return tierhub::bench::RunFanout();
+  if (args.size() == 2 && std::string(args[1]) == "console-load") {
+    return tierhub::bench::RunConsoleLoad();
+  }
   if (args.size() != 2 || std::string(args[1]) != "exchange") {
-    std::fprintf(stderr, "usage: tierhub_bench exchange|fanout [flags]; see --help\n");
+    std::fprintf(stderr, "usage: tierhub_bench exchange|fanout|console-load [flags]; see --help\n");
     return 2;
   }
   return tierhub::bench::RunExchange();

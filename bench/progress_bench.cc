@@ -13,9 +13,6 @@
 // With --via=console (bench/run console) the same stores and mix are timed through the node's
 // web console instead: GET /api/v1/overview?region=R over plain HTTP on loopback with a
 // logged-in session (docs/CONSOLE.md), one connection per request, as a browser's page would.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,6 +25,7 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
+#include "bench/console_http.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -257,35 +255,6 @@ Latencies Summarize(std::vector<double> ms) {
   return {at(0.50), at(0.99)};
 }
 
-// One HTTP/1.1 exchange with 127.0.0.1:port on a new connection: the status code and the
-// whole answer (headers and body).
-absl::StatusOr<std::pair<int, std::string>> Http(int port, const std::string& request) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return absl::UnavailableError("socket");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return absl::UnavailableError(absl::StrCat("connect to console port ", port));
-  }
-  for (size_t sent = 0; sent < request.size();) {
-    const ssize_t n = write(fd, request.data() + sent, request.size() - sent);
-    if (n <= 0) break;
-    sent += static_cast<size_t>(n);
-  }
-  std::string answer;
-  char buffer[65536];
-  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) answer.append(buffer, n);
-  close(fd);
-  int code = 0;
-  if (answer.size() < 12 || !absl::SimpleAtoi(answer.substr(9, 3), &code)) {
-    return absl::InternalError("console: no HTTP answer");
-  }
-  return std::make_pair(code, std::move(answer));
-}
-
 // Times the console's overview API over `mix` against a node on `store_path`.
 absl::StatusOr<Latencies> TimeConsole(node::Node::Options options, const std::string& dir,
                                       const std::vector<Query>& mix) {
@@ -302,25 +271,14 @@ absl::StatusOr<Latencies> TimeConsole(node::Node::Options options, const std::st
   auto node = node::Node::Start(options);
   if (!node.ok()) return node.status();
   const int port = (*node)->web_port();
-  const std::string form = "name=bench&password=bench-password";
-  auto login = Http(port, absl::StrCat("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                       "Content-Type: application/x-www-form-urlencoded\r\n"
-                                       "Content-Length: ",
-                                       form.size(), "\r\nConnection: close\r\n\r\n", form));
-  if (!login.ok()) return login.status();
-  const size_t at = login->second.find("th_session=");
-  if (login->first != 303 || at == std::string::npos) {
-    return absl::InternalError(absl::StrCat("console login answered ", login->first));
-  }
-  const std::string cookie = login->second.substr(at, login->second.find(';', at) - at);
+  auto cookie = ConsoleLogin(port, "bench", "bench-password");
+  if (!cookie.ok()) return cookie.status();
   const int timed = absl::GetFlag(FLAGS_queries);
   std::vector<double> ms;
   for (int i = 0; i < 60 + timed; ++i) {
     const Query& q = mix[i % mix.size()];
     const auto start = Clock::now();
-    auto r = Http(port, absl::StrCat("GET /api/v1/overview?region=", q.region,
-                                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ", cookie,
-                                     "\r\nConnection: close\r\n\r\n"));
+    auto r = ConsoleGet(port, absl::StrCat("/api/v1/overview?region=", q.region), *cookie);
     const double elapsed = Seconds(start) * 1000;
     if (!r.ok()) return r.status();
     if (r->first != 200) {

@@ -1,4 +1,5 @@
-// Electricity watch (用电监测): power-import, power-alerts, power-recheck.
+// Electricity watch (用电监测): power-import, power-alerts, power-recheck, power-ack,
+// power-resolve.
 #include <cstdint>
 
 #include "absl/strings/numbers.h"
@@ -67,13 +68,26 @@ std::string ReasonLabel(const v1::PowerAlert& a) {
   }
 }
 
+// open, acknowledged (by whom, when), resolved or withdrawn.
+std::string AlertState(const v1::PowerAlert& a) {
+  if (a.withdrawn()) return absl::StrCat("withdrawn ", FormatDay(a.withdrawn_at()));
+  if (a.has_resolved_at()) {
+    return absl::StrCat("resolved ", FormatDay(a.resolved_at()), " by ", a.resolved_by());
+  }
+  if (a.has_acknowledged_at()) {
+    return absl::StrCat("acknowledged ", FormatDay(a.acknowledged_at()), " by ",
+                        a.acknowledged_by());
+  }
+  return "open";
+}
+
 Table AlertTable(const google::protobuf::RepeatedPtrField<v1::PowerAlert>& alerts) {
   Table t({"MONTH", "REGION", "CREDIT_CODE", "ENTERPRISE", "KWH", "THRESHOLD", "REASON", "SINCE",
            "CASE", "STATUS"});
   for (const v1::PowerAlert& a : alerts) {
     t.AddRow({a.month(), a.region_code(), a.credit_code(), a.enterprise_name(), Kwh(a.kwh()),
               Kwh(a.threshold_kwh()), ReasonLabel(a), FormatDay(a.shut_since()), a.case_id(),
-              a.withdrawn() ? absl::StrCat("withdrawn ", FormatDay(a.withdrawn_at())) : "open"});
+              AlertState(a)});
   }
   return t;
 }
@@ -161,6 +175,7 @@ absl::Status PowerAlerts(const Args& args) {
   TH_ASSIGN_OR_RETURN(int64_t limit, args.GetInt("limit", 0));
   if (limit < 0) return absl::InvalidArgumentError("--limit: a number >= 0");
   request.set_limit(static_cast<uint32_t>(limit));
+  request.set_open_only(args.Has("open"));
   TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
   auto stub = v1::ElectricityWatch::NewStub(conn.channel());
   grpc::ClientContext context;
@@ -176,6 +191,35 @@ absl::Status PowerAlerts(const Args& args) {
   Print(absl::StrCat(
       t.rows() ? t.Render() : "", r.total(), " alert(s)",
       r.truncated() ? absl::StrCat(", ", r.alerts_size(), " shown (raise --limit)") : "", "\n"));
+  return absl::OkStatus();
+}
+
+// power-ack and power-resolve: one alert, by its enterprise and month.
+absl::Status PowerHandle(const Args& args, v1::UpdateAlertRequest::Action action,
+                         const std::string& command) {
+  v1::UpdateAlertRequest request;
+  request.set_credit_code(args.Get("credit-code"));
+  if (request.credit_code().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--credit-code: the alert's enterprise"));
+  }
+  TH_RETURN_IF_ERROR(MonthOption(args, "month", request.mutable_month()));
+  if (request.month().empty()) return absl::InvalidArgumentError("--month: the alert's month");
+  request.set_action(action);
+  request.set_note(args.Get(action == v1::UpdateAlertRequest::ACTION_RESOLVE ? "reason" : "note"));
+  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
+  auto stub = v1::ElectricityWatch::NewStub(conn.channel());
+  grpc::ClientContext context;
+  conn.Prepare(&context, 60);
+  v1::UpdateAlertResponse r;
+  grpc::Status s = stub->UpdateAlert(&context, request, &r);
+  if (!s.ok()) return CallFailed(command, s, args.Get("node"));
+  if (args.Has("json")) {
+    Print(ProtoJson(r));
+    return absl::OkStatus();
+  }
+  google::protobuf::RepeatedPtrField<v1::PowerAlert> one;
+  *one.Add() = r.alert();
+  Print(AlertTable(one).Render());
   return absl::OkStatus();
 }
 
@@ -233,7 +277,8 @@ void AddPowerCommands(std::vector<Command>* out) {
                   "  --region=CODE            (default: your certificate's region)\n"
                   "  --from=YYYY-MM --to=YYYY-MM   month range (inclusive)\n"
                   "  --credit-code=CODE       one enterprise\n"
-                  "  --limit=N                (default 1000)\n\nExample:\n"
+                  "  --limit=N                (default 1000)\n"
+                  "  --open                   only alerts neither resolved nor withdrawn\n\nExample:\n"
                   "  tierhubctl power-alerts --region=440600 --from=2019-07 --to=2019-12 ...\n",
                   PowerAlerts});
   out->push_back(
@@ -244,6 +289,26 @@ void AddPowerCommands(std::vector<Command>* out) {
        "existing alerts stay as they are.\n\nExample:\n"
        "  tierhubctl power-recheck --region=440606 ...\n",
        PowerRecheck});
+  out->push_back(
+      {"power-ack", "acknowledge an electricity alert (已知悉): you are looking into it",
+       "  --credit-code=CODE --month=YYYY-MM   the alert\n"
+       "  --note=TEXT              optional, e.g. 已通知供电局现场核查\n"
+       "Records who and when; once per alert. For department clerks of the alert's region or\n"
+       "above, at the node that holds it.\n\nExample:\n"
+       "  tierhubctl power-ack --credit-code=9144... --month=2019-08 --note=... ...\n",
+       [](const Args& args) {
+         return PowerHandle(args, v1::UpdateAlertRequest::ACTION_ACKNOWLEDGE, "power-ack");
+       }});
+  out->push_back(
+      {"power-resolve", "resolve an electricity alert (已处置), with the reason",
+       "  --credit-code=CODE --month=YYYY-MM   the alert\n"
+       "  --reason=TEXT            required: how it was handled, e.g. 核实为生活照明用电\n"
+       "A resolved alert no longer counts as open; it stays listed with who, when and why.\n\n"
+       "Example:\n"
+       "  tierhubctl power-resolve --credit-code=9144... --month=2019-08 --reason=... ...\n",
+       [](const Args& args) {
+         return PowerHandle(args, v1::UpdateAlertRequest::ACTION_RESOLVE, "power-resolve");
+       }});
 }
 
 }  // namespace tierhub::ctl

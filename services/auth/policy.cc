@@ -1,6 +1,7 @@
 #include "services/auth/policy.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/strings.h"
 #include "services/auth/jurisdiction.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
@@ -55,7 +56,7 @@ absl::StatusOr<std::string> ReadRegion(const NodeContext& node, const Identity& 
   const std::string region = requested.empty() ? caller.region_code : requested;
   if (!domain::IsRegionCodeShape(region)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("region_code: '", region, "' is not a 6-digit region code"));
+        absl::StrCat("region_code: '", ShownText(region), "' is not a 6-digit region code"));
   }
   if (absl::Status s = CheckReadable(node, caller, region); !s.ok()) return s;
   return region;

@@ -24,6 +24,7 @@
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
 #include "services/console/accounts.h"
+#include "services/console/accounts_file.h"
 #include "services/console/assets.h"
 #include "services/console/html.h"
 #include "services/console/overview.h"
@@ -127,6 +128,39 @@ std::string Moment(const google::protobuf::Timestamp& ts) {
 
 std::string Num(double v) { return absl::StrFormat("%.0f", v); }
 
+std::string UnitName(v1::CapacityUnit unit, Lang lang) {
+  return std::string(lang == Lang::kZh ? domain::CapacityUnitNameZh(unit)
+                                       : domain::CapacityUnitNameEn(unit));
+}
+
+// An alert's handling as the pages show it: open, acknowledged, resolved (who, when, why) or
+// withdrawn, escaped.
+std::string AlertState(const v1::PowerAlert& a, Lang l) {
+  if (a.withdrawn()) {
+    return Escape(absl::StrCat(Tr(l, "已撤销 ", "withdrawn "), Moment(a.withdrawn_at()), " · ",
+                               a.withdrawn_reason()));
+  }
+  if (a.has_resolved_at()) {
+    return Escape(absl::StrCat(Tr(l, "已处置 ", "resolved "), Moment(a.resolved_at()), " · ",
+                               a.resolved_by(), " · ", a.resolved_reason()));
+  }
+  if (a.has_acknowledged_at()) {
+    return Escape(absl::StrCat(Tr(l, "已知悉 ", "acknowledged "), Moment(a.acknowledged_at()),
+                               " · ", a.acknowledged_by(),
+                               a.acknowledged_note().empty() ? "" : " · ", a.acknowledged_note()));
+  }
+  return std::string(Tr(l, "待处置", "open"));
+}
+
+// Capacity exited, one figure per unit ("1200 吨/年; 30 MW"), escaped.
+std::string CapacityCell(const OverviewRow& row, Lang lang) {
+  std::string out;
+  for (const auto& [unit, c] : row.capacity) {
+    absl::StrAppend(&out, out.empty() ? "" : "; ", Num(c.exited), " ", Escape(UnitName(unit, lang)));
+  }
+  return out;
+}
+
 std::string Td(absl::string_view escaped, absl::string_view cls = "") {
   return cls.empty() ? absl::StrCat("<td>", escaped, "</td>")
                      : absl::StrCat("<td class=\"", cls, "\">", escaped, "</td>");
@@ -178,7 +212,7 @@ struct Viewer {
 class Console::Handlers {
  public:
   Handlers(const v1::WebConfig& web, const auth::NodeContext& node, const ConsoleServices& services,
-           Sessions* sessions, std::vector<Account> accounts, std::string metrics_token,
+           Sessions* sessions, std::unique_ptr<AccountsFile> accounts, std::string metrics_token,
            std::string chart_js)
       : web_(web),
         node_(node),
@@ -214,6 +248,14 @@ class Console::Handlers {
     if (token.empty()) return std::nullopt;
     auto session = sessions_->Find(token);
     if (!session) return std::nullopt;
+    // A user removed from the accounts file (or given another identity) is out at once.
+    const std::optional<Account> account = accounts_->Find(session->name);
+    if (!account.has_value() || account->identity != session->identity) {
+      sessions_->Remove(token);
+      LogInfo("console: session of ", session->name, " ended: the account was ",
+              account.has_value() ? "given another identity" : "removed");
+      return std::nullopt;
+    }
     auto identity = auth::ParseCommonName(session->identity);
     if (!identity.ok()) return std::nullopt;
     return Viewer{*session, *identity, LangOf(req)};
@@ -239,6 +281,24 @@ class Console::Handlers {
       }
       fn(req, res, *viewer);
     };
+  }
+  // False (and a 403 page, and a log line) for a form posted from another site.
+  bool SameOrigin(const httplib::Request& req, httplib::Response& res) const {
+    const absl::Status same = CheckSameOrigin(req.get_header_value("Origin"),
+                                              req.get_header_value("Sec-Fetch-Site"),
+                                              req.get_header_value("Host"));
+    if (same.ok()) return true;
+    LogWarning("console: ", req.path, " refused from ", req.remote_addr, ": ", same.message());
+    const Lang l = LangOf(req);
+    res.status = 403;
+    res.set_content(Page(Frame(nullptr, l), Tr(l, "拒绝", "Refused"),
+                         absl::StrCat("<p class=\"error\" id=\"error\">",
+                                      Tr(l, "来自其他网站的表单不能提交到本控制台。",
+                                         "A form of another site cannot post to this console. "),
+                                      Escape(same.message()), "</p><p><a href=\"/login\">",
+                                      Tr(l, "打开登录页", "Open the login page"), "</a></p>")),
+                    "text/html; charset=utf-8");
+    return false;
   }
   void ApiError(httplib::Response& res, const absl::Status& status) const {
     res.status = HttpStatus(status);
@@ -281,7 +341,7 @@ class Console::Handlers {
   const auth::NodeContext& node_;
   const ConsoleServices s_;
   Sessions* const sessions_;
-  const std::vector<Account> accounts_;
+  const std::unique_ptr<AccountsFile> accounts_;
   const std::string metrics_token_;
   const std::string chart_js_;
   const absl::Duration stale_after_;
@@ -325,6 +385,7 @@ void Console::Handlers::Register(httplib::Server* server) {
   server->Post("/login",
                [this](const httplib::Request& req, httplib::Response& res) { Login(req, res); });
   server->Post("/logout", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!SameOrigin(req, res)) return;
     auto viewer = ViewerOf(req);
     // A logout needs the session's form token: another site cannot log a user out.
     if (viewer &&
@@ -450,6 +511,7 @@ void Console::Handlers::Register(httplib::Server* server) {
 }
 
 void Console::Handlers::Login(const httplib::Request& req, httplib::Response& res) {
+  if (!SameOrigin(req, res)) return;
   const Lang l = LangOf(req);
   const std::string name = req.get_param_value("name");
   const std::string password = req.get_param_value("password");
@@ -474,17 +536,14 @@ void Console::Handlers::Login(const httplib::Request& req, httplib::Response& re
                   absl::StrCat(Tr(l, "登录失败次数过多，请等待 ", "too many failed logins; wait "),
                                seconds, Tr(l, " 秒", " s")));
   }
-  const Account* account = nullptr;
-  for (const Account& a : accounts_) {
-    if (a.name == name) account = &a;
-  }
+  const std::optional<Account> account = accounts_->Find(name);
   // An unknown name costs the same hash as a known one, so timing does not tell them apart.
   static const std::string kDummy = *HashPassword("tierhub-no-such-user");
   const bool ok =
-      VerifyPassword(account != nullptr ? account->hash : kDummy, password) && account != nullptr;
+      VerifyPassword(account.has_value() ? account->hash : kDummy, password) && account.has_value();
   if (!ok) {
     sessions_->LoginFailed(name);
-    return refuse(401, account == nullptr ? "unknown name" : "wrong password",
+    return refuse(401, !account.has_value() ? "unknown name" : "wrong password",
                   std::string(Tr(l, "用户名或密码错误", "wrong name or password")));
   }
   sessions_->LoginSucceeded(name);
@@ -510,14 +569,20 @@ std::string Console::Handlers::OverviewJson(const v1::GetProgressResponse& progr
                    ",\"exits_by_month\":[", months, "]", ",\"rows\":[");
   bool first = true;
   for (const auto& [key, row] : OverviewRows(progress)) {
+    std::string capacity;
+    for (const auto& [unit, c] : row.capacity) {
+      absl::StrAppend(&capacity, capacity.empty() ? "" : ",",
+                      "{\"unit\":", JsonString(std::string(domain::CapacityUnitCode(unit))),
+                      ",\"unit_name\":", JsonString(UnitName(unit, lang)),
+                      ",\"listed\":", Num(c.listed), ",\"exited\":", Num(c.exited), "}");
+    }
     absl::StrAppend(
         &out, first ? "" : ",", "{\"region_code\":", JsonString(key.first),
         ",\"region_name\":", JsonString(RegionName(key.first, lang)),
         ",\"industry\":", JsonString(v1::Industry_Name(key.second)), ",\"listed\":", row.listed,
         ",\"rectifying\":", row.rectifying, ",\"overdue\":", row.overdue,
         ",\"closed\":", row.closed, ",\"exited\":", row.exited, ",\"cases_open\":", row.cases_open,
-        ",\"capacity_listed\":", Num(row.capacity_listed),
-        ",\"capacity_exited\":", Num(row.capacity_exited), ",\"unit\":", JsonString(row.unit), "}");
+        ",\"capacity\":[", capacity, "]}");
     first = false;
   }
   return out + "]}\n";
@@ -559,7 +624,7 @@ void Console::Handlers::Overview(const httplib::Request& req, httplib::Response&
                   Th(l, "行业", "Industry"), Th(l, "列入名单", "Listed"),
                   Th(l, "整改中", "Under rectification"), Th(l, "逾期", "Overdue"),
                   Th(l, "关停", "Closed"), Th(l, "退出", "Exited"),
-                  Th(l, "退出产能", "Capacity exited"), Th(l, "单位", "Unit"), "</tr>");
+                  Th(l, "退出产能", "Capacity exited"), "</tr>");
   const bool leaf = domain::DefaultRegions().Children(code).empty();
   for (const auto& [key, row] : OverviewRows(*progress)) {
     const bool is_behind = behind.count(key.first) > 0;
@@ -574,8 +639,7 @@ void Console::Handlers::Overview(const httplib::Request& req, httplib::Response&
         Td(absl::StrCat(row.rectifying), "n rectifying"),
         Td(absl::StrCat(row.overdue), "n overdue"), Td(absl::StrCat(row.closed), "n closed"),
         Td(absl::StrCat(row.exited), "n exited"),
-        Td(row.unit.empty() ? "" : Num(row.capacity_exited), "n capacity"), Td(Escape(row.unit)),
-        "</tr>");
+        Td(CapacityCell(row, l), "n capacity"), "</tr>");
   }
   absl::StrAppend(&body, "</table>");
   absl::StrAppend(&body, "<p>", Tr(l, "逾期案件合计：", "Cases overdue: "),
@@ -598,8 +662,7 @@ void Console::Handlers::Overview(const httplib::Request& req, httplib::Response&
       std::string capacity;
       for (const auto& c : row.capacity()) {
         absl::StrAppend(&capacity, capacity.empty() ? "" : "; ", Num(c.exited()), " / ",
-                        Num(c.target()), " ",
-                        EnumText(v1::CapacityUnit_Name(c.unit()), "CAPACITY_UNIT_"));
+                        Num(c.target()), " ", UnitName(c.unit(), l));
       }
       absl::StrAppend(&body, "<tr class=\"", row.behind() ? "behind" : "", "\">",
                       Td(Escape(RegionName(row.region_code(), l))),
@@ -699,9 +762,10 @@ void Console::Handlers::Enterprise(const httplib::Request&, httplib::Response& r
         Td(Num(x.capacity()), "n"), "</tr>");
   }
   absl::StrAppend(&body, "</table><h2>", Tr(l, "案件", "Cases"), "</h2>");
-  for (const auto& open : m.open_cases()) {
+  // Every case, closed ones too, each with its whole history.
+  for (const std::string& case_id : merged_or->case_ids()) {
     v1::GetCaseRequest case_request;
-    case_request.set_case_id(open.case_id());
+    case_request.set_case_id(case_id);
     auto c = s_.enforcement->Get(v.identity, case_request);
     if (!c.ok()) continue;
     const v1::EnforcementCase& ec = c->enforcement_case();
@@ -756,11 +820,12 @@ void Console::Handlers::Enterprise(const httplib::Request&, httplib::Response& r
   if (alerts.ok() && alerts->alerts_size() > 0) {
     absl::StrAppend(&body, "<h2>", Tr(l, "用电预警", "Power alerts"), "</h2><table><tr>",
                     Th(l, "月份", "Month"), Th(l, "用电量 kWh", "kWh"), Th(l, "阈值", "Threshold"),
-                    Th(l, "原因", "Reason"), "</tr>");
+                    Th(l, "原因", "Reason"), Th(l, "处置", "Handling"), "</tr>");
     for (const auto& a : alerts->alerts()) {
       absl::StrAppend(&body, "<tr>", Td(Escape(a.month())), Td(Num(a.kwh()), "n"),
                       Td(Num(a.threshold_kwh()), "n"),
-                      Td(Escape(v1::ShutdownReason_Name(a.reason()))), "</tr>");
+                      Td(Escape(v1::ShutdownReason_Name(a.reason()))), Td(AlertState(a, l), "state"),
+                      "</tr>");
     }
     absl::StrAppend(&body, "</table>");
   }
@@ -911,14 +976,15 @@ void Console::Handlers::PowerAlerts(const httplib::Request& req, httplib::Respon
       " <input name=\"to\" value=\"", Escape(request.to_month()), "\"></label><button>",
       Tr(l, "筛选", "Filter"), "</button></form><table id=\"list\"><tr>",
       Th(l, "企业", "Enterprise"), Th(l, "名称", "Name"), Th(l, "月份", "Month"),
-      Th(l, "用电量 kWh", "kWh"), Th(l, "原因", "Reason"), "</tr>");
+      Th(l, "用电量 kWh", "kWh"), Th(l, "原因", "Reason"), Th(l, "处置", "Handling"), "</tr>");
   for (int i = page * kPageSize; i < std::min(r->alerts_size(), (page + 1) * kPageSize); ++i) {
     const auto& a = r->alerts(i);
     absl::StrAppend(&body, "<tr>",
                     Td(absl::StrCat("<a href=\"/enterprise/", Escape(a.credit_code()), "\">",
                                     Escape(a.credit_code()), "</a>")),
                     Td(Escape(a.enterprise_name())), Td(Escape(a.month())), Td(Num(a.kwh()), "n"),
-                    Td(Escape(v1::ShutdownReason_Name(a.reason()))), "</tr>");
+                    Td(Escape(v1::ShutdownReason_Name(a.reason()))), Td(AlertState(a, l), "state"),
+                    "</tr>");
   }
   absl::StrAppend(&body, "</table>");
   Html(res, v, Tr(l, "用电预警", "Power alerts"), body);
@@ -1188,7 +1254,7 @@ absl::StatusOr<std::unique_ptr<Console>> Console::Start(const v1::WebConfig& web
                                                         const auth::NodeContext& node,
                                                         ConsoleServices services) {
   std::unique_ptr<Console> console(new Console(web, node, services));
-  auto accounts = LoadAccounts(web.accounts_file());
+  auto accounts = AccountsFile::Open(web.accounts_file());
   if (!accounts.ok()) {
     return absl::Status(accounts.status().code(),
                         absl::StrCat("web.accounts_file: ", accounts.status().message()));

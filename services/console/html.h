@@ -42,6 +42,17 @@ std::string Page(const PageFrame& frame, absl::string_view title, absl::string_v
 // (507 for a full disk), 503 UNAVAILABLE, 500 otherwise.
 int HttpStatus(const absl::Status& status);
 
+// Whether a form post comes from one of the console's own pages, by the headers a browser sets
+// and a page cannot forge (OWASP, "Verifying Origin With Standard Headers"): PERMISSION_DENIED
+// naming the header when `sec_fetch_site` is set and is neither "same-origin" nor "none", or
+// when `origin` is set ("null" included) and its host[:port] is not `host` (the request's Host).
+// Both unset is a client that is not a browser (a city's system logging in), which is allowed.
+// This is what stops login CSRF (another site logging a user in under its own account), which
+// SameSite cookies cannot, as there is no session yet.
+[[nodiscard]] absl::Status CheckSameOrigin(absl::string_view origin,
+                                           absl::string_view sec_fetch_site,
+                                           absl::string_view host);
+
 }  // namespace tierhub::console
 
 #endif  // TIERHUB_SERVICES_CONSOLE_HTML_H_

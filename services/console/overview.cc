@@ -26,9 +26,9 @@ std::map<std::pair<std::string, v1::Industry>, OverviewRow> OverviewRows(
     row.listed += c.enterprises_listed();
     row.exited += c.enterprises_exited();
     if (c.unit() != v1::CAPACITY_UNIT_UNSPECIFIED) {
-      row.capacity_listed += c.listed();
-      row.capacity_exited += c.exited();
-      row.unit = v1::CapacityUnit_Name(c.unit()).substr(sizeof("CAPACITY_UNIT_") - 1);
+      OverviewRow::Capacity& capacity = row.capacity[c.unit()];
+      capacity.listed += c.listed();
+      capacity.exited += c.exited();
     }
   }
   for (const auto& c : r.cases()) {

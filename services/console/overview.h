@@ -19,9 +19,13 @@ struct OverviewRow {
   int64_t closed = 0;  // cases at a closing order (责令关停, 提请/批准关闭, 吊销, 封存)
   int64_t overdue = 0;     // open cases past their deadline day
   int64_t cases_open = 0;  // every open case
-  double capacity_listed = 0;
-  double capacity_exited = 0;
-  std::string unit;  // CapacityUnit name without its prefix; "" if none
+  // Capacity listed and exited per unit: an industry may count in two units (ceramics: tiles in
+  // 平方米/年, sanitary ware in 件/年), which are never added together.
+  struct Capacity {
+    double listed = 0;
+    double exited = 0;
+  };
+  std::map<v1::CapacityUnit, Capacity> capacity;
 };
 
 // (region, industry) -> row, from a GetProgress answer (by_child_region or not).

@@ -1,5 +1,6 @@
 #include "services/coordinator/coordinator_service.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <functional>
@@ -20,6 +21,7 @@
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
 #include "services/coordinator/coordinator_hooks.h"
+#include "services/coordinator/merge.h"
 #include "services/domain/case_keys.h"
 #include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
@@ -276,6 +278,12 @@ absl::StatusOr<v1::GetMergedViewResponse> CoordinatorService::MergedView(
   TH_RETURN_IF_ERROR(auth::CheckReadable(node_, caller, live->merged_enterprise().region_code()));
   v1::GetMergedViewResponse response;
   *response.mutable_merged() = live->merged_enterprise();
+  TH_ASSIGN_OR_RETURN(EnterpriseRecords records,
+                      ReadEnterpriseRecords(*store_, request.credit_code()));
+  std::vector<std::string> ids;
+  for (const v1::EnforcementCase& c : records.cases) ids.push_back(c.case_id());
+  std::sort(ids.begin(), ids.end());
+  for (std::string& id : ids) response.add_case_ids(std::move(id));
   return response;
 }
 

@@ -46,6 +46,13 @@ absl::string_view DepartmentNameZh(v1::Department department);
 absl::string_view DepartmentNameEn(v1::Department department);
 [[nodiscard]] absl::StatusOr<v1::Department> ParseDepartment(absl::string_view text);
 
+// Capacity units (产能单位): the code is the enum name without CAPACITY_UNIT_ ("TONNES_PER_YEAR"),
+// the Chinese name what the plan and the clerks write (吨/年), the English one a short symbol
+// (t/year).
+absl::string_view CapacityUnitCode(v1::CapacityUnit unit);
+absl::string_view CapacityUnitNameZh(v1::CapacityUnit unit);
+absl::string_view CapacityUnitNameEn(v1::CapacityUnit unit);
+
 // The departments section 二 puts in charge of a dimension: ENERGY and TECHNOLOGY MIIT, DRC,
 // NEA; ENVIRONMENT ECO; QUALITY SAMR; SAFETY MEM.
 absl::Span<const v1::Department> LeadDepartments(v1::Dimension dimension);

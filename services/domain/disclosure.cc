@@ -262,9 +262,13 @@ std::string ToCsv(const std::vector<DisclosureRow>& rows) {
   return spreadsheet::CsvOf(DisclosureSheet(rows, ""));
 }
 
+absl::Time WorkbookTime(absl::Time as_of) {
+  return absl::FromCivil(absl::ToCivilDay(as_of, ChinaTimeZone()), ChinaTimeZone());
+}
+
 absl::StatusOr<std::string> ToXlsx(const std::vector<DisclosureRow>& rows,
-                                   const std::string& sheet_title) {
-  return spreadsheet::XlsxOf({DisclosureSheet(rows, sheet_title)});
+                                   const std::string& sheet_title, absl::Time as_of) {
+  return spreadsheet::XlsxOf({DisclosureSheet(rows, sheet_title)}, WorkbookTime(as_of));
 }
 
 }  // namespace tierhub::domain

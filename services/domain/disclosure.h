@@ -75,11 +75,16 @@ const std::vector<std::string>& DisclosureHeaders();
 // quoted where RFC 4180 needs it; a header row, then one numbered row per entry.
 std::string ToCsv(const std::vector<DisclosureRow>& rows);
 
+// When a workbook of figures as of `as_of` says it was made: the start (00:00 China time) of
+// that day, so that every export of one day's figures is the same file, whoever asks and when.
+absl::Time WorkbookTime(absl::Time as_of);
+
 // A one-sheet .xlsx workbook (spreadsheet.h, libxlsxwriter) with the same content, titled
-// `sheet_title` (cut to Excel's 31 characters). Written through a temporary file in $TMPDIR (or
-// /tmp). INTERNAL or UNAVAILABLE if the library or the file system fails.
+// `sheet_title` (cut to Excel's 31 characters) and dated WorkbookTime(as_of). Written through a
+// temporary file in $TMPDIR (or /tmp). INTERNAL or UNAVAILABLE if the library or the file
+// system fails.
 [[nodiscard]] absl::StatusOr<std::string> ToXlsx(const std::vector<DisclosureRow>& rows,
-                                                 const std::string& sheet_title);
+                                                 const std::string& sheet_title, absl::Time as_of);
 
 }  // namespace tierhub::domain
 

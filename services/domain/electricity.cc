@@ -193,7 +193,15 @@ bool SameAlert(const v1::PowerAlert& a, const v1::PowerAlert& b) {
     p->clear_raised_at();
     p->clear_raised_by();
     p->clear_import_id();
+    p->clear_import_node();
     p->clear_enterprise_name();
+    // Handling is not part of what an alert says about the readings.
+    p->clear_acknowledged_at();
+    p->clear_acknowledged_by();
+    p->clear_acknowledged_note();
+    p->clear_resolved_at();
+    p->clear_resolved_by();
+    p->clear_resolved_reason();
   }
   return x.SerializeAsString() == y.SerializeAsString();
 }

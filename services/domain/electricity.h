@@ -88,7 +88,8 @@ std::optional<v1::PowerAlert> AlertFor(const MonthUsage& usage,
                                        absl::Time now, const std::string& raised_by,
                                        const std::string& import_id);
 
-// True if two alerts say the same thing (ignoring when and by whom they were raised).
+// True if two alerts say the same thing (ignoring when and by whom they were raised, and how
+// they were handled: acknowledged, resolved).
 bool SameAlert(const v1::PowerAlert& a, const v1::PowerAlert& b);
 
 }  // namespace tierhub::domain

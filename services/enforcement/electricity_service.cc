@@ -8,6 +8,7 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -15,6 +16,7 @@
 #include "services/auth/policy.h"
 #include "services/common/digest.h"
 #include "services/common/grpc_status.h"
+#include "services/common/log.h"
 #include "services/common/rpc_streams.h"
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
@@ -297,6 +299,7 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
       continue;
     }
     e.set_import_id(h.import_id());
+    e.set_import_node(node_.node_id);
     if (e.source_file().empty()) e.set_source_file(h.source_file());
     e.set_source_row(r);
     // Accept what clerks type: lower case and surrounding spaces are canonicalised.
@@ -401,6 +404,7 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
     }
     std::optional<v1::PowerAlert> alert = domain::AlertFor(g.usage, facts->facts, *threshold, now,
                                                            caller.CommonName(), h.import_id());
+    if (alert.has_value()) alert->set_import_node(node_.node_id);
     const std::string key = domain::PowerAlertKey(id.first, id.second);
     TH_ASSIGN_OR_RETURN(auto existing, store_->GetLive(key));
     if (!alert.has_value()) {
@@ -423,9 +427,15 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
       }
       continue;
     }
-    if (existing.has_value() && existing->has_power_alert() &&
-        domain::SameAlert(existing->power_alert(), *alert)) {
-      continue;
+    if (existing.has_value() && existing->has_power_alert()) {
+      const v1::PowerAlert& before = existing->power_alert();
+      if (domain::SameAlert(before, *alert)) continue;
+      // Other figures for a month already alerted: still acknowledged, no longer resolved.
+      if (before.has_acknowledged_at()) {
+        *alert->mutable_acknowledged_at() = before.acknowledged_at();
+        alert->set_acknowledged_by(before.acknowledged_by());
+        alert->set_acknowledged_note(before.acknowledged_note());
+      }
     }
     *response.add_alerts() = *alert;
     v1::Record record;
@@ -491,6 +501,7 @@ absl::StatusOr<v1::ListAlertsResponse> ElectricityWatchService::Alerts(
         if (!record->has_value() || !(*record)->has_power_alert()) return true;
         const v1::PowerAlert& a = (*record)->power_alert();
         if (!credit_code.empty() && a.credit_code() != credit_code) return true;
+        if (request.open_only() && (a.withdrawn() || a.has_resolved_at())) return true;
         found.push_back(a);
         return true;
       }));
@@ -582,6 +593,69 @@ absl::StatusOr<v1::RecheckReadingsResponse> ElectricityWatchService::Recheck(
   return response;
 }
 
+// ---- Handling ----
+
+absl::StatusOr<v1::UpdateAlertResponse> ElectricityWatchService::Update(
+    const auth::Identity& caller, const v1::UpdateAlertRequest& request) {
+  TH_RETURN_IF_ERROR(domain::CheckFieldLimits(request, "request"));
+  TH_ASSIGN_OR_RETURN(domain::CreditCode code, domain::ParseCreditCode(request.credit_code()));
+  TH_RETURN_IF_ERROR(domain::ValidateMonth(request.month(), "month"));
+  const bool resolve = request.action() == v1::UpdateAlertRequest::ACTION_RESOLVE;
+  if (!resolve && request.action() != v1::UpdateAlertRequest::ACTION_ACKNOWLEDGE) {
+    return absl::InvalidArgumentError("action: must be ACKNOWLEDGE or RESOLVE");
+  }
+  absl::MutexLock lock(&mu_);  // one read-modify-write of the alert at a time
+  const std::string key = domain::PowerAlertKey(code.code, request.month());
+  TH_ASSIGN_OR_RETURN(auto existing, store_->GetLive(key));
+  if (!existing.has_value() || !existing->has_power_alert()) {
+    // Who may not write here learns nothing of which alerts exist.
+    TH_RETURN_IF_ERROR(auth::CheckWritable(node_, caller, node_.region_code));
+    return absl::NotFoundError(
+        absl::StrCat("no power alert for ", code.code, " in ", request.month()));
+  }
+  v1::PowerAlert alert = existing->power_alert();
+  TH_RETURN_IF_ERROR(auth::CheckWritable(node_, caller, alert.region_code()));
+  if (alert.withdrawn()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the alert was withdrawn (", alert.withdrawn_reason(), "): nothing left to handle"));
+  }
+  if (alert.has_resolved_at()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the alert was resolved by ", alert.resolved_by(), " at ",
+                     domain::ChinaDay(FromProto(alert.resolved_at())), ": ",
+                     alert.resolved_reason()));
+  }
+  const absl::Time now = clock_->Now();
+  if (resolve) {
+    if (absl::StripAsciiWhitespace(request.note()).empty()) {
+      return absl::InvalidArgumentError(
+          "note: a resolution needs its reason (处置结果), e.g. 核实为生活照明用电");
+    }
+    *alert.mutable_resolved_at() = ToProto(now);
+    alert.set_resolved_by(caller.CommonName());
+    alert.set_resolved_reason(request.note());
+  } else {
+    if (alert.has_acknowledged_at()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the alert was acknowledged already by ", alert.acknowledged_by(), " at ",
+                       domain::ChinaDay(FromProto(alert.acknowledged_at()))));
+    }
+    *alert.mutable_acknowledged_at() = ToProto(now);
+    alert.set_acknowledged_by(caller.CommonName());
+    alert.set_acknowledged_note(request.note());
+  }
+  LogInfo("power alert ", code.code, " ", request.month(), resolve ? " resolved" : " acknowledged",
+          " by ", caller.CommonName());
+  v1::Record record;
+  *record.mutable_power_alert() = alert;
+  std::vector<store::Mutation> mutations;
+  mutations.push_back({key, caller.ToAuthor(node_.node_id), std::move(record)});
+  TH_RETURN_IF_ERROR(store_->Write(std::move(mutations)).status());
+  v1::UpdateAlertResponse response;
+  *response.mutable_alert() = std::move(alert);
+  return response;
+}
+
 // ---- RPCs ----
 
 using auth::Serve;
@@ -624,6 +698,13 @@ grpc::Status ElectricityWatchService::RecheckReadings(grpc::ServerContext* conte
                                                       v1::RecheckReadingsResponse* response) {
   return Serve(context, node_, response,
                [&](const auth::Identity& c) { return Recheck(c, *request); });
+}
+
+grpc::Status ElectricityWatchService::UpdateAlert(grpc::ServerContext* context,
+                                                  const v1::UpdateAlertRequest* request,
+                                                  v1::UpdateAlertResponse* response) {
+  return Serve(context, node_, response,
+               [&](const auth::Identity& c) { return Update(c, *request); });
 }
 
 }  // namespace tierhub::enforcement

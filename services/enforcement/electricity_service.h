@@ -67,6 +67,8 @@ class ElectricityWatchService final : public v1::ElectricityWatch::Service {
   grpc::Status RecheckReadings(grpc::ServerContext* context,
                                const v1::RecheckReadingsRequest* request,
                                v1::RecheckReadingsResponse* response) override;
+  grpc::Status UpdateAlert(grpc::ServerContext* context, const v1::UpdateAlertRequest* request,
+                           v1::UpdateAlertResponse* response) override;
 
   // The same without RPC, for a known caller (used by the RPCs and by tests). Error codes as
   // in electricity.proto; nothing is stored when an error is returned.
@@ -76,6 +78,8 @@ class ElectricityWatchService final : public v1::ElectricityWatch::Service {
       const auth::Identity& caller, const v1::ListAlertsRequest& request) const;
   [[nodiscard]] absl::StatusOr<v1::RecheckReadingsResponse> Recheck(
       const auth::Identity& caller, const v1::RecheckReadingsRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::UpdateAlertResponse> Update(
+      const auth::Identity& caller, const v1::UpdateAlertRequest& request);
 
   // The threshold this node applies when a call gives none.
   double default_threshold_kwh() const;

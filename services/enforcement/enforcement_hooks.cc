@@ -35,8 +35,9 @@ void EnforcementHooks::Counters(std::string_view key, const v1::Record& record,
     }
   } else if (record.has_power_alert()) {
     const v1::PowerAlert& a = record.power_alert();
-    // A withdrawn alert stays listed (marked) but no longer counts.
-    if (!a.withdrawn()) {
+    // A withdrawn or resolved alert stays listed (marked) but no longer counts: the counter is
+    // of the alerts still open.
+    if (!a.withdrawn() && !a.has_resolved_at()) {
       out->push_back({absl::StrCat(kPowerAlertCounter, a.region_code(), "/", a.month()), 1});
     }
   }

@@ -438,7 +438,7 @@ absl::StatusOr<v1::ExportDisclosureResponse> EnforcementService::Export(
       break;
     case v1::EXPORT_FORMAT_XLSX: {
       TH_ASSIGN_OR_RETURN(std::string xlsx,
-                          domain::ToXlsx(rows, domain::DisclosureTitle(request.list())));
+                          domain::ToXlsx(rows, domain::DisclosureTitle(request.list()), as_of));
       out.set_content(std::move(xlsx));
       out.set_file_name(absl::StrCat(base, ".xlsx"));
       break;

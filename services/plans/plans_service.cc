@@ -12,6 +12,7 @@
 #include "services/common/status_macros.h"
 #include "services/common/time_proto.h"
 #include "services/domain/case_machine.h"
+#include "services/domain/disclosure.h"
 #include "services/domain/record_key.h"
 #include "services/domain/region_table.h"
 #include "services/plans/plans_hooks.h"
@@ -104,6 +105,16 @@ absl::StatusOr<SummaryFile> PlansService::Summary(const auth::Identity& caller,
   const v1::Region* r = domain::DefaultRegions().Lookup(region);
   input.provincial = r != nullptr && r->level() != v1::REGION_LEVEL_CITY;
   TH_ASSIGN_OR_RETURN(input.closed, ReadClosed(*store_, region, request.year(), as_of));
+  TH_RETURN_IF_ERROR(store_->ScanRecords(
+      absl::StrCat(domain::kCityTargetKeyPrefix, domain::JurisdictionPrefix(region)),
+      [&](std::string_view, const v1::StoredRecord& stored) {
+        if (!store::IsLive(stored) || !stored.record().has_city_target()) return true;
+        const v1::CityTarget& t = stored.record().city_target();
+        if (t.year() != request.year()) return true;
+        auto& departments = input.responsible[{t.region_code(), t.industry(), t.dimension()}];
+        for (int d : t.responsible()) departments.push_back(static_cast<v1::Department>(d));
+        return true;
+      }));
   spreadsheet::Sheet figures = FiguresSheet(input);
   spreadsheet::Sheet closed = ClosedSheet(input);
   SummaryFile out;
@@ -111,7 +122,7 @@ absl::StatusOr<SummaryFile> PlansService::Summary(const auth::Identity& caller,
   out.closed_enterprises = static_cast<uint32_t>(closed.rows.size());
   const std::string base = SummaryFileBase(region, request.year());
   if (request.format() == v1::EXPORT_FORMAT_XLSX) {
-    TH_ASSIGN_OR_RETURN(out.content, spreadsheet::XlsxOf({figures, closed}));
+    TH_ASSIGN_OR_RETURN(out.content, spreadsheet::XlsxOf({figures, closed}, domain::WorkbookTime(as_of)));
     out.file_name = absl::StrCat(base, ".xlsx");
   } else if (request.table() == v1::SUMMARY_TABLE_CLOSED) {
     out.content = spreadsheet::CsvOf(closed);

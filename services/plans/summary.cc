@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/disclosure.h"
@@ -63,27 +64,6 @@ void AddFigureRows(const std::string& code, const std::string& name, v1::Industr
 
 }  // namespace
 
-std::string CapacityUnitNameZh(v1::CapacityUnit unit) {
-  switch (unit) {
-    case v1::CAPACITY_UNIT_TONNES_PER_YEAR:
-      return "吨/年";
-    case v1::CAPACITY_UNIT_SQUARE_METRES_PER_YEAR:
-      return "平方米/年";
-    case v1::CAPACITY_UNIT_PIECES_PER_YEAR:
-      return "件/年";
-    case v1::CAPACITY_UNIT_HIDES_PER_YEAR:
-      return "标张/年";
-    case v1::CAPACITY_UNIT_MEGAWATTS:
-      return "MW";
-    case v1::CAPACITY_UNIT_WEIGHT_BOXES_PER_YEAR:
-      return "重量箱/年";
-    case v1::CAPACITY_UNIT_KVAH_PER_YEAR:
-      return "kVAh/年";
-    default:
-      return "";
-  }
-}
-
 std::string SummaryFileBase(const std::string& region, int year) {
   return absl::StrCat("summary_", region, "_", year);
 }
@@ -110,7 +90,8 @@ Sheet FiguresSheet(const SummaryInput& input) {
                    "在办案件",
                    "逾期案件",
                    "时间节点(已到/共)",
-                   "进度"};
+                   "进度",
+                   "责任部门"};
   sheet.widths = {{1, 1, 12}, {4, 7, 14}, {8, 11, 16}, {12, 16, 14}};
   std::map<std::pair<int, int>, Totals> totals;
   for (const v1::PlanProgressRow& r : input.progress.rows()) {
@@ -121,7 +102,7 @@ Sheet FiguresSheet(const SummaryInput& input) {
     std::vector<std::array<Cell, 4>> capacity;
     Totals& t = totals[{r.industry(), r.dimension()}];
     for (const v1::CapacityProgress& c : r.capacity()) {
-      capacity.push_back({Cell::Text(CapacityUnitNameZh(c.unit())),
+      capacity.push_back({Cell::Text(std::string(domain::CapacityUnitNameZh(c.unit()))),
                           r.target_filed() ? Cell::Number(c.target()) : Cell{},
                           r.target_filed() ? Cell::Number(c.due()) : Cell{},
                           Cell::Number(c.exited())});
@@ -132,11 +113,19 @@ Sheet FiguresSheet(const SummaryInput& input) {
     }
     const std::vector<Cell> cases = {Count(r.cases_found()), Count(r.cases_resolved()),
                                      Count(r.cases_open()), Count(r.cases_overdue())};
-    std::vector<Cell> schedule = {Cell{}, Cell::Text("无目标")};
+    std::vector<Cell> schedule = {Cell{}, Cell::Text("无目标"), Cell{}};
     if (r.target_filed()) {
+      std::vector<std::string> departments;
+      auto it = input.responsible.find({r.region_code(), r.industry(), r.dimension()});
+      if (it != input.responsible.end()) {
+        for (v1::Department d : it->second) {
+          departments.emplace_back(domain::DepartmentNameZh(d));
+        }
+      }
       schedule = {Cell::Text(absl::StrCat(r.checkpoints_passed(), "/",
                                           std::max<uint32_t>(1, r.checkpoints()))),
-                  Cell::Text(r.behind() ? "滞后" : "正常")};
+                  Cell::Text(r.behind() ? "滞后" : "正常"),
+                  Cell::Text(absl::StrJoin(departments, "、"))};
     }
     AddFigureRows(r.region_code(), r.region_name(), r.industry(), r.dimension(), enterprises,
                   capacity, cases, schedule, &sheet.rows);
@@ -154,7 +143,7 @@ Sheet FiguresSheet(const SummaryInput& input) {
     for (const auto& [key, t] : totals) {
       std::vector<std::array<Cell, 4>> capacity;
       for (const auto& [unit, u] : t.capacity) {
-        capacity.push_back({Cell::Text(CapacityUnitNameZh(static_cast<v1::CapacityUnit>(unit))),
+        capacity.push_back({Cell::Text(std::string(domain::CapacityUnitNameZh(static_cast<v1::CapacityUnit>(unit)))),
                             Cell::Number(u[0]), Cell::Number(u[1]), Cell::Number(u[2])});
       }
       AddFigureRows(
@@ -163,7 +152,8 @@ Sheet FiguresSheet(const SummaryInput& input) {
           {Count(t.target), Count(t.due), Count(t.exited), Count(t.shortfall)}, capacity,
           {Count(t.found), Count(t.resolved), Count(t.open), Count(t.overdue)},
           {Cell{},
-           Cell::Text(t.cities_behind > 0 ? absl::StrCat(t.cities_behind, "个市滞后") : "正常")},
+           Cell::Text(t.cities_behind > 0 ? absl::StrCat(t.cities_behind, "个市滞后") : "正常"),
+           Cell{}},
           &sheet.rows);
     }
   }
@@ -191,7 +181,7 @@ Sheet ClosedSheet(const SummaryInput& input) {
                           Cell::Text(std::string(domain::DimensionNameZh(c.dimension))),
                           Cell::Text(domain::ChinaDay(c.closed_at)),
                           has_capacity ? Cell::Number(c.capacity) : Cell{},
-                          Cell::Text(has_capacity ? CapacityUnitNameZh(c.capacity_unit) : ""),
+                          Cell::Text(has_capacity ? std::string(domain::CapacityUnitNameZh(c.capacity_unit)) : ""),
                           Cell::Text(domain::CaseStateNameZh(c.state)), Cell::Text(c.case_id)});
   }
   return sheet;

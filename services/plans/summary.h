@@ -5,7 +5,9 @@
 #ifndef TIERHUB_SERVICES_PLANS_SUMMARY_H_
 #define TIERHUB_SERVICES_PLANS_SUMMARY_H_
 
+#include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -36,14 +38,16 @@ struct SummaryInput {
   absl::Time as_of;
   v1::GetPlanProgressResponse progress;  // ReadPlanProgress for the region, year, as_of
   std::vector<ClosedEnterprise> closed;  // in any order
+  // The departments each target names as responsible (CityTarget.responsible), by city,
+  // industry and dimension: the circular says who answers for a row.
+  std::map<std::tuple<std::string, v1::Industry, v1::Dimension>, std::vector<v1::Department>>
+      responsible;
 };
-
-// The Chinese name of a capacity unit (吨/年, 平方米/年, ...); "" for UNSPECIFIED.
-std::string CapacityUnitNameZh(v1::CapacityUnit unit);
 
 // The figures table: one row per (city,) industry and dimension with a target or any case,
 // with a further row per extra capacity unit; a provincial summary ends with the region's
-// totals per industry and dimension (地区 "合计"). Headers in Chinese.
+// totals per industry and dimension (地区 "合计"). Headers in Chinese; the last column names
+// the responsible departments of the row's target (责任部门, e.g. "工业和信息化厅、发展改革委").
 spreadsheet::Sheet FiguresSheet(const SummaryInput& input);
 // The closed list: by region, credit code, case id; numbered.
 spreadsheet::Sheet ClosedSheet(const SummaryInput& input);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -72,7 +73,7 @@ std::string CsvOf(const Sheet& sheet) {
   return out;
 }
 
-absl::StatusOr<std::string> XlsxOf(const std::vector<Sheet>& sheets) {
+absl::StatusOr<std::string> XlsxOf(const std::vector<Sheet>& sheets, absl::Time created) {
   if (sheets.empty()) return absl::InvalidArgumentError("xlsx: a workbook needs a sheet");
   std::set<std::string> names;
   for (const Sheet& sheet : sheets) {
@@ -92,6 +93,10 @@ absl::StatusOr<std::string> XlsxOf(const std::vector<Sheet>& sheets) {
     unlink(path.c_str());
     return absl::InternalError("xlsx: libxlsxwriter could not start a workbook");
   }
+  lxw_doc_properties properties = {};
+  // 0 would mean "now" to libxlsxwriter; the epoch itself is never a real export time.
+  properties.created = std::max<time_t>(1, absl::ToTimeT(created));
+  workbook_set_properties(workbook, &properties);
   lxw_format* bold = workbook_add_format(workbook);
   format_set_bold(bold);
   for (const Sheet& sheet : sheets) {

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace tierhub::spreadsheet {
 
@@ -51,10 +52,14 @@ std::string CsvOf(const Sheet& sheet);
 // CSV the project writes puts its text cells through this.
 std::string CsvText(absl::string_view text);
 
-// An .xlsx workbook with one worksheet per sheet, in order. Written through a temporary file in
-// $TMPDIR (or /tmp). INVALID_ARGUMENT for no sheets or two sheets whose names end up equal;
+// An .xlsx workbook with one worksheet per sheet, in order, that says it was made at `created`
+// (its document properties and every zip entry carry that time, whole seconds): the same sheets
+// and the same `created` give the same bytes, so a download from the console equals the file of
+// `tierhubctl export` for the same arguments. Written through a temporary file in $TMPDIR (or
+// /tmp). INVALID_ARGUMENT for no sheets or two sheets whose names end up equal;
 // INTERNAL or UNAVAILABLE if the library or the file system fails.
-[[nodiscard]] absl::StatusOr<std::string> XlsxOf(const std::vector<Sheet>& sheets);
+[[nodiscard]] absl::StatusOr<std::string> XlsxOf(const std::vector<Sheet>& sheets,
+                                                 absl::Time created);
 
 }  // namespace tierhub::spreadsheet
 

@@ -131,6 +131,9 @@ TEST(PolicyTest, ReadsStayInsideTheCallersRegion) {
   EXPECT_EQ(*region, "440606");
   EXPECT_EQ(ReadRegion(kProvince, shunde_clerk, "44060").status().code(),
             absl::StatusCode::kInvalidArgument);
+  // A bad code is echoed as text: Chinese as Chinese, a broken byte or a newline escaped.
+  const absl::Status bad = ReadRegion(kProvince, shunde_clerk, "顺德\xff\n").status();
+  EXPECT_EQ(bad.message(), "region_code: '顺德\\xff\\n' is not a 6-digit region code");
 }
 
 TEST(PolicyTest, RoundsAdministrationAndDimensions) {

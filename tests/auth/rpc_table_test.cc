@@ -223,6 +223,12 @@ std::vector<Row> RpcTableTest::Table() const {
   v1::RecheckReadingsRequest recheck;
   recheck.set_region_code("440606");
   add("tierhub.v1.ElectricityWatch/RecheckReadings", "sd", One(recheck), kRegionWrite);
+  // No alert exists: inside writers get NOT_FOUND, the others are refused first.
+  v1::UpdateAlertRequest update_alert;
+  update_alert.set_credit_code(code);
+  update_alert.set_month("2019-07");
+  update_alert.set_action(v1::UpdateAlertRequest::ACTION_ACKNOWLEDGE);
+  add("tierhub.v1.ElectricityWatch/UpdateAlert", "sd", One(update_alert), kRegionWrite);
 
   // ---- Enforcement ----
   v1::OpenCaseRequest open = OpenCase();

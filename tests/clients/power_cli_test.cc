@@ -166,6 +166,26 @@ TEST(PowerCliTest, ImportsAGb18030FileAndListsTheAlertsItRaised) {
   EXPECT_THAT(json_out, HasSubstr("\"month\": \"2019-08\""));
   EXPECT_THAT(json_out, HasSubstr("\"reason\": \"SHUTDOWN_REASON_ENTERPRISE_STATUS\""));
 
+  // Handled: acknowledged, then resolved with its reason; --open no longer lists it.
+  const std::vector<std::string> alert = {absl::StrCat("--credit-code=", closed_code),
+                                          "--month=2019-08"};
+  auto handle = [&](const std::string& command, std::vector<std::string> args) {
+    args.insert(args.end(), alert.begin(), alert.end());
+    return RunCommand(command, with(args));
+  };
+  auto [acked, acked_out] = handle("power-ack", {"--note=已通知供电局现场核查"});
+  ASSERT_TRUE(acked.ok()) << acked;
+  EXPECT_THAT(acked_out, HasSubstr("acknowledged 2019-10-05 by dept:MIIT:440606:clerk"));
+  auto [no_reason, no_reason_out] = handle("power-resolve", {});
+  EXPECT_EQ(no_reason.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(no_reason.message(), HasSubstr("a resolution needs its reason"));
+  auto [resolved, resolved_out] = handle("power-resolve", {"--reason=核实为生活照明用电"});
+  ASSERT_TRUE(resolved.ok()) << resolved;
+  EXPECT_THAT(resolved_out, HasSubstr("resolved 2019-10-05 by dept:MIIT:440606:clerk"));
+  auto [open, open_out] = RunCommand("power-alerts", with({"--open"}));
+  ASSERT_TRUE(open.ok()) << open;
+  EXPECT_THAT(open_out, HasSubstr("0 alert(s)"));
+
   // A file with a bad row: refused by the client, naming row and column; nothing sent.
   const std::string bad = absl::StrCat(dir.path(), "/bad.csv");
   {

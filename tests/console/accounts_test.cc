@@ -1,8 +1,11 @@
 #include "services/console/accounts.h"
 
+#include <fstream>
+
 #include <filesystem>
 
 #include "gmock/gmock.h"
+#include "services/console/accounts_file.h"
 #include "gtest/gtest.h"
 
 namespace tierhub::console {
@@ -52,6 +55,32 @@ TEST(AccountsTest, SaveAndLoadRoundTrip) {
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ((*loaded)[0].hash, *hash);
   EXPECT_EQ(LoadAccounts(path + "-missing").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(AccountsFileTest, SeesUsersAddedAndRemovedWhileRunning) {
+  const std::string path = ::testing::TempDir() + "/accounts-live";
+  auto hash = HashPassword("pw");
+  ASSERT_TRUE(hash.ok());
+  ASSERT_TRUE(SaveAccounts(path, {{"wang", "ops:440000:wang", *hash}}).ok());
+  auto file = AccountsFile::Open(path);
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_TRUE((*file)->Find("wang").has_value());
+  EXPECT_FALSE((*file)->Find("li").has_value());
+
+  // tierhubctl web-user add / remove: SaveAccounts renames a new file over the old one.
+  ASSERT_TRUE(SaveAccounts(path, {{"li", "dept:ECO:440600:li", *hash}}).ok());
+  ASSERT_TRUE((*file)->Find("li").has_value());
+  EXPECT_EQ((*file)->Find("li")->identity, "dept:ECO:440600:li");
+  EXPECT_FALSE((*file)->Find("wang").has_value());
+
+  // A file broken by hand keeps the accounts read before; once it parses again, it counts.
+  std::ofstream(path, std::ios::trunc) << "li not-an-identity " << *hash << "\n";
+  EXPECT_TRUE((*file)->Find("li").has_value());
+  std::ofstream(path, std::ios::trunc) << "zhao ops:440600:zhao " << *hash << "\n";
+  EXPECT_TRUE((*file)->Find("zhao").has_value());
+  EXPECT_FALSE((*file)->Find("li").has_value());
+
+  EXPECT_EQ(AccountsFile::Open(path + "-missing").status().code(), absl::StatusCode::kNotFound);
 }
 
 }  // namespace

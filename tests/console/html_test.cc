@@ -37,6 +37,24 @@ TEST(HtmlTest, StatusCodesMapToHttp) {
   EXPECT_EQ(HttpStatus(absl::InternalError("x")), 500);
 }
 
+TEST(HtmlTest, OnlyTheConsolesOwnPagesMayPostForms) {
+  const std::string host = "127.0.0.1:8440";
+  EXPECT_TRUE(CheckSameOrigin("https://127.0.0.1:8440", "same-origin", host).ok());
+  EXPECT_TRUE(CheckSameOrigin("", "", host).ok());  // not a browser: a city's system
+  EXPECT_TRUE(CheckSameOrigin("", "none", host).ok());  // typed into the address bar
+  const absl::Status other = CheckSameOrigin("https://evil.example", "", host);
+  EXPECT_EQ(other.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(other.message(), HasSubstr("Origin: https://evil.example is not this console"));
+  // Another port of the same host is another origin; so are a bare host and "null".
+  EXPECT_FALSE(CheckSameOrigin("https://127.0.0.1:8441", "", host).ok());
+  EXPECT_FALSE(CheckSameOrigin("127.0.0.1:8440", "", host).ok());
+  EXPECT_FALSE(CheckSameOrigin("null", "", host).ok());
+  EXPECT_FALSE(CheckSameOrigin("https://127.0.0.1:8440", "", "").ok());
+  const absl::Status cross = CheckSameOrigin("", "cross-site", host);
+  EXPECT_THAT(cross.message(), HasSubstr("Sec-Fetch-Site: cross-site"));
+  EXPECT_FALSE(CheckSameOrigin("https://127.0.0.1:8440", "same-site", host).ok());
+}
+
 TEST(HtmlTest, UrlEncodeKeepsOnlyUnreserved) { EXPECT_EQ(UrlEncode("a b&c=<"), "a%20b%26c%3D%3C"); }
 
 }  // namespace

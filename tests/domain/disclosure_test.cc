@@ -192,7 +192,8 @@ std::vector<std::string> ReadXlsx(const std::string& bytes) {
 TEST(DisclosureTest, XlsxReadsBackWithTheSameContent) {
   const DisclosureInput in = Input();
   auto rows = DisclosureRows(v1::DISCLOSURE_LIST_RECTIFICATION_DEADLINE, in, Cst(2019, 4, 15));
-  auto xlsx = ToXlsx(*rows, DisclosureTitle(v1::DISCLOSURE_LIST_RECTIFICATION_DEADLINE));
+  auto xlsx = ToXlsx(*rows, DisclosureTitle(v1::DISCLOSURE_LIST_RECTIFICATION_DEADLINE),
+                     Cst(2019, 4, 15));
   ASSERT_TRUE(xlsx.ok()) << xlsx.status();
   const std::vector<std::string> lines = ReadXlsx(*xlsx);
   ASSERT_EQ(lines.size(), 3u);
@@ -210,8 +211,25 @@ TEST(DisclosureTest, XlsxReadsBackWithTheSameContent) {
   EXPECT_THAT(cells, Contains("L2=E-1"));
 }
 
+TEST(DisclosureTest, OneDaysWorkbookIsTheSameFileWhenEverItIsWritten) {
+  const DisclosureInput in = Input();
+  auto rows = DisclosureRows(v1::DISCLOSURE_LIST_RECTIFICATION_DEADLINE, in, Cst(2019, 4, 15));
+  ASSERT_TRUE(rows.ok());
+  const std::string title = DisclosureTitle(v1::DISCLOSURE_LIST_RECTIFICATION_DEADLINE);
+  // Morning and evening of 2019-04-15 (China time): the same bytes, dated that day.
+  auto morning = ToXlsx(*rows, title, Cst(2019, 4, 15) + absl::Hours(8));
+  auto evening = ToXlsx(*rows, title, Cst(2019, 4, 15) + absl::Hours(23) + absl::Minutes(59));
+  ASSERT_TRUE(morning.ok() && evening.ok());
+  EXPECT_EQ(*morning, *evening);
+  EXPECT_EQ(WorkbookTime(Cst(2019, 4, 15) + absl::Hours(23)), Cst(2019, 4, 15));
+  // The next day's file is another file.
+  auto next_day = ToXlsx(*rows, title, Cst(2019, 4, 16) + absl::Hours(8));
+  ASSERT_TRUE(next_day.ok());
+  EXPECT_NE(*morning, *next_day);
+}
+
 TEST(DisclosureTest, EmptyListIsAHeaderOnly) {
-  auto xlsx = ToXlsx({}, "已依法关闭的企业名单");
+  auto xlsx = ToXlsx({}, "已依法关闭的企业名单", Cst(2019, 12, 31));
   ASSERT_TRUE(xlsx.ok()) << xlsx.status();
   const std::vector<std::string> lines = ReadXlsx(*xlsx);
   ASSERT_EQ(lines.size(), 2u);

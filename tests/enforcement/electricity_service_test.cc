@@ -733,5 +733,113 @@ TEST_F(ElectricityServiceTest, GenericWritesOfReadingsAndAlertsAreRefused) {
   EXPECT_FALSE(stored->has_value());
 }
 
+TEST_F(ElectricityServiceTest, AnAlertIsAcknowledgedThenResolvedByWhoMayWriteInItsRegion) {
+  const std::string code = Code("440606", "TH000291");
+  ASSERT_TRUE(cluster_.Write("sd", {Enterprise(code, "440606", v1::OPERATING_STATUS_CLOSED)}).ok());
+  clock_.Set(Cst(2019, 12, 2));
+  ASSERT_TRUE(
+      watch("sd")->Import(Miit("440606"), Call("i-291", {Row(code, "2019-09", "0301", 52000)})).ok());
+  auto request = [&](v1::UpdateAlertRequest::Action action, const std::string& note) {
+    v1::UpdateAlertRequest r;
+    r.set_credit_code(code);
+    r.set_month("2019-09");
+    r.set_action(action);
+    r.set_note(note);
+    return r;
+  };
+  const auto kAck = v1::UpdateAlertRequest::ACTION_ACKNOWLEDGE;
+  const auto kResolve = v1::UpdateAlertRequest::ACTION_RESOLVE;
+  auto open_count = [&] {
+    v1::ListAlertsRequest r;
+    r.set_open_only(true);
+    auto listed = watch("sd")->Alerts(Miit("440606"), r);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    return listed.ok() ? listed->alerts_size() : -1;
+  };
+  ASSERT_EQ(open_count(), 1);
+
+  // Refused: a neighbour's clerk, an operator, an unknown month, a resolution without reason.
+  EXPECT_EQ(watch("sd")->Update(Miit("440605"), request(kAck, "")).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  auth::Identity ops;
+  ops.kind = auth::Identity::Kind::kOperator;
+  ops.region_code = "440606";
+  ops.name = "ops";
+  EXPECT_EQ(watch("sd")->Update(ops, request(kAck, "")).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::UpdateAlertRequest other_month = request(kAck, "");
+  other_month.set_month("2019-10");
+  EXPECT_EQ(watch("sd")->Update(Miit("440606"), other_month).status().code(),
+            absl::StatusCode::kNotFound);
+  auto no_reason = watch("sd")->Update(Miit("440606"), request(kResolve, "  "));
+  EXPECT_THAT(no_reason.status().message(), HasSubstr("note: a resolution needs its reason"));
+
+  // Acknowledged once, by whom and when; a second acknowledgement is refused.
+  clock_.Set(Cst(2019, 12, 3));
+  auto acked = watch("sd")->Update(Miit("440606", "wang"), request(kAck, "已通知供电局现场核查"));
+  ASSERT_TRUE(acked.ok()) << acked.status();
+  EXPECT_EQ(acked->alert().acknowledged_by(), "dept:MIIT:440606:wang");
+  EXPECT_EQ(FromProto(acked->alert().acknowledged_at()), Cst(2019, 12, 3));
+  auto twice = watch("sd")->Update(Miit("440606"), request(kAck, ""));
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(twice.status().message(), HasSubstr("dept:MIIT:440606:wang"));
+  EXPECT_EQ(open_count(), 1);  // acknowledged is still open
+
+  // A re-import with other figures keeps the acknowledgement.
+  ASSERT_TRUE(
+      watch("sd")->Import(Miit("440606"), Call("i-292", {Row(code, "2019-09", "0301", 61000)})).ok());
+  EXPECT_EQ(StoredAlert("sd", code, "2019-09")->kwh(), 61000);
+  EXPECT_EQ(StoredAlert("sd", code, "2019-09")->acknowledged_note(), "已通知供电局现场核查");
+
+  // Resolved by the city's clerk (Foshan is above Shunde), at Shunde: no longer open or counted,
+  // and the resolution flows up to the province.
+  clock_.Set(Cst(2019, 12, 5));
+  auto resolved = watch("sd")->Update(Miit("440600", "li"), request(kResolve, "核实为生活照明用电"));
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  EXPECT_EQ(resolved->alert().resolved_by(), "dept:MIIT:440600:li");
+  EXPECT_EQ(resolved->alert().resolved_reason(), "核实为生活照明用电");
+  EXPECT_EQ(resolved->alert().acknowledged_by(), "dept:MIIT:440606:wang");
+  EXPECT_EQ(open_count(), 0);
+  auto counter = cluster_.node("sd")->store()->GetCounter("palert/440606/2019-09");
+  ASSERT_TRUE(counter.ok());
+  EXPECT_EQ(*counter, 0);
+  auto after = watch("sd")->Update(Miit("440606"), request(kResolve, "again"));
+  EXPECT_EQ(after.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(after.status().message(), HasSubstr("resolved by dept:MIIT:440600:li at 2019-12-05"));
+  ASSERT_TRUE(WaitUntil([&] {
+    auto at_province = StoredAlert("gd", code, "2019-09");
+    return at_province.has_value() && at_province->has_resolved_at();
+  }));
+}
+
+TEST_F(ElectricityServiceTest, OneImportIdAtTwoNodesIsTwoImportsEverywhere) {
+  const std::string shunde = Code("440606", "TH000295");
+  const std::string guangzhou = Code("440104", "TH000296");
+  ASSERT_TRUE(
+      cluster_.Write("sd", {Enterprise(shunde, "440606", v1::OPERATING_STATUS_CLOSED)}).ok());
+  ASSERT_TRUE(
+      cluster_.Write("gz", {Enterprise(guangzhou, "440104", v1::OPERATING_STATUS_CLOSED)}).ok());
+  clock_.Set(Cst(2019, 9, 2));
+  // Both grid offices name their file the same way.
+  ASSERT_TRUE(watch("sd")
+                  ->Import(Miit("440606"), Call("gdpg-201908", {Row(shunde, "2019-08", "1", 5000)}))
+                  .ok());
+  ASSERT_TRUE(
+      watch("gz")
+          ->Import(Miit("440100"), Call("gdpg-201908", {Row(guangzhou, "2019-08", "1", 6000)}))
+          .ok());
+  ASSERT_TRUE(WaitUntil([&] {
+    return StoredAlert("gd", shunde, "2019-08").has_value() &&
+           StoredAlert("gd", guangzhou, "2019-08").has_value();
+  }));
+  EXPECT_EQ(StoredAlert("gd", shunde, "2019-08")->import_node(), "sd");
+  EXPECT_EQ(StoredAlert("gd", guangzhou, "2019-08")->import_node(), "gz");
+  EXPECT_EQ(StoredAlert("gd", guangzhou, "2019-08")->import_id(), "gdpg-201908");
+  auto reading = cluster_.node("gd")->store()->GetLive(
+      domain::ElectricityReadingKey(guangzhou, "2019-08", "1"));
+  ASSERT_TRUE(reading.ok() && reading->has_value());
+  EXPECT_EQ((*reading)->electricity_reading().import_node(), "gz");
+}
+
 }  // namespace
 }  // namespace tierhub::enforcement

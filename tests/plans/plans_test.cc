@@ -131,7 +131,8 @@ class PlansTest : public ::testing::Test {
   void FileTarget(const std::string& city, int year, v1::Industry industry, v1::Dimension dimension,
                   int enterprises, double capacity = 0,
                   v1::CapacityUnit unit = v1::CAPACITY_UNIT_UNSPECIFIED,
-                  std::vector<absl::CivilDay> checkpoints = {}) {
+                  std::vector<absl::CivilDay> checkpoints = {},
+                  std::vector<v1::Department> responsible = {v1::DEPARTMENT_MIIT}) {
     v1::WriteRecordsRequest request;
     v1::CityTarget* t = request.add_records()->mutable_city_target();
     t->set_region_code(city);
@@ -144,7 +145,7 @@ class PlansTest : public ::testing::Test {
     for (const absl::CivilDay& d : checkpoints) {
       *t->add_checkpoints() = ToProto(CheckpointDue(d));
     }
-    t->add_responsible(v1::DEPARTMENT_MIIT);
+    for (v1::Department d : responsible) t->add_responsible(d);
     auto written = registry_->Write(Miit(city), request);  // the city files its plan
     ASSERT_TRUE(written.ok()) << written.status();
   }
@@ -772,7 +773,7 @@ class SummaryTest : public PlansTest {
                v1::CAPACITY_UNIT_SQUARE_METRES_PER_YEAR,
                {absl::CivilDay(2019, 6, 30), absl::CivilDay(2019, 12, 31)});
     FileTarget("441900", 2019, v1::INDUSTRY_STEEL, v1::DIMENSION_ENERGY, 1, 20000,
-               v1::CAPACITY_UNIT_TONNES_PER_YEAR);
+               v1::CAPACITY_UNIT_TONNES_PER_YEAR, {}, {v1::DEPARTMENT_MIIT, v1::DEPARTMENT_DRC});
     PutEnterprise("440606", 1, "合成示例顺德陶瓷厂 (synthetic)");
     Open("t-1", "440606", 1, v1::INDUSTRY_CERAMICS, v1::DIMENSION_TECHNOLOGY, 1000000,
          v1::CAPACITY_UNIT_SQUARE_METRES_PER_YEAR);
@@ -832,13 +833,14 @@ TEST_F(SummaryTest, CitySummaryReadsBackWithItsFiguresAndClosedList) {
               ElementsAre("地区代码", "地区", "行业", "方面", "目标退出企业数", "截至统计日应退出",
                           "已退出企业数", "差额", "产能单位", "目标退出产能",
                           "截至统计日应退出产能", "已退出产能", "当年发现案件", "当年办结未退出",
-                          "在办案件", "逾期案件", "时间节点(已到/共)", "进度"));
+                          "在办案件", "逾期案件", "时间节点(已到/共)", "进度", "责任部门"));
   EXPECT_EQ(figures.rows.size(), 1u + file.rows);
   const int tech = FindRow(figures, "440600", "陶瓷", "技术");
   ASSERT_GT(tech, 0);
   EXPECT_THAT(figures.rows[tech],
               ElementsAre("440600", "佛山市", "陶瓷", "技术", "3", "3", "2", "1", "平方米/年",
-                          "3000000", "3000000", "1500000", "2", "0", "0", "0", "2/2", "滞后"));
+                          "3000000", "3000000", "1500000", "2", "0", "0", "0", "2/2", "滞后",
+                          "工业和信息化厅"));
   const int energy = FindRow(figures, "440600", "陶瓷", "能耗");
   ASSERT_GT(energy, 0);  // no target: the figures only
   EXPECT_EQ(figures.At(energy, 4), "");
@@ -846,6 +848,7 @@ TEST_F(SummaryTest, CitySummaryReadsBackWithItsFiguresAndClosedList) {
   EXPECT_EQ(figures.At(energy, 12), "1");  // found
   EXPECT_EQ(figures.At(energy, 13), "1");  // closed compliant
   EXPECT_EQ(figures.At(energy, 17), "无目标");
+  EXPECT_EQ(figures.At(energy, 18), "");  // no target, no one named
   const int environment = FindRow(figures, "440600", "陶瓷", "环保");
   ASSERT_GT(environment, 0);
   EXPECT_EQ(figures.At(environment, 14), "1");                // open
@@ -886,6 +889,7 @@ TEST_F(SummaryTest, ProvincialSummaryHasARowPerCityAndTheTotals) {
   EXPECT_EQ(figures.At(total, 4), "3");
   EXPECT_EQ(figures.At(total, 6), "2");
   EXPECT_EQ(figures.At(total, 17), "1个市滞后");
+  EXPECT_EQ(figures.At(dongguan, 18), "工业和信息化厅、发展改革委");
   const int steel_total = FindRow(figures, "440000", "钢铁", "能耗");
   ASSERT_GT(steel_total, 0);
   EXPECT_EQ(figures.At(steel_total, 6), "1");
@@ -903,7 +907,7 @@ TEST_F(SummaryTest, CsvIsUtf8WithBomAndTheSameFigures) {
   ASSERT_TRUE(absl::StartsWith(figures.content, "\xEF\xBB\xBF"));
   EXPECT_THAT(figures.content,
               HasSubstr("\r\n440600,佛山市,陶瓷,技术,3,3,2,1,平方米/年,3000000,3000000,1500000,"
-                        "2,0,0,0,2/2,滞后\r\n"));
+                        "2,0,0,0,2/2,滞后,工业和信息化厅\r\n"));
   const SummaryFile closed = Export("440000", v1::EXPORT_FORMAT_CSV, v1::SUMMARY_TABLE_CLOSED);
   EXPECT_EQ(closed.file_name, "summary_440000_2019_closed.csv");
   std::vector<std::string> lines = absl::StrSplit(closed.content.substr(3), "\r\n");

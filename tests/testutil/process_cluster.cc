@@ -75,6 +75,7 @@ absl::Status ProcessCluster::Launch(Entry& entry) {
            << "tls { ca_file: \"" << certs << "ca.pem\" cert_file: \"" << certs << entry.id
            << ".pem\" key_file: \"" << certs << entry.id << ".key\" }\n";
     if (entry.options.coordinator) config << "coordinator: true\n";
+    config << entry.options.extra_config << "\n";
     if (!entry.parent.empty()) {
       config << "parent_address: \"127.0.0.1:" << nodes_.at(entry.parent).port << "\"\n"
              << "parent_node_id: \"" << entry.parent << "\"\n";

@@ -36,6 +36,7 @@ class ProcessCluster {
   // How one node runs, beyond its place in the tree.
   struct NodeOptions {
     bool coordinator = false;  // NodeConfig.coordinator: runs the merger (normally the province)
+    std::string extra_config;  // more NodeConfig text format, e.g. a `web { ... }` section
   };
 
   // Issues the node's certificate and starts it (the parent must run already).
