@@ -4,10 +4,13 @@ with its unit).
 
 A field is commented when a comment ends its line, or when the line(s) just above it are
 comment lines at the field's own indentation (a comment indented further is the continuation
-of the previous field's trailing comment, not this field's). Enum values are not fields.
+of the previous field's trailing comment, not this field's). An empty `//` is no comment. Enum
+values are not fields. One declaration per line, as this tree writes them (a field on the line
+that opens its message is not seen).
 
 Prints each uncommented field as path:line: Message.field and the count of commented fields
-out of all; fails (exit 1) when any field has no comment. Run by CTest as ProtosTest.
+out of all; fails (exit 1) when any field has no comment. Run by CTest as ProtosTest; with
+file arguments it checks those files instead of proto/.
 """
 import pathlib
 import re
@@ -67,18 +70,20 @@ def check_file(path):
     return fields, missing
 
 
-def main():
+def main(args):
     total = 0
     uncommented = 0
-    for path in sorted((ROOT / "proto").rglob("*.proto")):
+    paths = [pathlib.Path(a).resolve() for a in args] or sorted((ROOT / "proto").rglob("*.proto"))
+    for path in paths:
         fields, missing = check_file(path)
         total += fields
         uncommented += len(missing)
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         for line, name in missing:
-            print(f"{path.relative_to(ROOT)}:{line}: {name} has no comment")
+            print(f"{shown}:{line}: {name} has no comment")
     print(f"{total - uncommented} of {total} fields commented, {uncommented} without a comment")
     return 1 if uncommented else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
