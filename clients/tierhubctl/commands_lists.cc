@@ -113,20 +113,15 @@ absl::Status Submit(const Args& args) {
   v1::SubmitListChunk first;
   *first.mutable_header() = header;
   TH_ASSIGN_OR_RETURN(v1::SubmitListResponse response,
-                      UploadRows(
-                          args, "submit", &v1::Registry::Stub::SubmitList, std::move(first),
-                          list.entries.size(), absl::StrCat("submitting ", path),
-                          [&](size_t i, v1::SubmitListChunk* chunk) {
-                            v1::ListRow* row = chunk->add_rows();
-                            *row->mutable_entry() = std::move(list.entries[i]);
-                            row->set_source_row(static_cast<uint32_t>(list.rows[i]));
-                          },
-                          [&](v1::SubmitListChunk* chunk) {
-                            for (absl::string_view code :
-                                 absl::StrSplit(args.Get("remove"), ',', absl::SkipEmpty())) {
-                              chunk->add_remove_credit_codes(std::string(code));
-                            }
-                          }));
+                      UploadRows(args, "submit", &v1::Registry::Stub::SubmitList, std::move(first),
+                                 list.entries.size(), absl::StrCat("submitting ", path),
+                                 MoveRows(list.entries, list.rows, &v1::ListRow::mutable_entry),
+                                 [&](v1::SubmitListChunk* chunk) {
+                                   for (absl::string_view code : absl::StrSplit(
+                                            args.Get("remove"), ',', absl::SkipEmpty())) {
+                                     chunk->add_remove_credit_codes(std::string(code));
+                                   }
+                                 }));
   if (PrintedAsJson(args, response)) return absl::OkStatus();
   if (header.validate_only()) {
     if (response.errors_size() == 0) {

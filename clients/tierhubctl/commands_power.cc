@@ -49,6 +49,16 @@ absl::Status MonthOption(const Args& args, const std::string& name, std::string*
   return absl::OkStatus();
 }
 
+// --threshold=KWH into `message`'s threshold_kwh, which stays unset when the option is absent.
+template <typename Message>
+absl::Status ThresholdOption(const Args& args, Message* message) {
+  bool has_threshold = false;
+  double threshold = 0;
+  TH_RETURN_IF_ERROR(ParseKwhOption(args, "threshold", &has_threshold, &threshold));
+  if (has_threshold) message->mutable_threshold_kwh()->set_value(threshold);
+  return absl::OkStatus();
+}
+
 std::string Kwh(double kwh) { return absl::StrFormat("%.0f", kwh); }
 
 std::string ReasonLabel(const v1::PowerAlert& a) {
@@ -86,10 +96,7 @@ absl::Status PowerImport(const Args& args) {
   const std::string path = args.positional()[0];
   v1::ImportReadingsHeader header;
   header.set_region_code(args.Get("region"));
-  bool has_threshold = false;
-  double threshold = 0;
-  TH_RETURN_IF_ERROR(ParseKwhOption(args, "threshold", &has_threshold, &threshold));
-  if (has_threshold) header.mutable_threshold_kwh()->set_value(threshold);
+  TH_RETURN_IF_ERROR(ThresholdOption(args, &header));
   header.set_validate_only(args.Has("dry-run"));
   TH_ASSIGN_OR_RETURN(Encoding encoding, ParseEncoding(args.Get("encoding", "auto")));
 
@@ -103,15 +110,10 @@ absl::Status PowerImport(const Args& args) {
   *first.mutable_header() = header;
   TH_ASSIGN_OR_RETURN(
       v1::ImportReadingsResponse response,
-      UploadRows(
-          args, "power-import", &v1::ElectricityWatch::Stub::ImportReadings, std::move(first),
-          parsed.readings.size(), absl::StrCat("importing ", path),
-          [&](size_t i, v1::ImportReadingsChunk* chunk) {
-            v1::ReadingRow* row = chunk->add_rows();
-            *row->mutable_reading() = std::move(parsed.readings[i]);
-            row->set_source_row(static_cast<uint32_t>(parsed.rows[i]));
-          },
-          [](v1::ImportReadingsChunk*) {}));
+      UploadRows(args, "power-import", &v1::ElectricityWatch::Stub::ImportReadings,
+                 std::move(first), parsed.readings.size(), absl::StrCat("importing ", path),
+                 MoveRows(parsed.readings, parsed.rows, &v1::ReadingRow::mutable_reading),
+                 [](v1::ImportReadingsChunk*) {}));
   if (args.Has("json")) {
     Print(ProtoJson(response));
     return response.errors_size() == 0
@@ -160,10 +162,7 @@ absl::Status PowerAlerts(const Args& args) {
 absl::Status PowerRecheck(const Args& args) {
   v1::RecheckReadingsRequest request;
   request.set_region_code(args.Get("region"));
-  bool has_threshold = false;
-  double threshold = 0;
-  TH_RETURN_IF_ERROR(ParseKwhOption(args, "threshold", &has_threshold, &threshold));
-  if (has_threshold) request.mutable_threshold_kwh()->set_value(threshold);
+  TH_RETURN_IF_ERROR(ThresholdOption(args, &request));
   TH_ASSIGN_OR_RETURN(
       v1::RecheckReadingsResponse r,
       Call(args, "power-recheck", 600, &v1::ElectricityWatch::Stub::RecheckReadings, request));

@@ -65,6 +65,17 @@ grpc::Status StreamInChunks(Writer& writer, Chunk chunk, size_t count, const std
   return status;
 }
 
+// An add_row for StreamInChunks and UploadRows: moves items[i] into a new row's `field`
+// (&v1::ListRow::mutable_entry, ...) with its spreadsheet row rows[i]. Borrows both vectors.
+template <typename Row, typename Item>
+auto MoveRows(std::vector<Item>& items, const std::vector<int>& rows, Item* (Row::*field)()) {
+  return [&items, &rows, field](size_t i, auto* chunk) {
+    Row* row = chunk->add_rows();
+    *(row->*field)() = std::move(items[i]);
+    row->set_source_row(static_cast<uint32_t>(rows[i]));
+  };
+}
+
 // An upload of `count` rows to a client-streaming `method` of a `Stub`
 // (&v1::Registry::Stub::SubmitList, ...) on a connection opened from `args`, through
 // StreamInChunks (`first`, `label`, add_row and finish as there), with the node's own stream

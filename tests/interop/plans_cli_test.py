@@ -71,20 +71,25 @@ def main():
             dongguan = credit_code("441900", "TH000002")
             ctl("enterprise-put", f"--credit-code={foshan}", "--name=合成示例陶瓷厂 (synthetic)",
                 "--region=440606", "--industry=陶瓷", identity="node:440000:gd")
+            def case_through(case_id, states, *open_args):
+                """Opens case `case_id` and takes it through `states`, each with a document."""
+                ctl("case-open", f"--case-id={case_id}", *open_args)
+                for state in states:
+                    ctl("case-advance", f"--case-id={case_id}", f"--to={state}",
+                        f"--evidence=DOC-{state}")
+
             # One Foshan kiln dismantled, accepted and closed: one exit of two.
-            ctl("case-open", "--case-id=fs-1", f"--credit-code={foshan}", "--region=440606",
-                "--industry=CERAMICS", "--dimension=TECHNOLOGY", "--finding=倒焰窑 (synthetic)",
-                "--rule=表5 陶瓷(2)", "--evidence=PC-1", "--capacity=1200000",
-                "--unit=square_metres_per_year")
-            for state in ("dismantled", "accepted", "closed_exited"):
-                ctl("case-advance", "--case-id=fs-1", f"--to={state}", f"--evidence=DOC-{state}")
+            case_through("fs-1", ("dismantled", "accepted", "closed_exited"),
+                         f"--credit-code={foshan}", "--region=440606", "--industry=CERAMICS",
+                         "--dimension=TECHNOLOGY", "--finding=倒焰窑 (synthetic)",
+                         "--rule=表5 陶瓷(2)", "--evidence=PC-1", "--capacity=1200000",
+                         "--unit=square_metres_per_year")
             # Dongguan's energy case: ordered closed, then closed.
-            ctl("case-open", "--case-id=dg-1", f"--credit-code={dongguan}", "--region=441900",
-                "--industry=STEEL", "--dimension=ENERGY", "--finding=能耗超限额 (synthetic)",
-                "--rule=GB 21256-2013", "--evidence=JC-1", "--capacity=20000",
-                "--unit=tonnes_per_year")
-            for state in ("rectifying", "ordered_closed", "closed_exited"):
-                ctl("case-advance", "--case-id=dg-1", f"--to={state}", f"--evidence=DOC-{state}")
+            case_through("dg-1", ("rectifying", "ordered_closed", "closed_exited"),
+                         f"--credit-code={dongguan}", "--region=441900", "--industry=STEEL",
+                         "--dimension=ENERGY", "--finding=能耗超限额 (synthetic)",
+                         "--rule=GB 21256-2013", "--evidence=JC-1", "--capacity=20000",
+                         "--unit=tonnes_per_year")
 
             def behind(at, *extra):
                 out = ctl("behind", "--region=440000", f"--year={year}", f"--at={at}", "--json",
