@@ -420,6 +420,12 @@ std::optional<T> DomainValue(absl::StatusOr<T> parsed, const BadCell& bad) {
   return std::nullopt;
 }
 
+// A credit code cell in its canonical form, or nullopt once bad() has the reason.
+std::optional<std::string> CreditCodeOf(const std::string& cell, const BadCell& bad) {
+  if (auto code = DomainValue(domain::ParseCreditCode(cell), bad)) return code->code;
+  return std::nullopt;
+}
+
 // Reads each data row of `rows` (those after the header) that fits the header (RowFits) into a
 // copy of `blank`: cell(field, cleaned cell, bad, &message) for each of `columns`, whose header
 // labels are `labels`. Then done(row, message, errors_before) with errors->size() as it was
@@ -512,9 +518,7 @@ ParsedList ParseListCsv(absl::string_view utf8, const ListDefaults& defaults) {
       [&](Field field, const std::string& cell, const BadCell& bad, v1::ListEntry* e) {
         switch (field) {
           case Field::kCreditCode:
-            if (auto code = DomainValue(domain::ParseCreditCode(cell), bad)) {
-              e->set_credit_code(code->code);
-            }
+            if (auto code = CreditCodeOf(cell, bad)) e->set_credit_code(*code);
             break;
           case Field::kName:
             if (cell.empty()) bad("is empty");
@@ -656,9 +660,7 @@ ParsedReadings ParseReadingsCsv(absl::string_view utf8) {
           v1::ElectricityReading* e) {
         switch (field) {
           case ReadingField::kCreditCode:
-            if (auto code = DomainValue(domain::ParseCreditCode(cell), bad)) {
-              e->set_credit_code(code->code);
-            }
+            if (auto code = CreditCodeOf(cell, bad)) e->set_credit_code(*code);
             break;
           case ReadingField::kAccount:
             if (cell.empty()) {
