@@ -83,6 +83,18 @@ void PrintCase(const v1::CaseResponse& r, bool json) {
   Print(t.Render());
 }
 
+// Sends a case request (OpenCase, AdvanceCase, GetCase) and prints the case it answers with.
+template <typename Request>
+absl::Status CaseCall(const Args& args, const std::string& what,
+                      grpc::Status (v1::Enforcement::Stub::*method)(grpc::ClientContext*,
+                                                                    const Request&,
+                                                                    v1::CaseResponse*),
+                      const Request& request) {
+  TH_ASSIGN_OR_RETURN(v1::CaseResponse r, Call(args, what, 60, method, request));
+  PrintCase(r, args.Has("json"));
+  return absl::OkStatus();
+}
+
 absl::Status CaseOpen(const Args& args) {
   v1::OpenCaseRequest request;
   request.set_case_id(args.Get("case-id"));
@@ -108,10 +120,7 @@ absl::Status CaseOpen(const Args& args) {
   if (!args.Get("found").empty()) {
     TH_ASSIGN_OR_RETURN(*request.mutable_found_at(), ParseDay("found", args.Get("found")));
   }
-  TH_ASSIGN_OR_RETURN(v1::CaseResponse r,
-                      Call(args, "case-open", 60, &v1::Enforcement::Stub::OpenCase, request));
-  PrintCase(r, args.Has("json"));
-  return absl::OkStatus();
+  return CaseCall(args, "case-open", &v1::Enforcement::Stub::OpenCase, request);
 }
 
 absl::Status CaseAdvance(const Args& args) {
@@ -144,20 +153,14 @@ absl::Status CaseAdvance(const Args& args) {
   }
   TH_ASSIGN_OR_RETURN(int64_t expected, args.GetInt("expected-steps", 0));
   request.set_expected_steps(static_cast<uint32_t>(expected));
-  TH_ASSIGN_OR_RETURN(v1::CaseResponse r,
-                      Call(args, "case-advance", 60, &v1::Enforcement::Stub::AdvanceCase, request));
-  PrintCase(r, args.Has("json"));
-  return absl::OkStatus();
+  return CaseCall(args, "case-advance", &v1::Enforcement::Stub::AdvanceCase, request);
 }
 
 absl::Status CaseShow(const Args& args) {
   v1::GetCaseRequest request;
   request.set_case_id(args.Get("case-id"));
   if (request.case_id().empty()) return absl::InvalidArgumentError("--case-id: required");
-  TH_ASSIGN_OR_RETURN(v1::CaseResponse r,
-                      Call(args, "case", 60, &v1::Enforcement::Stub::GetCase, request));
-  PrintCase(r, args.Has("json"));
-  return absl::OkStatus();
+  return CaseCall(args, "case", &v1::Enforcement::Stub::GetCase, request);
 }
 
 absl::Status Overdue(const Args& args) {
