@@ -10,9 +10,12 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "services/client/channel.h"
+#include "services/common/status_macros.h"
 
 namespace tierhub::ctl {
 
@@ -71,6 +74,65 @@ class Connection {
 // Describes a failed call for people: "<what>: <CODE>: <message>" and a hint when useful.
 absl::Status CallFailed(const std::string& what, const grpc::Status& status,
                         const std::string& address);
+
+// --name read by `parse`, a vocabulary such as domain::ParseIndustry, which also reads an
+// absent option (as ""). INVALID_ARGUMENT "--name: <the vocabulary's reason>".
+template <typename Parse>
+auto OptionAs(const Args& args, const std::string& name, Parse parse)
+    -> decltype(parse(absl::string_view())) {
+  auto value = parse(args.Get(name));
+  if (!value.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, ": ", value.status().message()));
+  }
+  return value;
+}
+
+// One unary call: `method` of a `Stub` (e.g. &v1::Registry::Stub::GetRecord) on `conn` with a
+// deadline of `seconds`. The answer, or CallFailed(what, ...) naming the --node of `args`.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> Call(const Connection& conn, const Args& args, const std::string& what,
+                              int seconds,
+                              grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                           Response*),
+                              const Request& request) {
+  Stub stub(conn.channel());
+  grpc::ClientContext context;
+  conn.Prepare(&context, seconds);
+  Response response;
+  grpc::Status status = (stub.*method)(&context, request, &response);
+  if (!status.ok()) return CallFailed(what, status, args.Get("node"));
+  return response;
+}
+
+// The same on a connection opened from `args` (Connection::Open's errors first).
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> Call(const Args& args, const std::string& what, int seconds,
+                              grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                           Response*),
+                              const Request& request) {
+  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
+  return Call(conn, args, what, seconds, method, request);
+}
+
+// A paged listing: calls `method` on a connection opened from `args` with each next_page_token
+// the node gives, page after page (each with a deadline of `seconds`), handing every answer to
+// page(response), which returns false to stop. Returns the token of the page not read, ""
+// when the node has no more.
+template <typename Stub, typename Request, typename Response, typename Page>
+absl::StatusOr<std::string> CallPaged(const Args& args, const std::string& what, int seconds,
+                                      grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                                   const Request&, Response*),
+                                      Request request, Page page) {
+  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
+  std::string token;
+  do {
+    request.set_page_token(token);
+    TH_ASSIGN_OR_RETURN(Response response, Call(conn, args, what, seconds, method, request));
+    token = response.next_page_token();
+    if (!page(response)) break;
+  } while (!token.empty());
+  return token;
+}
 
 }  // namespace tierhub::ctl
 

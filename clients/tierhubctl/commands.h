@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "clients/tierhubctl/cli.h"
+#include "google/protobuf/message.h"
 
 namespace tierhub::ctl {
 
@@ -35,6 +36,10 @@ void AddWebCommands(std::vector<Command>* out);
 
 // Prints `text` to stdout.
 void Print(const std::string& text);
+
+// With --json, prints `message` as JSON (ProtoJson) and returns true: the command's output is
+// complete. Returns false otherwise.
+bool PrintedAsJson(const Args& args, const google::protobuf::Message& message);
 
 }  // namespace tierhub::ctl
 

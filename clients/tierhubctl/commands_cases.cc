@@ -83,20 +83,29 @@ void PrintCase(const v1::CaseResponse& r, bool json) {
   Print(t.Render());
 }
 
+// Sends a case request (OpenCase, AdvanceCase, GetCase) and prints the case it answers with.
+template <typename Request>
+absl::Status CaseCall(const Args& args, const std::string& what,
+                      grpc::Status (v1::Enforcement::Stub::*method)(grpc::ClientContext*,
+                                                                    const Request&,
+                                                                    v1::CaseResponse*),
+                      const Request& request) {
+  TH_ASSIGN_OR_RETURN(v1::CaseResponse r, Call(args, what, 60, method, request));
+  PrintCase(r, args.Has("json"));
+  return absl::OkStatus();
+}
+
 absl::Status CaseOpen(const Args& args) {
   v1::OpenCaseRequest request;
   request.set_case_id(args.Get("case-id"));
   request.set_credit_code(args.Get("credit-code"));
   request.set_region_code(args.Get("region"));
-  auto industry = domain::ParseIndustry(args.Get("industry"));
-  if (!industry.ok())
-    return absl::InvalidArgumentError(absl::StrCat("--industry: ", industry.status().message()));
-  auto dimension = domain::ParseDimension(args.Get("dimension"));
-  if (!dimension.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--dimension: ", dimension.status().message()));
-  }
-  request.set_industry(*industry);
-  request.set_dimension(*dimension);
+  TH_ASSIGN_OR_RETURN(const v1::Industry industry,
+                      OptionAs(args, "industry", domain::ParseIndustry));
+  TH_ASSIGN_OR_RETURN(const v1::Dimension dimension,
+                      OptionAs(args, "dimension", domain::ParseDimension));
+  request.set_industry(industry);
+  request.set_dimension(dimension);
   request.set_finding(args.Get("finding"));
   request.set_rule_ref(args.Get("rule"));
   request.set_evidence_ref(args.Get("evidence"));
@@ -111,15 +120,7 @@ absl::Status CaseOpen(const Args& args) {
   if (!args.Get("found").empty()) {
     TH_ASSIGN_OR_RETURN(*request.mutable_found_at(), ParseDay("found", args.Get("found")));
   }
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Enforcement::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 60);
-  v1::CaseResponse r;
-  grpc::Status s = stub->OpenCase(&context, request, &r);
-  if (!s.ok()) return CallFailed("case-open", s, args.Get("node"));
-  PrintCase(r, args.Has("json"));
-  return absl::OkStatus();
+  return CaseCall(args, "case-open", &v1::Enforcement::Stub::OpenCase, request);
 }
 
 absl::Status CaseAdvance(const Args& args) {
@@ -152,50 +153,26 @@ absl::Status CaseAdvance(const Args& args) {
   }
   TH_ASSIGN_OR_RETURN(int64_t expected, args.GetInt("expected-steps", 0));
   request.set_expected_steps(static_cast<uint32_t>(expected));
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Enforcement::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 60);
-  v1::CaseResponse r;
-  grpc::Status s = stub->AdvanceCase(&context, request, &r);
-  if (!s.ok()) return CallFailed("case-advance", s, args.Get("node"));
-  PrintCase(r, args.Has("json"));
-  return absl::OkStatus();
+  return CaseCall(args, "case-advance", &v1::Enforcement::Stub::AdvanceCase, request);
 }
 
 absl::Status CaseShow(const Args& args) {
   v1::GetCaseRequest request;
   request.set_case_id(args.Get("case-id"));
   if (request.case_id().empty()) return absl::InvalidArgumentError("--case-id: required");
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Enforcement::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 60);
-  v1::CaseResponse r;
-  grpc::Status s = stub->GetCase(&context, request, &r);
-  if (!s.ok()) return CallFailed("case", s, args.Get("node"));
-  PrintCase(r, args.Has("json"));
-  return absl::OkStatus();
+  return CaseCall(args, "case", &v1::Enforcement::Stub::GetCase, request);
 }
 
 absl::Status Overdue(const Args& args) {
   v1::ListOverdueRequest request;
   request.set_region_code(args.Get("region"));
   if (!args.Get("dimension").empty()) {
-    auto dimension = domain::ParseDimension(args.Get("dimension"));
-    if (!dimension.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--dimension: ", dimension.status().message()));
-    }
-    request.set_dimension(*dimension);
+    TH_ASSIGN_OR_RETURN(const v1::Dimension dimension,
+                        OptionAs(args, "dimension", domain::ParseDimension));
+    request.set_dimension(dimension);
   }
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Enforcement::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 120);
-  v1::ListOverdueResponse r;
-  grpc::Status s = stub->ListOverdue(&context, request, &r);
-  if (!s.ok()) return CallFailed("overdue", s, args.Get("node"));
+  TH_ASSIGN_OR_RETURN(v1::ListOverdueResponse r,
+                      Call(args, "overdue", 120, &v1::Enforcement::Stub::ListOverdue, request));
   Table t({"CASE", "CREDIT_CODE", "REGION", "INDUSTRY", "DIMENSION", "STATE", "DEADLINE"});
   for (const auto& c : r.cases()) {
     t.AddRow({c.case_id(), c.credit_code(), c.region_code(),
@@ -229,14 +206,11 @@ absl::Status Export(const Args& args) {
     TH_ASSIGN_OR_RETURN(*request.mutable_as_of(),
                         ParseDay("as-of", args.Get("as-of"), /*end_of_day=*/true));
   }
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Enforcement::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 1800);
-  auto reader = stub->ExportDisclosureStream(&context, request);
   v1::ExportDisclosureChunk first;
-  TH_ASSIGN_OR_RETURN(const std::string path,
-                      DownloadFile(*reader, args.Get("out"), "export", args.Get("node"), &first));
+  TH_ASSIGN_OR_RETURN(
+      const std::string path,
+      DownloadFrom(args, "export", 1800, &v1::Enforcement::Stub::ExportDisclosureStream, request,
+                   &first));
   const uint32_t rows = first.rows();
   Print(absl::StrCat("wrote ", path, " (", rows, " row(s))\n"));
   return absl::OkStatus();

@@ -35,7 +35,6 @@ absl::Status LoadSynthetic(const Args& args) {
     return absl::InvalidArgumentError("--count: must be between 1 and 1000000");
   }
   TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Registry::NewStub(conn.channel());
   Progress progress(absl::StrCat("loading ", region), count);
   int64_t done = 0, equipment = 0, backward = 0;
   while (done < count) {
@@ -50,14 +49,9 @@ absl::Status LoadSynthetic(const Args& args) {
         *request.add_records() = std::move(eq);
       }
     }
-    grpc::ClientContext context;
-    conn.Prepare(&context, 120);
-    v1::WriteRecordsResponse response;
-    grpc::Status s = stub->WriteRecords(&context, request, &response);
-    if (!s.ok()) {
-      return CallFailed(absl::StrCat("write (after ", done, " enterprises stored)"), s,
-                        args.Get("node"));
-    }
+    TH_RETURN_IF_ERROR(Call(conn, args, absl::StrCat("write (after ", done, " enterprises stored)"),
+                            120, &v1::Registry::Stub::WriteRecords, request)
+                           .status());
     done += n;
     progress.Update(done);
   }
@@ -71,11 +65,8 @@ absl::Status LoadSynthetic(const Args& args) {
 }
 
 absl::Status DemoCsv(const Args& args) {
-  auto department = domain::ParseDepartment(args.Get("department"));
-  if (!department.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--department: ", department.status().message()));
-  }
+  TH_ASSIGN_OR_RETURN(const v1::Department department,
+                      OptionAs(args, "department", domain::ParseDepartment));
   const std::string out_path = args.Get("out");
   if (out_path.empty()) return absl::InvalidArgumentError("--out: required");
   TH_ASSIGN_OR_RETURN(int64_t seed, args.GetInt("seed", 2019));
@@ -93,7 +84,7 @@ absl::Status DemoCsv(const Args& args) {
   }
   if (all.empty())
     return absl::InvalidArgumentError("--regions: required, e.g. 440606:220,441900:180");
-  std::string csv = synthetic::DepartmentListCsv(*department, all);
+  std::string csv = synthetic::DepartmentListCsv(department, all);
   TH_ASSIGN_OR_RETURN(Encoding encoding, ParseEncoding(args.Get("encoding", "utf-8")));
   if (encoding == Encoding::kGb18030) {
     TH_ASSIGN_OR_RETURN(csv, EncodeGb18030(csv));
@@ -107,15 +98,10 @@ absl::Status DemoCsv(const Args& args) {
 
 // Writes one record through Registry.WriteRecords and says what was stored.
 absl::Status PutRecord(const Args& args, const v1::Record& record, const std::string& what) {
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Registry::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 60);
   v1::WriteRecordsRequest request;
   *request.add_records() = record;
-  v1::WriteRecordsResponse response;
-  grpc::Status s = stub->WriteRecords(&context, request, &response);
-  if (!s.ok()) return CallFailed(what, s, args.Get("node"));
+  TH_ASSIGN_OR_RETURN(v1::WriteRecordsResponse response,
+                      Call(args, what, 60, &v1::Registry::Stub::WriteRecords, request));
   for (const v1::Change& c : response.changes()) {
     Print(absl::StrCat(c.has_base_version() ? "updated " : "created ", c.key(), " (change ",
                        c.origin_node(), "#", c.origin_seq(), ")\n"));
@@ -152,11 +138,9 @@ absl::Status EquipmentPut(const Args& args) {
   std::string text =
       absl::StrCat("equipment_id: \"", args.Get("equipment-id"), "\" credit_code: \"",
                    args.Get("credit-code"), "\" region_code: \"", args.Get("region"), "\"\n");
-  auto industry = domain::ParseIndustry(args.Get("industry"));
-  if (!industry.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--industry: ", industry.status().message()));
-  }
-  absl::StrAppend(&text, "industry: ", v1::Industry_Name(*industry), "\n");
+  TH_ASSIGN_OR_RETURN(const v1::Industry industry,
+                      OptionAs(args, "industry", domain::ParseIndustry));
+  absl::StrAppend(&text, "industry: ", v1::Industry_Name(industry), "\n");
   absl::StrAppend(&text, "type: EQUIPMENT_TYPE_", absl::AsciiStrToUpper(args.Get("type")), "\n");
   for (absl::string_view pair : absl::StrSplit(args.Get("set"), ',', absl::SkipEmpty())) {
     std::pair<std::string, std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
@@ -179,19 +163,12 @@ absl::Status EquipmentPut(const Args& args) {
 }
 
 absl::Status Rescreen(const Args& args) {
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Registry::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 1800);
   v1::RescreenEquipmentRequest request;
   request.set_region_code(args.Get("region"));
-  v1::RescreenEquipmentResponse r;
-  grpc::Status s = stub->RescreenEquipment(&context, request, &r);
-  if (!s.ok()) return CallFailed("rescreen", s, args.Get("node"));
-  if (args.Has("json")) {
-    Print(ProtoJson(r));
-    return absl::OkStatus();
-  }
+  TH_ASSIGN_OR_RETURN(
+      v1::RescreenEquipmentResponse r,
+      Call(args, "rescreen", 1800, &v1::Registry::Stub::RescreenEquipment, request));
+  if (PrintedAsJson(args, r)) return absl::OkStatus();
   Print(absl::StrCat("screened ", r.screened(), " pieces of equipment: ", r.created(),
                      " case(s) opened, ", r.updated(), " updated, ", r.unchanged(), " unchanged, ",
                      r.review_size(), " to review\n"));

@@ -38,13 +38,8 @@ std::string Duration(int64_t seconds) {
 template <typename T>
 absl::Status Optional(const Args& args, const std::string& name,
                       absl::StatusOr<T> (*parse)(absl::string_view), T* out) {
-  const std::string text = args.Get(name);
-  if (text.empty()) return absl::OkStatus();
-  auto value = parse(text);
-  if (!value.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--", name, ": ", value.status().message()));
-  }
-  *out = *value;
+  if (args.Get(name).empty()) return absl::OkStatus();
+  TH_ASSIGN_OR_RETURN(*out, OptionAs(args, name, parse));
   return absl::OkStatus();
 }
 
@@ -108,53 +103,32 @@ absl::Status Submit(const Args& args) {
   TH_ASSIGN_OR_RETURN(CsvFile file, ReadCsvFile(path, encoding));
   ListDefaults defaults;  // the server fills department, kind, ... from the header
   ParsedList list = ParseListCsv(file.text, defaults);
-  if (!list.errors.empty()) {
-    std::fputs(FormatRowErrors(list.errors).c_str(), stderr);
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": ", list.errors.size(), " problem(s) above; nothing was submitted"));
-  }
+  if (!list.errors.empty()) return RowsRefused(path, list.errors, "submitted");
 
   if (list.entries.size() > limits::kMaxUploadRows) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", list.entries.size(), " rows, at most ", limits::kMaxUploadRows,
                      " in one submission; split the file (docs/LIMITS.md)"));
   }
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Registry::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, limits::kUploadStreamSeconds);  // the node's own limit (docs/LIMITS.md)
-  v1::SubmitListResponse response;
-  auto writer = stub->SubmitList(&context, &response);
   v1::SubmitListChunk first;
   *first.mutable_header() = header;
-  grpc::Status s = StreamInChunks(
-      *writer, std::move(first), list.entries.size(), absl::StrCat("submitting ", path),
-      [&](size_t i, v1::SubmitListChunk* chunk) {
-        v1::ListRow* row = chunk->add_rows();
-        *row->mutable_entry() = std::move(list.entries[i]);
-        row->set_source_row(static_cast<uint32_t>(list.rows[i]));
-      },
-      [&](v1::SubmitListChunk* chunk) {
-        for (absl::string_view code : absl::StrSplit(args.Get("remove"), ',', absl::SkipEmpty())) {
-          chunk->add_remove_credit_codes(std::string(code));
-        }
-      });
-  if (!s.ok()) return CallFailed("submit (nothing was stored)", s, args.Get("node"));
-  if (args.Has("json")) {
-    Print(ProtoJson(response));
-    return absl::OkStatus();
-  }
+  TH_ASSIGN_OR_RETURN(v1::SubmitListResponse response,
+                      UploadRows(args, "submit", &v1::Registry::Stub::SubmitList, std::move(first),
+                                 list.entries.size(), absl::StrCat("submitting ", path),
+                                 MoveRows(list.entries, list.rows, &v1::ListRow::mutable_entry),
+                                 [&](v1::SubmitListChunk* chunk) {
+                                   for (absl::string_view code : absl::StrSplit(
+                                            args.Get("remove"), ',', absl::SkipEmpty())) {
+                                     chunk->add_remove_credit_codes(std::string(code));
+                                   }
+                                 }));
+  if (PrintedAsJson(args, response)) return absl::OkStatus();
   if (header.validate_only()) {
     if (response.errors_size() == 0) {
       Print(absl::StrCat("dry run: all ", list.entries.size(), " rows would be accepted\n"));
       return absl::OkStatus();
     }
-    Print(FormatNodeErrors(response.errors()));
-    return absl::InvalidArgumentError(absl::StrCat(
-        "dry run: ", response.errors_size() + response.errors_omitted(), " problem(s)",
-        response.errors_omitted() > 0 ? absl::StrCat(" (", response.errors_omitted(), " not shown)")
-                                      : "",
-        "; nothing was stored"));
+    return DryRunRefused(response);
   }
   PrintReceipt(response);
   return absl::OkStatus();
@@ -172,13 +146,9 @@ absl::Status Withdraw(const Args& args) {
   }
   request.set_base_version(static_cast<uint32_t>(base));
   request.set_note(args.Get("note"));
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Registry::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 120);
-  v1::SubmitListResponse response;
-  grpc::Status s = stub->WithdrawSubmission(&context, request, &response);
-  if (!s.ok()) return CallFailed("withdraw", s, args.Get("node"));
+  TH_ASSIGN_OR_RETURN(
+      v1::SubmitListResponse response,
+      Call(args, "withdraw", 120, &v1::Registry::Stub::WithdrawSubmission, request));
   if (args.Has("json")) {
     Print(ProtoJson(response));
   } else {
@@ -229,17 +199,9 @@ absl::Status SubmissionHistory(const Args& args) {
   TH_RETURN_IF_ERROR(Optional(args, "department", &ParseDept, &dept));
   request.set_department(dept);
   request.set_with_changes(args.Has("changes"));
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Registry::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 60);
-  v1::GetSubmissionResponse r;
-  grpc::Status s = stub->GetSubmission(&context, request, &r);
-  if (!s.ok()) return CallFailed("submission", s, args.Get("node"));
-  if (args.Has("json")) {
-    Print(ProtoJson(r));
-    return absl::OkStatus();
-  }
+  TH_ASSIGN_OR_RETURN(v1::GetSubmissionResponse r,
+                      Call(args, "submission", 60, &v1::Registry::Stub::GetSubmission, request));
+  if (PrintedAsJson(args, r)) return absl::OkStatus();
   const v1::Submission& sub = r.submission();
   Print(absl::StrCat(
       "submission ", sub.submission_id(), " (", domain::DepartmentCode(sub.department()), ", ",
@@ -278,30 +240,25 @@ absl::Status Lists(const Args& args) {
   request.set_region_code(args.Get("region"));
   request.set_submission_id(args.Get("submission-id"));
   TH_ASSIGN_OR_RETURN(int64_t limit, args.GetInt("limit", 100));
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Registry::NewStub(conn.channel());
   Table t({"CREDIT_CODE", "ENTERPRISE", "REGION", "INDUSTRY", "DEPT", "DIMENSION", "KIND", "ROUND",
            "STATUS", "DEADLINE"});
-  std::string token;
-  do {
-    grpc::ClientContext context;
-    conn.Prepare(&context, 60);
-    request.set_page_token(token);
-    v1::ListEntriesResponse r;
-    grpc::Status s = stub->ListEntries(&context, request, &r);
-    if (!s.ok()) return CallFailed("lists", s, args.Get("node"));
-    for (const auto& e : r.entries()) {
-      if (limit > 0 && static_cast<int64_t>(t.rows()) >= limit) break;
-      t.AddRow({e.credit_code(), e.enterprise_name(), e.region_code(),
-                std::string(domain::IndustryNameZh(e.industry())),
-                std::string(domain::DepartmentCode(e.department())),
-                std::string(domain::DimensionCode(e.dimension())),
-                std::string(domain::ListKindCode(e.kind())), e.round_id(),
-                EnumLabel(v1::OperatingStatus_Name(e.reported_status()), "OPERATING_STATUS_"),
-                FormatDay(e.deadline())});
-    }
-    token = r.next_page_token();
-  } while (!token.empty() && (limit <= 0 || static_cast<int64_t>(t.rows()) < limit));
+  TH_ASSIGN_OR_RETURN(
+      const std::string token,
+      CallPaged(args, "lists", 60, &v1::Registry::Stub::ListEntries, request,
+                [&](const v1::ListEntriesResponse& r) {
+                  for (const auto& e : r.entries()) {
+                    if (limit > 0 && static_cast<int64_t>(t.rows()) >= limit) break;
+                    t.AddRow({e.credit_code(), e.enterprise_name(), e.region_code(),
+                              std::string(domain::IndustryNameZh(e.industry())),
+                              std::string(domain::DepartmentCode(e.department())),
+                              std::string(domain::DimensionCode(e.dimension())),
+                              std::string(domain::ListKindCode(e.kind())), e.round_id(),
+                              EnumLabel(v1::OperatingStatus_Name(e.reported_status()),
+                                        "OPERATING_STATUS_"),
+                              FormatDay(e.deadline())});
+                  }
+                  return limit <= 0 || static_cast<int64_t>(t.rows()) < limit;
+                }));
   Print(args.Has("json") ? t.RenderJson()
                          : absl::StrCat(t.Render(), t.rows(), " entr", t.rows() == 1 ? "y" : "ies",
                                         token.empty() ? "" : " shown (more: raise --limit)", "\n"));
@@ -366,17 +323,10 @@ absl::Status RoundStatus(const Args& args) {
   if (request.round_id().empty()) return absl::InvalidArgumentError("--round: required");
   request.set_region_code(args.Get("region"));
   request.set_include_children(args.Has("children"));
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Coordinator::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 60);
-  v1::GetRoundStatusResponse r;
-  grpc::Status s = stub->GetRoundStatus(&context, request, &r);
-  if (!s.ok()) return CallFailed("round-status", s, args.Get("node"));
-  if (args.Has("json")) {
-    Print(ProtoJson(r));
-    return absl::OkStatus();
-  }
+  TH_ASSIGN_OR_RETURN(
+      v1::GetRoundStatusResponse r,
+      Call(args, "round-status", 60, &v1::Coordinator::Stub::GetRoundStatus, request));
+  if (PrintedAsJson(args, r)) return absl::OkStatus();
   Print(absl::StrCat("round ", r.round().round_id(), " (", r.round().title(), "), deadline ",
                      FormatDay(r.round().deadline()), r.deadline_passed() ? " (passed)" : "",
                      r.round().closed() ? ", closed" : "", "\n\n"));
@@ -396,17 +346,9 @@ absl::Status ShowProgress(const Args& args) {
   v1::GetProgressRequest request;
   request.set_region_code(args.Get("region"));
   request.set_by_child_region(!args.Has("no-drill"));
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Coordinator::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 60);
-  v1::GetProgressResponse r;
-  grpc::Status s = stub->GetProgress(&context, request, &r);
-  if (!s.ok()) return CallFailed("progress", s, args.Get("node"));
-  if (args.Has("json")) {
-    Print(ProtoJson(r));
-    return absl::OkStatus();
-  }
+  TH_ASSIGN_OR_RETURN(v1::GetProgressResponse r,
+                      Call(args, "progress", 60, &v1::Coordinator::Stub::GetProgress, request));
+  if (PrintedAsJson(args, r)) return absl::OkStatus();
   // One row per region and industry: enterprises listed and exited (each counted once),
   // capacity, open and overdue cases.
   struct Row {
@@ -480,20 +422,14 @@ void AddMergedRows(const v1::MergedEnterprise& m, Table* t) {
 absl::Status Contradictions(const Args& args) {
   v1::ListContradictionsRequest request;
   request.set_region_code(args.Get("region"));
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Coordinator::NewStub(conn.channel());
   Table t({"CREDIT_CODE", "ENTERPRISE", "REGION", "KIND", "DETAIL"});
-  std::string token;
-  do {
-    grpc::ClientContext context;
-    conn.Prepare(&context, 60);
-    request.set_page_token(token);
-    v1::ListContradictionsResponse r;
-    grpc::Status s = stub->ListContradictions(&context, request, &r);
-    if (!s.ok()) return CallFailed("contradictions", s, args.Get("node"));
-    for (const auto& m : r.merged()) AddMergedRows(m, &t);
-    token = r.next_page_token();
-  } while (!token.empty());
+  TH_RETURN_IF_ERROR(CallPaged(args, "contradictions", 60,
+                               &v1::Coordinator::Stub::ListContradictions, request,
+                               [&](const v1::ListContradictionsResponse& r) {
+                                 for (const auto& m : r.merged()) AddMergedRows(m, &t);
+                                 return true;
+                               })
+                         .status());
   Print(args.Has("json") ? t.RenderJson() : (t.rows() ? t.Render() : "no contradictions\n"));
   return absl::OkStatus();
 }
@@ -502,17 +438,9 @@ absl::Status Merged(const Args& args) {
   v1::GetMergedViewRequest request;
   request.set_credit_code(args.Get("credit-code"));
   if (request.credit_code().empty()) return absl::InvalidArgumentError("--credit-code: required");
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Coordinator::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 60);
-  v1::GetMergedViewResponse r;
-  grpc::Status s = stub->GetMergedView(&context, request, &r);
-  if (!s.ok()) return CallFailed("merged", s, args.Get("node"));
-  if (args.Has("json")) {
-    Print(ProtoJson(r));
-    return absl::OkStatus();
-  }
+  TH_ASSIGN_OR_RETURN(v1::GetMergedViewResponse r,
+                      Call(args, "merged", 60, &v1::Coordinator::Stub::GetMergedView, request));
+  if (PrintedAsJson(args, r)) return absl::OkStatus();
   const v1::MergedEnterprise& m = r.merged();
   Print(absl::StrCat(m.credit_code(), "  ", m.name(), "  ", m.region_code(), " ",
                      RegionName(m.region_code()), "  ", domain::IndustryNameZh(m.industry()),
@@ -546,28 +474,23 @@ absl::Status Enterprises(const Args& args) {
   TH_RETURN_IF_ERROR(Optional(args, "industry", &ParseInd, &industry));
   request.set_industry(industry);
   TH_ASSIGN_OR_RETURN(int64_t limit, args.GetInt("limit", 100));
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Registry::NewStub(conn.channel());
   Table t({"CREDIT_CODE", "NAME", "REGION", "INDUSTRIES", "STATUS"});
-  std::string token;
-  do {
-    grpc::ClientContext context;
-    conn.Prepare(&context, 60);
-    request.set_page_token(token);
-    v1::ListEnterprisesResponse r;
-    grpc::Status s = stub->ListEnterprises(&context, request, &r);
-    if (!s.ok()) return CallFailed("enterprises", s, args.Get("node"));
-    for (const auto& e : r.enterprises()) {
-      if (limit > 0 && static_cast<int64_t>(t.rows()) >= limit) break;
-      std::vector<std::string> industries;
-      for (int i : e.industries()) {
-        industries.emplace_back(domain::IndustryNameZh(static_cast<v1::Industry>(i)));
-      }
-      t.AddRow({e.credit_code(), e.name(), e.region_code(), absl::StrJoin(industries, "、"),
-                EnumLabel(v1::OperatingStatus_Name(e.status()), "OPERATING_STATUS_")});
-    }
-    token = r.next_page_token();
-  } while (!token.empty() && (limit <= 0 || static_cast<int64_t>(t.rows()) < limit));
+  TH_RETURN_IF_ERROR(
+      CallPaged(
+          args, "enterprises", 60, &v1::Registry::Stub::ListEnterprises, request,
+          [&](const v1::ListEnterprisesResponse& r) {
+            for (const auto& e : r.enterprises()) {
+              if (limit > 0 && static_cast<int64_t>(t.rows()) >= limit) break;
+              std::vector<std::string> industries;
+              for (int i : e.industries()) {
+                industries.emplace_back(domain::IndustryNameZh(static_cast<v1::Industry>(i)));
+              }
+              t.AddRow({e.credit_code(), e.name(), e.region_code(), absl::StrJoin(industries, "、"),
+                        EnumLabel(v1::OperatingStatus_Name(e.status()), "OPERATING_STATUS_")});
+            }
+            return limit <= 0 || static_cast<int64_t>(t.rows()) < limit;
+          })
+          .status());
   Print(args.Has("json") ? t.RenderJson() : absl::StrCat(t.Render(), t.rows(), " shown\n"));
   return absl::OkStatus();
 }

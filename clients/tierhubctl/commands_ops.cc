@@ -35,17 +35,10 @@ void AddLink(Table* t, const std::string& role, const v1::LinkStatus& l) {
 }
 
 absl::Status Status(const Args& args) {
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Exchange::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 10);
-  v1::SyncStatusResponse r;
-  grpc::Status s = stub->GetSyncStatus(&context, v1::SyncStatusRequest(), &r);
-  if (!s.ok()) return CallFailed("status", s, args.Get("node"));
-  if (args.Has("json")) {
-    Print(ProtoJson(r));
-    return absl::OkStatus();
-  }
+  TH_ASSIGN_OR_RETURN(
+      v1::SyncStatusResponse r,
+      Call(args, "status", 10, &v1::Exchange::Stub::GetSyncStatus, v1::SyncStatusRequest()));
+  if (PrintedAsJson(args, r)) return absl::OkStatus();
   Print(absl::StrCat("node ", r.node_id(), "  region ", r.region_code(), "  tier ",
                      absl::AsciiStrToLower(v1::RegionLevel_Name(r.tier()).substr(13)),
                      "  log head ", r.last_seq(), r.insecure() ? "  INSECURE (no TLS)" : "",
@@ -146,19 +139,13 @@ absl::Status Records(const Args& args) {
 
 absl::Status Conflicts(const Args& args) {
   TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Exchange::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 30);
   v1::ListConflictsRequest request;
   TH_ASSIGN_OR_RETURN(int64_t limit, args.GetInt("limit", 100));
   request.set_limit(static_cast<uint32_t>(limit));
-  v1::ListConflictsResponse r;
-  grpc::Status s = stub->ListConflicts(&context, request, &r);
-  if (!s.ok()) return CallFailed("conflicts", s, args.Get("node"));
-  if (args.Has("json")) {
-    Print(ProtoJson(r));
-    return absl::OkStatus();
-  }
+  TH_ASSIGN_OR_RETURN(
+      v1::ListConflictsResponse r,
+      Call(conn, args, "conflicts", 30, &v1::Exchange::Stub::ListConflicts, request));
+  if (PrintedAsJson(args, r)) return absl::OkStatus();
   Table table({"KEY", "LOSER_ORIGIN", "LOSER_WRITTEN", "WINNER_ORIGIN", "WINNER_WRITTEN"});
   auto at = [](const v1::Version& v) {
     return absl::FormatTime("%Y-%m-%d %H:%M:%E3S", absl::FromUnixMicros(v.wall_micros()),
@@ -173,15 +160,10 @@ absl::Status Conflicts(const Args& args) {
 }
 
 absl::Status Digest(const Args& args) {
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Exchange::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 300);
   v1::DigestRequest request;
   request.set_key_prefix(args.Get("prefix"));
-  v1::DigestResponse r;
-  grpc::Status s = stub->GetDigest(&context, request, &r);
-  if (!s.ok()) return CallFailed("digest", s, args.Get("node"));
+  TH_ASSIGN_OR_RETURN(v1::DigestResponse r,
+                      Call(args, "digest", 300, &v1::Exchange::Stub::GetDigest, request));
   Print(args.Has("json") ? ProtoJson(r)
                          : absl::StrCat(r.sha256_hex(), "  ", r.records(), " record(s)\n"));
   return absl::OkStatus();
@@ -193,15 +175,10 @@ absl::Status Backup(const Args& args) {
     return absl::InvalidArgumentError(
         "--name: the backup's name is required (it is written under the node's backup_dir)");
   }
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Admin::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 600);
   v1::BackupRequest request;
   request.set_dir(dir);
-  v1::BackupResponse r;
-  grpc::Status s = stub->Backup(&context, request, &r);
-  if (!s.ok()) return CallFailed("backup", s, args.Get("node"));
+  TH_ASSIGN_OR_RETURN(v1::BackupResponse r,
+                      Call(args, "backup", 600, &v1::Admin::Stub::Backup, request));
   Print(args.Has("json")
             ? ProtoJson(r)
             : absl::StrCat("backup written to ", r.dir(), " (log head ", r.last_seq(), ")\n"));
@@ -209,13 +186,9 @@ absl::Status Backup(const Args& args) {
 }
 
 absl::Status Retention(const Args& args) {
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Admin::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 600);
-  v1::ApplyRetentionResponse r;
-  grpc::Status s = stub->ApplyRetention(&context, v1::ApplyRetentionRequest(), &r);
-  if (!s.ok()) return CallFailed("retention", s, args.Get("node"));
+  TH_ASSIGN_OR_RETURN(
+      v1::ApplyRetentionResponse r,
+      Call(args, "retention", 600, &v1::Admin::Stub::ApplyRetention, v1::ApplyRetentionRequest()));
   Print(args.Has("json")
             ? ProtoJson(r)
             : absl::StrCat("log kept from ", r.first_log_seq(), " to ", r.last_seq(), "\n"));
@@ -225,6 +198,12 @@ absl::Status Retention(const Args& args) {
 }  // namespace
 
 void Print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+bool PrintedAsJson(const Args& args, const google::protobuf::Message& message) {
+  if (!args.Has("json")) return false;
+  Print(ProtoJson(message));
+  return true;
+}
 
 void AddOpsCommands(std::vector<Command>* out) {
   out->push_back({"status", "sync status of a node: links, acknowledged positions, lag",

@@ -50,6 +50,16 @@ absl::Status MonthOption(const Args& args, const std::string& name, std::string*
   return absl::OkStatus();
 }
 
+// --threshold=KWH into `message`'s threshold_kwh, which stays unset when the option is absent.
+template <typename Message>
+absl::Status ThresholdOption(const Args& args, Message* message) {
+  bool has_threshold = false;
+  double threshold = 0;
+  TH_RETURN_IF_ERROR(ParseKwhOption(args, "threshold", &has_threshold, &threshold));
+  if (has_threshold) message->mutable_threshold_kwh()->set_value(threshold);
+  return absl::OkStatus();
+}
+
 std::string Kwh(double kwh) { return absl::StrFormat("%.0f", kwh); }
 
 std::string ReasonLabel(const v1::PowerAlert& a) {
@@ -100,10 +110,7 @@ absl::Status PowerImport(const Args& args) {
   const std::string path = args.positional()[0];
   v1::ImportReadingsHeader header;
   header.set_region_code(args.Get("region"));
-  bool has_threshold = false;
-  double threshold = 0;
-  TH_RETURN_IF_ERROR(ParseKwhOption(args, "threshold", &has_threshold, &threshold));
-  if (has_threshold) header.mutable_threshold_kwh()->set_value(threshold);
+  TH_RETURN_IF_ERROR(ThresholdOption(args, &header));
   header.set_validate_only(args.Has("dry-run"));
   TH_ASSIGN_OR_RETURN(Encoding encoding, ParseEncoding(args.Get("encoding", "auto")));
 
@@ -111,29 +118,16 @@ absl::Status PowerImport(const Args& args) {
   header.set_import_id(args.Get("import-id", ContentImportId(file.bytes)));
   header.set_source_file(path.substr(path.find_last_of('/') + 1));
   ParsedReadings parsed = ParseReadingsCsv(file.text);
-  if (!parsed.errors.empty()) {
-    std::fputs(FormatRowErrors(parsed.errors).c_str(), stderr);
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": ", parsed.errors.size(), " problem(s) above; nothing was imported"));
-  }
+  if (!parsed.errors.empty()) return RowsRefused(path, parsed.errors, "imported");
 
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::ElectricityWatch::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, limits::kUploadStreamSeconds);  // the node's own limit (docs/LIMITS.md)
-  v1::ImportReadingsResponse response;
-  auto writer = stub->ImportReadings(&context, &response);
   v1::ImportReadingsChunk first;
   *first.mutable_header() = header;
-  grpc::Status s = StreamInChunks(
-      *writer, std::move(first), parsed.readings.size(), absl::StrCat("importing ", path),
-      [&](size_t i, v1::ImportReadingsChunk* chunk) {
-        v1::ReadingRow* row = chunk->add_rows();
-        *row->mutable_reading() = std::move(parsed.readings[i]);
-        row->set_source_row(static_cast<uint32_t>(parsed.rows[i]));
-      },
-      [](v1::ImportReadingsChunk*) {});
-  if (!s.ok()) return CallFailed("power-import (nothing was stored)", s, args.Get("node"));
+  TH_ASSIGN_OR_RETURN(
+      v1::ImportReadingsResponse response,
+      UploadRows(args, "power-import", &v1::ElectricityWatch::Stub::ImportReadings,
+                 std::move(first), parsed.readings.size(), absl::StrCat("importing ", path),
+                 MoveRows(parsed.readings, parsed.rows, &v1::ReadingRow::mutable_reading),
+                 [](v1::ImportReadingsChunk*) {}));
   if (args.Has("json")) {
     Print(ProtoJson(response));
     return response.errors_size() == 0
@@ -141,14 +135,7 @@ absl::Status PowerImport(const Args& args) {
                : absl::InvalidArgumentError(absl::StrCat("dry run: ", response.errors_size(),
                                                          " problem(s); nothing was stored"));
   }
-  if (header.validate_only() && response.errors_size() > 0) {
-    Print(FormatNodeErrors(response.errors()));
-    return absl::InvalidArgumentError(absl::StrCat(
-        "dry run: ", response.errors_size() + response.errors_omitted(), " problem(s)",
-        response.errors_omitted() > 0 ? absl::StrCat(" (", response.errors_omitted(), " not shown)")
-                                      : "",
-        "; nothing was stored"));
-  }
+  if (header.validate_only() && response.errors_size() > 0) return DryRunRefused(response);
   std::string out = absl::StrCat(
       header.validate_only() ? "dry run (nothing stored): " : "",
       response.replayed() ? "already imported (a retry; nothing written): " : "", "import ",
@@ -176,17 +163,10 @@ absl::Status PowerAlerts(const Args& args) {
   if (limit < 0) return absl::InvalidArgumentError("--limit: a number >= 0");
   request.set_limit(static_cast<uint32_t>(limit));
   request.set_open_only(args.Has("open"));
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::ElectricityWatch::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 120);
-  v1::ListAlertsResponse r;
-  grpc::Status s = stub->ListAlerts(&context, request, &r);
-  if (!s.ok()) return CallFailed("power-alerts", s, args.Get("node"));
-  if (args.Has("json")) {
-    Print(ProtoJson(r));
-    return absl::OkStatus();
-  }
+  TH_ASSIGN_OR_RETURN(
+      v1::ListAlertsResponse r,
+      Call(args, "power-alerts", 120, &v1::ElectricityWatch::Stub::ListAlerts, request));
+  if (PrintedAsJson(args, r)) return absl::OkStatus();
   Table t = AlertTable(r.alerts());
   Print(absl::StrCat(
       t.rows() ? t.Render() : "", r.total(), " alert(s)",
@@ -200,23 +180,16 @@ absl::Status PowerHandle(const Args& args, v1::UpdateAlertRequest::Action action
   v1::UpdateAlertRequest request;
   request.set_credit_code(args.Get("credit-code"));
   if (request.credit_code().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("--credit-code: the alert's enterprise"));
+    return absl::InvalidArgumentError("--credit-code: the alert's enterprise");
   }
   TH_RETURN_IF_ERROR(MonthOption(args, "month", request.mutable_month()));
   if (request.month().empty()) return absl::InvalidArgumentError("--month: the alert's month");
   request.set_action(action);
   request.set_note(args.Get(action == v1::UpdateAlertRequest::ACTION_RESOLVE ? "reason" : "note"));
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::ElectricityWatch::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 60);
-  v1::UpdateAlertResponse r;
-  grpc::Status s = stub->UpdateAlert(&context, request, &r);
-  if (!s.ok()) return CallFailed(command, s, args.Get("node"));
-  if (args.Has("json")) {
-    Print(ProtoJson(r));
-    return absl::OkStatus();
-  }
+  TH_ASSIGN_OR_RETURN(
+      v1::UpdateAlertResponse r,
+      Call(args, command, 60, &v1::ElectricityWatch::Stub::UpdateAlert, request));
+  if (PrintedAsJson(args, r)) return absl::OkStatus();
   google::protobuf::RepeatedPtrField<v1::PowerAlert> one;
   *one.Add() = r.alert();
   Print(AlertTable(one).Render());
@@ -226,21 +199,11 @@ absl::Status PowerHandle(const Args& args, v1::UpdateAlertRequest::Action action
 absl::Status PowerRecheck(const Args& args) {
   v1::RecheckReadingsRequest request;
   request.set_region_code(args.Get("region"));
-  bool has_threshold = false;
-  double threshold = 0;
-  TH_RETURN_IF_ERROR(ParseKwhOption(args, "threshold", &has_threshold, &threshold));
-  if (has_threshold) request.mutable_threshold_kwh()->set_value(threshold);
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::ElectricityWatch::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 600);
-  v1::RecheckReadingsResponse r;
-  grpc::Status s = stub->RecheckReadings(&context, request, &r);
-  if (!s.ok()) return CallFailed("power-recheck", s, args.Get("node"));
-  if (args.Has("json")) {
-    Print(ProtoJson(r));
-    return absl::OkStatus();
-  }
+  TH_RETURN_IF_ERROR(ThresholdOption(args, &request));
+  TH_ASSIGN_OR_RETURN(
+      v1::RecheckReadingsResponse r,
+      Call(args, "power-recheck", 600, &v1::ElectricityWatch::Stub::RecheckReadings, request));
+  if (PrintedAsJson(args, r)) return absl::OkStatus();
   Print(absl::StrCat(r.months_checked(), " enterprise-month(s) checked at threshold ",
                      Kwh(r.threshold_kwh()), " kWh: ", r.raised_size(), " new alert(s), ",
                      r.already_alerted(), " already alerted\n",

@@ -27,15 +27,12 @@ absl::Status TargetSet(const Args& args) {
   t->set_region_code(args.Get("region"));
   TH_ASSIGN_OR_RETURN(int64_t year, args.GetInt("year", 0));
   t->set_year(static_cast<int32_t>(year));
-  auto industry = domain::ParseIndustry(args.Get("industry"));
-  if (!industry.ok())
-    return absl::InvalidArgumentError(absl::StrCat("--industry: ", industry.status().message()));
-  auto dimension = domain::ParseDimension(args.Get("dimension"));
-  if (!dimension.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--dimension: ", dimension.status().message()));
-  }
-  t->set_industry(*industry);
-  t->set_dimension(*dimension);
+  TH_ASSIGN_OR_RETURN(const v1::Industry industry,
+                      OptionAs(args, "industry", domain::ParseIndustry));
+  TH_ASSIGN_OR_RETURN(const v1::Dimension dimension,
+                      OptionAs(args, "dimension", domain::ParseDimension));
+  t->set_industry(industry);
+  t->set_dimension(dimension);
   TH_ASSIGN_OR_RETURN(int64_t enterprises, args.GetInt("enterprises", 0));
   t->set_enterprises_to_exit(static_cast<int32_t>(enterprises));
   double capacity = 0;
@@ -54,15 +51,10 @@ absl::Status TargetSet(const Args& args) {
       return absl::InvalidArgumentError(absl::StrCat("--responsible: ", d.status().message()));
     t->add_responsible(*d);
   }
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::Registry::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 60);
   v1::WriteRecordsRequest request;
   *request.add_records() = record;
-  v1::WriteRecordsResponse response;
-  grpc::Status s = stub->WriteRecords(&context, request, &response);
-  if (!s.ok()) return CallFailed("target-set", s, args.Get("node"));
+  TH_RETURN_IF_ERROR(
+      Call(args, "target-set", 60, &v1::Registry::Stub::WriteRecords, request).status());
   Print(absl::StrCat("target stored for ", t->region_code(), " ", t->year(), " ",
                      domain::IndustryNameZh(t->industry()), " ",
                      domain::DimensionCode(t->dimension()), ": ", t->enterprises_to_exit(),
@@ -95,13 +87,8 @@ absl::Status Behind(const Args& args) {
     request.mutable_as_of()->set_seconds(absl::ToUnixSeconds(at));
   }
   request.set_behind_only(args.Has("behind-only"));
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::ActionPlans::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 120);
-  v1::GetPlanProgressResponse response;
-  grpc::Status s = stub->GetPlanProgress(&context, request, &response);
-  if (!s.ok()) return CallFailed("behind", s, args.Get("node"));
+  TH_ASSIGN_OR_RETURN(v1::GetPlanProgressResponse response,
+                      Call(args, "behind", 120, &v1::ActionPlans::Stub::GetPlanProgress, request));
   Table table({"CITY", "NAME", "INDUSTRY", "DIMENSION", "TARGET", "DUE", "EXITED", "SHORTFALL",
                "UNIT", "CAPACITY_TARGET", "CAPACITY_DUE", "CAPACITY_EXITED", "CHECKPOINTS",
                "STATE"});
@@ -164,14 +151,10 @@ absl::Status Summary(const Args& args) {
                         ParseDayOption("as-of", args.Get("as-of"), /*end_of_day=*/true));
     request.mutable_as_of()->set_seconds(absl::ToUnixSeconds(at));
   }
-  TH_ASSIGN_OR_RETURN(Connection conn, Connection::Open(args));
-  auto stub = v1::ActionPlans::NewStub(conn.channel());
-  grpc::ClientContext context;
-  conn.Prepare(&context, 1800);
-  auto reader = stub->ExportSummary(&context, request);
   v1::ExportSummaryChunk first;
-  TH_ASSIGN_OR_RETURN(const std::string path,
-                      DownloadFile(*reader, args.Get("out"), "summary", args.Get("node"), &first));
+  TH_ASSIGN_OR_RETURN(
+      const std::string path,
+      DownloadFrom(args, "summary", 1800, &v1::ActionPlans::Stub::ExportSummary, request, &first));
   const uint32_t rows = first.rows();
   const uint32_t closed = first.closed_enterprises();
   Print(absl::StrCat("wrote ", path, " (", rows, " row(s) of figures, ", closed,

@@ -332,12 +332,13 @@ std::string Reason(const absl::Status& s) {
   return std::string(colon == absl::string_view::npos ? m : m.substr(colon + 2));
 }
 
-// Maps the header row of a clerk's file to fields: lookup(cell) gives a header cell's field, or
-// nullopt if unknown. An empty file (row 0), an unreadable header, unknown or repeated columns
+// Maps the header row of a clerk's file to fields: a header cell is looked up in `aliases` as
+// key(cell). An empty file (row 0), an unreadable header, unknown or repeated columns
 // and missing required ones (the header's row) go to `errors`. Returns each column's field;
 // `labels` gets each field's header as the clerk wrote it.
-template <typename F, typename Lookup>
-std::vector<F> MapHeader(const std::vector<RawRow>& rows, Lookup lookup,
+template <typename F>
+std::vector<F> MapHeader(const std::vector<RawRow>& rows, const std::map<std::string, F>& aliases,
+                         std::string (*key)(const std::string&),
                          std::initializer_list<std::pair<F, const char*>> required,
                          absl::string_view command, std::map<F, std::string>* labels,
                          std::vector<RowError>* errors) {
@@ -353,18 +354,19 @@ std::vector<F> MapHeader(const std::vector<RawRow>& rows, Lookup lookup,
   }
   for (const std::string& raw : rows[0].cells) {
     const std::string name = CleanCell(raw);
-    const std::optional<F> field = lookup(raw);
-    if (!field.has_value()) {
+    const auto field = aliases.find(key(raw));
+    if (field == aliases.end()) {
       errors->push_back({header_row, name,
                          absl::StrCat("unknown column (see `tierhubctl ", command, " --help`)")});
       continue;
     }
-    if (labels->count(*field)) {
-      errors->push_back({header_row, name,
-                         absl::StrCat("the same column as '", ShownText((*labels)[*field]), "'")});
+    if (labels->count(field->second)) {
+      errors->push_back(
+          {header_row, name,
+           absl::StrCat("the same column as '", ShownText((*labels)[field->second]), "'")});
     }
-    (*labels)[*field] = name;
-    columns.push_back(*field);
+    (*labels)[field->second] = name;
+    columns.push_back(field->second);
   }
   for (const auto& [field, label] : required) {
     if (!labels->count(field)) {
@@ -387,6 +389,62 @@ bool RowFits(const RawRow& raw, size_t width, std::vector<RowError>* errors) {
     return false;
   }
   return true;
+}
+
+// Records a problem of one cell: bad(reason).
+class BadCell {
+ public:
+  BadCell(int row, const std::string& column, std::vector<RowError>* errors)
+      : row_(row), column_(column), errors_(errors) {}
+  void operator()(const std::string& reason) const { errors_->push_back({row_, column_, reason}); }
+
+ private:
+  const int row_;
+  const std::string& column_;
+  std::vector<RowError>* const errors_;
+};
+
+// A cell's parsed value, or nullopt once bad() has the parser's message.
+template <typename T>
+std::optional<T> Value(absl::StatusOr<T> parsed, const BadCell& bad) {
+  if (parsed.ok()) return *std::move(parsed);
+  bad(std::string(parsed.status().message()));
+  return std::nullopt;
+}
+
+// The same for a domain parser, whose messages begin with a field name the column names already.
+template <typename T>
+std::optional<T> DomainValue(absl::StatusOr<T> parsed, const BadCell& bad) {
+  if (parsed.ok()) return *std::move(parsed);
+  bad(Reason(parsed.status()));
+  return std::nullopt;
+}
+
+// A credit code cell in its canonical form, or nullopt once bad() has the reason.
+std::optional<std::string> CreditCodeOf(const std::string& cell, const BadCell& bad) {
+  if (auto code = DomainValue(domain::ParseCreditCode(cell), bad)) return code->code;
+  return std::nullopt;
+}
+
+// Reads each data row of `rows` (those after the header) that fits the header (RowFits) into a
+// copy of `blank`: cell(field, cleaned cell, bad, &message) for each of `columns`, whose header
+// labels are `labels`. Then done(row, message, errors_before) with errors->size() as it was
+// before the row: more means a cell of the row was bad.
+template <typename F, typename Message, typename Cell, typename Done>
+void ReadDataRows(const std::vector<RawRow>& rows, const std::vector<F>& columns,
+                  const std::map<F, std::string>& labels, const Message& blank,
+                  std::vector<RowError>* errors, Cell cell, Done done) {
+  for (size_t r = 1; r < rows.size(); ++r) {
+    const RawRow& raw = rows[r];
+    if (!RowFits(raw, columns.size(), errors)) continue;
+    Message message = blank;
+    const size_t errors_before = errors->size();
+    for (size_t c = 0; c < columns.size(); ++c) {
+      cell(columns[c], CleanCell(raw.cells[c]), BadCell(raw.row, labels.at(columns[c]), errors),
+           &message);
+    }
+    done(raw.row, std::move(message), errors_before);
+  }
 }
 
 }  // namespace
@@ -438,12 +496,8 @@ ParsedList ParseListCsv(absl::string_view utf8, const ListDefaults& defaults) {
   std::vector<RawRow> rows = SplitRows(utf8);
   std::map<Field, std::string> seen;
   const std::vector<Field> columns = MapHeader<Field>(
-      rows,
-      [](const std::string& cell) -> std::optional<Field> {
-        auto it = HeaderAliases().find(absl::AsciiStrToLower(CleanCell(cell)));
-        if (it == HeaderAliases().end()) return std::nullopt;
-        return it->second;
-      },
+      rows, HeaderAliases(),
+      [](const std::string& cell) { return absl::AsciiStrToLower(CleanCell(cell)); },
       {{Field::kCreditCode, "credit_code (统一社会信用代码)"},
        {Field::kName, "enterprise_name (企业名称)"},
        {Field::kRegion, "region_code (所在地区)"},
@@ -451,119 +505,82 @@ ParsedList ParseListCsv(absl::string_view utf8, const ListDefaults& defaults) {
       "submit", &seen, &out.errors);
   if (!out.errors.empty()) return out;
 
+  v1::ListEntry blank;
+  blank.set_submission_id(defaults.submission_id);
+  blank.set_department(defaults.department);
+  blank.set_dimension(defaults.dimension);
+  blank.set_kind(defaults.kind);
+  blank.set_round_id(defaults.round_id);
   std::map<std::string, int> first_row_of_code;
-  for (size_t r = 1; r < rows.size(); ++r) {
-    const RawRow& raw = rows[r];
-    const int row = raw.row;
-    if (!RowFits(raw, columns.size(), &out.errors)) continue;
-    v1::ListEntry e;
-    e.set_submission_id(defaults.submission_id);
-    e.set_department(defaults.department);
-    e.set_dimension(defaults.dimension);
-    e.set_kind(defaults.kind);
-    e.set_round_id(defaults.round_id);
-    const size_t errors_before = out.errors.size();
-    std::string unit_cell;
-    for (size_t c = 0; c < columns.size(); ++c) {
-      const std::string cell = CleanCell(raw.cells[c]);
-      const std::string& column = seen[columns[c]];
-      auto bad = [&](const std::string& reason) { out.errors.push_back({row, column, reason}); };
-      switch (columns[c]) {
-        case Field::kCreditCode: {
-          auto code = domain::ParseCreditCode(cell);
-          if (!code.ok()) {
-            bad(Reason(code.status()));
-          } else {
-            e.set_credit_code(code->code);
-          }
-          break;
+  std::string unit_cell;  // of the row being read
+  ReadDataRows(
+      rows, columns, seen, blank, &out.errors,
+      [&](Field field, const std::string& cell, const BadCell& bad, v1::ListEntry* e) {
+        switch (field) {
+          case Field::kCreditCode:
+            if (auto code = CreditCodeOf(cell, bad)) e->set_credit_code(*code);
+            break;
+          case Field::kName:
+            if (cell.empty()) bad("is empty");
+            e->set_enterprise_name(cell);
+            break;
+          case Field::kRegion:
+            if (auto region = Value(RegionOf(cell), bad)) e->set_region_code(*region);
+            break;
+          case Field::kIndustry:
+            if (auto industry = DomainValue(domain::ParseIndustry(cell), bad)) {
+              e->set_industry(*industry);
+            }
+            break;
+          case Field::kReason:
+            e->set_reason(cell);
+            break;
+          case Field::kRequirement:
+            e->set_requirement_ref(cell);
+            break;
+          case Field::kDeadline:
+            if (cell.empty()) break;
+            if (auto date = Value(DateOf(cell), bad)) *e->mutable_deadline() = *date;
+            break;
+          case Field::kStatus:
+            if (cell.empty()) break;
+            if (auto status = Value(StatusOf(cell), bad)) e->set_reported_status(*status);
+            break;
+          case Field::kCapacity:
+            if (cell.empty()) break;
+            if (const std::optional<double> value = NonNegativeNumberOf(cell)) {
+              e->set_capacity(*value);
+            } else {
+              bad(absl::StrCat("'", ShownText(cell), "' is not a non-negative number"));
+            }
+            break;
+          case Field::kUnit:
+            unit_cell = cell;
+            if (cell.empty()) break;
+            if (auto unit = Value(UnitOf(cell), bad)) e->set_capacity_unit(*unit);
+            break;
         }
-        case Field::kName:
-          if (cell.empty()) bad("is empty");
-          e.set_enterprise_name(cell);
-          break;
-        case Field::kRegion: {
-          auto region = RegionOf(cell);
-          if (!region.ok()) {
-            bad(std::string(region.status().message()));
-          } else {
-            e.set_region_code(*region);
-          }
-          break;
+      },
+      [&](int row, v1::ListEntry e, size_t errors_before) {
+        if (e.capacity() > 0 && unit_cell.empty()) {
+          out.errors.push_back({row,
+                                seen.count(Field::kUnit) ? seen[Field::kUnit] : "capacity_unit",
+                                "a capacity needs its unit"});
         }
-        case Field::kIndustry: {
-          auto industry = domain::ParseIndustry(cell);
-          if (!industry.ok()) {
-            bad(Reason(industry.status()));
-          } else {
-            e.set_industry(*industry);
+        unit_cell.clear();
+        if (!e.credit_code().empty()) {
+          auto [it, inserted] = first_row_of_code.emplace(e.credit_code(), row);
+          if (!inserted) {
+            out.errors.push_back(
+                {row, seen[Field::kCreditCode],
+                 absl::StrCat(e.credit_code(), " is already on row ", it->second)});
           }
-          break;
         }
-        case Field::kReason:
-          e.set_reason(cell);
-          break;
-        case Field::kRequirement:
-          e.set_requirement_ref(cell);
-          break;
-        case Field::kDeadline: {
-          if (cell.empty()) break;
-          auto date = DateOf(cell);
-          if (!date.ok()) {
-            bad(std::string(date.status().message()));
-          } else {
-            *e.mutable_deadline() = *date;
-          }
-          break;
+        if (out.errors.size() == errors_before) {
+          out.entries.push_back(std::move(e));
+          out.rows.push_back(row);
         }
-        case Field::kStatus: {
-          if (cell.empty()) break;
-          auto status = StatusOf(cell);
-          if (!status.ok()) {
-            bad(std::string(status.status().message()));
-          } else {
-            e.set_reported_status(*status);
-          }
-          break;
-        }
-        case Field::kCapacity: {
-          if (cell.empty()) break;
-          if (const std::optional<double> value = NonNegativeNumberOf(cell)) {
-            e.set_capacity(*value);
-          } else {
-            bad(absl::StrCat("'", ShownText(cell), "' is not a non-negative number"));
-          }
-          break;
-        }
-        case Field::kUnit: {
-          unit_cell = cell;
-          if (cell.empty()) break;
-          auto unit = UnitOf(cell);
-          if (!unit.ok()) {
-            bad(std::string(unit.status().message()));
-          } else {
-            e.set_capacity_unit(*unit);
-          }
-          break;
-        }
-      }
-    }
-    if (e.capacity() > 0 && unit_cell.empty()) {
-      out.errors.push_back({row, seen.count(Field::kUnit) ? seen[Field::kUnit] : "capacity_unit",
-                            "a capacity needs its unit"});
-    }
-    if (!e.credit_code().empty()) {
-      auto [it, inserted] = first_row_of_code.emplace(e.credit_code(), row);
-      if (!inserted) {
-        out.errors.push_back({row, seen[Field::kCreditCode],
-                              absl::StrCat(e.credit_code(), " is already on row ", it->second)});
-      }
-    }
-    if (out.errors.size() == errors_before) {
-      out.entries.push_back(std::move(e));
-      out.rows.push_back(row);
-    }
-  }
+      });
   return out;
 }
 
@@ -627,97 +644,70 @@ ParsedReadings ParseReadingsCsv(absl::string_view utf8) {
   ParsedReadings out;
   std::vector<RawRow> rows = SplitRows(utf8);
   std::map<ReadingField, std::string> seen;
-  const std::vector<ReadingField> columns = MapHeader<ReadingField>(
-      rows,
-      [](const std::string& cell) -> std::optional<ReadingField> {
-        auto it = ReadingAliases().find(ReadingHeaderKey(cell));
-        if (it == ReadingAliases().end()) return std::nullopt;
-        return it->second;
-      },
-      {{ReadingField::kCreditCode, "credit_code (统一社会信用代码)"},
-       {ReadingField::kAccount, "account (户号)"},
-       {ReadingField::kMonth, "month (月份)"},
-       {ReadingField::kKwh, "kwh (用电量(千瓦时))"}},
-      "power-import", &seen, &out.errors);
+  const std::vector<ReadingField> columns =
+      MapHeader<ReadingField>(rows, ReadingAliases(), &ReadingHeaderKey,
+                              {{ReadingField::kCreditCode, "credit_code (统一社会信用代码)"},
+                               {ReadingField::kAccount, "account (户号)"},
+                               {ReadingField::kMonth, "month (月份)"},
+                               {ReadingField::kKwh, "kwh (用电量(千瓦时))"}},
+                              "power-import", &seen, &out.errors);
   if (!out.errors.empty()) return out;
 
   std::map<std::string, int> first_row;  // code/month/account -> row
-  for (size_t r = 1; r < rows.size(); ++r) {
-    const RawRow& raw = rows[r];
-    const int row = raw.row;
-    if (!RowFits(raw, columns.size(), &out.errors)) continue;
-    v1::ElectricityReading e;
-    const size_t errors_before = out.errors.size();
-    for (size_t c = 0; c < columns.size(); ++c) {
-      const std::string cell = CleanCell(raw.cells[c]);
-      const std::string& column = seen[columns[c]];
-      auto bad = [&](const std::string& reason) { out.errors.push_back({row, column, reason}); };
-      switch (columns[c]) {
-        case ReadingField::kCreditCode: {
-          auto code = domain::ParseCreditCode(cell);
-          if (!code.ok()) {
-            bad(Reason(code.status()));
-          } else {
-            e.set_credit_code(code->code);
+  ReadDataRows(
+      rows, columns, seen, v1::ElectricityReading(), &out.errors,
+      [&](ReadingField field, const std::string& cell, const BadCell& bad,
+          v1::ElectricityReading* e) {
+        switch (field) {
+          case ReadingField::kCreditCode:
+            if (auto code = CreditCodeOf(cell, bad)) e->set_credit_code(*code);
+            break;
+          case ReadingField::kAccount:
+            if (cell.empty()) {
+              bad("is empty");
+            } else if (absl::Status s = domain::ValidateId(cell, "account"); !s.ok()) {
+              bad(Reason(s));
+            } else {
+              e->set_account(cell);
+            }
+            break;
+          case ReadingField::kName:
+            e->set_enterprise_name(cell);
+            break;
+          case ReadingField::kRegion:
+            if (cell.empty()) break;  // the node takes the enterprise record's region
+            if (auto region = Value(RegionOf(cell), bad)) e->set_region_code(*region);
+            break;
+          case ReadingField::kMonth:
+            if (auto month = Value(domain::CanonicalMonth(cell), bad)) e->set_month(*month);
+            break;
+          case ReadingField::kKwh: {
+            const std::optional<double> value = NonNegativeNumberOf(cell);
+            if (cell.empty()) {
+              bad("is empty");
+            } else if (!value.has_value()) {
+              bad(absl::StrCat("'", ShownText(cell), "' is not a non-negative number of kWh"));
+            } else {
+              e->set_kwh(*value);
+            }
+            break;
           }
-          break;
         }
-        case ReadingField::kAccount:
-          if (cell.empty()) {
-            bad("is empty");
-          } else if (absl::Status s = domain::ValidateId(cell, "account"); !s.ok()) {
-            bad(Reason(s));
-          } else {
-            e.set_account(cell);
-          }
-          break;
-        case ReadingField::kName:
-          e.set_enterprise_name(cell);
-          break;
-        case ReadingField::kRegion: {
-          if (cell.empty()) break;  // the node takes the enterprise record's region
-          auto region = RegionOf(cell);
-          if (!region.ok()) {
-            bad(std::string(region.status().message()));
-          } else {
-            e.set_region_code(*region);
-          }
-          break;
+      },
+      [&](int row, v1::ElectricityReading e, size_t errors_before) {
+        if (out.errors.size() != errors_before) return;
+        const std::string key = absl::StrCat(e.credit_code(), "/", e.month(), "/", e.account());
+        auto [it, inserted] = first_row.emplace(key, row);
+        if (!inserted) {
+          out.errors.push_back(
+              {row, seen[ReadingField::kAccount],
+               absl::StrCat("account ", e.account(), " of ", e.credit_code(), " for ", e.month(),
+                            " is already on row ", it->second)});
+          return;
         }
-        case ReadingField::kMonth: {
-          auto month = domain::CanonicalMonth(cell);
-          if (!month.ok()) {
-            bad(std::string(month.status().message()));
-          } else {
-            e.set_month(*month);
-          }
-          break;
-        }
-        case ReadingField::kKwh: {
-          const std::optional<double> value = NonNegativeNumberOf(cell);
-          if (cell.empty()) {
-            bad("is empty");
-          } else if (!value.has_value()) {
-            bad(absl::StrCat("'", ShownText(cell), "' is not a non-negative number of kWh"));
-          } else {
-            e.set_kwh(*value);
-          }
-          break;
-        }
-      }
-    }
-    if (out.errors.size() != errors_before) continue;
-    const std::string key = absl::StrCat(e.credit_code(), "/", e.month(), "/", e.account());
-    auto [it, inserted] = first_row.emplace(key, row);
-    if (!inserted) {
-      out.errors.push_back({row, seen[ReadingField::kAccount],
-                            absl::StrCat("account ", e.account(), " of ", e.credit_code(), " for ",
-                                         e.month(), " is already on row ", it->second)});
-      continue;
-    }
-    out.readings.push_back(std::move(e));
-    out.rows.push_back(row);
-  }
+        out.readings.push_back(std::move(e));
+        out.rows.push_back(row);
+      });
   return out;
 }
 

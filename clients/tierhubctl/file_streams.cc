@@ -31,4 +31,11 @@ absl::StatusOr<CsvFile> ReadCsvFile(const std::string& path, Encoding encoding) 
   return file;
 }
 
+absl::Status RowsRefused(const std::string& path, const std::vector<RowError>& errors,
+                         const std::string& not_done) {
+  std::fputs(FormatRowErrors(errors).c_str(), stderr);
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ": ", errors.size(), " problem(s) above; nothing was ", not_done));
+}
+
 }  // namespace tierhub::ctl

@@ -27,6 +27,16 @@ Verdict Both(Verdict a, Verdict b) {
   return Verdict::kEliminate;
 }
 
+// Eliminates equipment whose enum field `kField` (&Equipment::kiln_type, ...) holds one of
+// `kValues`; a field not recorded (its *_UNSPECIFIED zero) leaves it unchecked.
+template <auto kField, auto... kValues>
+Verdict FieldIs(const Equipment& e) {
+  const auto value = (e.*kField)();
+  if (value == 0) return Verdict::kUnchecked;
+  return EliminateIf(((value == kValues) || ...));
+}
+using Predicate = Verdict (*)(const Equipment&);
+
 // An annual capacity below a limit, which is only comparable in the expected unit.
 Verdict CapacityBelow(const Equipment& e, v1::CapacityUnit unit, double limit) {
   if (e.capacity_unit() != unit) return Verdict::kUnchecked;
@@ -51,21 +61,13 @@ Verdict DryHollowKiln(const Equipment& e) {
   return EliminateIf(e.kiln_type() == v1::KILN_TYPE_DRY_HOLLOW && !e.special_cement());
 }
 Verdict GrindingMill(const Equipment& e) { return Below(e.diameter_m(), 3); }
-Verdict ShaftLepolWetKiln(const Equipment& e) {
-  if (e.kiln_type() == v1::KILN_TYPE_UNSPECIFIED) return Verdict::kUnchecked;
-  return EliminateIf(e.kiln_type() == v1::KILN_TYPE_SHAFT || e.kiln_type() == v1::KILN_TYPE_LEPOL ||
-                     e.kiln_type() == v1::KILN_TYPE_WET);
-}
+constexpr Predicate ShaftLepolWetKiln =
+    FieldIs<&Equipment::kiln_type, v1::KILN_TYPE_SHAFT, v1::KILN_TYPE_LEPOL, v1::KILN_TYPE_WET>;
 
 Verdict PrebakedCell(const Equipment& e) { return Below(e.amperage_ka(), 160); }
-Verdict FluorideLine(const Equipment& e) {
-  if (e.process() == v1::PROCESS_KIND_UNSPECIFIED) return Verdict::kUnchecked;
-  return EliminateIf(e.process() == v1::PROCESS_KIND_WET_ALUMINIUM_FLUORIDE);
-}
-Verdict FlatGlassLine(const Equipment& e) {
-  if (e.process() == v1::PROCESS_KIND_UNSPECIFIED) return Verdict::kUnchecked;
-  return EliminateIf(e.process() == v1::PROCESS_KIND_FLAT_DRAWN_GLASS);
-}
+constexpr Predicate FluorideLine =
+    FieldIs<&Equipment::process, v1::PROCESS_KIND_WET_ALUMINIUM_FLUORIDE>;
+constexpr Predicate FlatGlassLine = FieldIs<&Equipment::process, v1::PROCESS_KIND_FLAT_DRAWN_GLASS>;
 
 // A pulp line rule for one pulp kind; other kinds are kept by it.
 Verdict PulpLine(const Equipment& e, v1::PulpKind kind, bool inclusive, double limit) {
@@ -99,10 +101,7 @@ Verdict BoardPaperMachine(const Equipment& e) {
 
 // A dyeing rule that eliminates a machine of the given kind outright.
 template <v1::DyeingKind kKind>
-Verdict DyeingKindIs(const Equipment& e) {
-  if (e.dyeing_kind() == v1::DYEING_KIND_UNSPECIFIED) return Verdict::kUnchecked;
-  return EliminateIf(e.dyeing_kind() == kKind);
-}
+constexpr Predicate DyeingKindIs = FieldIs<&Equipment::dyeing_kind, kKind>;
 Verdict AgedDyeingMachine(const Equipment& e) {
   switch (e.dyeing_kind()) {
     case v1::DYEING_KIND_UNSPECIFIED:
@@ -135,22 +134,15 @@ Verdict TanningLine(const Equipment& e) {
   }
 }
 
-template <v1::BatteryProcess kA, v1::BatteryProcess kB = kA>
-Verdict BatteryProcessIs(const Equipment& e) {
-  if (e.battery_process() == v1::BATTERY_PROCESS_UNSPECIFIED) return Verdict::kUnchecked;
-  return EliminateIf(e.battery_process() == kA || e.battery_process() == kB);
-}
+template <v1::BatteryProcess... kProcesses>
+constexpr Predicate BatteryProcessIs = FieldIs<&Equipment::battery_process, kProcesses...>;
 Verdict BatteryContents(const Equipment& e) {
   // Contents above the limits; 0 (none measured) cannot exceed them.
   return EliminateIf(e.cadmium_pct() > 0.002 || e.arsenic_pct() > 0.1);
 }
 
-template <v1::SmeltingProcess kA, v1::SmeltingProcess kB = kA, v1::SmeltingProcess kC = kA>
-Verdict SmeltingProcessIs(const Equipment& e) {
-  if (e.smelting_process() == v1::SMELTING_PROCESS_UNSPECIFIED) return Verdict::kUnchecked;
-  const v1::SmeltingProcess p = e.smelting_process();
-  return EliminateIf(p == kA || p == kB || p == kC);
-}
+template <v1::SmeltingProcess... kProcesses>
+constexpr Predicate SmeltingProcessIs = FieldIs<&Equipment::smelting_process, kProcesses...>;
 
 Verdict CoalPowerUnit(const Equipment& e) {
   const Verdict small = Below(e.unit_mw(), 300);
@@ -188,10 +180,7 @@ Verdict CeramicKiln(const Equipment& e) {
       return Verdict::kKeep;
   }
 }
-Verdict TilePress(const Equipment& e) {
-  if (e.press_kind() == v1::PRESS_KIND_UNSPECIFIED) return Verdict::kUnchecked;
-  return EliminateIf(e.press_kind() == v1::PRESS_KIND_FRICTION);
-}
+constexpr Predicate TilePress = FieldIs<&Equipment::press_kind, v1::PRESS_KIND_FRICTION>;
 
 Verdict GasProducer(const Equipment& e) { return Below(e.diameter_m(), 3); }
 

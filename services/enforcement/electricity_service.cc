@@ -28,6 +28,7 @@
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"
 #include "services/enforcement/enforcement_hooks.h"
+#include "services/registry/batch_digest.h"
 #include "services/registry/lists.h"
 #include "services/registry/registry_hooks.h"
 
@@ -51,11 +52,7 @@ constexpr size_t kDigestBytes = 32;  // SHA-256
 // SHA-256 of the call (validate_only aside): a retry carries the same bytes.
 std::string CallDigest(const ImportReadingsCall& call) {
   RequestDigest d;
-  v1::ImportReadingsHeader header = call.header;
-  header.set_validate_only(false);
-  d.AddBytes("readings\n");
-  d.Add(header);
-  for (const v1::ReadingRow& row : call.rows) d.Add(row);
+  registry::AddBatchCall("readings\n", call, &d);
   return d.Finish();
 }
 

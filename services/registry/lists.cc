@@ -26,6 +26,7 @@
 #include "services/domain/region_table.h"
 #include "services/domain/rounds.h"
 #include "services/domain/validation.h"
+#include "services/registry/batch_digest.h"
 #include "services/registry/registry_hooks.h"
 
 namespace tierhub::registry {
@@ -42,11 +43,7 @@ constexpr uint32_t kMaxPageSize = 5000;
 
 std::string CallDigest(const SubmitListCall& call) {
   RequestDigest d;
-  v1::SubmitListHeader header = call.header;
-  header.set_validate_only(false);
-  d.AddBytes("submit\n");
-  d.Add(header);
-  for (const v1::ListRow& row : call.rows) d.Add(row);
+  AddBatchCall("submit\n", call, &d);
   for (const std::string& code : call.remove_credit_codes) {
     d.AddBytes(absl::StrCat(code.size(), ":", code));
   }

@@ -72,6 +72,51 @@ v1::ReadingRow Row(const std::string& code, const std::string& month, const std:
   return row;
 }
 
+// A Shunde steel plant's Table 5 technology case (an induction furnace, IF-1) or its
+// environment case (serious excess emission), opened with `evidence`.
+v1::OpenCaseRequest TechnologyCase(const std::string& id, const std::string& code,
+                                   const std::string& evidence) {
+  v1::OpenCaseRequest r;
+  r.set_case_id(id);
+  r.set_credit_code(code);
+  r.set_region_code("440606");
+  r.set_industry(v1::INDUSTRY_STEEL);
+  r.set_dimension(v1::DIMENSION_TECHNOLOGY);
+  r.set_finding("淘汰类设备 (synthetic)");
+  r.set_rule_ref("T5-STEEL-1");
+  r.set_equipment_id("IF-1");
+  r.set_evidence_ref(evidence);
+  return r;
+}
+v1::OpenCaseRequest EnvironmentCase(const std::string& id, const std::string& code,
+                                    const std::string& evidence) {
+  v1::OpenCaseRequest r = TechnologyCase(id, code, evidence);
+  r.set_dimension(v1::DIMENSION_ENVIRONMENT);
+  r.set_finding("超标排放情节严重 (synthetic)");
+  r.set_rule_ref("GB 28662-2012");
+  r.clear_equipment_id();
+  return r;
+}
+
+// A step of case `id` to state `to`, or with a sealing step `sealing`, backed by `evidence`.
+v1::AdvanceCaseRequest Step(const std::string& id, v1::CaseState to, const std::string& evidence,
+                            const std::string& approving_authority = "") {
+  v1::AdvanceCaseRequest r;
+  r.set_case_id(id);
+  r.set_to_state(to);
+  r.set_evidence_ref(evidence);
+  r.set_approving_authority(approving_authority);
+  return r;
+}
+v1::AdvanceCaseRequest Step(const std::string& id, v1::SealingStep sealing,
+                            const std::string& evidence) {
+  v1::AdvanceCaseRequest r;
+  r.set_case_id(id);
+  r.set_sealing_step(sealing);
+  r.set_evidence_ref(evidence);
+  return r;
+}
+
 ImportReadingsCall Call(const std::string& import_id, std::vector<v1::ReadingRow> rows,
                         const std::string& region = "") {
   ImportReadingsCall call;
@@ -355,56 +400,31 @@ TEST_F(ElectricityServiceTest, PowerCutSealedEquipmentAndClosedCasesAlertFromThe
   const auth::Identity inspector = Miit("440606", "inspector");
   // A technology case whose power was cut on 2019-07-20 (the enterprise record says nothing).
   const std::string cut = Code("440606", "TH000251");
-  v1::OpenCaseRequest open;
-  open.set_case_id("T-251");
-  open.set_credit_code(cut);
-  open.set_region_code("440606");
-  open.set_industry(v1::INDUSTRY_STEEL);
-  open.set_dimension(v1::DIMENSION_TECHNOLOGY);
-  open.set_finding("淘汰类设备 (synthetic)");
-  open.set_rule_ref("T5-STEEL-1");
-  open.set_equipment_id("IF-1");
-  open.set_evidence_ref("排查记录 2019-251");
-  ASSERT_TRUE(cases("sd")->Open(inspector, open).ok());
+  ASSERT_TRUE(cases("sd")->Open(inspector, TechnologyCase("T-251", cut, "排查记录 2019-251")).ok());
   clock_.Set(Cst(2019, 7, 20));
-  v1::AdvanceCaseRequest step;
-  step.set_case_id("T-251");
-  step.set_sealing_step(v1::SEALING_STEP_POWER_CUT);
-  step.set_evidence_ref("断电通知书 251");
-  ASSERT_TRUE(cases("sd")->Advance(inspector, step).ok());
+  ASSERT_TRUE(cases("sd")
+                  ->Advance(inspector, Step("T-251", v1::SEALING_STEP_POWER_CUT, "断电通知书 251"))
+                  .ok());
   // Another one whose main equipment was sealed on 2019-08-05 (its power not yet cut).
   const std::string sealed = Code("440606", "TH000252");
-  open.set_case_id("T-252");
-  open.set_credit_code(sealed);
-  ASSERT_TRUE(cases("sd")->Open(inspector, open).ok());
+  ASSERT_TRUE(
+      cases("sd")->Open(inspector, TechnologyCase("T-252", sealed, "排查记录 2019-251")).ok());
   clock_.Set(Cst(2019, 8, 5));
-  step.set_case_id("T-252");
-  step.set_sealing_step(v1::SEALING_STEP_EQUIPMENT_SEALED);
-  ASSERT_TRUE(cases("sd")->Advance(inspector, step).ok());
+  ASSERT_TRUE(
+      cases("sd")
+          ->Advance(inspector, Step("T-252", v1::SEALING_STEP_EQUIPMENT_SEALED, "断电通知书 251"))
+          .ok());
   // An environment case closed on 2019-08-20.
   const std::string closed = Code("440606", "TH000253");
-  v1::OpenCaseRequest env;
-  env.set_case_id("V-253");
-  env.set_credit_code(closed);
-  env.set_region_code("440606");
-  env.set_industry(v1::INDUSTRY_STEEL);
-  env.set_dimension(v1::DIMENSION_ENVIRONMENT);
-  env.set_finding("超标排放情节严重 (synthetic)");
-  env.set_rule_ref("GB 28662-2012");
-  env.set_evidence_ref("监测报告 253");
-  ASSERT_TRUE(cases("sd")->Open(inspector, env).ok());
-  v1::AdvanceCaseRequest approve;
-  approve.set_case_id("V-253");
-  approve.set_to_state(v1::CASE_STATE_CLOSURE_APPROVED);
-  approve.set_approving_authority("顺德区人民政府");
-  approve.set_evidence_ref("批复 253");
-  ASSERT_TRUE(cases("sd")->Advance(inspector, approve).ok());
+  ASSERT_TRUE(cases("sd")->Open(inspector, EnvironmentCase("V-253", closed, "监测报告 253")).ok());
+  ASSERT_TRUE(cases("sd")
+                  ->Advance(inspector, Step("V-253", v1::CASE_STATE_CLOSURE_APPROVED, "批复 253",
+                                            "顺德区人民政府"))
+                  .ok());
   clock_.Set(Cst(2019, 8, 20));
-  v1::AdvanceCaseRequest close;
-  close.set_case_id("V-253");
-  close.set_to_state(v1::CASE_STATE_CLOSED_EXITED);
-  close.set_evidence_ref("关停验收 253");
-  ASSERT_TRUE(cases("sd")->Advance(inspector, close).ok());
+  ASSERT_TRUE(cases("sd")
+                  ->Advance(inspector, Step("V-253", v1::CASE_STATE_CLOSED_EXITED, "关停验收 253"))
+                  .ok());
 
   clock_.Set(Cst(2019, 11, 3));
   std::vector<v1::ReadingRow> rows;
@@ -444,23 +464,11 @@ TEST_F(ElectricityServiceTest, APowerCutRecordedLateCountsFromTheDayItTookEffect
   // the grid company's file shows the plant drew power in November.
   auth::Identity inspector = Miit("440606", "inspector");
   const std::string code = Code("440606", "TH000261");
-  v1::OpenCaseRequest open;
-  open.set_case_id("T-261");
-  open.set_credit_code(code);
-  open.set_region_code("440606");
-  open.set_industry(v1::INDUSTRY_STEEL);
-  open.set_dimension(v1::DIMENSION_TECHNOLOGY);
-  open.set_finding("淘汰类设备 (synthetic)");
-  open.set_rule_ref("T5-STEEL-1");
-  open.set_equipment_id("IF-1");
-  open.set_evidence_ref("排查记录 2019-261");
+  v1::OpenCaseRequest open = TechnologyCase("T-261", code, "排查记录 2019-261");
   *open.mutable_found_at() = ToProto(Cst(2019, 9, 2));
   clock_.Set(Cst(2019, 12, 2));
   ASSERT_TRUE(cases("sd")->Open(inspector, open).ok());
-  v1::AdvanceCaseRequest step;
-  step.set_case_id("T-261");
-  step.set_sealing_step(v1::SEALING_STEP_POWER_CUT);
-  step.set_evidence_ref("断电通知书 261");
+  v1::AdvanceCaseRequest step = Step("T-261", v1::SEALING_STEP_POWER_CUT, "断电通知书 261");
   step.set_effective_day("2019-12-03");
   auto future = cases("sd")->Advance(inspector, step);
   EXPECT_EQ(future.status().code(), absl::StatusCode::kInvalidArgument);
@@ -578,24 +586,13 @@ TEST_F(ElectricityServiceTest, ClosingACaseRechecksTheStoredReadingsByItself) {
   EXPECT_EQ(imported->alerts_size(), 0);
   // Then its closure, which took effect on 2019-08-20, is recorded: no recheck is run.
   const auth::Identity inspector = Miit("440606", "inspector");
-  v1::OpenCaseRequest env;
-  env.set_case_id("V-271");
-  env.set_credit_code(code);
-  env.set_region_code("440606");
-  env.set_industry(v1::INDUSTRY_STEEL);
-  env.set_dimension(v1::DIMENSION_ENVIRONMENT);
-  env.set_finding("超标排放情节严重 (synthetic)");
-  env.set_rule_ref("GB 28662-2012");
-  env.set_evidence_ref("监测报告 271");
+  v1::OpenCaseRequest env = EnvironmentCase("V-271", code, "监测报告 271");
   *env.mutable_found_at() = ToProto(Cst(2019, 7, 1));
   auth::Identity eco = inspector;
   eco.department = v1::DEPARTMENT_ECO;
   ASSERT_TRUE(cases("sd")->Open(eco, env).ok());
-  v1::AdvanceCaseRequest step;
-  step.set_case_id("V-271");
-  step.set_to_state(v1::CASE_STATE_CLOSURE_APPROVED);
-  step.set_approving_authority("顺德区人民政府");
-  step.set_evidence_ref("批复 271");
+  v1::AdvanceCaseRequest step =
+      Step("V-271", v1::CASE_STATE_CLOSURE_APPROVED, "批复 271", "顺德区人民政府");
   step.set_effective_day("2019-08-10");
   ASSERT_TRUE(cases("sd")->Advance(eco, step).ok());
   EXPECT_FALSE(StoredAlert("sd", code, "2019-09").has_value());  // a decision, not a closure

@@ -14,25 +14,13 @@ usage: clerk_files_cli_test.py TIERHUBD TIERHUBCTL
 import csv
 import io
 import os
-import subprocess
 import sys
 import tempfile
 import time
 
-from node_process import NodeProcess, insecure_province
+from node_process import NodeProcess, credit_code, ctl_runner, insecure_province
 
-CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100 (no I, O, S, V, Z)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def credit_code(region, body):
-    """A valid unified social credit code (GB 11714, GB 32100), as plans_cli_test.py makes."""
-    org = sum((int(ch) if ch.isdigit() else ord(ch) - 55) * w
-              for ch, w in zip(body, [3, 7, 9, 10, 5, 8, 4, 2]))
-    c9 = 11 - org % 11
-    first17 = "91" + region + body + ("X" if c9 == 10 else "0" if c9 == 11 else str(c9))
-    total = sum(CHARSET.index(ch) * pow(3, i, 31) for i, ch in enumerate(first17))
-    return first17 + CHARSET[(31 - total % 31) % 31]
 
 
 def main():
@@ -40,13 +28,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         node = NodeProcess(tierhubd, tmp, "gd", insecure_province(tmp))
 
-        def ctl(*args, identity="dept:ECO:440000:clerk", check=True):
-            p = subprocess.run([tierhubctl, *args, f"--node={node.address}", "--insecure",
-                                f"--identity={identity}"],
-                               capture_output=True, text=True, timeout=120)
-            if check and p.returncode != 0:
-                raise AssertionError(f"tierhubctl {args[0]} failed ({p.returncode}): {p.stderr}")
-            return p
+        ctl = ctl_runner(tierhubctl, node, "dept:ECO:440000:clerk")
 
         def write(name, text, encoding="utf-8"):
             path = os.path.join(tmp, name)

@@ -10,12 +10,10 @@ usage: days_cli_test.py TIERHUBD TIERHUBCTL
 import calendar
 import datetime
 import json
-import subprocess
 import sys
 import tempfile
 
-from node_process import NodeProcess, insecure_province
-from plans_cli_test import credit_code
+from node_process import NodeProcess, credit_code, ctl_runner, insecure_province
 
 CST = datetime.timezone(datetime.timedelta(hours=8))
 
@@ -33,13 +31,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         node = NodeProcess(tierhubd, tmp, "gd", insecure_province(tmp))
 
-        def ctl(*args, identity="dept:MIIT:440000:clerk", check=True):
-            p = subprocess.run([tierhubctl, *args, f"--node={node.address}", "--insecure",
-                                f"--identity={identity}"],
-                               capture_output=True, text=True, timeout=120)
-            if check and p.returncode != 0:
-                raise AssertionError(f"tierhubctl {args[0]} failed ({p.returncode}): {p.stderr}")
-            return p
+        ctl = ctl_runner(tierhubctl, node, "dept:MIIT:440000:clerk")
 
         def case(case_id):
             return json.loads(ctl("case", f"--case-id={case_id}", "--json").stdout)

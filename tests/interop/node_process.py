@@ -1,5 +1,6 @@
 """Starts a real tierhubd for the Python tests: config written to a directory, port chosen by
-the OS (read back from --port_file), stopped with SIGTERM and required to exit 0."""
+the OS (read back from --port_file), stopped with SIGTERM and required to exit 0. Also what the
+CLI tests share: a tierhubctl runner against such a node, and valid credit codes."""
 import os
 import signal
 import subprocess
@@ -42,3 +43,31 @@ def insecure_province(tmp, coordinator=False):
     return ('node_id: "gd" tier: REGION_LEVEL_PROVINCE region_code: "440000"\n'
             'listen_address: "127.0.0.1:0" insecure: true\n'
             f'store_path: "{tmp}/store"\n' + ("coordinator: true\n" if coordinator else ""))
+
+
+def ctl_runner(tierhubctl, node, default_identity):
+    """A function that runs `tierhubctl ARGS` against `node` (a NodeProcess) in the insecure
+    development mode as `identity` (default `default_identity`) and returns the finished
+    process; with check=True (the default) a non-zero exit raises AssertionError."""
+    def ctl(*args, identity=default_identity, check=True):
+        p = subprocess.run([tierhubctl, *args, f"--node={node.address}", "--insecure",
+                            f"--identity={identity}"],
+                           capture_output=True, text=True, timeout=120)
+        if check and p.returncode != 0:
+            raise AssertionError(f"tierhubctl {args[0]} failed ({p.returncode}): {p.stderr}")
+        return p
+    return ctl
+
+
+CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100 (no I, O, S, V, Z)
+
+
+def credit_code(region, body):
+    """A valid unified social credit code: authority 9, type 1, region, an 8-character
+    organisation body and both check characters (GB 11714, GB 32100)."""
+    org = sum((int(ch) if ch.isdigit() else ord(ch) - 55) * w
+              for ch, w in zip(body, [3, 7, 9, 10, 5, 8, 4, 2]))
+    c9 = 11 - org % 11
+    first17 = "91" + region + body + ("X" if c9 == 10 else "0" if c9 == 11 else str(c9))
+    total = sum(CHARSET.index(ch) * pow(3, i, 31) for i, ch in enumerate(first17))
+    return first17 + CHARSET[(31 - total % 31) % 31]

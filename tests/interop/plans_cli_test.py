@@ -10,27 +10,13 @@ import csv
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 import zipfile
 import xml.etree.ElementTree as ET
 
-from node_process import NodeProcess, insecure_province
-
-CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100 (no I, O, S, V, Z)
-
-
-def credit_code(region, body):
-    """A valid unified social credit code: authority 9, type 1, region, an 8-character
-    organisation body and both check characters (GB 11714, GB 32100)."""
-    org = sum((int(ch) if ch.isdigit() else ord(ch) - 55) * w
-              for ch, w in zip(body, [3, 7, 9, 10, 5, 8, 4, 2]))
-    c9 = 11 - org % 11
-    first17 = "91" + region + body + ("X" if c9 == 10 else "0" if c9 == 11 else str(c9))
-    total = sum(CHARSET.index(ch) * pow(3, i, 31) for i, ch in enumerate(first17))
-    return first17 + CHARSET[(31 - total % 31) % 31]
+from node_process import NodeProcess, credit_code, ctl_runner, insecure_province
 
 
 def read_xlsx(path):
@@ -66,13 +52,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         node = NodeProcess(tierhubd, tmp, "gd", insecure_province(tmp))
 
-        def ctl(*args, identity="dept:MIIT:440000:clerk", check=True):
-            p = subprocess.run([tierhubctl, *args, f"--node={node.address}", "--insecure",
-                                f"--identity={identity}"],
-                               capture_output=True, text=True, timeout=120)
-            if check and p.returncode != 0:
-                raise AssertionError(f"tierhubctl {args[0]} failed ({p.returncode}): {p.stderr}")
-            return p
+        ctl = ctl_runner(tierhubctl, node, "dept:MIIT:440000:clerk")
 
         try:
             # Foshan promises two ceramics exits by year end; Dongguan one steel exit.
@@ -91,20 +71,25 @@ def main():
             dongguan = credit_code("441900", "TH000002")
             ctl("enterprise-put", f"--credit-code={foshan}", "--name=合成示例陶瓷厂 (synthetic)",
                 "--region=440606", "--industry=陶瓷", identity="node:440000:gd")
+            def case_through(case_id, states, *open_args):
+                """Opens case `case_id` and takes it through `states`, each with a document."""
+                ctl("case-open", f"--case-id={case_id}", *open_args)
+                for state in states:
+                    ctl("case-advance", f"--case-id={case_id}", f"--to={state}",
+                        f"--evidence=DOC-{state}")
+
             # One Foshan kiln dismantled, accepted and closed: one exit of two.
-            ctl("case-open", "--case-id=fs-1", f"--credit-code={foshan}", "--region=440606",
-                "--industry=CERAMICS", "--dimension=TECHNOLOGY", "--finding=倒焰窑 (synthetic)",
-                "--rule=表5 陶瓷(2)", "--evidence=PC-1", "--capacity=1200000",
-                "--unit=square_metres_per_year")
-            for state in ("dismantled", "accepted", "closed_exited"):
-                ctl("case-advance", "--case-id=fs-1", f"--to={state}", f"--evidence=DOC-{state}")
+            case_through("fs-1", ("dismantled", "accepted", "closed_exited"),
+                         f"--credit-code={foshan}", "--region=440606", "--industry=CERAMICS",
+                         "--dimension=TECHNOLOGY", "--finding=倒焰窑 (synthetic)",
+                         "--rule=表5 陶瓷(2)", "--evidence=PC-1", "--capacity=1200000",
+                         "--unit=square_metres_per_year")
             # Dongguan's energy case: ordered closed, then closed.
-            ctl("case-open", "--case-id=dg-1", f"--credit-code={dongguan}", "--region=441900",
-                "--industry=STEEL", "--dimension=ENERGY", "--finding=能耗超限额 (synthetic)",
-                "--rule=GB 21256-2013", "--evidence=JC-1", "--capacity=20000",
-                "--unit=tonnes_per_year")
-            for state in ("rectifying", "ordered_closed", "closed_exited"):
-                ctl("case-advance", "--case-id=dg-1", f"--to={state}", f"--evidence=DOC-{state}")
+            case_through("dg-1", ("rectifying", "ordered_closed", "closed_exited"),
+                         f"--credit-code={dongguan}", "--region=441900", "--industry=STEEL",
+                         "--dimension=ENERGY", "--finding=能耗超限额 (synthetic)",
+                         "--rule=GB 21256-2013", "--evidence=JC-1", "--capacity=20000",
+                         "--unit=tonnes_per_year")
 
             def behind(at, *extra):
                 out = ctl("behind", "--region=440000", f"--year={year}", f"--at={at}", "--json",

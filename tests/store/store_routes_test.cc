@@ -13,6 +13,7 @@
 #include "services/common/clock.h"
 #include "services/store/format.h"
 #include "services/store/store.h"
+#include "tests/store/raw_store.h"
 #include "tests/store/test_hooks.h"
 #include "tests/testutil/temp_dir.h"
 
@@ -196,33 +197,15 @@ TEST_F(StoreRoutesTest, AStoreFromBeforeTheRoutesGainsThemAtOpenWithTheSameAnswe
   const uint64_t last = gd_->LastSeq();
   gd_.reset();
   // Make the store look like one written before the `route` column family existed.
-  {
-    const std::string path = dir_.Sub("gd");
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const std::string& name : names) {
-      rocksdb::ColumnFamilyOptions cf;
-      if (name == format::kCountersCf) cf.merge_operator = format::NewCounterAddOperator();
-      descriptors.emplace_back(name, cf);
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles, &raw).ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    for (rocksdb::ColumnFamilyHandle* h : handles) {
-      if (h->GetName() == format::kRouteCf) {
-        EXPECT_TRUE(db->DropColumnFamily(h).ok());
-      }
-      if (h->GetName() == format::kMetaCf) {
-        EXPECT_TRUE(db->Delete(rocksdb::WriteOptions(), h, format::kMetaRouteRegion).ok());
-      }
-    }
-    for (rocksdb::ColumnFamilyHandle* h : handles) {
-      EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-    }
-    EXPECT_TRUE(db->Close().ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(
+      EditClosedStore(dir_.Sub("gd"), [](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* h) {
+        if (h->GetName() == format::kRouteCf) {
+          EXPECT_TRUE(db.DropColumnFamily(h).ok());
+        }
+        if (h->GetName() == format::kMetaCf) {
+          EXPECT_TRUE(db.Delete(rocksdb::WriteOptions(), h, format::kMetaRouteRegion).ok());
+        }
+      }));
   gd_ = Open("gd", "440000");
   ASSERT_NE(gd_, nullptr);
   EXPECT_EQ(gd_->LastSeq(), last);  // the same log: no child's cursor means anything else now

@@ -20,6 +20,7 @@
 #include "rocksdb/options.h"
 #include "services/common/clock.h"
 #include "services/store/format.h"
+#include "tests/store/raw_store.h"
 #include "tests/store/test_hooks.h"
 #include "tests/testutil/faulty_file_system.h"
 #include "tests/testutil/temp_dir.h"
@@ -1241,28 +1242,13 @@ TEST_F(StoreTest, StoreWithoutTheLocalColumnFamilyOpensAndGainsIt) {
   // Make the store look like one written before the `local` column family existed.
   {
     const std::string path = dir_.Sub("n1");
+    ASSERT_NO_FATAL_FAILURE(
+        EditClosedStore(path, [](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* h) {
+          if (h->GetName() == format::kLocalCf) {
+            EXPECT_TRUE(db.DropColumnFamily(h).ok());
+          }
+        }));
     std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const std::string& name : names) {
-      rocksdb::ColumnFamilyOptions cf;
-      if (name == format::kCountersCf) cf.merge_operator = format::NewCounterAddOperator();
-      descriptors.emplace_back(name, cf);
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles, &raw).ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    for (rocksdb::ColumnFamilyHandle* h : handles) {
-      if (h->GetName() == format::kLocalCf) {
-        EXPECT_TRUE(db->DropColumnFamily(h).ok());
-      }
-    }
-    for (rocksdb::ColumnFamilyHandle* h : handles) {
-      EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-    }
-    EXPECT_TRUE(db->Close().ok());
-    names.clear();
     ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
     ASSERT_THAT(names, ::testing::Not(::testing::Contains(format::kLocalCf)));
   }
