@@ -271,14 +271,14 @@ absl::StatusOr<Latencies> TimeConsole(node::Node::Options options, const std::st
   auto node = node::Node::Start(options);
   if (!node.ok()) return node.status();
   const int port = (*node)->web_port();
-  auto cookie = ConsoleLogin(port, "bench", "bench-password");
+  auto cookie = bench::ConsoleLogin(port, "bench", "bench-password");
   if (!cookie.ok()) return cookie.status();
   const int timed = absl::GetFlag(FLAGS_queries);
   std::vector<double> ms;
   for (int i = 0; i < 60 + timed; ++i) {
     const Query& q = mix[i % mix.size()];
     const auto start = Clock::now();
-    auto r = ConsoleGet(port, absl::StrCat("/api/v1/overview?region=", q.region), *cookie);
+    auto r = bench::ConsoleGet(port, absl::StrCat("/api/v1/overview?region=", q.region), *cookie);
     const double elapsed = Seconds(start) * 1000;
     if (!r.ok()) return r.status();
     if (r->first != 200) {
