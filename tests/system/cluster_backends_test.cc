@@ -2,6 +2,7 @@
 // nodes in this process, and real tierhubd processes restarted with SIGKILL.
 #include <chrono>
 #include <memory>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -26,6 +27,12 @@ using ::testing::ElementsAreArray;
 using ::testing::Key;
 
 enum class Backend { kInProcess, kProcesses };
+
+// The parameter's name in test names and messages.
+std::string BackendName(Backend backend) {
+  return backend == Backend::kInProcess ? "InProcess" : "Processes";
+}
+void PrintTo(Backend backend, std::ostream* os) { *os << BackendName(backend); }
 
 class ClusterBackendsTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -117,7 +124,7 @@ TEST_P(ClusterBackendsTest, ClientsCallAsTheNodeOperatorOrDepartmentTheyAreGiven
 INSTANTIATE_TEST_SUITE_P(Backends, ClusterBackendsTest,
                          ::testing::Values(Backend::kInProcess, Backend::kProcesses),
                          [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::kInProcess ? "InProcess" : "Processes";
+                           return BackendName(info.param);
                          });
 
 }  // namespace
