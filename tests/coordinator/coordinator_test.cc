@@ -10,7 +10,7 @@
 #include "services/coordinator/merge.h"
 #include "services/domain/catalog.h"
 #include "services/domain/record_key.h"
-#include "tests/registry/list_fixture.h"
+#include "tests/testutil/list_fixture.h"
 #include "tests/testutil/store_reads.h"
 
 namespace tierhub::testutil {

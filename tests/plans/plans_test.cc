@@ -27,6 +27,7 @@
 #include "services/plans/schedule.h"
 #include "services/registry/registry_service.h"
 #include "services/store/store.h"
+#include "tests/testutil/root_store.h"
 #include "tests/testutil/store_reads.h"
 #include "tests/testutil/temp_dir.h"
 #include "tests/testutil/xlsx_reader.h"
@@ -67,20 +68,8 @@ std::string Code(const std::string& region, int serial) {
 class PlansTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::Store::Options options;
-    options.path = dir_.path() + "/store";
-    options.node_id = "gd";
-    options.region_code = "440000";
-    options.clock = &clock_;
-    options.hooks = &hooks_;
-    options.sync_writes = false;
-    options.block_cache_mb = 8;
-    store_ = store::Store::Open(options).value();
-    auth::NodeContext node;
-    node.node_id = "gd";
-    node.region_code = "440000";
-    node.is_root = true;
-    node.clock = &clock_;
+    store_ = testutil::OpenRootStore(dir_.path(), &clock_, &hooks_);
+    const auth::NodeContext node = testutil::RootContext(&clock_);
     cases_ = std::make_unique<enforcement::EnforcementService>(node, store_.get());
     registry_ = std::make_unique<registry::RegistryService>(node, store_.get());
     plans_ = std::make_unique<PlansService>(node, store_.get());
