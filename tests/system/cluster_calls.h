@@ -19,6 +19,16 @@
 
 namespace tierhub::testutil {
 
+// One node of a test's tree, listed parents first; `writes` is the region of the enterprises a
+// test writes there (null: the node's own).
+struct NodeSpec {
+  const char* id;
+  v1::RegionLevel tier;
+  const char* region;
+  const char* parent;
+  const char* writes = nullptr;
+};
+
 inline void SetDeadline(grpc::ClientContext* context, int seconds) {
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
 }
@@ -86,6 +96,22 @@ inline absl::StatusOr<std::map<std::string, v1::StoredRecord>> LiveRecordsOf(
   absl::Status s = FromGrpc(reader->Finish());
   if (!s.ok()) return s;
   return out;
+}
+
+// Whether `root` has applied every other node's own changes, up to that node's own sequence
+// (false while any node does not answer).
+inline bool RootHasEveryOrigin(const ProcessCluster& cluster, const std::vector<NodeSpec>& nodes,
+                               const std::string& root) {
+  auto province = SyncStatusOf(cluster, root);
+  if (!province.ok()) return false;
+  for (const NodeSpec& s : nodes) {
+    if (s.id == root) continue;
+    auto node = SyncStatusOf(cluster, s.id);
+    if (!node.ok()) return false;
+    auto it = province->watermarks().find(s.id);
+    if (it == province->watermarks().end() || it->second != node->own_origin_seq()) return false;
+  }
+  return true;
 }
 
 }  // namespace tierhub::testutil

@@ -30,12 +30,6 @@ namespace {
 
 constexpr char kCounty[] = "440606";
 
-struct NodeSpec {
-  const char* id;
-  v1::RegionLevel tier;
-  const char* region;
-  const char* parent;
-};
 // Shunde under Foshan under Guangdong: one of each kind of link.
 constexpr NodeSpec kNodes[] = {
     {"gd", v1::REGION_LEVEL_PROVINCE, "440000", ""},

@@ -13,6 +13,7 @@
 #include "services/client/channel.h"
 #include "services/domain/validation.h"
 #include "tests/exchange/test_cluster.h"
+#include "tests/system/cluster_calls.h"
 #include "tests/testutil/process_cluster.h"
 #include "tests/testutil/temp_dir.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
@@ -23,13 +24,7 @@ namespace {
 
 using google::protobuf::util::MessageDifferencer;
 
-struct Spec {
-  const char* id;
-  v1::RegionLevel tier;
-  const char* region;
-  const char* parent;
-  const char* writes = nullptr;  // the region of the enterprises written there; null = region
-};
+using Spec = NodeSpec;
 
 const char* WrittenRegion(const Spec& s) { return s.writes != nullptr ? s.writes : s.region; }
 
@@ -61,47 +56,21 @@ class MultiProcessTest : public ::testing::Test {
 
   void RunRandomKills(uint32_t seed, int kWrites, int min_kills);
 
-  std::unique_ptr<v1::Registry::Stub> Registry(const client::ChannelOptions& options) {
-    return v1::Registry::NewStub(client::MakeChannel(options).value());
-  }
   std::unique_ptr<v1::Exchange::Stub> Exchange(const client::ChannelOptions& options) {
     return v1::Exchange::NewStub(client::MakeChannel(options).value());
   }
 
-  grpc::Status Write(const std::string& id, const std::vector<v1::Record>& records) {
-    auto stub = Registry(cluster_->AsNode(id, id));
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    v1::WriteRecordsRequest request;
-    for (const auto& r : records) *request.add_records() = r;
-    v1::WriteRecordsResponse response;
-    return stub->WriteRecords(&context, request, &response);
+  absl::Status Write(const std::string& id, const std::vector<v1::Record>& records) {
+    return WriteAt(*cluster_, id, records);
   }
-
   absl::StatusOr<v1::SyncStatusResponse> Status(const std::string& id) {
-    auto stub = Exchange(cluster_->AsNode(id, id));
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    v1::SyncStatusResponse response;
-    grpc::Status s = stub->GetSyncStatus(&context, v1::SyncStatusRequest(), &response);
-    if (!s.ok()) return absl::UnavailableError(s.error_message());
-    return response;
+    return SyncStatusOf(*cluster_, id);
   }
-
   // Live records of a node, through its ListRecords RPC.
   std::map<std::string, v1::StoredRecord> Dump(const std::string& id) {
-    auto stub = Exchange(cluster_->AsNode(id, id));
-    grpc::ClientContext context;
-    auto reader = stub->ListRecords(&context, v1::ListRecordsRequest());
-    std::map<std::string, v1::StoredRecord> out;
-    v1::ListRecordsResponse chunk;
-    while (reader->Read(&chunk)) {
-      for (const auto& entry : chunk.records()) {
-        if (entry.stored().has_record()) out[entry.key()] = entry.stored();
-      }
-    }
-    EXPECT_TRUE(reader->Finish().ok());
-    return out;
+    auto records = LiveRecordsOf(*cluster_, id);
+    EXPECT_TRUE(records.ok()) << records.status();
+    return records.ok() ? *std::move(records) : std::map<std::string, v1::StoredRecord>();
   }
 
   TempDir dir_;
@@ -157,22 +126,8 @@ void MultiProcessTest::RunRandomKills(uint32_t seed, int kWrites, int min_kills)
   }
 
   // Converged: the province has applied every origin's changes up to its own sequence.
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        auto province = Status(root_);
-        if (!province.ok()) return false;
-        for (const Spec& s : topology_) {
-          if (std::string(s.id) == root_) continue;
-          auto node = Status(s.id);
-          if (!node.ok()) return false;
-          auto it = province->watermarks().find(s.id);
-          if (it == province->watermarks().end() || it->second != node->own_origin_seq()) {
-            return false;
-          }
-        }
-        return true;
-      },
-      absl::Seconds(60)));
+  ASSERT_TRUE(WaitUntil([&] { return RootHasEveryOrigin(*cluster_, topology_, root_); },
+                        absl::Seconds(60)));
 
   // No loss: exactly the acknowledged keys. Same versions as at each origin.
   auto province = Dump(root_);
@@ -232,8 +187,8 @@ TEST_F(WideTreeMultiProcessTest, RandomKillsInAWideTreeUnderTheNationalNodeLoseN
 
 TEST_F(MultiProcessTest, CountyCertificateCannotWriteAnotherCountysRegion) {
   // Through its own node's registry.
-  grpc::Status refused = Write("cc", {MakeEnterprise("440605", 1)});
-  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED) << refused.error_message();
+  absl::Status refused = Write("cc", {MakeEnterprise("440605", 1)});
+  EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
 
   // Straight to the city's exchange, forging a change about Nanhai with Chancheng's certificate.
   auto stub = Exchange(cluster_->AsNode("fs", "cc"));
