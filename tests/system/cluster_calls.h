@@ -77,6 +77,20 @@ inline absl::StatusOr<v1::DigestResponse> DigestOf(const ProcessCluster& cluster
   return response;
 }
 
+// The conflict journal of node `id` (ListConflicts, up to 1000).
+inline absl::StatusOr<v1::ListConflictsResponse> ConflictsOf(const ProcessCluster& cluster,
+                                                             const std::string& id) {
+  auto channel = client::MakeChannel(cluster.AsNode(id, id));
+  if (!channel.ok()) return channel.status();
+  auto stub = v1::Exchange::NewStub(*channel);
+  grpc::ClientContext context;
+  SetDeadline(&context, 30);
+  v1::ListConflictsResponse response;
+  absl::Status s = FromGrpc(stub->ListConflicts(&context, v1::ListConflictsRequest(), &response));
+  if (!s.ok()) return s;
+  return response;
+}
+
 // Live records of node `id` (key -> stored), through its ListRecords.
 inline absl::StatusOr<std::map<std::string, v1::StoredRecord>> LiveRecordsOf(
     const ProcessCluster& cluster, const std::string& id) {

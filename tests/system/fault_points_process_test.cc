@@ -156,6 +156,11 @@ class FaultPointsProcessTest : public ::testing::Test {
       EXPECT_EQ(keys, written_) << n.id << " lost or invented records";
       // No duplicate: each origin's changes are logged once at every node.
       EXPECT_EQ(SyncStatusOf(*cluster_, n.id)->last_seq(), total_own) << n.id;
+      // Nobody edited concurrently: no version came in out of order.
+      auto conflicts = ConflictsOf(*cluster_, n.id);
+      ASSERT_TRUE(conflicts.ok()) << n.id;
+      EXPECT_EQ(conflicts->conflicts_size(), 0)
+          << n.id << ": " << conflicts->DebugString().substr(0, 600);
     }
     // The county has nothing pending towards a parent that has it all.
     EXPECT_TRUE(WaitUntil([&] {

@@ -211,7 +211,7 @@ int Run() {
   }
   std::set<std::string> province_keys;
   for (const auto& [key, stored] : *province) province_keys.insert(key);
-  uint64_t lost = 0, extra = 0, version_mismatches = 0, total_own = 0;
+  uint64_t lost = 0, extra = 0, version_mismatches = 0, total_own = 0, conflicts = 0;
   for (const std::string& key : acked_keys) lost += province_keys.count(key) == 0 ? 1 : 0;
   for (const std::string& key : province_keys) extra += acked_keys.count(key) == 0 ? 1 : 0;
   for (const Spec& s : topology) {
@@ -222,6 +222,9 @@ int Run() {
       return 1;
     }
     total_own += status->own_origin_seq();
+    // Every record has one writer, so no version may arrive as a concurrent edit anywhere.
+    auto journal = ConflictsOf(cluster, s.id);
+    conflicts += journal.ok() ? journal->conflicts_size() : 1;
     for (const auto& [key, stored] : *records) {
       if (stored.origin_node() != s.id) continue;
       auto it = province->find(key);
@@ -273,14 +276,15 @@ int Run() {
   std::printf("duplicated=%llu\n", static_cast<unsigned long long>(duplicated));
   std::printf("missing_in_log=%llu\n", static_cast<unsigned long long>(missing_in_log));
   std::printf("version_mismatches=%llu\n", static_cast<unsigned long long>(version_mismatches));
+  std::printf("conflicts=%llu\n", static_cast<unsigned long long>(conflicts));
   std::printf("log_lost_on_kill=%d\n", log_lost_on_kill);
   std::printf("digests_compared=%d\n", digests_compared);
   std::printf("digest_mismatches=%d\n", digest_mismatches);
   std::printf("digests_equal=%d\n", digest_mismatches == 0 ? 1 : 0);
   std::printf("seconds=%.0f\n", absl::ToDoubleSeconds(absl::Now() - started));
   const bool exact = converged && lost == 0 && extra == 0 && duplicated == 0 &&
-                     missing_in_log == 0 && version_mismatches == 0 && log_lost_on_kill == 0 &&
-                     digest_mismatches == 0;
+                     missing_in_log == 0 && version_mismatches == 0 && conflicts == 0 &&
+                     log_lost_on_kill == 0 && digest_mismatches == 0;
   std::printf("exact=%d\n", exact ? 1 : 0);
   return exact ? 0 : 1;
 }
