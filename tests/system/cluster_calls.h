@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,29 +34,36 @@ inline void SetDeadline(grpc::ClientContext* context, int seconds) {
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
 }
 
+// A stub of `Service` (v1::Exchange, v1::Registry) on node `id`, as the node itself.
+template <typename Service>
+absl::StatusOr<std::unique_ptr<typename Service::Stub>> StubAt(const ProcessCluster& cluster,
+                                                               const std::string& id) {
+  auto channel = client::MakeChannel(cluster.AsNode(id, id));
+  if (!channel.ok()) return channel.status();
+  return Service::NewStub(*channel);
+}
+
 // WriteRecords at node `id`: OK once the records are durable there.
 inline absl::Status WriteAt(const ProcessCluster& cluster, const std::string& id,
                             const std::vector<v1::Record>& records) {
-  auto channel = client::MakeChannel(cluster.AsNode(id, id));
-  if (!channel.ok()) return channel.status();
-  auto stub = v1::Registry::NewStub(*channel);
+  auto stub = StubAt<v1::Registry>(cluster, id);
+  if (!stub.ok()) return stub.status();
   grpc::ClientContext context;
   SetDeadline(&context, 5);
   v1::WriteRecordsRequest request;
   for (const auto& r : records) *request.add_records() = r;
   v1::WriteRecordsResponse response;
-  return FromGrpc(stub->WriteRecords(&context, request, &response));
+  return FromGrpc((*stub)->WriteRecords(&context, request, &response));
 }
 
 inline absl::StatusOr<v1::SyncStatusResponse> SyncStatusOf(const ProcessCluster& cluster,
                                                            const std::string& id) {
-  auto channel = client::MakeChannel(cluster.AsNode(id, id));
-  if (!channel.ok()) return channel.status();
-  auto stub = v1::Exchange::NewStub(*channel);
+  auto stub = StubAt<v1::Exchange>(cluster, id);
+  if (!stub.ok()) return stub.status();
   grpc::ClientContext context;
   SetDeadline(&context, 5);
   v1::SyncStatusResponse response;
-  absl::Status s = FromGrpc(stub->GetSyncStatus(&context, v1::SyncStatusRequest(), &response));
+  absl::Status s = FromGrpc((*stub)->GetSyncStatus(&context, v1::SyncStatusRequest(), &response));
   if (!s.ok()) return s;
   return response;
 }
@@ -64,15 +72,14 @@ inline absl::StatusOr<v1::SyncStatusResponse> SyncStatusOf(const ProcessCluster&
 inline absl::StatusOr<v1::DigestResponse> DigestOf(const ProcessCluster& cluster,
                                                    const std::string& id,
                                                    const std::string& key_prefix = "") {
-  auto channel = client::MakeChannel(cluster.AsNode(id, id));
-  if (!channel.ok()) return channel.status();
-  auto stub = v1::Exchange::NewStub(*channel);
+  auto stub = StubAt<v1::Exchange>(cluster, id);
+  if (!stub.ok()) return stub.status();
   grpc::ClientContext context;
   SetDeadline(&context, 30);
   v1::DigestRequest request;
   request.set_key_prefix(key_prefix);
   v1::DigestResponse response;
-  absl::Status s = FromGrpc(stub->GetDigest(&context, request, &response));
+  absl::Status s = FromGrpc((*stub)->GetDigest(&context, request, &response));
   if (!s.ok()) return s;
   return response;
 }
@@ -80,13 +87,13 @@ inline absl::StatusOr<v1::DigestResponse> DigestOf(const ProcessCluster& cluster
 // The conflict journal of node `id` (ListConflicts, up to 1000).
 inline absl::StatusOr<v1::ListConflictsResponse> ConflictsOf(const ProcessCluster& cluster,
                                                              const std::string& id) {
-  auto channel = client::MakeChannel(cluster.AsNode(id, id));
-  if (!channel.ok()) return channel.status();
-  auto stub = v1::Exchange::NewStub(*channel);
+  auto stub = StubAt<v1::Exchange>(cluster, id);
+  if (!stub.ok()) return stub.status();
   grpc::ClientContext context;
   SetDeadline(&context, 30);
   v1::ListConflictsResponse response;
-  absl::Status s = FromGrpc(stub->ListConflicts(&context, v1::ListConflictsRequest(), &response));
+  absl::Status s =
+      FromGrpc((*stub)->ListConflicts(&context, v1::ListConflictsRequest(), &response));
   if (!s.ok()) return s;
   return response;
 }
@@ -94,12 +101,11 @@ inline absl::StatusOr<v1::ListConflictsResponse> ConflictsOf(const ProcessCluste
 // Live records of node `id` (key -> stored), through its ListRecords.
 inline absl::StatusOr<std::map<std::string, v1::StoredRecord>> LiveRecordsOf(
     const ProcessCluster& cluster, const std::string& id) {
-  auto channel = client::MakeChannel(cluster.AsNode(id, id));
-  if (!channel.ok()) return channel.status();
-  auto stub = v1::Exchange::NewStub(*channel);
+  auto stub = StubAt<v1::Exchange>(cluster, id);
+  if (!stub.ok()) return stub.status();
   grpc::ClientContext context;
   SetDeadline(&context, 30);
-  auto reader = stub->ListRecords(&context, v1::ListRecordsRequest());
+  auto reader = (*stub)->ListRecords(&context, v1::ListRecordsRequest());
   std::map<std::string, v1::StoredRecord> out;
   v1::ListRecordsResponse chunk;
   while (reader->Read(&chunk)) {
