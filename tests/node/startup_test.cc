@@ -327,5 +327,24 @@ TEST_F(NodeStartupTest, TierhubdExitsNamingTheFieldAndTheCause) {
   }
 }
 
+// TIERHUB_FAULTS arms fault points in a real tierhubd (docs/FAULTS.md); a name that is no
+// point (a typo would otherwise test nothing) stops it at start, naming the item.
+TEST_F(NodeStartupTest, AnUnknownFaultPointInTheEnvironmentStopsTierhubd) {
+  std::ostringstream text;
+  text << GoodConfig().DebugString();
+  const std::string config_path = File("faults.textproto", text.str());
+  const std::string log = dir_.Sub("faults.log");
+  ASSERT_EQ(setenv("TIERHUB_FAULTS", "exchange.parent.pull_start=error,exchange.nope=crash", 1), 0);
+  testutil::Process tierhubd;
+  const bool started = tierhubd.Start({TIERHUBD_PATH, "--config=" + config_path}, log);
+  ASSERT_EQ(unsetenv("TIERHUB_FAULTS"), 0);
+  ASSERT_TRUE(started);
+  const std::optional<int> code = tierhubd.WaitForExit(absl::Seconds(60));
+  ASSERT_TRUE(code.has_value()) << "tierhubd is still running; log:\n" << Read(log);
+  EXPECT_EQ(*code, 2) << Read(log);
+  EXPECT_THAT(Read(log),
+              HasSubstr("TIERHUB_FAULTS: INVALID_ARGUMENT: 'exchange.nope' is not a fault point"));
+}
+
 }  // namespace
 }  // namespace tierhub::node

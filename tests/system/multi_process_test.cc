@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "services/client/channel.h"
 #include "services/domain/validation.h"
+#include "tests/system/cluster_calls.h"
 #include "tests/testutil/process_cluster.h"
 #include "tests/testutil/push.h"
 #include "tests/testutil/records.h"
@@ -33,13 +34,7 @@ using ::testing::Property;
 auto Connected() { return Property(&v1::LinkStatus::state, v1::LINK_STATE_CONNECTED); }
 auto NothingPending() { return Property(&v1::LinkStatus::pending_changes, 0u); }
 
-struct Spec {
-  const char* id;
-  v1::RegionLevel tier;
-  const char* region;
-  const char* parent;
-  const char* writes = nullptr;  // the region of the enterprises written there; null = region
-};
+using Spec = NodeSpec;
 
 const char* WrittenRegion(const Spec& s) { return s.writes != nullptr ? s.writes : s.region; }
 
