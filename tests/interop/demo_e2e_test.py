@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from node_process import NodeProcess
+from node_process import NodeProcess, wait_until
 
 TOPOLOGY = [  # id, tier, region, parent
     ("gd", "REGION_LEVEL_PROVINCE", "440000", None),
@@ -31,15 +31,6 @@ TOPOLOGY = [  # id, tier, region, parent
 LOAD = {"chancheng": 12, "nanhai": 15, "shunde": 20, "zengcheng": 9, "dongguan": 18}
 CITY_OF = {"440604": "440600", "440605": "440600", "440606": "440600", "440118": "440100",
            "441900": "441900"}
-
-
-def wait_until(check, what, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def main():

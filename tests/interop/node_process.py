@@ -38,6 +38,16 @@ class NodeProcess:
         self.wait_clean_exit()
 
 
+def wait_until(check, what, seconds=60):
+    """Polls `check` until it returns true; AssertionError naming `what` after `seconds`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)
+
+
 def insecure_province(tmp, coordinator=False):
     """The config of a development province node storing under `tmp`."""
     return ('node_id: "gd" tier: REGION_LEVEL_PROVINCE region_code: "440000"\n'
@@ -45,13 +55,20 @@ def insecure_province(tmp, coordinator=False):
             f'store_path: "{tmp}/store"\n' + ("coordinator: true\n" if coordinator else ""))
 
 
-def ctl_runner(tierhubctl, node, default_identity):
-    """A function that runs `tierhubctl ARGS` against `node` (a NodeProcess) in the insecure
-    development mode as `identity` (default `default_identity`) and returns the finished
-    process; with check=True (the default) a non-zero exit raises AssertionError."""
+def ctl_runner(tierhubctl, node, default_identity, certs=None):
+    """A function that runs `tierhubctl ARGS` against `node` (a NodeProcess) as `identity`
+    (default `default_identity`) and returns the finished process; with check=True (the
+    default) a non-zero exit raises AssertionError. Without `certs` the node is a development
+    one (insecure) and the identity a name like dept:MIIT:440000:clerk; with `certs` (a
+    deploy/dev-ca.sh directory) it speaks mutual TLS and the identity is the certificate's file
+    name there (a node id, DEPT-REGION-USER or ops-REGION-USER)."""
     def ctl(*args, identity=default_identity, check=True):
-        p = subprocess.run([tierhubctl, *args, f"--node={node.address}", "--insecure",
-                            f"--identity={identity}"],
+        if certs is None:
+            who = ["--insecure", f"--identity={identity}"]
+        else:
+            who = [f"--ca={certs}/ca.pem", f"--cert={certs}/{identity}.pem",
+                   f"--key={certs}/{identity}.key"]
+        p = subprocess.run([tierhubctl, *args, f"--node={node.address}", *who],
                            capture_output=True, text=True, timeout=120)
         if check and p.returncode != 0:
             raise AssertionError(f"tierhubctl {args[0]} failed ({p.returncode}): {p.stderr}")
