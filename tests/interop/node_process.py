@@ -48,6 +48,25 @@ def wait_until(check, what, seconds=60):
     raise AssertionError("timed out waiting for " + what)
 
 
+def start_tls_tree(tierhubd, directory, certs, topology, nodes):
+    """Starts `topology` ([(node id, tier, region, parent id or None)], parents first) with
+    mutual TLS from the deploy/dev-ca.sh directory `certs`, each node's certificate named by
+    its id; the root is the coordinator. Fills `nodes` (id -> NodeProcess) as they start, so
+    that a caller's `finally` stops those that did."""
+    for node_id, tier, region, parent in topology:
+        config = (f'node_id: "{node_id}" tier: {tier} region_code: "{region}"\n'
+                  f'listen_address: "127.0.0.1:0" store_path: "{directory}/{node_id}"\n'
+                  f'block_cache_mb: 8\n'
+                  f'tls {{ ca_file: "{certs}/ca.pem" cert_file: "{certs}/{node_id}.pem" '
+                  f'key_file: "{certs}/{node_id}.key" }}\n')
+        if parent:
+            config += (f'parent_address: "{nodes[parent].address}" '
+                       f'parent_node_id: "{parent}"\n')
+        else:
+            config += "coordinator: true\n"
+        nodes[node_id] = NodeProcess(tierhubd, directory, node_id, config)
+
+
 def insecure_province(tmp, coordinator=False):
     """The config of a development province node storing under `tmp`."""
     return ('node_id: "gd" tier: REGION_LEVEL_PROVINCE region_code: "440000"\n'
