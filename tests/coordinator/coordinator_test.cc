@@ -300,6 +300,77 @@ TEST_F(CoordinatorTest, OverdueCasesFollowTheClock) {
   EXPECT_EQ(service_->Progress(NodeIdentity(), q)->cases_overdue(), 0);
 }
 
+TEST(MergeTest, ACaseInAnExitStateMakesTheEnterpriseExited) {
+  coordinator::EnterpriseRecords records;
+  v1::ListEntry e = Row("440606", 5).entry();  // the lists still say OPERATING
+  e.set_department(v1::DEPARTMENT_DRC);
+  e.set_dimension(v1::DIMENSION_ENERGY);
+  records.entries.push_back({"list/DRC/a", e});
+  v1::Enterprise ent;
+  ent.set_credit_code(e.credit_code());
+  ent.set_region_code("440606");
+  ent.set_status(v1::OPERATING_STATUS_OPERATING);  // and so does the register
+  records.enterprise = ent;
+  v1::EnforcementCase c;
+  c.set_case_id("sd-e-1");
+  c.set_credit_code(e.credit_code());
+  c.set_region_code("440606");
+  c.set_industry(v1::INDUSTRY_CERAMICS);
+  c.set_dimension(v1::DIMENSION_ENERGY);
+  // Steps on the way and a closure without exit are no exit.
+  for (v1::CaseState open : {v1::CASE_STATE_ORDERED_CLOSED, v1::CASE_STATE_COMPLIANT}) {
+    c.set_state(open);
+    records.cases = {c};
+    EXPECT_FALSE(coordinator::Merge(e.credit_code(), records)->exited()) << open;
+  }
+  c.set_state(v1::CASE_STATE_CLOSED_EXITED);
+  records.cases = {c};
+  auto m = coordinator::Merge(e.credit_code(), records);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_TRUE(m->exited());
+  EXPECT_EQ(m->open_cases_size(), 0);
+  // Every dimension's exit counts: a QUALITY licence revoked (吊销证照).
+  c.set_dimension(v1::DIMENSION_QUALITY);
+  c.set_state(v1::CASE_STATE_LICENCES_REVOKED);
+  records.cases = {c};
+  EXPECT_TRUE(coordinator::Merge(e.credit_code(), records)->exited());
+}
+
+TEST_F(CoordinatorTest, ProgressCountsAnEnterpriseExitedOnceItsCaseClosedIt) {
+  Submit(v1::DEPARTMENT_DRC, v1::DIMENSION_ENERGY, v1::LIST_KIND_ENERGY_INSPECTION, "d1", "440600",
+         {Row("440606", 5, v1::OPERATING_STATUS_OPERATING, 3000)});
+  v1::Record record;
+  v1::EnforcementCase* c = record.mutable_enforcement_case();
+  c->set_case_id("sd-e-1");
+  c->set_credit_code(Code("440606", 5));
+  c->set_region_code("440606");
+  c->set_industry(v1::INDUSTRY_CERAMICS);
+  c->set_dimension(v1::DIMENSION_ENERGY);
+  c->set_state(v1::CASE_STATE_ORDERED_CLOSED);
+  c->mutable_found_at()->set_seconds(1554076800);
+  ASSERT_TRUE(store_->Write({{domain::RecordKey(record), {}, record}}).ok());
+  ASSERT_TRUE(merger_->CatchUp().ok());
+  auto exited = [&] {
+    v1::GetProgressRequest q;
+    q.set_region_code("440606");
+    auto p = service_->Progress(Dept(v1::DEPARTMENT_MIIT), q);
+    EXPECT_TRUE(p.ok()) << p.status();
+    int64_t enterprises = 0;
+    double capacity = 0;
+    for (const auto& r : p->capacity()) {
+      enterprises += r.enterprises_exited();
+      capacity += r.exited();
+    }
+    return std::make_pair(enterprises, capacity);
+  };
+  EXPECT_EQ(exited(), std::make_pair(int64_t{0}, 0.0));
+  c->set_state(v1::CASE_STATE_CLOSED_EXITED);
+  ASSERT_TRUE(store_->Write({{domain::RecordKey(record), {}, record}}).ok());
+  ASSERT_TRUE(merger_->CatchUp().ok());
+  EXPECT_TRUE(MergedOf(Code("440606", 5))->exited());
+  EXPECT_EQ(exited(), std::make_pair(int64_t{1}, 3000.0));
+}
+
 TEST_F(CoordinatorTest, AsOfShowsEachChildsLastChangeAndSilentChildren) {
   // A change from Foshan's node, as the exchange would apply it.
   v1::Change change;
