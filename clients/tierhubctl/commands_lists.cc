@@ -68,10 +68,9 @@ void PrintReceipt(const v1::SubmitListResponse& r) {
       s.submission_id(), " version ", s.version(), " by ", s.author(), "\n  ", s.entry_count(),
       " entries live (added ", r.added(), ", changed ", r.changed(), ", removed ", r.removed(),
       ", unchanged ", r.unchanged(), ")\n  round ", s.round_id(), ": ",
-      s.late() ? absl::StrCat("LATE by ", Duration(s.late_seconds()),
-                              s.late_waiver() ? " (under a late waiver)" : "")
-               : "on time",
-      s.withdrawn() ? "\n  WITHDRAWN" : "", "\n"));
+      s.late() ? absl::StrCat("LATE by ", Duration(s.late_seconds())) : "on time",
+      // Also an on-time list after an early close went in under the waiver.
+      s.late_waiver() ? " (under a late waiver)" : "", s.withdrawn() ? "\n  WITHDRAWN" : "", "\n"));
 }
 
 absl::Status Submit(const Args& args) {
