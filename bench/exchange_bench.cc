@@ -43,12 +43,12 @@
 #include "absl/time/time.h"
 #include "bench/console_http.h"
 #include "bench/synthetic.h"
+#include "clients/local_cluster/local_cluster.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/client/channel.h"
 #include "services/console/accounts.h"
-#include "tests/testutil/process_cluster.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
 #include "tierhub/v1/registry.grpc.pb.h"
 
@@ -86,7 +86,7 @@ ABSL_FLAG(std::string, old_tierhubd, "",
 namespace tierhub::bench {
 namespace {
 
-using testutil::ProcessCluster;
+using local_cluster::LocalCluster;
 
 constexpr const char* kCounty = kSyntheticNode;
 constexpr char kCity[] = "fs";  // Foshan
@@ -162,9 +162,9 @@ class Bench {
  public:
   Bench(const std::string& dir, size_t name_bytes)
       : Bench(dir, name_bytes,
-              ProcessCluster::Options{absl::GetFlag(FLAGS_block_cache_mb),
-                                      absl::GetFlag(FLAGS_tierhubd)}) {}
-  Bench(const std::string& dir, size_t name_bytes, ProcessCluster::Options options)
+              LocalCluster::Options{absl::GetFlag(FLAGS_block_cache_mb),
+                                    absl::GetFlag(FLAGS_tierhubd)}) {}
+  Bench(const std::string& dir, size_t name_bytes, LocalCluster::Options options)
       : cluster_(dir, std::move(options)), name_bytes_(name_bytes) {}
 
   // County -> city -> province; the county loads. `province_config` is more NodeConfig text
@@ -429,12 +429,12 @@ class Bench {
   absl::Status Add(const std::string& id, v1::RegionLevel tier, const std::string& region,
                    const std::string& parent, const std::string& extra_config = "") {
     nodes_.push_back(id);
-    ProcessCluster::NodeOptions options;
+    LocalCluster::NodeOptions options;
     options.extra_config = extra_config;
     return cluster_.Add(id, tier, region, parent, options);
   }
 
-  ProcessCluster cluster_;
+  LocalCluster cluster_;
   const size_t name_bytes_;
   std::string loader_ = kCounty;    // the node the load is written at
   std::vector<std::string> nodes_;  // in the order started
@@ -607,7 +607,7 @@ int RunFanout() {
         {
           Bench bench(
               run_dir, name_bytes,
-              ProcessCluster::Options{absl::GetFlag(FLAGS_fanout_block_cache_mb), kind.tierhubd});
+              LocalCluster::Options{absl::GetFlag(FLAGS_fanout_block_cache_mb), kind.tierhubd});
           if (absl::Status s = bench.StartFanout(k); !s.ok()) return Fail(s);
           bench.WaitAtRest(label, absl::Minutes(1));
           const double province_before = bench.NodeCpu(kProvince);

@@ -33,12 +33,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "bench/synthetic.h"
+#include "clients/local_cluster/local_cluster.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/client/channel.h"
 #include "services/domain/credit_code.h"
-#include "tests/testutil/process_cluster.h"
 #include "tierhub/v1/registry.grpc.pb.h"
 
 ABSL_FLAG(int, seconds, 60, "How long the hostile clients run.");
@@ -197,9 +197,9 @@ int Run() {
   if (dir.empty()) dir = absl::StrCat("/tmp/tierhub-hostile-bench-", getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  testutil::ProcessCluster::Options cluster_options;
+  local_cluster::LocalCluster::Options cluster_options;
   cluster_options.block_cache_mb = 64;  // the store's default, as a real province runs
-  testutil::ProcessCluster cluster(dir, cluster_options);
+  local_cluster::LocalCluster cluster(dir, cluster_options);
   if (absl::Status s = cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", ""); !s.ok()) {
     std::fprintf(stderr, "node: %s\n", s.ToString().c_str());
     return 1;

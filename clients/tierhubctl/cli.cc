@@ -91,6 +91,12 @@ absl::StatusOr<int64_t> Args::GetInt(const std::string& name, int64_t fallback) 
   return value;
 }
 
+std::vector<std::string> Args::Given() const {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : options_) out.push_back(name);
+  return out;
+}
+
 std::vector<std::string> Args::Unused() const {
   std::vector<std::string> out;
   for (const auto& [name, value] : options_) {

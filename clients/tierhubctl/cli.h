@@ -45,6 +45,8 @@ class Args {
   std::string Get(const std::string& name, const std::string& fallback = "") const;
   absl::StatusOr<int64_t> GetInt(const std::string& name, int64_t fallback) const;
   const std::vector<std::string>& positional() const { return positional_; }
+  // The names of the options given, without "--", in name order.
+  std::vector<std::string> Given() const;
   // Options that were given but never read: a typo should not pass silently.
   std::vector<std::string> Unused() const;
 

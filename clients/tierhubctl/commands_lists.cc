@@ -63,10 +63,9 @@ void PrintReceipt(const v1::SubmitListResponse& r) {
       s.submission_id(), " version ", s.version(), " by ", s.author(), "\n  ", s.entry_count(),
       " entries live (added ", r.added(), ", changed ", r.changed(), ", removed ", r.removed(),
       ", unchanged ", r.unchanged(), ")\n  round ", s.round_id(), ": ",
-      s.late() ? absl::StrCat("LATE by ", Duration(s.late_seconds()),
-                              s.late_waiver() ? " (under a late waiver)" : "")
-               : "on time",
-      s.withdrawn() ? "\n  WITHDRAWN" : "", "\n"));
+      s.late() ? absl::StrCat("LATE by ", Duration(s.late_seconds())) : "on time",
+      // Also an on-time list after an early close went in under the waiver.
+      s.late_waiver() ? " (under a late waiver)" : "", s.withdrawn() ? "\n  WITHDRAWN" : "", "\n"));
 }
 
 absl::Status Submit(const Args& args) {
@@ -309,6 +308,31 @@ absl::Status Rounds(const Args& args) {
     v1::CloseRoundRequest request;
     request.set_round_id(args.Get("close"));
     s = stub->CloseRound(&context, request, &r);
+  } else if (!args.Get("waive").empty()) {
+    // The late waiver a refusal after the close asks for (Registry.GrantLateWaiver, MIIT only).
+    v1::GrantLateWaiverRequest request;
+    request.set_round_id(args.Get("waive"));
+    v1::Department department = v1::DEPARTMENT_UNSPECIFIED;
+    TH_RETURN_IF_ERROR(Required(args, "department", &ParseDept, &department));
+    request.set_department(department);
+    request.set_region_code(args.Get("region"));
+    if (request.region_code().empty()) {
+      return absl::InvalidArgumentError(
+          "--region: required with --waive (it covers the region "
+          "and every region under it)");
+    }
+    request.set_note(args.Get("note"));
+    v1::GrantLateWaiverResponse granted;
+    s = stub->GrantLateWaiver(&context, request, &granted);
+    if (!s.ok()) return CallFailed("rounds --waive", s, args.Get("node"));
+    const v1::LateWaiver& w = granted.waiver();
+    Print(args.Has("json")
+              ? ProtoJson(granted)
+              : absl::StrCat("late waiver granted: ", domain::DepartmentCode(w.department()),
+                             " may submit to round ", w.round_id(), " for ", w.region_code(), " ",
+                             RegionName(w.region_code()), " and the regions under it (by ",
+                             w.granted_by(), ")\n"));
+    return absl::OkStatus();
   } else {
     s = stub->ListRounds(&context, v1::ListRoundsRequest(), &r);
   }
@@ -516,6 +540,7 @@ void AddListCommands(std::vector<Command>* out) {
        "  --base-version=N         to correct version N of the submission\n"
        "  --encoding=auto|utf-8|gb18030   (default auto)\n"
        "  --dry-run                check every row on the node, store nothing\n"
+       "  --note=TEXT              kept with the version (why it was submitted or corrected)\n"
        "Every bad row is printed with its row number, column and reason; nothing is stored\n"
        "unless every row is good.\n\n"
        "Example:\n  tierhubctl submit eco-q2.csv --dimension=ENVIRONMENT --kind=KEY_SUPERVISION "
@@ -539,8 +564,13 @@ void AddListCommands(std::vector<Command>* out) {
   out->push_back({"rounds", "submission rounds and their deadlines",
                   "  --init-plan      create the plan's 2019 rounds (top node, MIIT)\n"
                   "  --close=ROUND    close a round (later submissions need a late waiver)\n"
-                  "  --add=ID --deadline=YYYY-MM-DD [--title=TEXT]   define a round (top node)\n\n"
-                  "Example:\n  tierhubctl rounds ...\n",
+                  "  --add=ID --deadline=YYYY-MM-DD [--title=TEXT]   define a round (top node)\n"
+                  "  --waive=ROUND --department=SAMR --region=CODE [--note=TEXT]\n"
+                  "                   grant a late waiver (MIIT): the department may submit to\n"
+                  "                   the closed round for the region and every region under it\n"
+                  "  Without an option: list the rounds.\n\n"
+                  "Example:\n  tierhubctl rounds --waive=2019-04-15 --department=SAMR "
+                  "--region=440600 --note='报送系统故障' ...\n",
                   Rounds});
   out->push_back({"round-status", "who submitted in a round: on time, late (how late), missing",
                   "  --round=ID [--region=CODE] [--children]\n\nExample:\n"

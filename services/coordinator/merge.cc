@@ -116,6 +116,12 @@ std::optional<v1::MergedEnterprise> Merge(const std::string& credit_code,
     if (Exited(status)) m.set_exited(true);
   }
   if (Exited(m.recorded_status())) m.set_exited(true);
+  // A case that closed the plant by law (关停退出, 吊销证照) is an exit whatever the listings
+  // and the register still say: the lists report what a department saw in a round, the case
+  // records what the authorities did since.
+  for (const v1::EnforcementCase& c : records.cases) {
+    if (domain::IsExitState(c.dimension(), c.state())) m.set_exited(true);
+  }
 
   // Contradictions. Status: an exit reported by one department, operation by another.
   {

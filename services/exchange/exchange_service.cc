@@ -12,6 +12,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/auth/jurisdiction.h"
 #include "services/auth/policy.h"
+#include "services/common/fault_points.h"
 #include "services/common/grpc_status.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
@@ -154,6 +155,7 @@ grpc::Status ExchangeService::Push(
       Refuse(child->name, result.status());
       return ToGrpc(result.status());
     }
+    TH_RETURN_IF_FAULT("exchange.parent.after_apply_before_ack", ToGrpc);
     v1::PushResponse ack;
     ack.mutable_ack()->set_last_seq(batch.last_seq());
     ack.mutable_ack()->set_applied(result->applied);
@@ -186,6 +188,7 @@ grpc::Status ExchangeService::Pull(grpc::ServerContext* context, const v1::PullR
     RefusePeer(*context, request->child_node_id(), child.status());
     return ToGrpc(child.status());
   }
+  TH_RETURN_IF_FAULT("exchange.parent.pull_start", ToGrpc);
   uint64_t next = std::max<uint64_t>(request->from_seq(), 1);
   const uint64_t first = store_->FirstLogSeq();
   if (next < first) {
@@ -284,6 +287,7 @@ grpc::Status ExchangeService::Snapshot(grpc::ServerContext* context,
     if (chunk.records_size() >= static_cast<int>(kSnapshotChunk)) {
       ok = !context->IsCancelled() && writer->Write(chunk);
       chunk.Clear();
+      TH_FAULT_POINT("exchange.parent.snapshot_mid");
     }
     return ok;
   });

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/auth/identity.h"
 #include "services/auth/jurisdiction.h"
+#include "services/common/fault_points.h"
 #include "services/common/grpc_status.h"
 #include "services/common/log.h"
 
@@ -254,6 +255,7 @@ absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
     v1::PushResponse ack;
     while (stream->Read(&ack)) {
       if (!ack.has_ack()) continue;
+      TH_FAULT_POINT("exchange.child.after_ack_before_store");
       absl::Status saved = store_->SetCursor(kParentAckedCursor, ack.ack().last_seq());
       if (!saved.ok()) {
         LogError("cannot store acknowledged position: ", saved.ToString());
@@ -342,6 +344,7 @@ absl::Status ParentLink::PullSession(v1::Exchange::Stub* stub) {
   });
   v1::PullResponse response;
   while (reader->Read(&response)) {
+    TH_FAULT_POINT("exchange.child.pull_mid_batch");
     std::vector<v1::Change> changes;
     changes.reserve(response.changes_size());
     for (v1::Change& change : *response.mutable_changes()) changes.push_back(std::move(change));
@@ -391,6 +394,7 @@ absl::Status ParentLink::Resync(v1::Exchange::Stub* stub) {
       return result.status();
     }
     records += chunk.records_size();
+    if (!chunk.done()) TH_FAULT_POINT("exchange.child.snapshot_mid");
     if (chunk.done()) follow_from = chunk.follow_from_seq();
   }
   absl::Status status = FromGrpc(reader->Finish());

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
 
@@ -18,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "services/common/fault_points.h"
 #include "services/common/log.h"
 #include "services/node/config.h"
 #include "services/node/node.h"
@@ -72,6 +74,16 @@ int main(int argc, char** argv) {
   }
   if (!absl::GetFlag(FLAGS_store_path).empty()) {
     config->set_store_path(absl::GetFlag(FLAGS_store_path));
+  }
+  // Fault points for process tests (services/common/fault_points.h, docs/FAULTS.md).
+  if (const char* faults = std::getenv(tierhub::faults::kFaultsEnvVar); faults && *faults) {
+    if (absl::Status armed = tierhub::faults::ArmFromSpec(faults); !armed.ok()) {
+      std::fprintf(stderr, "tierhubd: %s: %s\n", tierhub::faults::kFaultsEnvVar,
+                   armed.ToString().c_str());
+      return 2;
+    }
+    std::fprintf(stderr, "tierhubd: FAULT POINTS ARMED (%s=%s): for tests only\n",
+                 tierhub::faults::kFaultsEnvVar, faults);
   }
 
   // Signals are taken synchronously by one thread; every thread started later inherits the mask.

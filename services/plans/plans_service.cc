@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -119,7 +121,10 @@ absl::StatusOr<SummaryFile> PlansService::Summary(const auth::Identity& caller,
   spreadsheet::Sheet closed = ClosedSheet(input);
   SummaryFile out;
   out.rows = static_cast<uint32_t>(figures.rows.size());
-  out.closed_enterprises = static_cast<uint32_t>(closed.rows.size());
+  // One plant closed under two dimensions is two rows (two cases) but one enterprise.
+  std::set<std::string> enterprises;
+  for (const ClosedEnterprise& e : input.closed) enterprises.insert(e.credit_code);
+  out.closed_enterprises = static_cast<uint32_t>(enterprises.size());
   const std::string base = SummaryFileBase(region, request.year());
   if (request.format() == v1::EXPORT_FORMAT_XLSX) {
     TH_ASSIGN_OR_RETURN(out.content, spreadsheet::XlsxOf({figures, closed}, domain::WorkbookTime(as_of)));

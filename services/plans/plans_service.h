@@ -22,7 +22,7 @@ struct SummaryFile {
   std::string file_name;  // e.g. "summary_440600_2019.xlsx"
   std::string content;
   uint32_t rows = 0;                // rows of the figures table
-  uint32_t closed_enterprises = 0;  // rows of the closed list
+  uint32_t closed_enterprises = 0;  // distinct enterprises on the closed list
 };
 
 class PlansService final : public v1::ActionPlans::Service {

@@ -38,6 +38,7 @@ struct Totals {
   int64_t open = 0;
   int64_t overdue = 0;
   int cities_behind = 0;
+  bool target_filed = false;  // by any city
 };
 
 // Rows of one figure line: the enterprise figures on the first, one row per capacity unit.
@@ -138,23 +139,31 @@ Sheet FiguresSheet(const SummaryInput& input) {
     t.open += r.cases_open();
     t.overdue += r.cases_overdue();
     t.cities_behind += r.behind() ? 1 : 0;
+    t.target_filed = t.target_filed || r.target_filed();
   }
   if (input.provincial) {
     for (const auto& [key, t] : totals) {
+      // Without a target at any city the totals read like a city's row without one: the
+      // exits only, 无目标 (not a target of 0 that is on track).
       std::vector<std::array<Cell, 4>> capacity;
       for (const auto& [unit, u] : t.capacity) {
         capacity.push_back({Cell::Text(std::string(domain::CapacityUnitNameZh(static_cast<v1::CapacityUnit>(unit)))),
-                            Cell::Number(u[0]), Cell::Number(u[1]), Cell::Number(u[2])});
+                            t.target_filed ? Cell::Number(u[0]) : Cell{},
+                            t.target_filed ? Cell::Number(u[1]) : Cell{}, Cell::Number(u[2])});
       }
-      AddFigureRows(
-          input.region_code, "合计", static_cast<v1::Industry>(key.first),
-          static_cast<v1::Dimension>(key.second),
-          {Count(t.target), Count(t.due), Count(t.exited), Count(t.shortfall)}, capacity,
-          {Count(t.found), Count(t.resolved), Count(t.open), Count(t.overdue)},
-          {Cell{},
-           Cell::Text(t.cities_behind > 0 ? absl::StrCat(t.cities_behind, "个市滞后") : "正常"),
-           Cell{}},
-          &sheet.rows);
+      std::vector<Cell> enterprises = {Cell{}, Cell{}, Count(t.exited), Cell{}};
+      std::vector<Cell> schedule = {Cell{}, Cell::Text("无目标"), Cell{}};
+      if (t.target_filed) {
+        enterprises = {Count(t.target), Count(t.due), Count(t.exited), Count(t.shortfall)};
+        schedule = {
+            Cell{},
+            Cell::Text(t.cities_behind > 0 ? absl::StrCat(t.cities_behind, "个市滞后") : "正常"),
+            Cell{}};
+      }
+      AddFigureRows(input.region_code, "合计", static_cast<v1::Industry>(key.first),
+                    static_cast<v1::Dimension>(key.second), enterprises, capacity,
+                    {Count(t.found), Count(t.resolved), Count(t.open), Count(t.overdue)}, schedule,
+                    &sheet.rows);
     }
   }
   return sheet;

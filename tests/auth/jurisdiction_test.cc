@@ -2,7 +2,7 @@
 
 #include "gtest/gtest.h"
 #include "services/domain/validation.h"
-#include "tests/exchange/test_cluster.h"
+#include "tests/testutil/records.h"
 
 namespace tierhub::auth {
 namespace {

@@ -22,8 +22,11 @@
 #include "services/auth/identity.h"
 #include "services/common/time_proto.h"
 #include "services/domain/record_key.h"
-#include "tests/exchange/test_cluster.h"
+#include "tests/testutil/in_process_cluster.h"
+#include "tests/testutil/push.h"
+#include "tests/testutil/records.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 #include "tierhub/v1/admin.grpc.pb.h"
 #include "tierhub/v1/coordinator.grpc.pb.h"
 #include "tierhub/v1/electricity.grpc.pb.h"
@@ -172,7 +175,7 @@ class RpcTableTest : public ::testing::Test {
   std::vector<Row> Table() const;
 
   testutil::TempDir dir_;
-  testutil::TestCluster cluster_{dir_.path()};
+  testutil::InProcessCluster cluster_{dir_.path()};
   v1::Record enterprise_;
   std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
 };
@@ -453,7 +456,9 @@ TEST_F(RpcTableTest, ListRecordsAndGetRecordAnswerOnlyInsideTheCallersRegion) {
     EXPECT_TRUE(reader->Finish().ok()) << identity;
     return regions;
   };
-  ASSERT_TRUE(testutil::WaitUntil([&] { return count("ops:440000:oncall").count("440606") > 0; }));
+  ASSERT_TRUE(testutil::WaitUntil(
+      [&] { return testutil::Holds(count("ops:440000:oncall"), ::testing::Contains("440606")); },
+      testutil::kWaitBound, "Shunde's enterprise reaches the province"));
   EXPECT_EQ(count("ops:440000:oncall"), (std::set<std::string>{"440606", "441900"}));
   EXPECT_EQ(count("ops:440606:oncall"), (std::set<std::string>{"440606"}));
   EXPECT_EQ(count("dept:ECO:440606:clerk"), (std::set<std::string>{"440606"}));

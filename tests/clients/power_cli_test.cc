@@ -11,7 +11,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/domain/credit_code.h"
-#include "tests/exchange/test_cluster.h"
+#include "tests/testutil/in_process_cluster.h"
+#include "tests/testutil/records.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace tierhub::ctl {
@@ -113,7 +114,7 @@ std::pair<absl::Status, std::string> RunCommand(const std::string& name,
 TEST(PowerCliTest, ImportsAGb18030FileAndListsTheAlertsItRaised) {
   testutil::TempDir dir;
   FakeClock clock(absl::FromUnixSeconds(1562716800));  // 2019-07-10
-  testutil::TestCluster cluster(dir.path(), &clock);
+  testutil::InProcessCluster cluster(dir.path(), &clock);
   absl::Status started = cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "");
   ASSERT_TRUE(started.ok()) << started;
   ASSERT_TRUE(cluster.Write("sd", {testutil::MakeEnterprise("440606", 311)}).ok());

@@ -10,7 +10,7 @@
 #include "services/coordinator/merge.h"
 #include "services/domain/catalog.h"
 #include "services/domain/record_key.h"
-#include "tests/registry/list_fixture.h"
+#include "tests/testutil/list_fixture.h"
 #include "tests/testutil/store_reads.h"
 
 namespace tierhub::testutil {
@@ -57,6 +57,21 @@ v1::Record MakeEnterpriseRecordForTest() {
   e->set_region_code("440604");
   e->add_industries(v1::INDUSTRY_CERAMICS);
   e->set_status(v1::OPERATING_STATUS_OPERATING);
+  return record;
+}
+
+// A ceramics ENERGY case of the enterprise Code(region, serial), found 2019-04-01, in `state`.
+v1::Record EnergyCaseForTest(const std::string& id, const std::string& region, int serial,
+                             v1::CaseState state) {
+  v1::Record record;
+  v1::EnforcementCase* c = record.mutable_enforcement_case();
+  c->set_case_id(id);
+  c->set_credit_code(Code(region, serial));
+  c->set_region_code(region);
+  c->set_industry(v1::INDUSTRY_CERAMICS);
+  c->set_dimension(v1::DIMENSION_ENERGY);
+  c->set_state(state);
+  c->mutable_found_at()->set_seconds(1554076800);
   return record;
 }
 
@@ -280,15 +295,8 @@ TEST_F(CoordinatorTest, ProgressAnswersAtEveryRegionPrefix) {
 }
 
 TEST_F(CoordinatorTest, OverdueCasesFollowTheClock) {
-  v1::Record record;
+  v1::Record record = EnergyCaseForTest("C-1", "440604", 1, v1::CASE_STATE_RECTIFYING);
   v1::EnforcementCase* c = record.mutable_enforcement_case();
-  c->set_case_id("C-1");
-  c->set_credit_code(Code("440604", 1));
-  c->set_region_code("440604");
-  c->set_industry(v1::INDUSTRY_CERAMICS);
-  c->set_dimension(v1::DIMENSION_ENERGY);
-  c->set_state(v1::CASE_STATE_RECTIFYING);
-  c->mutable_found_at()->set_seconds(1554076800);
   c->mutable_deadline()->set_seconds(1554076800 + 10 * 86400);  // 2019-04-11
   ASSERT_TRUE(store_->Write({{domain::RecordKey(record), {}, record}}).ok());
   v1::GetProgressRequest q;
@@ -298,6 +306,66 @@ TEST_F(CoordinatorTest, OverdueCasesFollowTheClock) {
   c->set_state(v1::CASE_STATE_COMPLIANT);
   ASSERT_TRUE(store_->Write({{domain::RecordKey(record), {}, record}}).ok());
   EXPECT_EQ(service_->Progress(NodeIdentity(), q)->cases_overdue(), 0);
+}
+
+TEST(MergeTest, ACaseInAnExitStateMakesTheEnterpriseExited) {
+  coordinator::EnterpriseRecords records;
+  v1::ListEntry e = Row("440606", 5).entry();  // the lists still say OPERATING
+  e.set_department(v1::DEPARTMENT_DRC);
+  e.set_dimension(v1::DIMENSION_ENERGY);
+  records.entries.push_back({"list/DRC/a", e});
+  v1::Enterprise ent;
+  ent.set_credit_code(e.credit_code());
+  ent.set_region_code("440606");
+  ent.set_status(v1::OPERATING_STATUS_OPERATING);  // and so does the register
+  records.enterprise = ent;
+  v1::EnforcementCase c =
+      EnergyCaseForTest("sd-e-1", "440606", 5, v1::CASE_STATE_FOUND).enforcement_case();
+  // Steps on the way and a closure without exit are no exit.
+  for (v1::CaseState open : {v1::CASE_STATE_ORDERED_CLOSED, v1::CASE_STATE_COMPLIANT}) {
+    c.set_state(open);
+    records.cases = {c};
+    EXPECT_FALSE(coordinator::Merge(e.credit_code(), records)->exited()) << open;
+  }
+  c.set_state(v1::CASE_STATE_CLOSED_EXITED);
+  records.cases = {c};
+  auto m = coordinator::Merge(e.credit_code(), records);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_TRUE(m->exited());
+  EXPECT_EQ(m->open_cases_size(), 0);
+  // Every dimension's exit counts: a QUALITY licence revoked (吊销证照).
+  c.set_dimension(v1::DIMENSION_QUALITY);
+  c.set_state(v1::CASE_STATE_LICENCES_REVOKED);
+  records.cases = {c};
+  EXPECT_TRUE(coordinator::Merge(e.credit_code(), records)->exited());
+}
+
+TEST_F(CoordinatorTest, ProgressCountsAnEnterpriseExitedOnceItsCaseClosedIt) {
+  Submit(v1::DEPARTMENT_DRC, v1::DIMENSION_ENERGY, v1::LIST_KIND_ENERGY_INSPECTION, "d1", "440600",
+         {Row("440606", 5, v1::OPERATING_STATUS_OPERATING, 3000)});
+  v1::Record record = EnergyCaseForTest("sd-e-1", "440606", 5, v1::CASE_STATE_ORDERED_CLOSED);
+  v1::EnforcementCase* c = record.mutable_enforcement_case();
+  ASSERT_TRUE(store_->Write({{domain::RecordKey(record), {}, record}}).ok());
+  ASSERT_TRUE(merger_->CatchUp().ok());
+  auto exited = [&] {
+    v1::GetProgressRequest q;
+    q.set_region_code("440606");
+    auto p = service_->Progress(Dept(v1::DEPARTMENT_MIIT), q);
+    EXPECT_TRUE(p.ok()) << p.status();
+    int64_t enterprises = 0;
+    double capacity = 0;
+    for (const auto& r : p->capacity()) {
+      enterprises += r.enterprises_exited();
+      capacity += r.exited();
+    }
+    return std::make_pair(enterprises, capacity);
+  };
+  EXPECT_EQ(exited(), std::make_pair(int64_t{0}, 0.0));
+  c->set_state(v1::CASE_STATE_CLOSED_EXITED);
+  ASSERT_TRUE(store_->Write({{domain::RecordKey(record), {}, record}}).ok());
+  ASSERT_TRUE(merger_->CatchUp().ok());
+  EXPECT_TRUE(MergedOf(Code("440606", 5))->exited());
+  EXPECT_EQ(exited(), std::make_pair(int64_t{1}, 3000.0));
 }
 
 TEST_F(CoordinatorTest, AsOfShowsEachChildsLastChangeAndSilentChildren) {

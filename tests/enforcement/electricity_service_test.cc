@@ -19,15 +19,19 @@
 #include "services/domain/credit_code.h"
 #include "services/domain/electricity.h"
 #include "services/domain/record_key.h"
-#include "tests/exchange/test_cluster.h"
+#include "tests/testutil/in_process_cluster.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 #include "tierhub/v1/registry.grpc.pb.h"
 
 namespace tierhub::enforcement {
 namespace {
 
 using ::testing::HasSubstr;
-using testutil::TestCluster;
+using ::testing::SizeIs;
+using testutil::Holds;
+using testutil::InProcessCluster;
+using testutil::kWaitBound;
 using testutil::WaitUntil;
 
 absl::Time Cst(int y, int m, int d, int hh = 10) {
@@ -160,7 +164,7 @@ class ElectricityServiceTest : public ::testing::Test {
 
   testutil::TempDir dir_;
   FakeClock clock_{Cst(2019, 7, 10)};
-  TestCluster cluster_{dir_.path(), &clock_};
+  InProcessCluster cluster_{dir_.path(), &clock_};
 };
 
 TEST_F(ElectricityServiceTest, EveryBadRowIsRefusedNamingRowAndFieldAndNothingIsStored) {
@@ -497,8 +501,10 @@ TEST_F(ElectricityServiceTest, ACountyImportsAndItsCityAndTheProvinceListTheAler
   ASSERT_TRUE(
       watch("sd")->Import(Miit("440606"), Call("up-1", {Row(code, "2019-08", "0301", 7777)})).ok());
   const std::string expected = absl::StrCat(code, "@2019-08");
-  ASSERT_TRUE(WaitUntil([&] { return StoredAlert("gd", code, "2019-08").has_value(); }));
-  ASSERT_TRUE(WaitUntil([&] { return StoredAlert("fs", code, "2019-08").has_value(); }));
+  for (const std::string node : {"gd", "fs"}) {
+    ASSERT_TRUE(WaitUntil([&] { return StoredAlert(node, code, "2019-08").has_value(); },
+                          kWaitBound, absl::StrCat("the county's alert reaches ", node)));
+  }
   EXPECT_THAT(ListedMonths("fs", Miit("440600")), ::testing::ElementsAre(expected));
   EXPECT_THAT(ListedMonths("gd", Miit("440000")), ::testing::ElementsAre(expected));
   EXPECT_THAT(ListedMonths("gd", Miit("440000"), "440600"), ::testing::ElementsAre(expected));
@@ -566,8 +572,10 @@ TEST_F(ElectricityServiceTest, ACitySeesItsOwnAlertsNotItsNeighboursAndFiltersBy
             absl::StatusCode::kInvalidArgument);
 
   // Down the tree each city receives its own and lists only those.
-  ASSERT_TRUE(WaitUntil([&] { return ListedMonths("fs", foshan).size() == 2; }));
-  ASSERT_TRUE(WaitUntil([&] { return ListedMonths("gz", Miit("440100")).size() == 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return Holds(ListedMonths("fs", foshan), SizeIs(2)); }, kWaitBound,
+                        "Foshan lists its two alerts"));
+  ASSERT_TRUE(WaitUntil([&] { return Holds(ListedMonths("gz", Miit("440100")), SizeIs(1)); },
+                        kWaitBound, "Guangzhou lists its alert"));
   EXPECT_FALSE(StoredAlert("gz", shunde, "2019-08").has_value());
   EXPECT_FALSE(StoredAlert("fs", tianhe, "2019-09").has_value());
 }
@@ -621,10 +629,8 @@ TEST_F(ElectricityServiceTest, AClosureThatArrivesAfterTheReadingsIsFoundByARech
   const std::string code = Code("440606", "TH000281");
   ASSERT_TRUE(
       cluster_.Write("sd", {Enterprise(code, "440606", v1::OPERATING_STATUS_OPERATING)}).ok());
-  ASSERT_TRUE(WaitUntil([&] {
-    auto e = cluster_.node("gd")->store()->GetLive(absl::StrCat("ent/", code));
-    return e.ok() && e->has_value();
-  }));
+  ASSERT_TRUE(WaitUntil([&] { return cluster_.LiveAt("gd", absl::StrCat("ent/", code)); },
+                        kWaitBound, "the enterprise reaches the province"));
   // The city's link is down while Shunde records the closure on 2019-08-05.
   cluster_.Stop("fs");
   clock_.Set(Cst(2019, 8, 5));
@@ -637,10 +643,13 @@ TEST_F(ElectricityServiceTest, AClosureThatArrivesAfterTheReadingsIsFoundByARech
   EXPECT_EQ(imported->alerts_size(), 0);
 
   ASSERT_TRUE(cluster_.Restart("fs").ok());
-  ASSERT_TRUE(WaitUntil([&] {
-    auto e = cluster_.node("gd")->store()->GetLive(absl::StrCat("ent/", code));
-    return e.ok() && e->has_value() && (*e)->enterprise().status() == v1::OPERATING_STATUS_CLOSED;
-  }));
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return cluster_.LiveAt("gd", absl::StrCat("ent/", code), [](const v1::Record& e) {
+          return e.enterprise().status() == v1::OPERATING_STATUS_CLOSED;
+        });
+      },
+      kWaitBound, "the closure reaches the province"));
   v1::RecheckReadingsRequest recheck;
   auto first = watch("gd")->Recheck(Miit("440000"), recheck);
   ASSERT_TRUE(first.ok()) << first.status();
@@ -806,7 +815,7 @@ TEST_F(ElectricityServiceTest, AnAlertIsAcknowledgedThenResolvedByWhoMayWriteInI
   ASSERT_TRUE(WaitUntil([&] {
     auto at_province = StoredAlert("gd", code, "2019-09");
     return at_province.has_value() && at_province->has_resolved_at();
-  }));
+  }, kWaitBound, "the resolution at the province"));
 }
 
 TEST_F(ElectricityServiceTest, OneImportIdAtTwoNodesIsTwoImportsEverywhere) {
@@ -828,7 +837,7 @@ TEST_F(ElectricityServiceTest, OneImportIdAtTwoNodesIsTwoImportsEverywhere) {
   ASSERT_TRUE(WaitUntil([&] {
     return StoredAlert("gd", shunde, "2019-08").has_value() &&
            StoredAlert("gd", guangzhou, "2019-08").has_value();
-  }));
+  }, kWaitBound, "both alerts at the province"));
   EXPECT_EQ(StoredAlert("gd", shunde, "2019-08")->import_node(), "sd");
   EXPECT_EQ(StoredAlert("gd", guangzhou, "2019-08")->import_node(), "gz");
   EXPECT_EQ(StoredAlert("gd", guangzhou, "2019-08")->import_id(), "gdpg-201908");

@@ -21,18 +21,23 @@
 #include "services/domain/record_key.h"
 #include "services/enforcement/informant_vault.h"
 #include "services/node/node_hooks.h"
-#include "tests/exchange/test_cluster.h"
 #include "tests/testutil/faulty_file_system.h"
+#include "tests/testutil/in_process_cluster.h"
+#include "tests/testutil/records.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 #include "tierhub/v1/enforcement.grpc.pb.h"
 
 namespace tierhub::enforcement {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::Eq;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testutil::TestCluster;
+using testutil::Holds;
+using testutil::InProcessCluster;
+using testutil::kWaitBound;
 using testutil::WaitUntil;
 
 auth::Identity Dept(v1::Department department, const std::string& region,
@@ -70,13 +75,21 @@ v1::AdvanceCaseRequest Step(const std::string& id, v1::CaseState to) {
   return r;
 }
 
-std::optional<v1::EnforcementCase> StoredCase(TestCluster& cluster, const std::string& node,
+std::optional<v1::EnforcementCase> StoredCase(InProcessCluster& cluster, const std::string& node,
                                               const std::string& id) {
   auto record = cluster.node(node)->store()->GetLive(absl::StrCat("case/", id));
   if (!record.ok() || !record->has_value() || !(*record)->has_enforcement_case()) {
     return std::nullopt;
   }
   return (*record)->enforcement_case();
+}
+
+// A WaitUntil predicate: node `node` holds case `id` in `state`; if not, what it holds.
+::testing::AssertionResult CaseIn(InProcessCluster& cluster, const std::string& node,
+                                  const std::string& id, v1::CaseState state) {
+  auto c = StoredCase(cluster, node, id);
+  if (!c.has_value()) return ::testing::AssertionFailure() << node << " has no case " << id;
+  return Holds(v1::CaseState_Name(c->state()), Eq(v1::CaseState_Name(state)));
 }
 
 class EnforcementServiceTest : public ::testing::Test {
@@ -91,7 +104,7 @@ class EnforcementServiceTest : public ::testing::Test {
   }
 
   testutil::TempDir dir_;
-  TestCluster cluster_{dir_.path()};
+  InProcessCluster cluster_{dir_.path()};
 };
 
 TEST_F(EnforcementServiceTest, CountyOpensAndAdvancesProvinceSeesItAfterSync) {
@@ -108,10 +121,8 @@ TEST_F(EnforcementServiceTest, CountyOpensAndAdvancesProvinceSeesItAfterSync) {
               ElementsAre(v1::CASE_STATE_EXTENDED, v1::CASE_STATE_COMPLIANT,
                           v1::CASE_STATE_ORDERED_CLOSED));
 
-  ASSERT_TRUE(WaitUntil([&] {
-    auto c = StoredCase(cluster_, "gd", "E-1");
-    return c.has_value() && c->state() == v1::CASE_STATE_RECTIFYING;
-  }));
+  ASSERT_TRUE(WaitUntil([&] { return CaseIn(cluster_, "gd", "E-1", v1::CASE_STATE_RECTIFYING); },
+                        kWaitBound, "the county's case reaches the province"));
   auto at_province = StoredCase(cluster_, "gd", "E-1");
   EXPECT_EQ(at_province->SerializeAsString(), rectifying->enforcement_case().SerializeAsString());
   auto stored = cluster_.node("gd")->store()->Get("case/E-1");
@@ -189,7 +200,8 @@ TEST_F(EnforcementServiceTest, InspectorWritesOnlyInHisCountyAndDimension) {
   // A case of his county he may advance; a neighbour may not.
   ASSERT_TRUE(
       service("sd")->Open(Dept(v1::DEPARTMENT_MIIT, "440606"), EnergyCase("E-7", "440606")).ok());
-  ASSERT_TRUE(WaitUntil([&] { return StoredCase(cluster_, "fs", "E-7").has_value(); }));
+  ASSERT_TRUE(WaitUntil([&] { return cluster_.LiveAt("fs", "case/E-7"); }, kWaitBound,
+                        "the case reaches the city"));
   EXPECT_EQ(
       service("fs")
           ->Advance(Dept(v1::DEPARTMENT_MIIT, "440604"), Step("E-7", v1::CASE_STATE_RECTIFYING))
@@ -241,12 +253,10 @@ TEST_F(EnforcementServiceTest, ListOverdueForTheCoordinationGroup) {
   // Found today: not overdue.
   ASSERT_TRUE(service("sd")->Open(inspector, EnergyCase("E-NEW", "440606")).ok());
   ASSERT_TRUE(service("sd")->Advance(inspector, Step("E-NEW", v1::CASE_STATE_RECTIFYING)).ok());
-  ASSERT_TRUE(WaitUntil([&] {
-    auto c = StoredCase(cluster_, "gd", "E-NEW");
-    return c.has_value() && c->state() == v1::CASE_STATE_RECTIFYING &&
-           StoredCase(cluster_, "gd", "E-LATE").has_value() &&
-           StoredCase(cluster_, "gd", "E-LATE")->state() == v1::CASE_STATE_RECTIFYING;
-  }));
+  for (const std::string id : {"E-NEW", "E-LATE"}) {
+    ASSERT_TRUE(WaitUntil([&] { return CaseIn(cluster_, "gd", id, v1::CASE_STATE_RECTIFYING); },
+                          kWaitBound, absl::StrCat(id, " reaches the province")));
+  }
   const auth::Identity analyst = Dept(v1::DEPARTMENT_MIIT, "440000", "analyst");
   v1::ListOverdueRequest request;
   request.set_region_code("4406");
@@ -273,10 +283,9 @@ TEST_F(EnforcementServiceTest, ListOverdueForTheCoordinationGroup) {
   // Ordered closed, its deadline no longer runs: it leaves the list (and the index behind it).
   ASSERT_TRUE(
       service("sd")->Advance(inspector, Step("E-LATE", v1::CASE_STATE_ORDERED_CLOSED)).ok());
-  ASSERT_TRUE(WaitUntil([&] {
-    auto c = StoredCase(cluster_, "gd", "E-LATE");
-    return c.has_value() && c->state() == v1::CASE_STATE_ORDERED_CLOSED;
-  }));
+  ASSERT_TRUE(
+      WaitUntil([&] { return CaseIn(cluster_, "gd", "E-LATE", v1::CASE_STATE_ORDERED_CLOSED); },
+                kWaitBound, "the closing order reaches the province"));
   request.set_region_code("440600");
   request.set_dimension(v1::DIMENSION_UNSPECIFIED);
   EXPECT_EQ(service("gd")->Overdue(analyst, request)->cases_size(), 0);
@@ -313,7 +322,7 @@ class DeadlineDayTest : public ::testing::Test {
 
   FakeClock clock_{Cst(2026, 12, 7, 10)};
   testutil::TempDir dir_;
-  TestCluster cluster_{dir_.path(), &clock_};
+  InProcessCluster cluster_{dir_.path(), &clock_};
   std::unique_ptr<v1::Enforcement::Stub> stub_;
   const std::string who_ = Dept(v1::DEPARTMENT_MIIT, "440606").CommonName();
   std::string who_q_;
@@ -410,7 +419,7 @@ TEST_F(DeadlineDayTest, QualityDeadlineTodayIsTheEarliest) {
 
 // True if any byte sequence the node holds in its exchanged store (records and the whole change
 // log) contains `needle`.
-bool StoreContains(TestCluster& cluster, const std::string& node, const std::string& needle) {
+bool StoreContains(InProcessCluster& cluster, const std::string& node, const std::string& needle) {
   bool found = false;
   store::Store* store = cluster.node(node)->store();
   EXPECT_TRUE(store
@@ -449,10 +458,8 @@ TEST_F(EnforcementServiceTest, InformantDataNeverLeavesItsNode) {
   EXPECT_EQ(submitted->tip_off().outcome(), v1::TIP_OFF_OUTCOME_PENDING);
 
   // The tip-off itself flows up.
-  ASSERT_TRUE(WaitUntil([&] {
-    auto r = cluster_.node("gd")->store()->GetLive("tip/T-12345-0001");
-    return r.ok() && r->has_value();
-  }));
+  ASSERT_TRUE(WaitUntil([&] { return cluster_.LiveAt("gd", "tip/T-12345-0001"); }, kWaitBound,
+                        "the tip-off reaches the province"));
   // The informant is nowhere in the exchanged data, at any node, not even the receiving one.
   for (const std::string node : {"sd", "fs", "gd"}) {
     EXPECT_FALSE(StoreContains(cluster_, node, "13800138000")) << node;
@@ -493,10 +500,8 @@ TEST_F(EnforcementServiceTest, TipOffRoutedDownVerifiedAndLinkedToItsCase) {
   v1::Record enterprise = testutil::MakeEnterprise("440606", 77);
   const std::string code = enterprise.enterprise().credit_code();
   ASSERT_TRUE(cluster_.Write("sd", {enterprise}).ok());
-  ASSERT_TRUE(WaitUntil([&] {
-    auto r = cluster_.node("gd")->store()->GetLive(absl::StrCat("ent/", code));
-    return r.ok() && r->has_value();
-  }));
+  ASSERT_TRUE(WaitUntil([&] { return cluster_.LiveAt("gd", absl::StrCat("ent/", code)); },
+                        kWaitBound, "the enterprise reaches the province"));
   // The provincial platform takes a call naming the enterprise (the caller named no region
   // precisely): routed to the plant's county and, as a safety matter, to MEM.
   v1::SubmitTipOffRequest request;
@@ -513,10 +518,8 @@ TEST_F(EnforcementServiceTest, TipOffRoutedDownVerifiedAndLinkedToItsCase) {
   EXPECT_EQ(submitted->tip_off().responsible(), v1::DEPARTMENT_MEM);
   EXPECT_FALSE(submitted->tip_off().has_informant());
   // It reaches the county.
-  ASSERT_TRUE(WaitUntil([&] {
-    auto r = cluster_.node("sd")->store()->GetLive("tip/T-PROV-0001");
-    return r.ok() && r->has_value();
-  }));
+  ASSERT_TRUE(WaitUntil([&] { return cluster_.LiveAt("sd", "tip/T-PROV-0001"); }, kWaitBound,
+                        "the routed tip-off reaches the county"));
   // The county's MEM inspector opens a case and records the verification.
   const auth::Identity mem = Dept(v1::DEPARTMENT_MEM, "440606");
   v1::OpenCaseRequest open = EnergyCase("S-77", "440606");
@@ -538,11 +541,14 @@ TEST_F(EnforcementServiceTest, TipOffRoutedDownVerifiedAndLinkedToItsCase) {
   ASSERT_TRUE(verified.ok()) << verified.status();
   EXPECT_EQ(verified->tip_off().verified_by(), mem.CommonName());
   // The outcome flows up.
-  ASSERT_TRUE(WaitUntil([&] {
-    auto r = cluster_.node("gd")->store()->GetLive("tip/T-PROV-0001");
-    return r.ok() && r->has_value() && (*r)->tip_off().outcome() == v1::TIP_OFF_OUTCOME_CONFIRMED &&
-           (*r)->tip_off().case_id() == "S-77";
-  }));
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return cluster_.LiveAt("gd", "tip/T-PROV-0001", [](const v1::Record& r) {
+          return r.tip_off().outcome() == v1::TIP_OFF_OUTCOME_CONFIRMED &&
+                 r.tip_off().case_id() == "S-77";
+        });
+      },
+      kWaitBound, "the verified outcome reaches the province"));
 }
 
 TEST_F(EnforcementServiceTest, ExportsDisclosureListsFromStoredCases) {
@@ -573,10 +579,8 @@ TEST_F(EnforcementServiceTest, ExportsDisclosureListsFromStoredCases) {
                     ->Write({{absl::StrCat("ent/", e->credit_code()), author, record}})
                     .ok());
   }
-  ASSERT_TRUE(WaitUntil([&] {
-    auto c = StoredCase(cluster_, "gd", "E-10");
-    return c.has_value() && c->state() == v1::CASE_STATE_RECTIFYING;
-  }));
+  ASSERT_TRUE(WaitUntil([&] { return CaseIn(cluster_, "gd", "E-10", v1::CASE_STATE_RECTIFYING); },
+                        kWaitBound, "the case reaches the province"));
   v1::ExportDisclosureRequest request;
   request.set_list(v1::DISCLOSURE_LIST_RECTIFICATION_DEADLINE);
   request.set_region_code("440600");

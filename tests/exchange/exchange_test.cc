@@ -1,8 +1,11 @@
 // In-process multi-node tests of the exchange protocol: real nodes, real RocksDB, real gRPC on
 // loopback; one process.
 #include <filesystem>
+#include <map>
 #include <set>
 
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -11,8 +14,11 @@
 #include "services/auth/jurisdiction.h"
 #include "services/domain/validation.h"
 #include "services/exchange/parent_link.h"
-#include "tests/exchange/test_cluster.h"
+#include "tests/testutil/in_process_cluster.h"
+#include "tests/testutil/push.h"
+#include "tests/testutil/records.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
 #include "tierhub/v1/registry.grpc.pb.h"
 
@@ -20,6 +26,10 @@ namespace tierhub::testutil {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
+using ::testing::AllOf;
+using ::testing::Ge;
+using ::testing::HasSubstr;
+using ::testing::Property;
 
 std::vector<v1::Record> Enterprises(const std::string& region, int from, int count) {
   std::vector<v1::Record> out;
@@ -47,14 +57,14 @@ class ExchangeTest : public ::testing::Test {
 };
 
 TEST_F(ExchangeTest, CountyWritesReachProvinceThroughCityWithOriginPreserved) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "").ok());
   ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "gd").ok());
   ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "fs").ok());
 
   auto written = cluster.Write("sd", Enterprises("440606", 1, 120));
   ASSERT_TRUE(written.ok()) << written.status();
-  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("gd").size() == 120; }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"gd", 120u}}));
   ExpectSameRecords(cluster.Records("sd"), cluster.Records("gd"));
   ExpectSameRecords(cluster.Records("sd"), cluster.Records("fs"));
   for (const auto& [key, stored] : cluster.Records("gd")) {
@@ -66,7 +76,7 @@ TEST_F(ExchangeTest, CountyWritesReachProvinceThroughCityWithOriginPreserved) {
 }
 
 TEST_F(ExchangeTest, FourTiersCarryChangesUpAndDown) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("cn", v1::REGION_LEVEL_NATIONAL, "000000", "").ok());
   ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "cn").ok());
   ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "gd").ok());
@@ -75,14 +85,13 @@ TEST_F(ExchangeTest, FourTiersCarryChangesUpAndDown) {
   ASSERT_TRUE(cluster.Write("sd", Enterprises("440606", 1, 10)).ok());
   // The national node writes about Shunde: it must come down three tiers.
   ASSERT_TRUE(cluster.Write("cn", Enterprises("440606", 500, 3)).ok());
-  ASSERT_TRUE(WaitUntil(
-      [&] { return cluster.Records("cn").size() == 13 && cluster.Records("sd").size() == 13; }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"cn", 13}, {"sd", 13}}));
   ExpectSameRecords(cluster.Records("cn"), cluster.Records("sd"));
   EXPECT_EQ(cluster.node("cn")->store()->Watermark("sd").value(), 10u);
 }
 
 TEST_F(ExchangeTest, DownwardPullIsFilteredToJurisdictionAndNeverEchoes) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "").ok());
   ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "gd").ok());
   ASSERT_TRUE(cluster.Add("gz", v1::REGION_LEVEL_CITY, "440100", "gd").ok());
@@ -92,10 +101,7 @@ TEST_F(ExchangeTest, DownwardPullIsFilteredToJurisdictionAndNeverEchoes) {
   ASSERT_TRUE(cluster.Write("gd", Enterprises("440604", 10, 4)).ok());  // Chancheng
   ASSERT_TRUE(cluster.Write("gd", Enterprises("440103", 20, 3)).ok());  // Guangzhou
   ASSERT_TRUE(cluster.Write("sd", Enterprises("440606", 30, 2)).ok());
-  ASSERT_TRUE(WaitUntil([&] {
-    return cluster.Records("sd").size() == 7 && cluster.Records("fs").size() == 11 &&
-           cluster.Records("gz").size() == 3 && cluster.Records("gd").size() == 14;
-  }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"sd", 7}, {"fs", 11}, {"gz", 3}, {"gd", 14}}));
   // Nothing outside each node's jurisdiction arrived.
   EXPECT_EQ(cluster.Records("sd", "440606").size(), 7u);
   EXPECT_EQ(cluster.Records("fs", "440600").size(), 11u);
@@ -103,7 +109,7 @@ TEST_F(ExchangeTest, DownwardPullIsFilteredToJurisdictionAndNeverEchoes) {
   // Let the pulls run a while longer: still nothing more, and Shunde's own two changes were
   // never sent back to it (its log holds its 2 writes and the 5 pulled ones).
   ASSERT_TRUE(cluster.Write("gd", Enterprises("440103", 40, 1)).ok());
-  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("gz").size() == 4; }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"gz", 4u}}));
   EXPECT_EQ(cluster.Records("sd").size(), 7u);
   EXPECT_EQ(cluster.node("sd")->store()->LastSeq(), 7u);
   if (cluster.node("sd")->store()->LastSeq() != 7u) {
@@ -114,18 +120,18 @@ TEST_F(ExchangeTest, DownwardPullIsFilteredToJurisdictionAndNeverEchoes) {
 }
 
 TEST_F(ExchangeTest, ChildKeepsWritingWhileParentIsDownThenCatchesUp) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "").ok());
   ASSERT_TRUE(cluster.Add("dg", v1::REGION_LEVEL_CITY, "441900", "gd").ok());
   ASSERT_TRUE(cluster.Write("dg", Enterprises("441900", 1, 10)).ok());
-  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("gd").size() == 10; }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"gd", 10u}}));
 
   cluster.Stop("gd");
   for (int round = 0; round < 5; ++round) {
     ASSERT_TRUE(cluster.Write("dg", Enterprises("441900", 100 + round * 100, 100)).ok());
   }
   ASSERT_TRUE(cluster.Restart("gd").ok());
-  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("gd").size() == 510; }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"gd", 510u}}));
   ExpectSameRecords(cluster.Records("dg"), cluster.Records("gd"));
   EXPECT_EQ(cluster.node("gd")->store()->Watermark("dg").value(), 510u);
 }
@@ -134,7 +140,7 @@ TEST_F(ExchangeTest, ChildKeepsWritingWhileParentIsDownThenCatchesUp) {
 // however long it stays away, so that it has its children back soon after it returns; the
 // long max_backoff is for parents that answer with a refusal or an error.
 TEST_F(ExchangeTest, UnreachableParentIsRetriedOftenWhateverTheMaxBackoff) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   // Doubling from 20 ms to an hour, this child would take over a minute to make 12 attempts.
   cluster.SetLinkBackoff(absl::Milliseconds(20), absl::Hours(1), absl::Milliseconds(100));
   ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "").ok());
@@ -145,8 +151,8 @@ TEST_F(ExchangeTest, UnreachableParentIsRetriedOftenWhateverTheMaxBackoff) {
     cluster.node("dg")->FillSyncStatusForTest(&status);
     return status.upward().retries();
   };
-  EXPECT_TRUE(WaitUntil([&] { return upward_retries() >= 12; }, absl::Seconds(20)))
-      << "retries: " << upward_retries();
+  EXPECT_TRUE(WaitUntil([&] { return Holds(upward_retries(), Ge(12u)); }, absl::Seconds(20),
+                        "the child retries the unreachable parent"));
   v1::SyncStatusResponse status;
   cluster.node("dg")->FillSyncStatusForTest(&status);
   EXPECT_EQ(status.upward().state(), v1::LINK_STATE_CONNECTING);
@@ -154,7 +160,7 @@ TEST_F(ExchangeTest, UnreachableParentIsRetriedOftenWhateverTheMaxBackoff) {
 
   ASSERT_TRUE(cluster.Write("dg", Enterprises("441900", 1, 3)).ok());
   ASSERT_TRUE(cluster.Restart("gd").ok());
-  EXPECT_TRUE(WaitUntil([&] { return cluster.Records("gd").size() == 3; }));
+  EXPECT_TRUE(cluster.WaitForRecordCounts({{"gd", 3u}}));
 }
 
 TEST(BackoffCapTest, ShortCapOnlyWhileNothingAnswers) {
@@ -175,7 +181,7 @@ TEST(BackoffCapTest, ShortCapOnlyWhileNothingAnswers) {
 }
 
 TEST_F(ExchangeTest, ChildWritingOutsideItsRegionIsRefusedAndNothingStored) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "").ok());
   auto channel = grpc::CreateChannel(cluster.address("fs"), grpc::InsecureChannelCredentials());
   auto stub = v1::Exchange::NewStub(channel);
@@ -199,7 +205,7 @@ TEST_F(ExchangeTest, ChildWritingOutsideItsRegionIsRefusedAndNothingStored) {
 }
 
 TEST_F(ExchangeTest, BatchEntryThatIsNotAChangeIsRefusedAndNothingStored) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "").ok());
   auto channel = grpc::CreateChannel(cluster.address("fs"), grpc::InsecureChannelCredentials());
   auto stub = v1::Exchange::NewStub(channel);
@@ -229,7 +235,7 @@ TEST_F(ExchangeTest, BatchEntryThatIsNotAChangeIsRefusedAndNothingStored) {
 }
 
 TEST_F(ExchangeTest, NodeRefusesToWriteOutsideItsRegion) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "").ok());
   auto written = cluster.Write("fs", {MakeEnterprise("440606", 1), MakeEnterprise("440103", 2)});
   EXPECT_EQ(written.status().code(), absl::StatusCode::kPermissionDenied);
@@ -239,12 +245,13 @@ TEST_F(ExchangeTest, NodeRefusesToWriteOutsideItsRegion) {
 
 TEST_F(ExchangeTest, CursorPastRetentionResyncsFromSnapshot) {
   FakeClock clock;
-  TestCluster cluster(dir_.path(), &clock);
-  ASSERT_TRUE(
-      cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "", /*retention_seconds=*/60).ok());
+  InProcessCluster cluster(dir_.path(), &clock);
+  Cluster::NodeOptions retention;
+  retention.log_retention_seconds = 60;
+  ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "", retention).ok());
   ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "fs").ok());
   ASSERT_TRUE(cluster.Write("fs", Enterprises("440606", 1, 5)).ok());
-  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("sd").size() == 5; }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"sd", 5u}}));
 
   cluster.Stop("sd");
   ASSERT_TRUE(cluster.Write("fs", Enterprises("440606", 100, 50)).ok());
@@ -254,22 +261,22 @@ TEST_F(ExchangeTest, CursorPastRetentionResyncsFromSnapshot) {
   ASSERT_GT(cluster.node("fs")->store()->FirstLogSeq(), 6u);  // sd's cursor fell out
 
   ASSERT_TRUE(cluster.Restart("sd").ok());
-  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("sd").size() == 55; }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"sd", 55u}}));
   ExpectSameRecords(cluster.Records("fs", "440606"), cluster.Records("sd"));
   // And it follows the log again after the resync.
   ASSERT_TRUE(cluster.Write("fs", Enterprises("440606", 300, 2)).ok());
-  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("sd").size() == 57; }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"sd", 57u}}));
 }
 
 TEST_F(ExchangeTest, ConcurrentEditsConvergeAndTheLoserIsJournalled) {
   FakeClock clock;
-  TestCluster cluster(dir_.path(), &clock);
+  InProcessCluster cluster(dir_.path(), &clock);
   ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "").ok());
   ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "fs").ok());
   v1::Record original = MakeEnterprise("440606", 1);
   ASSERT_TRUE(cluster.Write("sd", {original}).ok());
   const std::string key = domain::RecordKey(original);
-  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("fs").size() == 1; }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"fs", 1u}}));
 
   // Cut the county off, and let both sides edit the same enterprise.
   cluster.Stop("sd");
@@ -290,12 +297,14 @@ TEST_F(ExchangeTest, ConcurrentEditsConvergeAndTheLoserIsJournalled) {
     return records.count(key) ? records[key].record().enterprise().status()
                               : v1::OPERATING_STATUS_UNSPECIFIED;
   };
-  ASSERT_TRUE(WaitUntil([&] {
-    return status_at("fs") == v1::OPERATING_STATUS_CLOSED &&
-           status_at("sd") == v1::OPERATING_STATUS_CLOSED &&
-           !cluster.node("fs")->store()->ListConflicts("", 10).value().empty() &&
-           !cluster.node("sd")->store()->ListConflicts("", 10).value().empty();
-  }));
+  for (const std::string id : {"fs", "sd"}) {
+    ASSERT_TRUE(WaitUntil(
+        [&] {
+          return status_at(id) == v1::OPERATING_STATUS_CLOSED &&
+                 !cluster.node(id)->store()->ListConflicts("", 10).value().empty();
+        },
+        kWaitBound, absl::StrCat(id, " holds the county's newer edit and journals the loser")));
+  }
   ExpectSameRecords(cluster.Records("fs"), cluster.Records("sd"));
   for (const std::string id : {"fs", "sd"}) {
     auto conflicts = cluster.node(id)->store()->ListConflicts("", 10).value();
@@ -313,14 +322,14 @@ namespace tierhub::testutil {
 namespace {
 
 TEST_F(ExchangeTest, StoreRestoredFromAnOlderBackupRefusesToLinkUp) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("fs", v1::REGION_LEVEL_CITY, "440600", "").ok());
   ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "fs").ok());
   ASSERT_TRUE(cluster.Write("sd", Enterprises("440606", 1, 3)).ok());
   const std::string backup = dir_.Sub("sd-backup");
   ASSERT_TRUE(cluster.node("sd")->store()->Checkpoint(backup).ok());
   ASSERT_TRUE(cluster.Write("sd", Enterprises("440606", 10, 5)).ok());
-  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("fs").size() == 8; }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"fs", 8u}}));
 
   const std::string store_path = cluster.node("sd")->config().store_path();
   cluster.Stop("sd");
@@ -329,13 +338,16 @@ TEST_F(ExchangeTest, StoreRestoredFromAnOlderBackupRefusesToLinkUp) {
   ASSERT_TRUE(cluster.Restart("sd").ok());
   // New writes would reuse origin sequences 4.. that the city already holds: refuse, loudly.
   ASSERT_TRUE(cluster.Write("sd", Enterprises("440606", 20, 1)).ok());
-  ASSERT_TRUE(WaitUntil([&] {
-    v1::SyncStatusResponse status;
-    cluster.node("sd")->FillSyncStatusForTest(&status);
-    return status.upward().state() == v1::LINK_STATE_REFUSED &&
-           status.upward().last_error().find("older than what the parent holds") !=
-               std::string::npos;
-  }));
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        v1::SyncStatusResponse status;
+        cluster.node("sd")->FillSyncStatusForTest(&status);
+        return Holds(status.upward(),
+                     AllOf(Property(&v1::LinkStatus::state, v1::LINK_STATE_REFUSED),
+                           Property(&v1::LinkStatus::last_error,
+                                    HasSubstr("older than what the parent holds"))));
+      },
+      kWaitBound, "the city refuses the restored county's reused sequences"));
   EXPECT_EQ(cluster.Records("fs").size(), 8u);
 }
 
@@ -346,7 +358,7 @@ namespace tierhub::testutil {
 namespace {
 
 TEST_F(ExchangeTest, WriteRecordsAnswersWithTheStampsNotTheRecordsSent) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "").ok());
   auto stub = v1::Registry::NewStub(
       grpc::CreateChannel(cluster.address("sd"), grpc::InsecureChannelCredentials()));
@@ -375,7 +387,7 @@ TEST_F(ExchangeTest, WriteRecordsAnswersWithTheStampsNotTheRecordsSent) {
 }
 
 TEST_F(ExchangeTest, GenericWriteCannotBypassCaseMachinesOrSubmissions) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "").ok());
   auto stub = v1::Registry::NewStub(
       grpc::CreateChannel(cluster.address("sd"), grpc::InsecureChannelCredentials()));

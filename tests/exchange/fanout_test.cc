@@ -11,8 +11,11 @@
 #include "services/auth/identity.h"
 #include "services/domain/region_table.h"
 #include "services/exchange/parent_link.h"
-#include "tests/exchange/test_cluster.h"
+#include "tests/testutil/in_process_cluster.h"
+#include "tests/testutil/push.h"
+#include "tests/testutil/records.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
 
 namespace tierhub::testutil {
@@ -37,7 +40,7 @@ std::vector<v1::Record> Enterprises(const std::string& region, int from, int cou
   return out;
 }
 
-uint64_t PulledCursor(TestCluster& cluster, const std::string& id) {
+uint64_t PulledCursor(InProcessCluster& cluster, const std::string& id) {
   auto cursor = cluster.node(id)->store()->GetCursor(exchange::kParentPulledCursor);
   return cursor.ok() ? *cursor : 0;
 }
@@ -51,7 +54,7 @@ class FanoutTest : public ::testing::Test {
 // loading city's changes at the province (and the loading city's read its own back): about
 // (children) x N entries read. Now the province reads none of them for any child.
 TEST_F(FanoutTest, IdleChildrenCostTheirParentNoReadingOfASiblingsLoad) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "").ok());
   const int children = sizeof(kCities) / sizeof(kCities[0]);
   for (int i = 0; i < children; ++i) {
@@ -63,14 +66,20 @@ TEST_F(FanoutTest, IdleChildrenCostTheirParentNoReadingOfASiblingsLoad) {
   for (int at = 0; at < kLoad; at += 250) {
     ASSERT_TRUE(cluster.Write(CityId(0), Enterprises("440103", 1 + at, 250)).ok());
   }
-  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("gd").size() == kLoad; }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"gd", kLoad}}));
   // Every child has followed the province's log to its end.
-  ASSERT_TRUE(WaitUntil([&] {
-    for (int i = 0; i < children; ++i) {
-      if (PulledCursor(cluster, CityId(i)) < province.LastSeq()) return false;
-    }
-    return true;
-  }));
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        for (int i = 0; i < children; ++i) {
+          const uint64_t pulled = PulledCursor(cluster, CityId(i));
+          if (pulled < province.LastSeq()) {
+            return ::testing::AssertionFailure()
+                   << CityId(i) << " at " << pulled << " of " << province.LastSeq();
+          }
+        }
+        return ::testing::AssertionSuccess();
+      },
+      kWaitBound, "every child follows the province's log to its end"));
   const uint64_t read = province.LogEntriesRead() - read_before;
   // The old Pull read kLoad entries per child (18,000 here); what remains is the province's
   // own log followers (the coordinator's merge reads each change once).
@@ -81,14 +90,14 @@ TEST_F(FanoutTest, IdleChildrenCostTheirParentNoReadingOfASiblingsLoad) {
 
   // And what is for one city reaches that city only.
   ASSERT_TRUE(cluster.Write("gd", Enterprises("440303", 90000, 3)).ok());
-  ASSERT_TRUE(WaitUntil([&] { return cluster.Records(CityId(2)).size() == 3; }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{CityId(2), 3u}}));
   EXPECT_TRUE(cluster.Records(CityId(1)).empty());
 }
 
 // Nine cities push at once, each in many small batches: every one of them gets all its
 // changes in, exactly once.
 TEST_F(FanoutTest, ManyChildrenPushingAtOnceAreEachServed) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "").ok());
   const int children = sizeof(kCities) / sizeof(kCities[0]);
   for (int i = 0; i < children; ++i) {
@@ -110,9 +119,7 @@ TEST_F(FanoutTest, ManyChildrenPushingAtOnceAreEachServed) {
   for (std::thread& t : writers) t.join();
   for (int i = 0; i < children; ++i) ASSERT_EQ(failures[i], "") << CityId(i);
   const store::Store& province = *cluster.node("gd")->store();
-  ASSERT_TRUE(WaitUntil([&] {
-    return cluster.Records("gd").size() == static_cast<size_t>(children * kBatches * kPerBatch);
-  }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"gd", children * kBatches * kPerBatch}}));
   for (int i = 0; i < children; ++i) {
     EXPECT_EQ(province.Watermark(CityId(i)).value(), kBatches * kPerBatch) << CityId(i);
     EXPECT_EQ(cluster.Records("gd", kCities[i]).size(), kBatches * kPerBatch) << CityId(i);
@@ -123,7 +130,7 @@ TEST_F(FanoutTest, ManyChildrenPushingAtOnceAreEachServed) {
 // province and its cities see only their own, the national node holds both, and a province
 // can write neither into the other nor push the other's records up.
 TEST_F(FanoutTest, NationalNodeAboveTwoProvincesKeepsEachToItsOwn) {
-  TestCluster cluster(dir_.path());
+  InProcessCluster cluster(dir_.path());
   ASSERT_TRUE(cluster.Add("cn", v1::REGION_LEVEL_NATIONAL, "000000", "").ok());
   ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "cn").ok());
   ASSERT_TRUE(cluster.Add("gx", v1::REGION_LEVEL_PROVINCE, "450000", "cn").ok());
@@ -133,11 +140,8 @@ TEST_F(FanoutTest, NationalNodeAboveTwoProvincesKeepsEachToItsOwn) {
   ASSERT_TRUE(cluster.Write("nn", Enterprises("450102", 100, 4)).ok());  // Xingning district
   ASSERT_TRUE(cluster.Write("cn", Enterprises("440303", 200, 2)).ok());  // for Shenzhen
   ASSERT_TRUE(cluster.Write("cn", Enterprises("450103", 300, 3)).ok());  // for Nanning
-  ASSERT_TRUE(WaitUntil([&] {
-    return cluster.Records("cn").size() == 14 && cluster.Records("gd").size() == 7 &&
-           cluster.Records("gx").size() == 7 && cluster.Records("nn").size() == 7 &&
-           cluster.Records("fs").size() == 5;
-  }));
+  ASSERT_TRUE(
+      cluster.WaitForRecordCounts({{"cn", 14}, {"gd", 7}, {"gx", 7}, {"nn", 7}, {"fs", 5}}));
   EXPECT_EQ(cluster.Records("gd", "440000").size(), 7u);
   EXPECT_EQ(cluster.Records("gx", "450000").size(), 7u);
   EXPECT_EQ(cluster.Records("nn", "450100").size(), 7u);
@@ -155,7 +159,7 @@ TEST_F(FanoutTest, NationalNodeAboveTwoProvincesKeepsEachToItsOwn) {
                                      PushOneEnterprise("gd", "440000", "450102", 401));
   EXPECT_EQ(pushed.error_code(), grpc::StatusCode::PERMISSION_DENIED) << pushed.error_message();
   ASSERT_TRUE(cluster.Write("nn", Enterprises("450102", 500, 1)).ok());
-  ASSERT_TRUE(WaitUntil([&] { return cluster.Records("cn").size() == 15; }));
+  ASSERT_TRUE(cluster.WaitForRecordCounts({{"cn", 15u}}));
   EXPECT_EQ(cluster.Records("cn", "450000").size(), 8u);
   EXPECT_EQ(cluster.Records("gd").size(), 7u);
 }

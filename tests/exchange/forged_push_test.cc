@@ -3,13 +3,17 @@
 // reaches the top, so a forgery that was accepted would show up as a lost write.
 #include <string>
 
+#include "gmock/gmock.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/auth/identity.h"
 #include "services/domain/validation.h"
-#include "tests/exchange/test_cluster.h"
+#include "tests/testutil/in_process_cluster.h"
+#include "tests/testutil/push.h"
+#include "tests/testutil/records.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
 
 namespace tierhub::testutil {
@@ -32,22 +36,27 @@ class ForgedPushTest : public ::testing::Test {
     ASSERT_TRUE(cluster_.Add("sd", v1::REGION_LEVEL_COUNTY, "440606", "fs").ok());
   }
 
-  // The county writes one enterprise; true once the province holds it from sd's first write.
-  bool HonestWriteReachesProvince(int serial) {
+  // The county writes one enterprise; success once the province holds it from sd's write.
+  ::testing::AssertionResult HonestWriteReachesProvince(int serial) {
     auto written = cluster_.Write("sd", {MakeEnterprise("440606", serial)});
-    if (!written.ok() || written->size() != 1) return false;
+    if (!written.ok() || written->size() != 1) {
+      return ::testing::AssertionFailure() << "sd's write: " << written.status();
+    }
     const std::string key = written->front().key();
     const uint64_t origin_seq = written->front().origin_seq();
-    return WaitUntil([&] {
-      auto records = cluster_.Records("gd");
-      auto it = records.find(key);
-      return it != records.end() && it->second.origin_node() == "sd" &&
-             it->second.origin_seq() == origin_seq;
-    });
+    return WaitUntil(
+        [&] {
+          auto records = cluster_.Records("gd");
+          auto it = records.find(key);
+          if (it == records.end()) return ::testing::AssertionFailure() << "no " << key;
+          return Holds(std::make_pair(it->second.origin_node(), it->second.origin_seq()),
+                       ::testing::Pair("sd", origin_seq));
+        },
+        kWaitBound, "the province holds sd's honest write");
   }
 
   TempDir dir_;
-  TestCluster cluster_{dir_.path()};
+  InProcessCluster cluster_{dir_.path()};
 };
 
 TEST_F(ForgedPushTest, SiblingCannotSpeakUnderAnotherCountysName) {
@@ -106,10 +115,12 @@ TEST_F(ForgedPushTest, NodeBatchCannotAuthorADepartmentsListEntry) {
 
 TEST_F(ForgedPushTest, UnauthenticatedHellosNeitherChangeNorGrowTheChildren) {
   ASSERT_TRUE(HonestWriteReachesProvince(1));
-  ASSERT_TRUE(WaitUntil([&] {
-    auto children = Children(cluster_.node("fs"));
-    return children.count("sd") && children["sd"].state() == v1::LINK_STATE_CONNECTED;
-  }));
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        auto children = Children(cluster_.node("fs"));
+        return children.count("sd") && children["sd"].state() == v1::LINK_STATE_CONNECTED;
+      },
+      kWaitBound, "fs shows sd's link connected"));
   const size_t before = Children(cluster_.node("fs")).size();
   // A clerk's certificate says hello as sd; then 200 hellos with made-up ids.
   EXPECT_EQ(

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from node_process import NodeProcess
+from node_process import start_tls_tree, wait_until
 
 TOPOLOGY = [  # id, tier, region, parent
     ("gd", "REGION_LEVEL_PROVINCE", "440000", None),
@@ -31,15 +31,6 @@ TOPOLOGY = [  # id, tier, region, parent
 LOAD = {"chancheng": 12, "nanhai": 15, "shunde": 20, "zengcheng": 9, "dongguan": 18}
 CITY_OF = {"440604": "440600", "440605": "440600", "440606": "440600", "440118": "440100",
            "441900": "441900"}
-
-
-def wait_until(check, what, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def main():
@@ -64,19 +55,8 @@ def main():
             return p.stdout
 
         try:
-            for node_id, tier, region, parent in TOPOLOGY:
-                config = (f'node_id: "{node_id}" tier: {tier} region_code: "{region}"\n'
-                          f'listen_address: "127.0.0.1:0" store_path: "{tmp}/{node_id}"\n'
-                          f'block_cache_mb: 8\n'
-                          f'tls {{ ca_file: "{certs}/ca.pem" cert_file: "{certs}/{node_id}.pem" '
-                          f'key_file: "{certs}/{node_id}.key" }}\n')
-                if parent:
-                    config += (f'parent_address: "127.0.0.1:{ports[parent]}" '
-                               f'parent_node_id: "{parent}"\n')
-                else:
-                    config += "coordinator: true\n"
-                nodes[node_id] = NodeProcess(tierhubd, tmp, node_id, config)
-                ports[node_id] = nodes[node_id].port
+            start_tls_tree(tierhubd, tmp, certs, TOPOLOGY, nodes)
+            ports.update({node_id: node.port for node_id, node in nodes.items()})
 
             # Enterprises and equipment at the counties and Dongguan.
             regions = []

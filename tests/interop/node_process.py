@@ -38,6 +38,35 @@ class NodeProcess:
         self.wait_clean_exit()
 
 
+def wait_until(check, what, seconds=60):
+    """Polls `check` until it returns true; AssertionError naming `what` after `seconds`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def start_tls_tree(tierhubd, directory, certs, topology, nodes):
+    """Starts `topology` ([(node id, tier, region, parent id or None)], parents first) with
+    mutual TLS from the deploy/dev-ca.sh directory `certs`, each node's certificate named by
+    its id; the root is the coordinator. Fills `nodes` (id -> NodeProcess) as they start, so
+    that a caller's `finally` stops those that did."""
+    for node_id, tier, region, parent in topology:
+        config = (f'node_id: "{node_id}" tier: {tier} region_code: "{region}"\n'
+                  f'listen_address: "127.0.0.1:0" store_path: "{directory}/{node_id}"\n'
+                  f'block_cache_mb: 8\n'
+                  f'tls {{ ca_file: "{certs}/ca.pem" cert_file: "{certs}/{node_id}.pem" '
+                  f'key_file: "{certs}/{node_id}.key" }}\n')
+        if parent:
+            config += (f'parent_address: "{nodes[parent].address}" '
+                       f'parent_node_id: "{parent}"\n')
+        else:
+            config += "coordinator: true\n"
+        nodes[node_id] = NodeProcess(tierhubd, directory, node_id, config)
+
+
 def insecure_province(tmp, coordinator=False):
     """The config of a development province node storing under `tmp`."""
     return ('node_id: "gd" tier: REGION_LEVEL_PROVINCE region_code: "440000"\n'
@@ -45,13 +74,20 @@ def insecure_province(tmp, coordinator=False):
             f'store_path: "{tmp}/store"\n' + ("coordinator: true\n" if coordinator else ""))
 
 
-def ctl_runner(tierhubctl, node, default_identity):
-    """A function that runs `tierhubctl ARGS` against `node` (a NodeProcess) in the insecure
-    development mode as `identity` (default `default_identity`) and returns the finished
-    process; with check=True (the default) a non-zero exit raises AssertionError."""
+def ctl_runner(tierhubctl, node, default_identity, certs=None):
+    """A function that runs `tierhubctl ARGS` against `node` (a NodeProcess) as `identity`
+    (default `default_identity`) and returns the finished process; with check=True (the
+    default) a non-zero exit raises AssertionError. Without `certs` the node is a development
+    one (insecure) and the identity a name like dept:MIIT:440000:clerk; with `certs` (a
+    deploy/dev-ca.sh directory) it speaks mutual TLS and the identity is the certificate's file
+    name there (a node id, DEPT-REGION-USER or ops-REGION-USER)."""
     def ctl(*args, identity=default_identity, check=True):
-        p = subprocess.run([tierhubctl, *args, f"--node={node.address}", "--insecure",
-                            f"--identity={identity}"],
+        if certs is None:
+            who = ["--insecure", f"--identity={identity}"]
+        else:
+            who = [f"--ca={certs}/ca.pem", f"--cert={certs}/{identity}.pem",
+                   f"--key={certs}/{identity}.key"]
+        p = subprocess.run([tierhubctl, *args, f"--node={node.address}", *who],
                            capture_output=True, text=True, timeout=120)
         if check and p.returncode != 0:
             raise AssertionError(f"tierhubctl {args[0]} failed ({p.returncode}): {p.stderr}")

@@ -12,14 +12,15 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "clients/local_cluster/process.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "services/common/clock.h"
 #include "services/node/node.h"
-#include "tests/testutil/process.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
 
 namespace tierhub::node {
@@ -27,6 +28,8 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testutil::Holds;
+using testutil::WaitUntil;
 
 void Write(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -92,7 +95,7 @@ class NodeStartupTest : public ::testing::Test {
 
   // Starts tierhubd as the city fs (440600) with the dev CA's certificate fs.pem; returns its
   // address ("" if it did not come up).
-  std::string StartCity(testutil::Process* tierhubd, const std::string& log) {
+  std::string StartCity(local_cluster::Process* tierhubd, const std::string& log) {
     const std::string fs =
         absl::StrCat(DEV_CA_PATH, " ", certs_, " node fs 440600 >/dev/null 2>&1");
     if (std::system(fs.c_str()) != 0) return "";
@@ -108,23 +111,22 @@ class NodeStartupTest : public ::testing::Test {
                          log)) {
       return "";
     }
-    for (int i = 0; i < 600; ++i) {
-      const std::string port = Read(port_file);
-      if (!port.empty() && port.back() == '\n') {
-        return absl::StrCat("127.0.0.1:", port.substr(0, port.size() - 1));
-      }
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    return "";
+    std::string address;
+    EXPECT_TRUE(WaitUntil(
+        [&] {
+          const std::string port = Read(port_file);
+          if (port.empty() || port.back() != '\n') return false;
+          address = absl::StrCat("127.0.0.1:", port.substr(0, port.size() - 1));
+          return true;
+        },
+        absl::Seconds(60), "the city writes its port file"));
+    return address;
   }
 
   // Waits (bounded) until `log` holds `text`.
-  bool LogShows(const std::string& log, const std::string& text) {
-    for (int i = 0; i < 300; ++i) {
-      if (Read(log).find(text) != std::string::npos) return true;
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    return false;
+  ::testing::AssertionResult LogShows(const std::string& log, const std::string& text) {
+    return WaitUntil([&] { return Holds(Read(log), HasSubstr(text)); }, absl::Seconds(30),
+                     "the log shows it");
   }
 
   testutil::TempDir dir_;
@@ -236,7 +238,7 @@ std::string PresentedCertificate(const std::string& address, const std::string& 
 // working; a bad renewal is refused with its reason and the certificate in use stays.
 TEST_F(NodeStartupTest, RenewedCertificateIsTakenOnSighupWithoutDroppingConnections) {
   const std::string log = dir_.Sub("fs.log");
-  testutil::Process tierhubd;
+  local_cluster::Process tierhubd;
   const std::string address = StartCity(&tierhubd, log);
   ASSERT_FALSE(address.empty()) << Read(log);
   const std::string old_pem = Read(Cert("fs.pem"));
@@ -260,12 +262,9 @@ TEST_F(NodeStartupTest, RenewedCertificateIsTakenOnSighupWithoutDroppingConnecti
 
   ASSERT_EQ(kill(tierhubd.pid(), SIGHUP), 0);
   EXPECT_TRUE(LogShows(log, "TLS files reloaded")) << Read(log);
-  std::string seen;
-  for (int i = 0; i < 100 && seen != new_pem; ++i) {
-    seen = PresentedCertificate(address, certs_);
-    if (seen != new_pem) absl::SleepFor(absl::Milliseconds(200));
-  }
-  EXPECT_EQ(seen, new_pem) << Read(log);
+  EXPECT_TRUE(WaitUntil([&] { return PresentedCertificate(address, certs_) == new_pem; },
+                        absl::Seconds(20), "new connections get the renewed certificate"))
+      << Read(log);
   // The connection opened before the renewal still answers.
   EXPECT_EQ(PresentedCertificate(address, certs_, open), old_pem) << Read(log);
 
@@ -319,13 +318,32 @@ TEST_F(NodeStartupTest, TierhubdExitsNamingTheFieldAndTheCause) {
     text << c.config.DebugString();
     const std::string config_path = File(c.name + ".textproto", text.str());
     const std::string log = dir_.Sub(c.name + ".log");
-    testutil::Process tierhubd;
+    local_cluster::Process tierhubd;
     ASSERT_TRUE(tierhubd.Start({TIERHUBD_PATH, "--config=" + config_path}, log));
     const std::optional<int> code = tierhubd.WaitForExit(absl::Seconds(60));
     ASSERT_TRUE(code.has_value()) << "tierhubd is still running; log:\n" << Read(log);
     EXPECT_EQ(*code, 1) << Read(log);
     EXPECT_THAT(Read(log), HasSubstr(c.expected));
   }
+}
+
+// TIERHUB_FAULTS arms fault points in a real tierhubd (docs/FAULTS.md); a name that is no
+// point (a typo would otherwise test nothing) stops it at start, naming the item.
+TEST_F(NodeStartupTest, AnUnknownFaultPointInTheEnvironmentStopsTierhubd) {
+  std::ostringstream text;
+  text << GoodConfig().DebugString();
+  const std::string config_path = File("faults.textproto", text.str());
+  const std::string log = dir_.Sub("faults.log");
+  ASSERT_EQ(setenv("TIERHUB_FAULTS", "exchange.parent.pull_start=error,exchange.nope=crash", 1), 0);
+  testutil::Process tierhubd;
+  const bool started = tierhubd.Start({TIERHUBD_PATH, "--config=" + config_path}, log);
+  ASSERT_EQ(unsetenv("TIERHUB_FAULTS"), 0);
+  ASSERT_TRUE(started);
+  const std::optional<int> code = tierhubd.WaitForExit(absl::Seconds(60));
+  ASSERT_TRUE(code.has_value()) << "tierhubd is still running; log:\n" << Read(log);
+  EXPECT_EQ(*code, 2) << Read(log);
+  EXPECT_THAT(Read(log),
+              HasSubstr("TIERHUB_FAULTS: INVALID_ARGUMENT: 'exchange.nope' is not a fault point"));
 }
 
 }  // namespace

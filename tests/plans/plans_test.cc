@@ -27,6 +27,7 @@
 #include "services/plans/schedule.h"
 #include "services/registry/registry_service.h"
 #include "services/store/store.h"
+#include "tests/testutil/root_store.h"
 #include "tests/testutil/store_reads.h"
 #include "tests/testutil/temp_dir.h"
 #include "tests/testutil/xlsx_reader.h"
@@ -67,20 +68,8 @@ std::string Code(const std::string& region, int serial) {
 class PlansTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::Store::Options options;
-    options.path = dir_.path() + "/store";
-    options.node_id = "gd";
-    options.region_code = "440000";
-    options.clock = &clock_;
-    options.hooks = &hooks_;
-    options.sync_writes = false;
-    options.block_cache_mb = 8;
-    store_ = store::Store::Open(options).value();
-    auth::NodeContext node;
-    node.node_id = "gd";
-    node.region_code = "440000";
-    node.is_root = true;
-    node.clock = &clock_;
+    store_ = testutil::OpenRootStore(dir_.path(), &clock_, &hooks_);
+    const auth::NodeContext node = testutil::RootContext(&clock_);
     cases_ = std::make_unique<enforcement::EnforcementService>(node, store_.get());
     registry_ = std::make_unique<registry::RegistryService>(node, store_.get());
     plans_ = std::make_unique<PlansService>(node, store_.get());
@@ -899,6 +888,46 @@ TEST_F(SummaryTest, ProvincialSummaryHasARowPerCityAndTheTotals) {
   EXPECT_EQ(closed.At(3, 3), "441900");
   EXPECT_EQ(closed.At(3, 6), "能耗");
   EXPECT_EQ(closed.At(3, 11), "d-1");
+}
+
+TEST_F(SummaryTest, OnePlantClosedUnderTwoDimensionsIsOneClosedEnterpriseOnTwoRows) {
+  // Shunde's plant (t-1, technology) is also closed by law for its energy use.
+  clock_.Set(At(2019, 12, 1, 10));
+  Open("e-2", "440606", 1, v1::INDUSTRY_CERAMICS, v1::DIMENSION_ENERGY, 1000000,
+       v1::CAPACITY_UNIT_SQUARE_METRES_PER_YEAR);
+  Go("e-2",
+     {v1::CASE_STATE_RECTIFYING, v1::CASE_STATE_ORDERED_CLOSED, v1::CASE_STATE_CLOSED_EXITED});
+  clock_.Set(At(2020, 1, 10, 9));
+  const SummaryFile file = Export("440600", v1::EXPORT_FORMAT_CSV, v1::SUMMARY_TABLE_CLOSED);
+  std::vector<std::string> lines = absl::StrSplit(file.content.substr(3), "\r\n");
+  ASSERT_EQ(lines.size(), 5u);  // header, a row per exit case, the empty rest
+  EXPECT_THAT(lines[2], HasSubstr(",能耗,2019-12-01,1000000,平方米/年,关停退出,e-2"));
+  EXPECT_THAT(lines[3], HasSubstr(",技术,2019-08-20,1000000,平方米/年,关停退出,t-1"));
+  EXPECT_EQ(file.closed_enterprises, 2u);  // Chancheng's and Shunde's plant
+  EXPECT_EQ(Export("440000", v1::EXPORT_FORMAT_XLSX).closed_enterprises, 3u);  // and Dongguan's
+}
+
+TEST_F(SummaryTest, TheTotalOfADimensionWithoutATargetAnywhereSaysNoTarget) {
+  const SummaryFile file = Export("440000", v1::EXPORT_FORMAT_XLSX);
+  auto sheets = testutil::ReadXlsx(file.content);
+  ASSERT_TRUE(sheets.ok()) << sheets.status();
+  const testutil::XlsxSheet& figures = (*sheets)[0];
+  // Ceramics' energy: a case found and closed compliant in Foshan, no city filed a target.
+  const int city = FindRow(figures, "440600", "陶瓷", "能耗");
+  const int total = FindRow(figures, "440000", "陶瓷", "能耗");
+  ASSERT_GT(city, 0);
+  ASSERT_GT(total, city);
+  for (int row : {city, total}) {
+    EXPECT_EQ(figures.At(row, 4), "") << row;  // no target, nothing due, no shortfall
+    EXPECT_EQ(figures.At(row, 5), "") << row;
+    EXPECT_EQ(figures.At(row, 6), "0") << row;
+    EXPECT_EQ(figures.At(row, 7), "") << row;
+    EXPECT_EQ(figures.At(row, 12), "1") << row;  // found
+    EXPECT_EQ(figures.At(row, 17), "无目标") << row;
+  }
+  EXPECT_EQ(figures.At(total, 1), "合计");
+  // Where a city filed one, the total is the cities' (the technology row above: 1个市滞后).
+  EXPECT_EQ(figures.At(FindRow(figures, "440000", "钢铁", "能耗"), 17), "正常");
 }
 
 TEST_F(SummaryTest, CsvIsUtf8WithBomAndTheSameFigures) {

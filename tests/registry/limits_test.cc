@@ -23,26 +23,21 @@
 #include "services/domain/credit_code.h"
 #include "services/node/node.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 #include "tierhub/v1/registry.grpc.pb.h"
 
 namespace tierhub {
 namespace {
 
+using ::testing::Eq;
 using ::testing::HasSubstr;
 using ::testing::Le;
+using testutil::Holds;
+using testutil::kWaitBound;
+using testutil::WaitUntil;
 
 constexpr char kEco[] = "dept:ECO:440000:clerk";
 constexpr char kNodeSelf[] = "node:440000:gd";
-
-// Polls `done` every few milliseconds for at most 30 s.
-bool Eventually(const std::function<bool()>& done) {
-  const absl::Time give_up = absl::Now() + absl::Seconds(30);
-  while (!done()) {
-    if (absl::Now() > give_up) return false;
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  return true;
-}
 
 std::string Code(const std::string& region, int serial) {
   return domain::MakeCreditCode('9', '1', region, absl::StrFormat("TH%06d", serial)).value();
@@ -125,6 +120,9 @@ class LimitsTest : public ::testing::Test {
     writer->WritesDone();
     return writer->Finish();
   }
+
+  // SubmitList streams the node reads now.
+  int OpenStreams() const { return node_->registry()->submit_guard().active(); }
 
   testutil::TempDir dir_;
   std::unique_ptr<node::Node> node_;
@@ -240,7 +238,8 @@ TEST_F(LimitsTest, AnIdleStreamIsEndedWithItsReason) {
   grpc::Status s = writer->Finish();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("SubmitList: nothing arrived for 200ms"));
-  EXPECT_TRUE(Eventually([&] { return node_->registry()->submit_guard().active() == 0; }));
+  EXPECT_TRUE(WaitUntil([&] { return Holds(OpenStreams(), Eq(0)); }, kWaitBound,
+                        "the node lets go of the stream"));
   v1::GetSubmissionRequest get;
   get.set_submission_id("eco-idle");
   v1::GetSubmissionResponse got;
@@ -270,14 +269,16 @@ TEST_F(LimitsTest, StreamsBeyondTheNodesSlotsAreRefusedAndACancelledOneStoresNot
   };
   std::vector<std::unique_ptr<Open>> streams;
   streams.push_back(open(kEco, "a1"));
-  ASSERT_TRUE(Eventually([&] { return node_->registry()->submit_guard().active() == 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return Holds(OpenStreams(), Eq(1)); }, kWaitBound,
+                        "the first stream is open"));
   // A second stream of the same caller.
   auto again = open(kEco, "a2");
   grpc::Status s = again->writer->Finish();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("already has 1 open, at most 1 per caller"));
   streams.push_back(open("dept:ECO:440000:other", "b1"));
-  ASSERT_TRUE(Eventually([&] { return node_->registry()->submit_guard().active() == 2; }));
+  ASSERT_TRUE(WaitUntil([&] { return Holds(OpenStreams(), Eq(2)); }, kWaitBound,
+                        "the second caller's stream is open"));
   // A third caller: the node's slots are taken.
   auto third = open("dept:ECO:440000:third", "c1");
   s = third->writer->Finish();
@@ -286,7 +287,8 @@ TEST_F(LimitsTest, StreamsBeyondTheNodesSlotsAreRefusedAndACancelledOneStoresNot
 
   // The clients go away in the middle of their streams: nothing of them is stored.
   for (auto& o : streams) o->context->TryCancel();
-  ASSERT_TRUE(Eventually([&] { return node_->registry()->submit_guard().active() == 0; }));
+  ASSERT_TRUE(WaitUntil([&] { return Holds(OpenStreams(), Eq(0)); }, kWaitBound,
+                        "the node lets go of the stream"));
   for (const char* id : {"a1", "a2", "b1", "c1"}) {
     v1::GetSubmissionRequest get;
     get.set_submission_id(id);

@@ -7,7 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "services/domain/catalog.h"
-#include "tests/registry/list_fixture.h"
+#include "tests/testutil/list_fixture.h"
 #include "tests/testutil/store_reads.h"
 
 namespace tierhub::testutil {

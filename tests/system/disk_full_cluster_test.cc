@@ -18,10 +18,12 @@
 #include "services/auth/identity.h"
 #include "services/domain/validation.h"
 #include "services/node/node.h"
-#include "tests/exchange/test_cluster.h"
 #include "tests/testutil/faulty_file_system.h"
 #include "tests/testutil/grpc_health.h"
+#include "tests/testutil/in_process_cluster.h"
+#include "tests/testutil/records.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
 #include "tierhub/v1/registry.grpc.pb.h"
 
@@ -38,7 +40,7 @@ class DiskFullClusterTest : public ::testing::Test {
   ~DiskFullClusterTest() override { cluster_.reset(); }  // the nodes go before faulty_
 
   void StartCluster(bool with_city) {
-    cluster_ = std::make_unique<TestCluster>(dir_.path());
+    cluster_ = std::make_unique<InProcessCluster>(dir_.path());
     cluster_->SetStoreEnv(kCounty, faulty_.env.get());
     if (with_city) {
       ASSERT_TRUE(cluster_->Add("fs", v1::REGION_LEVEL_CITY, "440600", "").ok());
@@ -83,13 +85,7 @@ class DiskFullClusterTest : public ::testing::Test {
   std::string StorePath() { return absl::StrCat(dir_.path(), "/", kCounty); }
 
   absl::StatusOr<v1::SyncStatusResponse> Status(const std::string& id) {
-    auto stub = v1::Exchange::NewStub(Channel(id));
-    grpc::ClientContext context;
-    Prepare(id, &context);
-    v1::SyncStatusResponse response;
-    grpc::Status s = stub->GetSyncStatus(&context, v1::SyncStatusRequest(), &response);
-    if (!s.ok()) return absl::UnavailableError(s.error_message());
-    return response;
+    return cluster_->SyncStatus(id);
   }
 
   bool Healthy(const std::string& service) {
@@ -118,7 +114,7 @@ class DiskFullClusterTest : public ::testing::Test {
 
   TempDir dir_;
   FaultyEnv faulty_;
-  std::unique_ptr<TestCluster> cluster_;
+  std::unique_ptr<InProcessCluster> cluster_;
   int next_ = 1;
   std::vector<std::string> acknowledged_;
 };
@@ -126,7 +122,7 @@ class DiskFullClusterTest : public ::testing::Test {
 TEST_F(DiskFullClusterTest, ACountyOnAFullDiskRefusesEveryWriteAndStillAnswers) {
   StartCluster(/*with_city=*/true);
   ASSERT_TRUE(Write(kCounty, 20).ok());
-  ASSERT_TRUE(WaitUntil([&] { return cluster_->Records("fs").size() == 20; }));
+  ASSERT_TRUE(cluster_->WaitForRecordCounts({{"fs", 20u}}));
 
   faulty_.fs->FillDisk();
   for (int round = 0; round < 3; ++round) {
@@ -146,24 +142,27 @@ TEST_F(DiskFullClusterTest, ACountyOnAFullDiskRefusesEveryWriteAndStillAnswers) 
   EXPECT_GE(status->store().refused_writes(), 6u);
   EXPECT_TRUE(status->store().has_refused_since());
   EXPECT_TRUE(Healthy(""));
-  EXPECT_TRUE(WaitUntil([&] { return !Healthy(node::kWritesHealthService); }));
+  EXPECT_TRUE(WaitUntil([&] { return !Healthy(node::kWritesHealthService); }, kWaitBound,
+                        "the county's writes service reports NOT_SERVING"));
   // The city goes on; what it writes for the county cannot land there yet.
   ASSERT_TRUE(Write("fs", 3).ok());
-  EXPECT_TRUE(WaitUntil([&] {
-    auto s = Status(kCounty);
-    return s.ok() && s->downward().last_error().find("disk full") != std::string::npos;
-  }));
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        auto s = Status(kCounty);
+        if (!s.ok()) return ::testing::AssertionFailure() << s.status();
+        return Holds(s->downward().last_error(), HasSubstr("disk full"));
+      },
+      kWaitBound, "the county's pull reports the full disk"));
 
   faulty_.fs->FreeDisk();
   ASSERT_TRUE(Write(kCounty, 500).ok());  // no restart, no wait
   status = Status(kCounty);
   ASSERT_TRUE(status.ok()) << status.status();
   EXPECT_EQ(status->store().state(), v1::STORE_STATE_WRITABLE);
-  EXPECT_TRUE(WaitUntil([&] { return Healthy(node::kWritesHealthService); }));
-  ASSERT_TRUE(WaitUntil([&] {
-    return cluster_->Records("fs").size() == acknowledged_.size() &&
-           cluster_->Records(kCounty).size() == acknowledged_.size();
-  }));
+  EXPECT_TRUE(WaitUntil([&] { return Healthy(node::kWritesHealthService); }, kWaitBound,
+                        "the county's writes service is SERVING again"));
+  ASSERT_TRUE(cluster_->WaitForRecordCounts(
+      {{"fs", acknowledged_.size()}, {kCounty, acknowledged_.size()}}));
   ExpectAcknowledgedAt(kCounty);
   ExpectAcknowledgedAt("fs");
 }
@@ -191,7 +190,8 @@ TEST_F(DiskFullClusterTest, ARestartOnAFullDiskServesReadsAndAsksForARestartOnce
   EXPECT_FALSE(cluster_->RestartRequested(kCounty));
 
   faulty_.fs->FreeDisk();
-  ASSERT_TRUE(WaitUntil([&] { return cluster_->RestartRequested(kCounty); }));
+  ASSERT_TRUE(WaitUntil([&] { return cluster_->RestartRequested(kCounty); }, kWaitBound,
+                        "the county asks for a restart"));
   status = Status(kCounty);
   ASSERT_TRUE(status.ok()) << status.status();
   EXPECT_THAT(status->store().restart_reason(), HasSubstr("opened read-only on a full disk"));

@@ -15,17 +15,19 @@
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "services/client/channel.h"
+#include "services/common/grpc_status.h"
 #include "services/domain/validation.h"
-#include "tests/exchange/test_cluster.h"
 #include "tests/testutil/process_cluster.h"
+#include "tests/testutil/records.h"
 #include "tests/testutil/small_disk.h"
 #include "tests/testutil/temp_dir.h"
-#include "tierhub/v1/exchange.grpc.pb.h"
+#include "tests/testutil/wait.h"
 #include "tierhub/v1/registry.grpc.pb.h"
 
 namespace tierhub::testutil {
 namespace {
 
+using ::testing::Eq;
 using ::testing::HasSubstr;
 
 std::string ReadAll(const std::string& path) {
@@ -74,13 +76,7 @@ class DiskFullProcessTest : public ::testing::Test {
   }
 
   absl::StatusOr<v1::SyncStatusResponse> Status(const std::string& id) {
-    auto stub = v1::Exchange::NewStub(client::MakeChannel(cluster_->AsNode(id, id)).value());
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    v1::SyncStatusResponse response;
-    grpc::Status s = stub->GetSyncStatus(&context, v1::SyncStatusRequest(), &response);
-    if (!s.ok()) return absl::UnavailableError(s.error_message());
-    return response;
+    return cluster_->SyncStatus(id);
   }
 
   // How many acknowledged records node `id` serves (GetRecord of each).
@@ -141,14 +137,15 @@ TEST_F(DiskFullProcessTest, ACountyOnAFullDiskNeverAbortsAndWritesAgainOnceSpace
   const pid_t restarted_pid = cluster_->pid("sd");
   EXPECT_NE(restarted_pid, pid);
   disk_->Free();
-  ASSERT_TRUE(WaitUntil([&] { return Write(1).ok(); }, absl::Seconds(60)));
+  ASSERT_TRUE(WaitUntil([&] { return IsOk(FromGrpc(Write(1))); }, absl::Seconds(60),
+                        "the county takes writes again"));
   EXPECT_EQ(cluster_->pid("sd"), restarted_pid);
   EXPECT_THAT(ReadAll(cluster_->log_path("sd")),
               HasSubstr("restarting: the store opened read-only"));
   ASSERT_TRUE(Write(500).ok());
   EXPECT_EQ(AcknowledgedServedBy("sd"), acknowledged_.size());
-  ASSERT_TRUE(WaitUntil([&] { return AcknowledgedServedBy("fs") == acknowledged_.size(); },
-                        absl::Seconds(60)));
+  ASSERT_TRUE(WaitUntil([&] { return Holds(AcknowledgedServedBy("fs"), Eq(acknowledged_.size())); },
+                        absl::Seconds(60), "the city serves every acknowledged record"));
 }
 
 }  // namespace

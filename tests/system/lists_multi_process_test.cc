@@ -15,10 +15,10 @@
 #include "gtest/gtest.h"
 #include "services/client/channel.h"
 #include "services/domain/catalog.h"
-#include "tests/exchange/test_cluster.h"
-#include "tests/registry/list_fixture.h"
+#include "tests/testutil/list_fixture.h"
 #include "tests/testutil/process_cluster.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 #include "tierhub/v1/coordinator.grpc.pb.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
 #include "tierhub/v1/registry.grpc.pb.h"
@@ -27,6 +27,8 @@ namespace tierhub::testutil {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
 
 constexpr char kRound[] = "MP-LISTS-1";
 constexpr absl::Duration kConverge = absl::Seconds(60);
@@ -120,8 +122,8 @@ class ListsMultiProcessTest : public ::testing::Test {
 
     // Foshan's SAMR lists enterprises in Shunde and Nanhai at the city, once the round is there.
     ASSERT_TRUE(
-        WaitUntil([&] { return !Keys("fs", absl::StrCat("round/", kRound)).empty(); }, kConverge))
-        << "the round did not reach Foshan";
+        WaitUntil([&] { return Holds(Keys("fs", absl::StrCat("round/", kRound)), Not(IsEmpty())); },
+                  kConverge, "the round reaches Foshan"));
     auto samr = cluster_->DepartmentClient("fs", "SAMR", "440600");
     ASSERT_TRUE(samr.ok()) << samr.status();
     submitted =
@@ -191,43 +193,19 @@ class ListsMultiProcessTest : public ::testing::Test {
   // Waits until each node holds exactly `expected` merged views (with their final listings).
   void WaitForViews(const std::vector<std::pair<std::string, Views>>& expected) {
     for (const auto& [id, views] : expected) {
-      Views last;
-      const bool converged = WaitUntil(
+      ASSERT_TRUE(WaitUntil(
           [&, id = id, views = views] {
-            last = MergedViews(id);
-            return last == views;
+            const Views held = MergedViews(id);
+            if (held == views) return ::testing::AssertionSuccess();
+            return ::testing::AssertionFailure()
+                   << Describe(held) << ", expected " << Describe(views);
           },
-          kConverge);
-      ASSERT_TRUE(converged) << id << " holds " << Describe(last) << ", expected "
-                             << Describe(views);
+          kConverge, absl::StrCat(id, " holds the merged views of its jurisdiction")));
     }
   }
 
-  absl::StatusOr<v1::SyncStatusResponse> SyncStatus(const std::string& id) {
-    auto stub = v1::Exchange::NewStub(client::MakeChannel(cluster_->AsNode(id, id)).value());
-    grpc::ClientContext context;
-    Deadline(context);
-    v1::SyncStatusResponse response;
-    grpc::Status s = stub->GetSyncStatus(&context, v1::SyncStatusRequest(), &response);
-    if (!s.ok()) return absl::UnavailableError(s.error_message());
-    return response;
-  }
-
-  // Waits until `child` has pulled its parent's log up to the parent's current head, so that
-  // whatever the parent holds for the child has arrived (filtered changes move the cursor too).
-  void WaitPulled(const std::string& child, const std::string& parent) {
-    auto head = SyncStatus(parent);
-    ASSERT_TRUE(head.ok()) << head.status();
-    ASSERT_TRUE(WaitUntil(
-        [&] {
-          auto s = SyncStatus(child);
-          return s.ok() && s->downward().last_acked_seq() >= head->last_seq();
-        },
-        kConverge))
-        << child << " did not pull " << parent << "'s log up to " << head->last_seq();
-  }
-
-  // Every node has its final views and has pulled everything its parent holds.
+  // Every node has its final views and has pulled everything its parent holds (filtered
+  // changes move the cursor too).
   void WaitForQuiescence() {
     const Views foshan = Union({&kShundeViews, &kNanhaiViews});
     WaitForViews({{"gd", Union({&foshan, &kGuangzhouViews})},
@@ -236,11 +214,7 @@ class ListsMultiProcessTest : public ::testing::Test {
                   {"sd", kShundeViews},
                   {"nh", kNanhaiViews}});
     if (HasFatalFailure()) return;
-    WaitPulled("fs", "gd");
-    WaitPulled("gz", "gd");
-    if (HasFatalFailure()) return;
-    WaitPulled("sd", "fs");
-    WaitPulled("nh", "fs");
+    ASSERT_TRUE(cluster_->WaitForConvergence(kConverge));
   }
 
   absl::StatusOr<v1::MergedEnterprise> MergedView(const client::ChannelOptions& as,

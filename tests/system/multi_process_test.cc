@@ -7,29 +7,34 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "services/client/channel.h"
 #include "services/domain/validation.h"
-#include "tests/exchange/test_cluster.h"
+#include "tests/system/cluster_calls.h"
 #include "tests/testutil/process_cluster.h"
+#include "tests/testutil/push.h"
+#include "tests/testutil/records.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
-#include "tierhub/v1/registry.grpc.pb.h"
 
 namespace tierhub::testutil {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
+using ::testing::AllOf;
+using ::testing::Ge;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::Property;
 
-struct Spec {
-  const char* id;
-  v1::RegionLevel tier;
-  const char* region;
-  const char* parent;
-  const char* writes = nullptr;  // the region of the enterprises written there; null = region
-};
+auto Connected() { return Property(&v1::LinkStatus::state, v1::LINK_STATE_CONNECTED); }
+auto NothingPending() { return Property(&v1::LinkStatus::pending_changes, 0u); }
+
+using Spec = NodeSpec;
 
 const char* WrittenRegion(const Spec& s) { return s.writes != nullptr ? s.writes : s.region; }
 
@@ -61,47 +66,26 @@ class MultiProcessTest : public ::testing::Test {
 
   void RunRandomKills(uint32_t seed, int kWrites, int min_kills);
 
-  std::unique_ptr<v1::Registry::Stub> Registry(const client::ChannelOptions& options) {
-    return v1::Registry::NewStub(client::MakeChannel(options).value());
-  }
   std::unique_ptr<v1::Exchange::Stub> Exchange(const client::ChannelOptions& options) {
     return v1::Exchange::NewStub(client::MakeChannel(options).value());
   }
 
-  grpc::Status Write(const std::string& id, const std::vector<v1::Record>& records) {
-    auto stub = Registry(cluster_->AsNode(id, id));
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    v1::WriteRecordsRequest request;
-    for (const auto& r : records) *request.add_records() = r;
-    v1::WriteRecordsResponse response;
-    return stub->WriteRecords(&context, request, &response);
+  absl::Status Write(const std::string& id, const std::vector<v1::Record>& records) {
+    return cluster_->Write(id, records).status();
   }
-
   absl::StatusOr<v1::SyncStatusResponse> Status(const std::string& id) {
-    auto stub = Exchange(cluster_->AsNode(id, id));
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    v1::SyncStatusResponse response;
-    grpc::Status s = stub->GetSyncStatus(&context, v1::SyncStatusRequest(), &response);
-    if (!s.ok()) return absl::UnavailableError(s.error_message());
-    return response;
+    return cluster_->SyncStatus(id);
   }
-
   // Live records of a node, through its ListRecords RPC.
   std::map<std::string, v1::StoredRecord> Dump(const std::string& id) {
-    auto stub = Exchange(cluster_->AsNode(id, id));
-    grpc::ClientContext context;
-    auto reader = stub->ListRecords(&context, v1::ListRecordsRequest());
-    std::map<std::string, v1::StoredRecord> out;
-    v1::ListRecordsResponse chunk;
-    while (reader->Read(&chunk)) {
-      for (const auto& entry : chunk.records()) {
-        if (entry.stored().has_record()) out[entry.key()] = entry.stored();
-      }
-    }
-    EXPECT_TRUE(reader->Finish().ok());
-    return out;
+    return cluster_->Records(id);
+  }
+  // A WaitUntil predicate: node `id`'s upward link matches `matcher`.
+  template <typename M>
+  ::testing::AssertionResult Upward(const std::string& id, const M& matcher) {
+    auto s = Status(id);
+    if (!s.ok()) return ::testing::AssertionFailure() << s.status();
+    return Holds(s->upward(), matcher);
   }
 
   TempDir dir_;
@@ -140,11 +124,13 @@ void MultiProcessTest::RunRandomKills(uint32_t seed, int kWrites, int min_kills)
       ++kills;
       ASSERT_TRUE(cluster_->Restart(victim.id).ok()) << victim.id;
       // Nothing the node had logged (every acknowledged write is) is gone after SIGKILL.
-      ASSERT_TRUE(WaitUntil([&] {
-        auto after = Status(victim.id);
-        return after.ok() && after->last_seq() >= before->last_seq();
-      })) << victim.id
-          << " lost log entries across SIGKILL";
+      ASSERT_TRUE(WaitUntil(
+          [&] {
+            auto after = Status(victim.id);
+            if (!after.ok()) return ::testing::AssertionFailure() << after.status();
+            return Holds(after->last_seq(), Ge(before->last_seq()));
+          },
+          kWaitBound, absl::StrCat(victim.id, " keeps its log across SIGKILL")));
       next_kill = w + 10 + static_cast<int>(rng() % 25);
     }
   }
@@ -152,27 +138,14 @@ void MultiProcessTest::RunRandomKills(uint32_t seed, int kWrites, int min_kills)
   // same record again: same key, a newer version).
   for (auto& [id, records] : pending) {
     if (records.empty()) continue;
-    ASSERT_TRUE(WaitUntil([&] { return Write(id, records).ok(); })) << id;
+    ASSERT_TRUE(WaitUntil([&] { return IsOk(Write(id, records)); }, kWaitBound,
+                          absl::StrCat(id, " takes the writes it had not acknowledged")));
     for (const auto& r : records) acked_keys.insert(domain::RecordKey(r));
   }
 
-  // Converged: the province has applied every origin's changes up to its own sequence.
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        auto province = Status(root_);
-        if (!province.ok()) return false;
-        for (const Spec& s : topology_) {
-          if (std::string(s.id) == root_) continue;
-          auto node = Status(s.id);
-          if (!node.ok()) return false;
-          auto it = province->watermarks().find(s.id);
-          if (it == province->watermarks().end() || it->second != node->own_origin_seq()) {
-            return false;
-          }
-        }
-        return true;
-      },
-      absl::Seconds(60)));
+  // Converged: the province (and every node between) has applied every origin's changes up to
+  // its own sequence, and every child has pulled its parent's log.
+  ASSERT_TRUE(cluster_->WaitForConvergence(absl::Seconds(60)));
 
   // No loss: exactly the acknowledged keys. Same versions as at each origin.
   auto province = Dump(root_);
@@ -232,8 +205,8 @@ TEST_F(WideTreeMultiProcessTest, RandomKillsInAWideTreeUnderTheNationalNodeLoseN
 
 TEST_F(MultiProcessTest, CountyCertificateCannotWriteAnotherCountysRegion) {
   // Through its own node's registry.
-  grpc::Status refused = Write("cc", {MakeEnterprise("440605", 1)});
-  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED) << refused.error_message();
+  const absl::Status refused = Write("cc", {MakeEnterprise("440605", 1)});
+  EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
 
   // Straight to the city's exchange, forging a change about Nanhai with Chancheng's certificate.
   auto stub = Exchange(cluster_->AsNode("fs", "cc"));
@@ -265,19 +238,16 @@ TEST_F(MultiProcessTest, CountyCertificateCannotWriteAnotherCountysRegion) {
 
 TEST_F(MultiProcessTest, SigtermExitsCleanlyAndRestartKeepsEverything) {
   ASSERT_TRUE(Write("sd", {MakeEnterprise("440606", 1), MakeEnterprise("440606", 2)}).ok());
-  ASSERT_TRUE(WaitUntil([&] { return Dump("gd").size() == 2; }));
+  ASSERT_TRUE(cluster_->WaitForRecordCounts({{"gd", 2}}));
   EXPECT_EQ(cluster_->Terminate("fs"), 0);
   ASSERT_TRUE(Write("sd", {MakeEnterprise("440606", 3)}).ok());  // city down: county goes on
   ASSERT_TRUE(cluster_->Restart("fs").ok());
-  ASSERT_TRUE(WaitUntil([&] { return Dump("gd").size() == 3; }));
+  ASSERT_TRUE(cluster_->WaitForRecordCounts({{"gd", 3}}));
   auto status = Status("sd");
   ASSERT_TRUE(status.ok());
   EXPECT_FALSE(status->insecure());
-  ASSERT_TRUE(WaitUntil([&] {
-    auto s = Status("sd");
-    return s.ok() && s->upward().state() == v1::LINK_STATE_CONNECTED &&
-           s->upward().pending_changes() == 0;
-  }));
+  ASSERT_TRUE(WaitUntil([&] { return Upward("sd", AllOf(Connected(), NothingPending())); },
+                        kWaitBound, "the county's link is back and has delivered everything"));
 }
 
 // A parent that hangs without dying (SIGSTOP) used to leave the child's link CONNECTED with only
@@ -285,29 +255,23 @@ TEST_F(MultiProcessTest, SigtermExitsCleanlyAndRestartKeepsEverything) {
 // link down, keeps taking writes, and delivers them once the parent resumes.
 TEST_F(MultiProcessTest, HungParentShowsInTheChildsStatusAndTheLinkRecovers) {
   ASSERT_TRUE(Write("sd", {MakeEnterprise("440606", 1)}).ok());
-  ASSERT_TRUE(WaitUntil([&] { return Dump("gd").size() == 1; }));
-  ASSERT_TRUE(WaitUntil([&] {
-    auto s = Status("sd");
-    return s.ok() && s->upward().state() == v1::LINK_STATE_CONNECTED;
-  }));
+  ASSERT_TRUE(cluster_->WaitForRecordCounts({{"gd", 1}}));
+  ASSERT_TRUE(WaitUntil([&] { return Upward("sd", Connected()); }, kWaitBound,
+                        "the county's link is connected"));
   ASSERT_EQ(::kill(cluster_->pid("fs"), SIGSTOP), 0);
   ASSERT_TRUE(Write("sd", {MakeEnterprise("440606", 2)}).ok());  // the county goes on
   // Within keepalive time + timeout (15 s), plus a reconnect attempt against a hung listener.
-  const bool noticed = WaitUntil(
+  const ::testing::AssertionResult noticed = WaitUntil(
       [&] {
-        auto s = Status("sd");
-        return s.ok() && s->upward().state() != v1::LINK_STATE_CONNECTED &&
-               !s->upward().last_error().empty();
+        return Upward(
+            "sd", AllOf(Not(Connected()), Property(&v1::LinkStatus::last_error, Not(IsEmpty()))));
       },
-      absl::Seconds(60));
+      absl::Seconds(60), "the county's link shows the stopped city");
   ASSERT_EQ(::kill(cluster_->pid("fs"), SIGCONT), 0);
-  EXPECT_TRUE(noticed) << "the county's link still says CONNECTED to a stopped city";
-  ASSERT_TRUE(WaitUntil([&] { return Dump("gd").size() == 2; }, absl::Seconds(60)));
-  EXPECT_TRUE(WaitUntil([&] {
-    auto s = Status("sd");
-    return s.ok() && s->upward().state() == v1::LINK_STATE_CONNECTED &&
-           s->upward().pending_changes() == 0;
-  })) << Status("sd")->DebugString();
+  EXPECT_TRUE(noticed);
+  ASSERT_TRUE(cluster_->WaitForRecordCounts({{"gd", 2}}, absl::Seconds(60)));
+  EXPECT_TRUE(WaitUntil([&] { return Upward("sd", AllOf(Connected(), NothingPending())); },
+                        kWaitBound, "the county's link recovers and delivers everything"));
 }
 
 }  // namespace

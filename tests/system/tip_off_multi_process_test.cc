@@ -14,6 +14,7 @@
 #include "services/client/channel.h"
 #include "tests/testutil/process_cluster.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 #include "tierhub/v1/enforcement.grpc.pb.h"
 
 namespace tierhub::testutil {
@@ -79,13 +80,12 @@ TEST(TipOffMultiProcessTest, TheInformantNeverLeavesTheNodeThatTookTheTipOff) {
   auto provincial = cluster.DepartmentClient("gd", "MIIT", "440000", "analyst");
   ASSERT_TRUE(provincial.ok()) << provincial.status();
   absl::StatusOr<v1::TipOffResponse> above = absl::NotFoundError("not yet");
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (absl::Now() < deadline) {
-    above = GetTip(*provincial);
-    if (above.ok()) break;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  ASSERT_TRUE(above.ok()) << above.status();
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        above = GetTip(*provincial);
+        return IsOk(above.status());
+      },
+      absl::Seconds(60), "the tip-off reaches the province"));
   EXPECT_TRUE(above->tip_off().has_informant());
   EXPECT_EQ(above->tip_off().received_by_node(), "sd");
   EXPECT_FALSE(above->has_informant());

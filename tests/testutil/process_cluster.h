@@ -1,99 +1,60 @@
-// A cluster of real tierhubd processes on loopback with mutual TLS (dev CA certificates made
-// by deploy/dev-ca.sh). Ports are chosen by the OS at first start and kept across restarts so
-// that children find their parent again. Used by the system tests and by bench/.
-// Not thread-safe: one thread drives a cluster.
+// ProcessCluster: the real-process back end of Cluster (cluster.h). Every node is a tierhubd
+// process with mutual TLS on loopback, started by local_cluster::LocalCluster (clients/
+// local_cluster), which a test SIGKILLs (Kill, Restart), terminates or SIGSTOPs (pid).
 #ifndef TIERHUB_TESTS_TESTUTIL_PROCESS_CLUSTER_H_
 #define TIERHUB_TESTS_TESTUTIL_PROCESS_CLUSTER_H_
 
 #include <sys/types.h>
 
 #include <map>
-#include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
-#include "services/client/channel.h"
-#include "tests/testutil/process.h"
-#include "tierhub/v1/domain.pb.h"
+#include "clients/local_cluster/local_cluster.h"
+#include "tests/testutil/cluster.h"
 
 namespace tierhub::testutil {
 
-class ProcessCluster {
+class ProcessCluster final : public Cluster {
  public:
-  struct Options {
-    uint32_t block_cache_mb = 8;  // NodeConfig.block_cache_mb of every node
-    std::string tierhubd;         // the binary to run; "" = this build's tierhubd
-  };
-
   // `dir` holds configs, stores, certificates and logs.
-  explicit ProcessCluster(std::string dir) : ProcessCluster(std::move(dir), Options()) {}
-  ProcessCluster(std::string dir, Options options);
-  ~ProcessCluster();  // SIGKILLs every node still running
+  explicit ProcessCluster(std::string dir) : local_(std::move(dir)) {}
+  ~ProcessCluster() override = default;  // SIGKILLs every node still running
 
-  // How one node runs, beyond its place in the tree.
-  struct NodeOptions {
-    bool coordinator = false;  // NodeConfig.coordinator: runs the merger (normally the province)
-    std::string extra_config;  // more NodeConfig text format, e.g. a `web { ... }` section
-  };
-
-  // Issues the node's certificate and starts it (the parent must run already).
-  absl::Status Add(const std::string& id, v1::RegionLevel tier, const std::string& region,
-                   const std::string& parent) {
-    return Add(id, tier, region, parent, NodeOptions());
-  }
-  absl::Status Add(const std::string& id, v1::RegionLevel tier, const std::string& region,
-                   const std::string& parent, const NodeOptions& node_options);
-  // Kills the node if it runs, then starts it again on the same store and port.
-  absl::Status Restart(const std::string& id);
-  void Kill(const std::string& id);      // SIGKILL
-  int Terminate(const std::string& id);  // SIGTERM, returns the exit code
-  bool running(const std::string& id) const { return nodes_.at(id).process->running(); }
+  void Kill(const std::string& id) { local_.Kill(id); }  // SIGKILL
+  // SIGTERM, returns the exit code.
+  int Terminate(const std::string& id) { return local_.Terminate(id); }
+  bool running(const std::string& id) const { return local_.running(id); }
   // Process id of a running node (-1 if stopped).
-  pid_t pid(const std::string& id) const { return nodes_.at(id).process->pid(); }
-
-  // Issues a certificate (a dev-ca.sh command line after the directory) and returns the
-  // channel options of a client using it against node `id`.
-  absl::StatusOr<client::ChannelOptions> Client(const std::string& id, const std::string& cert_name,
-                                                const std::vector<std::string>& issue_args);
-  // Issues (once per cluster) the department certificate `dept:<department>:<region>:<user>`
-  // (`department` as in dev-ca.sh, e.g. "ECO") and returns the channel options of a client
-  // using it against node `id`.
-  absl::StatusOr<client::ChannelOptions> DepartmentClient(const std::string& id,
-                                                          const std::string& department,
-                                                          const std::string& region,
-                                                          const std::string& user = "clerk");
-  // The same for an operator certificate `ops:<region>:<user>`.
-  absl::StatusOr<client::ChannelOptions> OperatorClient(const std::string& id,
-                                                        const std::string& region,
-                                                        const std::string& user = "ops");
-  // Channel options using node `as_node`'s own certificate against node `id`.
-  client::ChannelOptions AsNode(const std::string& id, const std::string& as_node) const;
-
-  std::string log_path(const std::string& id) const { return dir_ + "/" + id + ".log"; }
-  std::string store_path(const std::string& id) const { return dir_ + "/" + id + ".db"; }
+  pid_t pid(const std::string& id) const { return local_.pid(id); }
+  std::string log_path(const std::string& id) const { return local_.log_path(id); }
+  std::string store_path(const std::string& id) const { return local_.store_path(id); }
 
  private:
-  struct Entry {
-    std::string id, region, parent;
-    v1::RegionLevel tier = v1::REGION_LEVEL_UNSPECIFIED;
-    NodeOptions options;
-    int port = 0;
-    std::unique_ptr<Process> process;
-  };
-  absl::Status Launch(Entry& entry);
-  absl::Status Issue(const std::vector<std::string>& args);
-  // Issues a client certificate named `cert_name` unless this cluster did already.
-  absl::StatusOr<client::ChannelOptions> IssuedClient(const std::string& id,
-                                                      const std::string& cert_name,
-                                                      const std::vector<std::string>& args);
+  absl::Status StartNode(const NodeSpec& spec) override;
+  absl::Status RestartNode(const std::string& id) override { return local_.Restart(id); }
+  client::ChannelOptions NodeChannel(const std::string& id,
+                                     const std::string& as_node) const override {
+    return local_.AsNode(id, as_node);
+  }
+  absl::StatusOr<client::ChannelOptions> OperatorChannel(const std::string& id,
+                                                         const std::string& region,
+                                                         const std::string& user) override {
+    return local_.OperatorClient(id, region, user);
+  }
+  absl::StatusOr<client::ChannelOptions> DepartmentChannel(const std::string& id,
+                                                           const std::string& department,
+                                                           const std::string& region,
+                                                           const std::string& user) override {
+    return local_.DepartmentClient(id, department, region, user);
+  }
+  // Through the node's WriteRecords and ListRecords, with its own certificate.
+  absl::StatusOr<std::vector<v1::Change>> WriteAsNode(
+      const std::string& id, const std::vector<v1::Record>& records) override;
+  std::map<std::string, v1::StoredRecord> ReadRecords(const std::string& id,
+                                                      const std::string& region) override;
 
-  std::string dir_;
-  Options options_;
-  std::map<std::string, Entry> nodes_;
-  std::set<std::string> issued_clients_;  // certificate names issued by IssuedClient
+  local_cluster::LocalCluster local_;
 };
 
 }  // namespace tierhub::testutil

@@ -1,7 +1,7 @@
-// Real child processes for system tests: started with fork/exec, output to a log file, stopped
-// with SIGTERM or killed with SIGKILL.
-#ifndef TIERHUB_TESTS_TESTUTIL_PROCESS_H_
-#define TIERHUB_TESTS_TESTUTIL_PROCESS_H_
+// Real child processes (tierhubd nodes for the system tests and the benchmarks): started with
+// fork/exec, output to a log file, stopped with SIGTERM or killed with SIGKILL. Not thread-safe.
+#ifndef TIERHUB_CLIENTS_LOCAL_CLUSTER_PROCESS_H_
+#define TIERHUB_CLIENTS_LOCAL_CLUSTER_PROCESS_H_
 
 #include <sys/types.h>
 
@@ -11,7 +11,7 @@
 
 #include "absl/time/time.h"
 
-namespace tierhub::testutil {
+namespace tierhub::local_cluster {
 
 class Process {
  public:
@@ -37,6 +37,6 @@ class Process {
   pid_t pid_ = -1;
 };
 
-}  // namespace tierhub::testutil
+}  // namespace tierhub::local_cluster
 
-#endif  // TIERHUB_TESTS_TESTUTIL_PROCESS_H_
+#endif  // TIERHUB_CLIENTS_LOCAL_CLUSTER_PROCESS_H_

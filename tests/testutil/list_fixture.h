@@ -1,7 +1,8 @@
-// A store with the domain hooks and a Lists on it, at a province root node, on a fake clock.
-// Shared by the registry and coordinator tests.
-#ifndef TIERHUB_TESTS_REGISTRY_LIST_FIXTURE_H_
-#define TIERHUB_TESTS_REGISTRY_LIST_FIXTURE_H_
+// A store with the domain hooks and a Lists on it, at a province root node, on a fake clock, and
+// the identities and list rows its tests submit. Shared by the registry, coordinator and system
+// tests.
+#ifndef TIERHUB_TESTS_TESTUTIL_LIST_FIXTURE_H_
+#define TIERHUB_TESTS_TESTUTIL_LIST_FIXTURE_H_
 
 #include <memory>
 #include <string>
@@ -10,11 +11,12 @@
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "services/common/clock.h"
-#include "services/domain/credit_code.h"
 #include "services/domain/rounds.h"
 #include "services/node/node_hooks.h"
 #include "services/registry/lists.h"
 #include "services/store/store.h"
+#include "tests/testutil/records.h"
+#include "tests/testutil/root_store.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace tierhub::testutil {
@@ -34,11 +36,6 @@ inline auth::Identity NodeIdentity(const std::string& region = "440000") {
   id.region_code = region;
   id.name = "gd";
   return id;
-}
-
-// A valid credit code registered in `region` (fictitious organisation body).
-inline std::string Code(const std::string& region, int serial) {
-  return domain::MakeCreditCode('9', '1', region, absl::StrFormat("TH%06d", serial)).value();
 }
 
 // A list row for the enterprise `serial` in `region`; header fields are left to the header.
@@ -85,21 +82,8 @@ inline registry::SubmitListCall EcoCall(const std::string& id, const std::string
 class ListFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::Store::Options options;
-    options.path = dir_.path() + "/store";
-    options.node_id = "gd";
-    options.region_code = "440000";
-    options.clock = &clock_;
-    options.hooks = &hooks_;
-    options.sync_writes = false;
-    options.block_cache_mb = 8;
-    store_ = store::Store::Open(options).value();
-    auth::NodeContext r;
-    r.node_id = "gd";
-    r.region_code = "440000";
-    r.is_root = true;
-    r.clock = &clock_;
-    lists_ = std::make_unique<registry::Lists>(r, store_.get());
+    store_ = OpenRootStore(dir_.path(), &clock_, &hooks_);
+    lists_ = std::make_unique<registry::Lists>(RootContext(&clock_), store_.get());
     v1::PutRoundsRequest rounds;
     rounds.set_plan_defaults(true);
     ASSERT_TRUE(lists_->PutRounds(Dept(v1::DEPARTMENT_MIIT), rounds).ok());
@@ -114,4 +98,4 @@ class ListFixture : public ::testing::Test {
 
 }  // namespace tierhub::testutil
 
-#endif  // TIERHUB_TESTS_REGISTRY_LIST_FIXTURE_H_
+#endif  // TIERHUB_TESTS_TESTUTIL_LIST_FIXTURE_H_

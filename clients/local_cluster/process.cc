@@ -1,4 +1,4 @@
-#include "tests/testutil/process.h"
+#include "clients/local_cluster/process.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -8,7 +8,7 @@
 
 #include "absl/time/clock.h"
 
-namespace tierhub::testutil {
+namespace tierhub::local_cluster {
 
 Process::~Process() { Kill(); }
 
@@ -75,4 +75,4 @@ std::optional<int> Process::WaitForExit(absl::Duration timeout) {
   }
 }
 
-}  // namespace tierhub::testutil
+}  // namespace tierhub::local_cluster
