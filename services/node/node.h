@@ -41,6 +41,9 @@ namespace tierhub::node {
 // (the node itself, "", serves reads and status either way; docs/OPERATIONS.md, "Disk full").
 inline constexpr char kWritesHealthService[] = "tierhub.writes";
 
+// Level-0 files (of records and index together) from which an idle node compacts them down.
+inline constexpr uint64_t kIdleCompactionMinFiles = 4;
+
 class LiveTlsFiles;
 
 // Where a node keeps the copies of its TLS files that its server presents (LiveTlsFiles):
@@ -56,7 +59,8 @@ class Node {
     const Clock* timer = SystemClock::Get();
     absl::Duration maintenance_interval = absl::Minutes(1);  // log retention check
     // After this long without a write, level-0 files of the store's random-key column families
-    // (4 or more) are compacted down (Store::CompactLevel0IfIdle). Checked twice as often.
+    // (kIdleCompactionMinFiles or more) are compacted down (store::IdleCompactionPolicy).
+    // Checked twice as often.
     absl::Duration compact_when_idle_for = absl::Seconds(1);
     absl::Duration link_initial_backoff = absl::Milliseconds(100);
     absl::Duration link_max_backoff = absl::Seconds(10);

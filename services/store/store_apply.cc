@@ -47,12 +47,26 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
   // it travels on, every node's) with it, and win every later edit: refuse it. The sender's
   // link stays stuck, loudly, until its clock is fixed or real time reaches the version.
   const int64_t latest_micros = absl::ToUnixMicros(options_.clock->Now() + kMaxClockAhead);
-  auto check_time = [&](const v1::Change& c) -> absl::Status {
-    if (c.version().wall_micros() <= latest_micros) return absl::OkStatus();
-    return absl::FailedPreconditionError(absl::StrCat(
-        "version: ", absl::FormatTime(absl::FromUnixMicros(c.version().wall_micros())),
-        " is more than ", absl::FormatDuration(kMaxClockAhead),
-        " ahead of this node's clock; the clock of ", c.version().origin_node(), " is wrong"));
+  // The content of a change that is not a duplicate, the same whether origins are ordered or
+  // not; with origin order (a push), its version must also be its origin's.
+  auto check_change = [&](const v1::Change& c) -> absl::Status {
+    TH_RETURN_IF_ERROR(CheckKey(c.key()));
+    if (!c.has_version()) return absl::InvalidArgumentError("version: missing");
+    if (options.enforce_origin_order && c.version().origin_node() != c.origin_node()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("version.origin_node: ", c.version().origin_node(),
+                       " differs from origin_node ", c.origin_node()));
+    }
+    if (c.version().wall_micros() > latest_micros) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "version: ", absl::FormatTime(absl::FromUnixMicros(c.version().wall_micros())),
+          " is more than ", absl::FormatDuration(kMaxClockAhead),
+          " ahead of this node's clock; the clock of ", c.version().origin_node(), " is wrong"));
+    }
+    if (!c.has_record() && !c.has_tombstone()) {
+      return absl::InvalidArgumentError("body: neither record nor tombstone");
+    }
+    return options_.hooks->Validate(c);
   };
   for (size_t i = 0; i < changes.size(); ++i) {
     const v1::Change& c = changes[i];
@@ -70,58 +84,36 @@ absl::StatusOr<ApplyResult> Store::ApplyRemote(std::vector<v1::Change> changes,
       bad(i, absl::InvalidArgumentError("origin_seq: must be >= 1"));
       continue;
     }
-    if (!options.enforce_origin_order) {
-      accepted[i] = true;
-      absl::Status s = CheckKey(c.key());
-      if (s.ok() && !c.has_version()) s = absl::InvalidArgumentError("version: missing");
-      if (s.ok()) s = check_time(c);
-      if (s.ok() && !c.has_record() && !c.has_tombstone()) {
-        s = absl::InvalidArgumentError("body: neither record nor tombstone");
+    if (options.enforce_origin_order) {
+      auto [bound, unseen] = next_regions.try_emplace(origin, c.origin_region());
+      if (unseen) {
+        auto cached = origin_regions_.find(origin);
+        if (cached != origin_regions_.end()) bound->second = cached->second;
       }
-      if (s.ok()) s = options_.hooks->Validate(c);
-      if (!s.ok()) bad(i, s);
-      continue;
+      if (bound->second != c.origin_region()) {
+        return absl::PermissionDeniedError(absl::StrCat(
+            "origin_node: ", origin, " is bound to region ", bound->second,
+            " at this node, but change[", i, "] (origin_seq ", c.origin_seq(), ") claims region ",
+            c.origin_region(), "; batch refused, nothing written"));
+      }
+      auto [wm, inserted] = next_watermarks.try_emplace(origin, 0);
+      if (inserted) {
+        auto cached = watermarks_.find(origin);
+        if (cached != watermarks_.end()) wm->second = cached->second;
+      }
+      if (c.origin_seq() <= wm->second) {
+        ++result.duplicates;
+        continue;
+      }
+      if (c.origin_seq() != wm->second + 1) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "gap in changes from origin ", origin, ": expected origin_seq ", wm->second + 1,
+            ", got ", c.origin_seq(), " (change[", i, "]); batch refused, nothing written"));
+      }
+      wm->second = c.origin_seq();
     }
-    auto [bound, unseen] = next_regions.try_emplace(origin, c.origin_region());
-    if (unseen) {
-      auto cached = origin_regions_.find(origin);
-      if (cached != origin_regions_.end()) bound->second = cached->second;
-    }
-    if (bound->second != c.origin_region()) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("origin_node: ", origin, " is bound to region ", bound->second,
-                       " at this node, but change[", i, "] (origin_seq ", c.origin_seq(),
-                       ") claims region ", c.origin_region(), "; batch refused, nothing written"));
-    }
-    auto [wm, inserted] = next_watermarks.try_emplace(origin, 0);
-    if (inserted) {
-      auto cached = watermarks_.find(origin);
-      if (cached != watermarks_.end()) wm->second = cached->second;
-    }
-    if (c.origin_seq() <= wm->second) {
-      ++result.duplicates;
-      continue;
-    }
-    if (c.origin_seq() != wm->second + 1) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "gap in changes from origin ", origin, ": expected origin_seq ", wm->second + 1, ", got ",
-          c.origin_seq(), " (change[", i, "]); batch refused, nothing written"));
-    }
-    wm->second = c.origin_seq();
     accepted[i] = true;
-    absl::Status s = CheckKey(c.key());
-    if (s.ok() && !c.has_version()) s = absl::InvalidArgumentError("version: missing");
-    if (s.ok() && c.version().origin_node() != origin) {
-      s = absl::InvalidArgumentError(
-          absl::StrCat("version.origin_node: ", c.version().origin_node(),
-                       " differs from origin_node ", origin));
-    }
-    if (s.ok()) s = check_time(c);
-    if (s.ok() && !c.has_record() && !c.has_tombstone()) {
-      s = absl::InvalidArgumentError("body: neither record nor tombstone");
-    }
-    if (s.ok()) s = options_.hooks->Validate(c);
-    if (!s.ok()) bad(i, s);
+    if (absl::Status s = check_change(c); !s.ok()) bad(i, s);
   }
   if (!errors.empty()) return JoinErrors(first_code, errors);
 

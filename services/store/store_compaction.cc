@@ -1,4 +1,4 @@
-// Store: compactions (the whole store at rest, and level 0 of an idle store).
+// Store: compactions (the whole store at rest, and the step of IdleCompactionPolicy).
 #include <string>
 #include <vector>
 
@@ -48,11 +48,9 @@ uint64_t Store::RandomKeyLevel0Files() const {
          Level0Files(db_.get(), index_, &busy).size();
 }
 
-absl::StatusOr<uint64_t> Store::CompactLevel0IfIdle(absl::Duration idle, uint64_t min_files) {
+absl::StatusOr<uint64_t> Store::CompactLevel0(uint64_t min_files) {
   // A read-only store compacts nothing; one refusing writes would only fail again.
   if (disk_->read_only() || !disk_->WriteHealth().ok()) return 0;
-  const absl::Time last = absl::FromUnixMicros(last_commit_micros_.load(std::memory_order_relaxed));
-  if (options_.clock->Now() - last < idle) return 0;
   uint64_t compacted = 0;
   for (rocksdb::ColumnFamilyHandle* cf : {records_, index_}) {
     if (idle_compactions_stopped_.load()) return compacted;
