@@ -177,7 +177,7 @@ std::optional<v1::MergedEnterprise> Merge(const std::string& credit_code,
     std::map<std::string, std::string> shown;
     if (records.enterprise.has_value()) {
       const std::string n = NormalName(records.enterprise->name());
-      names[n].push_back(absl::StrCat("ent/", credit_code));
+      names[n].push_back(domain::EnterpriseKey(credit_code));
       shown.emplace(n, records.enterprise->name());
     }
     for (const auto& l : m.listings()) {
@@ -227,8 +227,10 @@ absl::StatusOr<EnterpriseRecords> ReadEnterpriseRecords(const store::Store& stor
 
 std::string CreditCodeOfChange(const v1::Change& change) {
   const std::string& key = change.key();
-  if (absl::StartsWith(key, "ent/")) return key.substr(4);
-  if (absl::StartsWith(key, "list/")) return key.substr(key.rfind('/') + 1);
+  if (absl::StartsWith(key, domain::kEnterpriseKeyPrefix)) {
+    return key.substr(std::string_view(domain::kEnterpriseKeyPrefix).size());
+  }
+  if (absl::StartsWith(key, domain::kListEntryKeyPrefix)) return key.substr(key.rfind('/') + 1);
   if (change.has_record() && change.record().has_enforcement_case()) {
     return change.record().enforcement_case().credit_code();
   }
