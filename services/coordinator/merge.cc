@@ -311,10 +311,7 @@ absl::StatusOr<bool> Merger::Step() {
     *record.mutable_merged_enterprise() = std::move(*merged);
     mutations.push_back({key, author_, std::move(record)});
   }
-  if (!mutations.empty()) {
-    TH_ASSIGN_OR_RETURN(auto written, store_->Write(std::move(mutations)));
-    (void)written;
-  }
+  if (!mutations.empty()) TH_RETURN_IF_ERROR(store_->Write(std::move(mutations)).status());
   TH_RETURN_IF_ERROR(store_->SetCursor(kMergerCursor, last));
   return true;
 }
@@ -336,8 +333,13 @@ void Merger::Loop() {
     }
     backoff = absl::Milliseconds(100);
     if (!*more) {
+      // Unreadable, it fails the next Step too, which backs off: no wait on a made-up position.
       auto cursor = store_->GetCursor(kMergerCursor);
-      store_->WaitForLog(cursor.ok() ? *cursor : 0, absl::Milliseconds(200));
+      if (!cursor.ok()) {
+        LogWarning("coordinator: merge cursor unreadable (retrying): ", cursor.status().ToString());
+        continue;
+      }
+      store_->WaitForLog(*cursor, absl::Milliseconds(200));
     }
   }
 }

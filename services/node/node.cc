@@ -112,7 +112,7 @@ absl::Status Node::Init() {
   exchange_options.tier = config.tier();
   exchange_options.has_parent = has_parent;
   exchange_options.refresh_status = [this] {
-    if (parent_link_ != nullptr) parent_link_->RefreshStatus();
+    return parent_link_ != nullptr ? parent_link_->RefreshStatus() : absl::OkStatus();
   };
   exchange_ = std::make_unique<exchange::ExchangeService>(context_, std::move(exchange_options),
                                                           store_.get(), &sync_state_);

@@ -98,10 +98,13 @@ class Node {
   // The web console's port (0 when the config has no `web` section).
   int web_port() const { return console_ != nullptr ? console_->port() : 0; }
 
-  // The sync picture as GetSyncStatus reports its links (without an RPC).
-  void FillSyncStatusForTest(v1::SyncStatusResponse* out) {
-    if (parent_link_ != nullptr) parent_link_->RefreshStatus();
+  // The sync picture as GetSyncStatus reports its links (without an RPC), filled also when
+  // refreshing the upward link's pending changes and lag fails; returns that error.
+  [[nodiscard]] absl::Status FillSyncStatusForTest(v1::SyncStatusResponse* out) {
+    absl::Status refreshed =
+        parent_link_ != nullptr ? parent_link_->RefreshStatus() : absl::OkStatus();
     sync_state_.Fill(out, parent_link_ != nullptr);
+    return refreshed;
   }
 
   // Takes renewed TLS files (SIGHUP in tierhubd): checks tls.ca_file, cert_file and key_file

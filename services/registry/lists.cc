@@ -893,10 +893,7 @@ absl::StatusOr<v1::PutRoundsResponse> Lists::PutRounds(const auth::Identity& cal
     return absl::InvalidArgumentError(
         absl::StrCat(bad.size(), " bad round(s), nothing stored: ", absl::StrJoin(bad, "; ")));
   }
-  if (!mutations.empty()) {
-    TH_ASSIGN_OR_RETURN(auto written, store_->Write(std::move(mutations)));
-    (void)written;
-  }
+  if (!mutations.empty()) TH_RETURN_IF_ERROR(store_->Write(std::move(mutations)).status());
   v1::PutRoundsResponse response;
   for (auto& r : rounds) *response.add_rounds() = std::move(r);
   return response;
@@ -918,10 +915,9 @@ absl::StatusOr<v1::PutRoundsResponse> Lists::CloseRound(const auth::Identity& ca
     round.set_closed(true);
     v1::Record record;
     *record.mutable_round() = round;
-    TH_ASSIGN_OR_RETURN(auto written,
-                        store_->Write({{domain::RecordKey(record), caller.ToAuthor(node_.node_id),
-                                        std::move(record)}}));
-    (void)written;
+    const std::string key = domain::RecordKey(record);
+    TH_RETURN_IF_ERROR(
+        store_->Write({{key, caller.ToAuthor(node_.node_id), std::move(record)}}).status());
   }
   *response.add_rounds() = std::move(round);
   return response;
@@ -946,10 +942,9 @@ absl::StatusOr<v1::GrantLateWaiverResponse> Lists::GrantLateWaiver(
   }
   v1::Record record;
   *record.mutable_late_waiver() = waiver;
-  TH_ASSIGN_OR_RETURN(auto written,
-                      store_->Write({{domain::RecordKey(record), caller.ToAuthor(node_.node_id),
-                                      std::move(record)}}));
-  (void)written;
+  const std::string key = domain::RecordKey(record);
+  TH_RETURN_IF_ERROR(
+      store_->Write({{key, caller.ToAuthor(node_.node_id), std::move(record)}}).status());
   v1::GrantLateWaiverResponse response;
   *response.mutable_waiver() = std::move(waiver);
   return response;

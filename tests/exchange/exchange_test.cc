@@ -12,6 +12,7 @@
 #include "services/domain/validation.h"
 #include "services/exchange/parent_link.h"
 #include "tests/exchange/test_cluster.h"
+#include "tests/testutil/faulty_file_system.h"
 #include "tests/testutil/temp_dir.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
 #include "tierhub/v1/registry.grpc.pb.h"
@@ -142,19 +143,58 @@ TEST_F(ExchangeTest, UnreachableParentIsRetriedOftenWhateverTheMaxBackoff) {
   cluster.Stop("gd");
   auto upward_retries = [&] {
     v1::SyncStatusResponse status;
-    cluster.node("dg")->FillSyncStatusForTest(&status);
+    EXPECT_TRUE(cluster.node("dg")->FillSyncStatusForTest(&status).ok());
     return status.upward().retries();
   };
   EXPECT_TRUE(WaitUntil([&] { return upward_retries() >= 12; }, absl::Seconds(20)))
       << "retries: " << upward_retries();
   v1::SyncStatusResponse status;
-  cluster.node("dg")->FillSyncStatusForTest(&status);
+  ASSERT_TRUE(cluster.node("dg")->FillSyncStatusForTest(&status).ok());
   EXPECT_EQ(status.upward().state(), v1::LINK_STATE_CONNECTING);
   EXPECT_NE(status.upward().last_error(), "");
 
   ASSERT_TRUE(cluster.Write("dg", Enterprises("441900", 1, 3)).ok());
   ASSERT_TRUE(cluster.Restart("gd").ok());
   EXPECT_TRUE(WaitUntil([&] { return cluster.Records("gd").size() == 3; }));
+}
+
+// A child that cannot read its own log says so, in its upward link's last error and in its
+// status, instead of a cancelled stream and a lag of 0.
+TEST_F(ExchangeTest, AnUnreadableLogIsTheLinksErrorAndTheStatusError) {
+  FaultyEnv faulty;  // outlives the cluster
+  TestCluster cluster(dir_.path());
+  cluster.SetStoreEnv("dg", faulty.env.get());
+  ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "").ok());
+  ASSERT_TRUE(cluster.Add("dg", v1::REGION_LEVEL_CITY, "441900", "gd").ok());
+  cluster.Stop("gd");
+  ASSERT_TRUE(cluster.Write("dg", Enterprises("441900", 1, 3)).ok());
+  store::Store* store = cluster.node("dg")->store();
+  // The log goes into new table files, none of them read yet; the acknowledged position stays
+  // readable in the memtable.
+  ASSERT_TRUE(store->CompactAll().ok());
+  auto acked = store->GetCursor(exchange::kParentAckedCursor);
+  ASSERT_TRUE(acked.ok());
+  ASSERT_TRUE(store->SetCursor(exchange::kParentAckedCursor, *acked).ok());
+  faulty.fs->FailReads(true);
+
+  v1::SyncStatusResponse status;
+  const absl::Status refreshed = cluster.node("dg")->FillSyncStatusForTest(&status);
+  EXPECT_EQ(refreshed.code(), absl::StatusCode::kUnavailable) << refreshed;
+  EXPECT_NE(std::string(refreshed.message()).find("read log"), std::string::npos) << refreshed;
+
+  ASSERT_TRUE(cluster.Restart("gd").ok());
+  std::string last_error;
+  EXPECT_TRUE(WaitUntil([&] {
+    v1::SyncStatusResponse s;
+    cluster.node("dg")->FillSyncStatusForTest(&s).IgnoreError();  // unreadable, as above
+    last_error = s.upward().last_error();
+    return last_error.find("read log") != std::string::npos;
+  })) << "last error: "
+      << last_error;
+
+  faulty.fs->FailReads(false);
+  EXPECT_TRUE(WaitUntil([&] { return cluster.Records("gd").size() == 3; }));
+  EXPECT_TRUE(cluster.node("dg")->FillSyncStatusForTest(&status).ok());
 }
 
 TEST(BackoffCapTest, ShortCapOnlyWhileNothingAnswers) {
@@ -331,7 +371,7 @@ TEST_F(ExchangeTest, StoreRestoredFromAnOlderBackupRefusesToLinkUp) {
   ASSERT_TRUE(cluster.Write("sd", Enterprises("440606", 20, 1)).ok());
   ASSERT_TRUE(WaitUntil([&] {
     v1::SyncStatusResponse status;
-    cluster.node("sd")->FillSyncStatusForTest(&status);
+    EXPECT_TRUE(cluster.node("sd")->FillSyncStatusForTest(&status).ok());
     return status.upward().state() == v1::LINK_STATE_REFUSED &&
            status.upward().last_error().find("older than what the parent holds") !=
                std::string::npos;
