@@ -298,7 +298,7 @@ absl::Status Rounds(const Args& args) {
     absl::Time deadline;
     std::string err;
     // A deadline day ends at 23:59:59 China Standard Time.
-    if (!absl::ParseTime("%Y-%m-%d", args.Get("deadline"), absl::FixedTimeZone(8 * 3600), &deadline,
+    if (!absl::ParseTime("%Y-%m-%d", args.Get("deadline"), domain::ChinaTimeZone(), &deadline,
                          &err)) {
       return absl::InvalidArgumentError("--deadline: required with --add, as YYYY-MM-DD");
     }

@@ -14,6 +14,7 @@
 #include "clients/tierhubctl/format.h"
 #include "clients/tierhubctl/table.h"
 #include "services/common/status_macros.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "tierhub/v1/plans.grpc.pb.h"
 #include "tierhub/v1/registry.grpc.pb.h"
@@ -70,7 +71,7 @@ std::string UnitLabel(v1::CapacityUnit unit) {
 absl::StatusOr<int32_t> PlanYear(const Args& args) {
   TH_ASSIGN_OR_RETURN(int64_t year, args.GetInt("year", 0));
   if (year == 0) {
-    year = absl::ToCivilYear(absl::Now(), ChinaTime()).year();
+    year = absl::ToCivilYear(absl::Now(), domain::ChinaTimeZone()).year();
   }
   return static_cast<int32_t>(year);
 }

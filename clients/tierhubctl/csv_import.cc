@@ -17,6 +17,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "services/common/strings.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/catalog.h"
 #include "services/domain/credit_code.h"
 #include "services/domain/electricity.h"
@@ -311,7 +312,7 @@ std::optional<double> NonNegativeNumberOf(const std::string& text) {
 
 absl::StatusOr<google::protobuf::Timestamp> DateOf(const std::string& text) {
   // Deadlines are calendar days in China Standard Time (UTC+8, no daylight saving).
-  const absl::TimeZone cst = absl::FixedTimeZone(8 * 3600);
+  const absl::TimeZone cst = domain::ChinaTimeZone();
   absl::Time t;
   std::string err;
   for (const char* format : {"%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"}) {

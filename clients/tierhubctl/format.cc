@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/domain/case_machine.h"
 #include "services/domain/region_table.h"
 
 namespace tierhub::ctl {
@@ -11,16 +12,11 @@ absl::StatusOr<absl::Time> ParseDayOption(const std::string& option, absl::strin
                                           bool end_of_day) {
   absl::Time t;
   std::string err;
-  if (!absl::ParseTime("%Y-%m-%d", std::string(text), ChinaTime(), &t, &err)) {
+  if (!absl::ParseTime("%Y-%m-%d", std::string(text), domain::ChinaTimeZone(), &t, &err)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--", option, ": '", std::string(text), "' is not a date (YYYY-MM-DD)"));
   }
   return end_of_day ? t + absl::Hours(24) - absl::Seconds(1) : t;
-}
-
-const absl::TimeZone& ChinaTime() {
-  static const absl::TimeZone* zone = new absl::TimeZone(absl::FixedTimeZone(8 * 3600));
-  return *zone;
 }
 
 std::string ProtoJson(const google::protobuf::Message& message) {
@@ -34,12 +30,13 @@ std::string ProtoJson(const google::protobuf::Message& message) {
 
 std::string FormatDay(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0) return "";
-  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(ts.seconds()), ChinaTime());
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(ts.seconds()), domain::ChinaTimeZone());
 }
 
 std::string FormatMoment(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0) return "";
-  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(ts.seconds()), ChinaTime());
+  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(ts.seconds()),
+                          domain::ChinaTimeZone());
 }
 
 std::string EnumLabel(absl::string_view name, absl::string_view prefix) {

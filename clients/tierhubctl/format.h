@@ -15,9 +15,6 @@
 
 namespace tierhub::ctl {
 
-// The campaign's dates and deadlines are days in China Standard Time (UTC+8, no DST).
-const absl::TimeZone& ChinaTime();
-
 // A --<option>=YYYY-MM-DD day in China time: its first instant, or with `end_of_day` its last
 // second (23:59:59), which is how "as of a day" and checkpoints read. INVALID_ARGUMENT names
 // the option.

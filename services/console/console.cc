@@ -123,7 +123,7 @@ std::string EnumText(const std::string& name, absl::string_view prefix) {
 std::string Moment(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "";
   return absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(ts.seconds()),
-                          absl::FixedTimeZone(8 * 3600));
+                          domain::ChinaTimeZone());
 }
 
 std::string Num(double v) { return absl::StrFormat("%.0f", v); }
@@ -559,7 +559,7 @@ void Console::Handlers::Login(const httplib::Request& req, httplib::Response& re
 std::string Console::Handlers::OverviewJson(const v1::GetProgressResponse& progress,
                                             const Viewer& v) const {
   const Lang lang = v.lang;
-  const int year = absl::ToCivilYear(node_.clock->Now(), absl::FixedTimeZone(8 * 3600)).year();
+  const int year = absl::ToCivilYear(node_.clock->Now(), domain::ChinaTimeZone()).year();
   std::string months;
   auto exits = s_.plans->ExitsByMonth(v.identity, progress.region_code(), year);
   if (exits.ok()) months = absl::StrJoin(*exits, ",");
@@ -597,7 +597,7 @@ void Console::Handlers::Overview(const httplib::Request& req, httplib::Response&
   auto progress = s_.coordinator->Progress(v.identity, request);
   if (!progress.ok()) return PageError(res, v, progress.status());
   // The action plans of the year (a city, a province or the root): who is behind.
-  const int year = absl::ToCivilYear(node_.clock->Now(), absl::FixedTimeZone(8 * 3600)).year();
+  const int year = absl::ToCivilYear(node_.clock->Now(), domain::ChinaTimeZone()).year();
   v1::GetPlanProgressRequest plan_request;
   plan_request.set_region_code(progress->region_code());
   plan_request.set_year(year);
@@ -1036,7 +1036,7 @@ void Console::Handlers::Downloads(httplib::Response& res, const Viewer& v) {
                     "&amp;format=csv\">CSV</a> <a href=\"/download/disclosure?list=", list,
                     "&amp;format=xlsx\">xlsx</a></li>");
   }
-  const int year = absl::ToCivilYear(node_.clock->Now(), absl::FixedTimeZone(8 * 3600)).year();
+  const int year = absl::ToCivilYear(node_.clock->Now(), domain::ChinaTimeZone()).year();
   absl::StrAppend(&body, "</ul><h2>", Tr(l, "年度总结", "Annual summary"),
                   "</h2><p><a href=\"/download/summary?year=", year, "&amp;format=xlsx\">", year,
                   " xlsx</a> <a href=\"/download/summary?year=", year, "&amp;format=csv\">", year,

@@ -296,8 +296,8 @@ absl::StatusOr<v1::ListContradictionsResponse> CoordinatorService::Contradiction
   v1::ListContradictionsResponse response;
   registry::Pager pager(request.page_token(), page_size);
   TH_RETURN_IF_ERROR(registry::PageThroughIndex(
-      *store_, absl::StrCat(kContradictionIndex, domain::JurisdictionPrefix(region)), "mrg/",
-      &pager,
+      *store_, absl::StrCat(kContradictionIndex, domain::JurisdictionPrefix(region)),
+      domain::kMergedEnterpriseKeyPrefix, &pager,
       [&](const v1::Record& r) {
         if (!r.has_merged_enterprise()) return false;
         bool wanted = request.kind() == v1::Contradiction::KIND_UNSPECIFIED;
@@ -316,7 +316,7 @@ absl::StatusOr<v1::GetRoundStatusResponse> CoordinatorService::RoundStatus(
   TH_RETURN_IF_ERROR(domain::ValidateId(request.round_id(), "round_id"));
   TH_ASSIGN_OR_RETURN(const std::string region,
                       auth::ReadRegion(node_, caller, request.region_code()));
-  TH_ASSIGN_OR_RETURN(auto round, store_->GetLive(absl::StrCat("round/", request.round_id())));
+  TH_ASSIGN_OR_RETURN(auto round, store_->GetLive(domain::RoundKey(request.round_id())));
   if (!round.has_value() || !round->has_round()) {
     return absl::NotFoundError(absl::StrCat("no round ", request.round_id()));
   }

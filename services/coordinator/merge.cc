@@ -183,7 +183,7 @@ std::optional<v1::MergedEnterprise> Merge(const std::string& credit_code,
     std::map<std::string, std::string> shown;
     if (records.enterprise.has_value()) {
       const std::string n = NormalName(records.enterprise->name());
-      names[n].push_back(absl::StrCat("ent/", credit_code));
+      names[n].push_back(domain::EnterpriseKey(credit_code));
       shown.emplace(n, records.enterprise->name());
     }
     for (const auto& l : m.listings()) {
@@ -233,8 +233,10 @@ absl::StatusOr<EnterpriseRecords> ReadEnterpriseRecords(const store::Store& stor
 
 std::string CreditCodeOfChange(const v1::Change& change) {
   const std::string& key = change.key();
-  if (absl::StartsWith(key, "ent/")) return key.substr(4);
-  if (absl::StartsWith(key, "list/")) return key.substr(key.rfind('/') + 1);
+  if (absl::StartsWith(key, domain::kEnterpriseKeyPrefix)) {
+    return key.substr(std::string_view(domain::kEnterpriseKeyPrefix).size());
+  }
+  if (absl::StartsWith(key, domain::kListEntryKeyPrefix)) return key.substr(key.rfind('/') + 1);
   if (change.has_record() && change.record().has_enforcement_case()) {
     return change.record().enforcement_case().credit_code();
   }
@@ -315,10 +317,7 @@ absl::StatusOr<bool> Merger::Step() {
     *record.mutable_merged_enterprise() = std::move(*merged);
     mutations.push_back({key, author_, std::move(record)});
   }
-  if (!mutations.empty()) {
-    TH_ASSIGN_OR_RETURN(auto written, store_->Write(std::move(mutations)));
-    (void)written;
-  }
+  if (!mutations.empty()) TH_RETURN_IF_ERROR(store_->Write(std::move(mutations)).status());
   TH_RETURN_IF_ERROR(store_->SetCursor(kMergerCursor, last));
   return true;
 }
@@ -340,8 +339,13 @@ void Merger::Loop() {
     }
     backoff = absl::Milliseconds(100);
     if (!*more) {
+      // Unreadable, it fails the next Step too, which backs off: no wait on a made-up position.
       auto cursor = store_->GetCursor(kMergerCursor);
-      store_->WaitForLog(cursor.ok() ? *cursor : 0, absl::Milliseconds(200));
+      if (!cursor.ok()) {
+        LogWarning("coordinator: merge cursor unreadable (retrying): ", cursor.status().ToString());
+        continue;
+      }
+      store_->WaitForLog(*cursor, absl::Milliseconds(200));
     }
   }
 }

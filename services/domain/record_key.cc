@@ -6,23 +6,49 @@
 
 namespace tierhub::domain {
 
+std::string EnterpriseKey(absl::string_view credit_code) {
+  return absl::StrCat(kEnterpriseKeyPrefix, credit_code);
+}
+
+std::string RoundKey(absl::string_view round_id) { return absl::StrCat(kRoundKeyPrefix, round_id); }
+
+std::string CaseKey(absl::string_view case_id) { return absl::StrCat(kCaseKeyPrefix, case_id); }
+
+std::string TipOffKey(absl::string_view tip_off_id) {
+  return absl::StrCat(kTipOffKeyPrefix, tip_off_id);
+}
+
+std::string EquipmentKeyPrefix(absl::string_view credit_code) {
+  return absl::StrCat(kEquipmentKeyPrefix, credit_code, "/");
+}
+
+std::string ListEntryKeyPrefix(v1::Department department) {
+  return absl::StrCat(kListEntryKeyPrefix, DepartmentCode(department), "/");
+}
+
 std::string SubmissionKey(v1::Department department, absl::string_view submission_id) {
-  return absl::StrCat("sub/", DepartmentCode(department), "/", submission_id);
+  return absl::StrCat(kSubmissionKeyPrefix, DepartmentCode(department), "/", submission_id);
+}
+
+std::string SubmissionVersionKeyPrefix(v1::Department department, absl::string_view submission_id) {
+  return absl::StrCat(kSubmissionVersionKeyPrefix, DepartmentCode(department), "/", submission_id,
+                      "/");
 }
 
 std::string SubmissionVersionKey(v1::Department department, absl::string_view submission_id,
                                  uint32_t version) {
-  return absl::StrCat("subv/", DepartmentCode(department), "/", submission_id, "/",
+  return absl::StrCat(SubmissionVersionKeyPrefix(department, submission_id),
                       absl::Dec(version, absl::kZeroPad8));
 }
 
 std::string LateWaiverKey(absl::string_view round_id, v1::Department department,
                           absl::string_view region_code) {
-  return absl::StrCat("waiver/", round_id, "/", DepartmentCode(department), "/", region_code);
+  return absl::StrCat(kLateWaiverKeyPrefix, round_id, "/", DepartmentCode(department), "/",
+                      region_code);
 }
 
 std::string MergedEnterpriseKey(absl::string_view credit_code) {
-  return absl::StrCat("mrg/", credit_code);
+  return absl::StrCat(kMergedEnterpriseKeyPrefix, credit_code);
 }
 
 std::string ElectricityReadingKey(absl::string_view credit_code, absl::string_view month,
@@ -35,34 +61,33 @@ std::string PowerAlertKey(absl::string_view credit_code, absl::string_view month
 }
 
 std::string ListEntryKey(const v1::ListEntry& e) {
-  return absl::StrCat("list/", DepartmentCode(e.department()), "/", e.round_id(), "/",
-                      ListKindCode(e.kind()), "/", DimensionCode(e.dimension()), "/",
-                      e.credit_code());
+  return absl::StrCat(ListEntryKeyPrefix(e.department()), e.round_id(), "/", ListKindCode(e.kind()),
+                      "/", DimensionCode(e.dimension()), "/", e.credit_code());
 }
 
 std::string RecordKey(const v1::Record& record) {
   switch (record.kind_case()) {
     case v1::Record::kRegion:
-      return absl::StrCat("region/", record.region().code());
+      return absl::StrCat(kRegionKeyPrefix, record.region().code());
     case v1::Record::kEnterprise:
-      return absl::StrCat("ent/", record.enterprise().credit_code());
+      return EnterpriseKey(record.enterprise().credit_code());
     case v1::Record::kEquipment: {
       const v1::Equipment& e = record.equipment();
-      return absl::StrCat("eqp/", e.credit_code(), "/", e.equipment_id());
+      return absl::StrCat(EquipmentKeyPrefix(e.credit_code()), e.equipment_id());
     }
     case v1::Record::kListEntry:
       return ListEntryKey(record.list_entry());
     case v1::Record::kRound:
-      return absl::StrCat("round/", record.round().round_id());
+      return RoundKey(record.round().round_id());
     case v1::Record::kEnforcementCase:
-      return absl::StrCat("case/", record.enforcement_case().case_id());
+      return CaseKey(record.enforcement_case().case_id());
     case v1::Record::kCityTarget: {
       const v1::CityTarget& t = record.city_target();
-      return absl::StrCat("target/", t.region_code(), "/", t.year(), "/",
+      return absl::StrCat(kCityTargetKeyPrefix, t.region_code(), "/", t.year(), "/",
                           IndustryCode(t.industry()), "/", DimensionCode(t.dimension()));
     }
     case v1::Record::kTipOff:
-      return absl::StrCat("tip/", record.tip_off().tip_off_id());
+      return TipOffKey(record.tip_off().tip_off_id());
     case v1::Record::kSubmission:
       return SubmissionKey(record.submission().department(), record.submission().submission_id());
     case v1::Record::kSubmissionVersion: {

@@ -34,8 +34,32 @@ namespace tierhub::domain {
 // otherwise keys may collide. Returns "" for a record with no kind set.
 std::string RecordKey(const v1::Record& record);
 
-// Keys of the registry's and coordinator's records, for lookups without building a record.
+// The first part of each kind's key, for scans by kind and for telling a key's kind.
+inline constexpr char kRegionKeyPrefix[] = "region/";
+inline constexpr char kEnterpriseKeyPrefix[] = "ent/";
+inline constexpr char kEquipmentKeyPrefix[] = "eqp/";
+inline constexpr char kListEntryKeyPrefix[] = "list/";
+inline constexpr char kRoundKeyPrefix[] = "round/";
+inline constexpr char kCaseKeyPrefix[] = "case/";
+inline constexpr char kCityTargetKeyPrefix[] = "target/";
+inline constexpr char kTipOffKeyPrefix[] = "tip/";
+inline constexpr char kSubmissionKeyPrefix[] = "sub/";
+inline constexpr char kSubmissionVersionKeyPrefix[] = "subv/";
+inline constexpr char kLateWaiverKeyPrefix[] = "waiver/";
+inline constexpr char kMergedEnterpriseKeyPrefix[] = "mrg/";
+
+// Keys of records, for lookups without building a record.
+std::string EnterpriseKey(absl::string_view credit_code);
+std::string RoundKey(absl::string_view round_id);
+std::string CaseKey(absl::string_view case_id);
+std::string TipOffKey(absl::string_view tip_off_id);
 std::string ListEntryKey(const v1::ListEntry& entry);  // RecordKey of a record holding `entry`
+// Prefixes of a group of keys, for scans: one enterprise's equipment ("eqp/<credit_code>/"),
+// one department's list entries ("list/<department>/"), one submission's versions
+// ("subv/<department>/<submission_id>/").
+std::string EquipmentKeyPrefix(absl::string_view credit_code);
+std::string ListEntryKeyPrefix(v1::Department department);
+std::string SubmissionVersionKeyPrefix(v1::Department department, absl::string_view submission_id);
 std::string SubmissionKey(v1::Department department, absl::string_view submission_id);
 std::string SubmissionVersionKey(v1::Department department, absl::string_view submission_id,
                                  uint32_t version);

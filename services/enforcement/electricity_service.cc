@@ -25,6 +25,7 @@
 #include "services/domain/credit_code.h"
 #include "services/domain/electricity.h"
 #include "services/domain/field_limits.h"
+#include "services/domain/record_key.h"
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"
 #include "services/enforcement/enforcement_hooks.h"
@@ -43,8 +44,6 @@ namespace {
 
 using Code = absl::StatusCode;
 
-constexpr char kEnterpriseKeyPrefix[] = "ent/";
-constexpr char kCaseKeyPrefix[] = "case/";
 constexpr uint32_t kDefaultAlertLimit = 1000;
 constexpr uint32_t kMaxAlertLimit = 10000;
 constexpr size_t kDigestBytes = 32;  // SHA-256
@@ -72,10 +71,6 @@ v1::ReadingError ToReadingError(const v1::RowError& e) {
   out.set_reason(e.reason());
   out.set_code(e.code());
   return out;
-}
-
-std::string EnterpriseKey(const std::string& credit_code) {
-  return absl::StrCat(kEnterpriseKeyPrefix, credit_code);
 }
 
 // One enterprise's month: the readings that make it up.
@@ -120,7 +115,7 @@ absl::StatusOr<const ElectricityWatchService::Facts*> ElectricityWatchService::F
   if (it != cache->end()) return &it->second;
   Facts facts;
   absl::Time recorded_at;
-  TH_ASSIGN_OR_RETURN(auto stored, store_->Get(EnterpriseKey(credit_code)));
+  TH_ASSIGN_OR_RETURN(auto stored, store_->Get(domain::EnterpriseKey(credit_code)));
   if (stored.has_value() && stored->has_record() && stored->record().has_enterprise()) {
     facts.enterprise = stored->record().enterprise();
     recorded_at = absl::FromUnixMicros(stored->version().wall_micros());
@@ -128,7 +123,7 @@ absl::StatusOr<const ElectricityWatchService::Facts*> ElectricityWatchService::F
   std::vector<std::string> case_keys;
   TH_RETURN_IF_ERROR(store_->ScanIndex(std::string(registry::kEnterpriseIndex) + credit_code,
                                        [&](std::string_view, std::string_view key) {
-                                         if (HasPrefix(key, kCaseKeyPrefix))
+                                         if (HasPrefix(key, domain::kCaseKeyPrefix))
                                            case_keys.emplace_back(key);
                                          return true;
                                        }));
@@ -154,7 +149,7 @@ absl::StatusOr<std::vector<v1::PowerAlert>> ElectricityWatchService::AlertsAfter
   TH_RETURN_IF_ERROR(store_->ScanIndex(
       std::string(registry::kEnterpriseIndex) + next.credit_code(),
       [&](std::string_view, std::string_view key) {
-        if (!HasPrefix(key, kCaseKeyPrefix)) return true;
+        if (!HasPrefix(key, domain::kCaseKeyPrefix)) return true;
         auto record = store_->GetLive(key);
         if (record.ok() && record->has_value() && (*record)->has_enforcement_case() &&
             (*record)->enforcement_case().credit_code() == next.credit_code() &&
@@ -166,7 +161,7 @@ absl::StatusOr<std::vector<v1::PowerAlert>> ElectricityWatchService::AlertsAfter
   cases.push_back(next);
   absl::Time recorded_at = absl::InfinitePast();
   if (stored->enterprise.has_value()) {
-    TH_ASSIGN_OR_RETURN(auto e, store_->Get(EnterpriseKey(next.credit_code())));
+    TH_ASSIGN_OR_RETURN(auto e, store_->Get(domain::EnterpriseKey(next.credit_code())));
     if (e.has_value()) recorded_at = absl::FromUnixMicros(e->version().wall_micros());
   }
   const std::vector<domain::ShutdownFact> facts = domain::ShutdownFacts(
@@ -310,7 +305,7 @@ absl::StatusOr<v1::ImportReadingsResponse> ElectricityWatchService::ImportLocked
     // The enterprise's record, where this node has it, says where the plant is.
     auto known = enterprise_region.find(e.credit_code());
     if (known == enterprise_region.end()) {
-      TH_ASSIGN_OR_RETURN(auto record, store_->GetLive(EnterpriseKey(e.credit_code())));
+      TH_ASSIGN_OR_RETURN(auto record, store_->GetLive(domain::EnterpriseKey(e.credit_code())));
       std::optional<std::string> at;
       if (record.has_value() && record->has_enterprise()) at = record->enterprise().region_code();
       known = enterprise_region.emplace(e.credit_code(), std::move(at)).first;

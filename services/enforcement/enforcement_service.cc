@@ -32,8 +32,6 @@
 namespace tierhub::enforcement {
 namespace {
 
-constexpr char kCaseKeyPrefix[] = "case/";
-constexpr char kTipKeyPrefix[] = "tip/";
 constexpr const char* kRegionIndexPrefix = registry::kRegionIndex;
 constexpr uint32_t kDefaultOverdueLimit = 1000;
 constexpr uint32_t kMaxOverdueLimit = 10000;
@@ -42,11 +40,6 @@ constexpr uint32_t kMaxOverdueLimit = 10000;
 // jurisdiction is a code prefix, "440600" -> "4406"; the national root holds everything).
 std::string RegionScanPrefix(const std::string& region) {
   return absl::StrCat(kRegionIndexPrefix, domain::JurisdictionPrefix(region));
-}
-
-std::string CaseKey(const std::string& case_id) { return absl::StrCat(kCaseKeyPrefix, case_id); }
-std::string TipKey(const std::string& tip_off_id) {
-  return absl::StrCat(kTipKeyPrefix, tip_off_id);
 }
 
 using auth::Serve;
@@ -69,7 +62,7 @@ absl::Status EnforcementService::CheckWrite(const auth::Identity& caller, const 
 
 absl::StatusOr<v1::EnforcementCase> EnforcementService::LoadCase(const std::string& case_id) const {
   TH_RETURN_IF_ERROR(domain::ValidateId(case_id, "case_id"));
-  TH_ASSIGN_OR_RETURN(auto record, store_->GetLive(CaseKey(case_id)));
+  TH_ASSIGN_OR_RETURN(auto record, store_->GetLive(domain::CaseKey(case_id)));
   if (!record.has_value() || !record->has_enforcement_case()) {
     return absl::NotFoundError(absl::StrCat("case_id: no case '", case_id, "'"));
   }
@@ -124,7 +117,7 @@ absl::StatusOr<v1::CaseResponse> EnforcementService::Open(const auth::Identity& 
   TH_ASSIGN_OR_RETURN(v1::EnforcementCase opened, domain::OpenCase(o, *clock_));
   TH_RETURN_IF_ERROR(CheckWrite(caller, opened.region_code(), opened.dimension()));
   absl::MutexLock lock(&mu_);
-  TH_ASSIGN_OR_RETURN(auto existing, store_->Get(CaseKey(opened.case_id())));
+  TH_ASSIGN_OR_RETURN(auto existing, store_->Get(domain::CaseKey(opened.case_id())));
   if (existing.has_value()) {
     return absl::AlreadyExistsError(
         absl::StrCat("case_id: case '", opened.case_id(), "' already exists"));
@@ -264,7 +257,7 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::SubmitTip(
   if (!request.credit_code().empty()) {
     TH_RETURN_IF_ERROR(domain::ValidateCreditCodeField(request.credit_code(), "credit_code"));
     TH_ASSIGN_OR_RETURN(auto enterprise,
-                        store_->GetLive(absl::StrCat("ent/", request.credit_code())));
+                        store_->GetLive(domain::EnterpriseKey(request.credit_code())));
     if (enterprise.has_value() && enterprise->has_enterprise()) {
       enterprise_region = enterprise->enterprise().region_code();
     }
@@ -282,7 +275,7 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::SubmitTip(
   // centrally, at a node above the plant's county).
   TH_RETURN_IF_ERROR(CheckWrite(caller, tip.region_code(), v1::DIMENSION_UNSPECIFIED));
   absl::MutexLock lock(&mu_);
-  TH_ASSIGN_OR_RETURN(auto existing, store_->Get(TipKey(tip.tip_off_id())));
+  TH_ASSIGN_OR_RETURN(auto existing, store_->Get(domain::TipOffKey(tip.tip_off_id())));
   if (existing.has_value()) {
     return absl::AlreadyExistsError(
         absl::StrCat("tip_off_id: tip-off '", tip.tip_off_id(), "' already exists"));
@@ -313,7 +306,7 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::VerifyTip(
   }
   TH_RETURN_IF_ERROR(domain::ValidateId(request.tip_off_id(), "tip_off_id"));
   absl::MutexLock lock(&mu_);
-  TH_ASSIGN_OR_RETURN(auto record, store_->GetLive(TipKey(request.tip_off_id())));
+  TH_ASSIGN_OR_RETURN(auto record, store_->GetLive(domain::TipOffKey(request.tip_off_id())));
   if (!record.has_value() || !record->has_tip_off()) {
     return absl::NotFoundError(absl::StrCat("tip_off_id: no tip-off '", request.tip_off_id(), "'"));
   }
@@ -352,7 +345,7 @@ absl::StatusOr<v1::TipOffResponse> EnforcementService::VerifyTip(
 absl::StatusOr<v1::TipOffResponse> EnforcementService::GetTip(
     const auth::Identity& caller, const v1::GetTipOffRequest& request) const {
   TH_RETURN_IF_ERROR(domain::ValidateId(request.tip_off_id(), "tip_off_id"));
-  TH_ASSIGN_OR_RETURN(auto record, store_->GetLive(TipKey(request.tip_off_id())));
+  TH_ASSIGN_OR_RETURN(auto record, store_->GetLive(domain::TipOffKey(request.tip_off_id())));
   if (!record.has_value() || !record->has_tip_off()) {
     return absl::NotFoundError(absl::StrCat("tip_off_id: no tip-off '", request.tip_off_id(), "'"));
   }
@@ -400,7 +393,7 @@ absl::StatusOr<v1::ExportDisclosureResponse> EnforcementService::Export(
     absl::Status failed;
     TH_RETURN_IF_ERROR(
         store_->ScanIndex(RegionScanPrefix(region), [&](std::string_view, std::string_view key) {
-          if (!HasPrefix(key, "list/")) return true;
+          if (!HasPrefix(key, domain::kListEntryKeyPrefix)) return true;
           auto record = store_->GetLive(key);
           if (!record.ok()) {
             failed = record.status();
@@ -411,8 +404,8 @@ absl::StatusOr<v1::ExportDisclosureResponse> EnforcementService::Export(
         }));
     TH_RETURN_IF_ERROR(failed);
   } else {
-    TH_RETURN_IF_ERROR(
-        store_->ScanRecords(kCaseKeyPrefix, [&](std::string_view, const v1::StoredRecord& stored) {
+    TH_RETURN_IF_ERROR(store_->ScanRecords(
+        domain::kCaseKeyPrefix, [&](std::string_view, const v1::StoredRecord& stored) {
           if (stored.has_record() && stored.record().has_enforcement_case() &&
               auth::InJurisdiction(region, stored.record().enforcement_case().region_code())) {
             keep(stored.record());
@@ -421,7 +414,7 @@ absl::StatusOr<v1::ExportDisclosureResponse> EnforcementService::Export(
         }));
   }
   for (const std::string& code : codes) {
-    TH_ASSIGN_OR_RETURN(auto enterprise, store_->GetLive(absl::StrCat("ent/", code)));
+    TH_ASSIGN_OR_RETURN(auto enterprise, store_->GetLive(domain::EnterpriseKey(code)));
     if (enterprise.has_value() && enterprise->has_enterprise()) {
       input.enterprise_names[code] = enterprise->enterprise().name();
     }

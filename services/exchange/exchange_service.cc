@@ -295,7 +295,9 @@ grpc::Status ExchangeService::Snapshot(grpc::ServerContext* context,
   if (!ok) return grpc::Status::CANCELLED;
   chunk.set_follow_from_seq(*seq + 1);
   chunk.set_done(true);
-  writer->Write(chunk);
+  // Without this part the child has no snapshot (Resync refuses one without it): a stream that
+  // broke here ended as the one that broke earlier.
+  if (!writer->Write(chunk)) return grpc::Status::CANCELLED;
   return grpc::Status::OK;
 }
 
@@ -313,7 +315,7 @@ grpc::Status ExchangeService::GetSyncStatus(grpc::ServerContext* context,
 absl::StatusOr<v1::SyncStatusResponse> ExchangeService::SyncStatus(
     const auth::Identity& viewer) const {
   TH_RETURN_IF_ERROR(auth::CheckExchangeView(node_, viewer));
-  if (options_.refresh_status) options_.refresh_status();
+  if (options_.refresh_status) TH_RETURN_IF_ERROR(options_.refresh_status());
   v1::SyncStatusResponse response;
   response.set_node_id(node_.node_id);
   response.set_region_code(node_.region_code);
@@ -402,7 +404,9 @@ grpc::Status ExchangeService::ListRecords(grpc::ServerContext* context,
         return ok;
       });
   if (!status.ok()) return ToGrpc(status);
-  if (ok && chunk.records_size() > 0) writer->Write(chunk);
+  if (ok && chunk.records_size() > 0) ok = writer->Write(chunk);
+  // A failed Write means the caller is gone or cancelled; its answer is cut short.
+  if (!ok) return grpc::Status::CANCELLED;
   return grpc::Status::OK;
 }
 

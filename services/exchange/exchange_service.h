@@ -22,8 +22,9 @@ namespace tierhub::exchange {
 struct ExchangeOptions {
   v1::RegionLevel tier = v1::REGION_LEVEL_UNSPECIFIED;
   bool has_parent = false;
-  uint32_t pull_batch = 512;             // changes per Pull response
-  std::function<void()> refresh_status;  // called before answering GetSyncStatus
+  uint32_t pull_batch = 512;  // changes per Pull response
+  // Called before answering GetSyncStatus; its error is the answer.
+  std::function<absl::Status()> refresh_status;
 };
 
 class ExchangeService final : public v1::Exchange::Service {

@@ -11,6 +11,7 @@
 #include "services/common/fault_points.h"
 #include "services/common/grpc_status.h"
 #include "services/common/log.h"
+#include "services/common/status_macros.h"
 
 namespace tierhub::exchange {
 namespace {
@@ -251,6 +252,7 @@ absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
   uint32_t in_flight = 0;
   bool reader_done = false;
   absl::Status reader_status;
+  absl::Status read_status;  // of this node's own log, by the writer below
   std::thread reader([&] {
     v1::PushResponse ack;
     while (stream->Read(&ack)) {
@@ -292,6 +294,7 @@ absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
         &covered);
     if (!changes.ok()) {
       LogError("cannot read own log at ", next, ": ", changes.status().ToString());
+      read_status = changes.status();  // the session's error, not the CANCELLED below
       break;
     }
     if (covered < next) {
@@ -321,6 +324,7 @@ absl::Status ParentLink::PushSession(v1::Exchange::Stub* stub) {
   reader.join();
   grpc::Status finished = stream->Finish();
   if (!reader_status.ok()) return reader_status;
+  if (!read_status.ok()) return read_status;
   return FromGrpc(finished);
 }
 
@@ -404,16 +408,15 @@ absl::Status ParentLink::Resync(v1::Exchange::Stub* stub) {
   return store_->SetCursor(kParentPulledCursor, follow_from - 1);
 }
 
-void ParentLink::RefreshStatus() {
-  auto acked = store_->GetCursor(kParentAckedCursor);
-  if (!acked.ok()) return;
+absl::Status ParentLink::RefreshStatus() {
+  TH_ASSIGN_OR_RETURN(const uint64_t acked, store_->GetCursor(kParentAckedCursor));
   const uint64_t last = store_->LastSeq();
-  const uint64_t pending = last > *acked ? last - *acked : 0;
+  const uint64_t pending = last > acked ? last - acked : 0;
   double lag = 0;
   if (pending > 0) {
-    auto oldest = store_->ReadLog(*acked + 1, 1, 1 << 20);
-    if (oldest.ok() && !oldest->empty()) {
-      const absl::Time written = absl::FromUnixMicros((*oldest)[0].version().wall_micros());
+    TH_ASSIGN_OR_RETURN(auto oldest, store_->ReadLog(acked + 1, 1, 1 << 20));
+    if (!oldest.empty()) {
+      const absl::Time written = absl::FromUnixMicros(oldest[0].version().wall_micros());
       lag = std::max(0.0, absl::ToDoubleSeconds(clock_->Now() - written));
     }
   }
@@ -421,6 +424,7 @@ void ParentLink::RefreshStatus() {
     s.set_pending_changes(pending);
     s.set_lag_seconds(lag);
   });
+  return absl::OkStatus();
 }
 
 }  // namespace tierhub::exchange

@@ -61,8 +61,10 @@ class ParentLink {
   // Cancels open streams and joins both threads. Idempotent.
   void Stop();
 
-  // Refreshes pending changes and lag of the upward link in the SyncState.
-  void RefreshStatus();
+  // Refreshes pending changes and lag of the upward link in the SyncState. On an error of the
+  // store (reading the acknowledged cursor or the oldest pending change) the SyncState keeps
+  // what it had and the error is returned.
+  [[nodiscard]] absl::Status RefreshStatus();
 
  private:
   void UpLoop();

@@ -16,6 +16,7 @@
 #include "services/node/grpc_log.h"
 #include "services/node/live_tls.h"
 #include "services/node/startup_checks.h"
+#include "services/store/compaction_policy.h"
 
 namespace tierhub::node {
 namespace {
@@ -111,7 +112,7 @@ absl::Status Node::Init() {
   exchange_options.tier = config.tier();
   exchange_options.has_parent = has_parent;
   exchange_options.refresh_status = [this] {
-    if (parent_link_ != nullptr) parent_link_->RefreshStatus();
+    return parent_link_ != nullptr ? parent_link_->RefreshStatus() : absl::OkStatus();
   };
   exchange_ = std::make_unique<exchange::ExchangeService>(context_, std::move(exchange_options),
                                                           store_.get(), &sync_state_);
@@ -265,6 +266,8 @@ void Node::MaintenanceLoop() {
   // Paced by the timer; the node's clock only dates the log.
   const Clock* timer = options_.timer;
   absl::Time next_retention = timer->Now() + options_.maintenance_interval;
+  const store::IdleCompactionPolicy idle_compaction{options_.compact_when_idle_for,
+                                                    kIdleCompactionMinFiles};
   while (true) {
     {
       absl::MutexLock lock(&mu_);
@@ -277,7 +280,8 @@ void Node::MaintenanceLoop() {
       if (!status.ok()) LogWarning("log retention failed: ", status.ToString());
       next_retention = timer->Now() + options_.maintenance_interval;
     }
-    auto compacted = store_->CompactLevel0IfIdle(options_.compact_when_idle_for, 4);
+    // The node keeps the time: idle counts in the clock that dates the store's commits.
+    auto compacted = idle_compaction.Step(*store_, clock_->Now());
     if (!compacted.ok()) {
       LogWarning("idle compaction failed: ", compacted.status().ToString());
     } else if (*compacted > 0) {

@@ -41,6 +41,9 @@ namespace tierhub::node {
 // (the node itself, "", serves reads and status either way; docs/OPERATIONS.md, "Disk full").
 inline constexpr char kWritesHealthService[] = "tierhub.writes";
 
+// Level-0 files (of records and index together) from which an idle node compacts them down.
+inline constexpr uint64_t kIdleCompactionMinFiles = 4;
+
 class LiveTlsFiles;
 
 // Where a node keeps the copies of its TLS files that its server presents (LiveTlsFiles):
@@ -56,7 +59,8 @@ class Node {
     const Clock* timer = SystemClock::Get();
     absl::Duration maintenance_interval = absl::Minutes(1);  // log retention check
     // After this long without a write, level-0 files of the store's random-key column families
-    // (4 or more) are compacted down (Store::CompactLevel0IfIdle). Checked twice as often.
+    // (kIdleCompactionMinFiles or more) are compacted down (store::IdleCompactionPolicy).
+    // Checked twice as often.
     absl::Duration compact_when_idle_for = absl::Seconds(1);
     absl::Duration link_initial_backoff = absl::Milliseconds(100);
     absl::Duration link_max_backoff = absl::Seconds(10);
@@ -94,10 +98,13 @@ class Node {
   // The web console's port (0 when the config has no `web` section).
   int web_port() const { return console_ != nullptr ? console_->port() : 0; }
 
-  // The sync picture as GetSyncStatus reports its links (without an RPC).
-  void FillSyncStatusForTest(v1::SyncStatusResponse* out) {
-    if (parent_link_ != nullptr) parent_link_->RefreshStatus();
+  // The sync picture as GetSyncStatus reports its links (without an RPC), filled also when
+  // refreshing the upward link's pending changes and lag fails; returns that error.
+  [[nodiscard]] absl::Status FillSyncStatusForTest(v1::SyncStatusResponse* out) {
+    absl::Status refreshed =
+        parent_link_ != nullptr ? parent_link_->RefreshStatus() : absl::OkStatus();
     sync_state_.Fill(out, parent_link_ != nullptr);
+    return refreshed;
   }
 
   // Takes renewed TLS files (SIGHUP in tierhubd): checks tls.ca_file, cert_file and key_file

@@ -56,7 +56,7 @@ absl::StatusOr<std::vector<ClosedEnterprise>> ReadClosed(const store::Store& sto
     e.capacity = c.capacity();
     e.capacity_unit = c.capacity_unit();
     e.case_id = c.case_id();
-    TH_ASSIGN_OR_RETURN(auto enterprise, store.GetLive(absl::StrCat("ent/", c.credit_code())));
+    TH_ASSIGN_OR_RETURN(auto enterprise, store.GetLive(domain::EnterpriseKey(c.credit_code())));
     if (enterprise.has_value() && enterprise->has_enterprise()) {
       e.name = enterprise->enterprise().name();
     } else {

@@ -285,7 +285,7 @@ absl::Status Lists::CheckHeader(const auth::Identity& caller, const v1::SubmitLi
   if (absl::Status s = domain::ValidateId(h.round_id(), "header.round_id"); !s.ok()) {
     plan->errors.push_back(RowErrorFromValidation(0, s, "list_entry."));
   } else {
-    TH_ASSIGN_OR_RETURN(auto stored, store_->GetLive(absl::StrCat("round/", h.round_id())));
+    TH_ASSIGN_OR_RETURN(auto stored, store_->GetLive(domain::RoundKey(h.round_id())));
     if (!stored.has_value() || !stored->has_round()) {
       plan->Add(0, "header.round_id", Code::kInvalidArgument,
                 absl::StrCat("round ", h.round_id(), " is not known here"));
@@ -765,14 +765,14 @@ absl::StatusOr<v1::GetSubmissionResponse> Lists::GetSubmission(
   TH_RETURN_IF_ERROR(auth::CheckReadable(node_, caller, stored->submission().region_code()));
   v1::GetSubmissionResponse response;
   *response.mutable_submission() = stored->submission();
-  TH_RETURN_IF_ERROR(store_->ScanRecords(
-      absl::StrCat("subv/", domain::DepartmentCode(department), "/", request.submission_id(), "/"),
-      [&](std::string_view, const v1::StoredRecord& s) {
-        if (s.has_record() && s.record().has_submission_version()) {
-          *response.add_versions() = s.record().submission_version();
-        }
-        return true;
-      }));
+  TH_RETURN_IF_ERROR(
+      store_->ScanRecords(domain::SubmissionVersionKeyPrefix(department, request.submission_id()),
+                          [&](std::string_view, const v1::StoredRecord& s) {
+                            if (s.has_record() && s.record().has_submission_version()) {
+                              *response.add_versions() = s.record().submission_version();
+                            }
+                            return true;
+                          }));
   if (request.with_changes()) {
     TH_ASSIGN_OR_RETURN(auto current, CurrentEntries(*store_, department, request.submission_id()));
     AddChanges(std::move(current), &response);
@@ -834,10 +834,10 @@ absl::StatusOr<v1::ListEntriesResponse> Lists::ListEntries(
         *store_,
         absl::StrCat(kSubmissionIndex, domain::DepartmentCode(request.department()), "/",
                      request.submission_id(), "/"),
-        "list/", &pager, wanted, add));
+        domain::kListEntryKeyPrefix, &pager, wanted, add));
   } else if (request.department() != v1::DEPARTMENT_UNSPECIFIED) {
     // list/<DEPT>/<round>/<KIND>/<DIM>/: the longest prefix the request fixes.
-    std::string prefix = absl::StrCat("list/", domain::DepartmentCode(request.department()), "/");
+    std::string prefix = domain::ListEntryKeyPrefix(request.department());
     if (!request.round_id().empty()) {
       absl::StrAppend(&prefix, request.round_id(), "/");
       if (request.kind() != v1::LIST_KIND_UNSPECIFIED) {
@@ -860,7 +860,7 @@ absl::StatusOr<v1::ListEntriesResponse> Lists::ListEntries(
     // Everything under the region: the region index, list records only.
     TH_RETURN_IF_ERROR(
         PageThroughIndex(*store_, absl::StrCat(kRegionIndex, domain::JurisdictionPrefix(region)),
-                         "list/", &pager, wanted, add));
+                         domain::kListEntryKeyPrefix, &pager, wanted, add));
   }
   response.set_next_page_token(pager.next_token());
   return response;
@@ -890,10 +890,7 @@ absl::StatusOr<v1::PutRoundsResponse> Lists::PutRounds(const auth::Identity& cal
     return absl::InvalidArgumentError(
         absl::StrCat(bad.size(), " bad round(s), nothing stored: ", absl::StrJoin(bad, "; ")));
   }
-  if (!mutations.empty()) {
-    TH_ASSIGN_OR_RETURN(auto written, store_->Write(std::move(mutations)));
-    (void)written;
-  }
+  if (!mutations.empty()) TH_RETURN_IF_ERROR(store_->Write(std::move(mutations)).status());
   v1::PutRoundsResponse response;
   for (auto& r : rounds) *response.add_rounds() = std::move(r);
   return response;
@@ -905,7 +902,7 @@ absl::StatusOr<v1::PutRoundsResponse> Lists::CloseRound(const auth::Identity& ca
   TH_RETURN_IF_ERROR(auth::CheckWritable(node_, caller, auth::kGlobalRegion));
   TH_RETURN_IF_ERROR(domain::ValidateId(request.round_id(), "round_id"));
   absl::MutexLock lock(&mu_);  // no submission checks the round while it closes
-  TH_ASSIGN_OR_RETURN(auto stored, store_->GetLive(absl::StrCat("round/", request.round_id())));
+  TH_ASSIGN_OR_RETURN(auto stored, store_->GetLive(domain::RoundKey(request.round_id())));
   if (!stored.has_value()) {
     return absl::NotFoundError(absl::StrCat("no round ", request.round_id()));
   }
@@ -915,10 +912,9 @@ absl::StatusOr<v1::PutRoundsResponse> Lists::CloseRound(const auth::Identity& ca
     round.set_closed(true);
     v1::Record record;
     *record.mutable_round() = round;
-    TH_ASSIGN_OR_RETURN(auto written,
-                        store_->Write({{domain::RecordKey(record), caller.ToAuthor(node_.node_id),
-                                        std::move(record)}}));
-    (void)written;
+    const std::string key = domain::RecordKey(record);
+    TH_RETURN_IF_ERROR(
+        store_->Write({{key, caller.ToAuthor(node_.node_id), std::move(record)}}).status());
   }
   *response.add_rounds() = std::move(round);
   return response;
@@ -936,17 +932,16 @@ absl::StatusOr<v1::GrantLateWaiverResponse> Lists::GrantLateWaiver(
   waiver.set_note(request.note());
   TH_RETURN_IF_ERROR(domain::ValidateLateWaiver(waiver));
   TH_RETURN_IF_ERROR(auth::CheckWritable(node_, caller, waiver.region_code()));
-  TH_ASSIGN_OR_RETURN(auto round, store_->GetLive(absl::StrCat("round/", request.round_id())));
+  TH_ASSIGN_OR_RETURN(auto round, store_->GetLive(domain::RoundKey(request.round_id())));
   if (!round.has_value()) {
     return absl::InvalidArgumentError(
         absl::StrCat("round_id: round ", request.round_id(), " is not known here"));
   }
   v1::Record record;
   *record.mutable_late_waiver() = waiver;
-  TH_ASSIGN_OR_RETURN(auto written,
-                      store_->Write({{domain::RecordKey(record), caller.ToAuthor(node_.node_id),
-                                      std::move(record)}}));
-  (void)written;
+  const std::string key = domain::RecordKey(record);
+  TH_RETURN_IF_ERROR(
+      store_->Write({{key, caller.ToAuthor(node_.node_id), std::move(record)}}).status());
   v1::GrantLateWaiverResponse response;
   *response.mutable_waiver() = std::move(waiver);
   return response;
@@ -954,11 +949,12 @@ absl::StatusOr<v1::GrantLateWaiverResponse> Lists::GrantLateWaiver(
 
 absl::StatusOr<v1::PutRoundsResponse> Lists::ListRounds() const {
   v1::PutRoundsResponse response;
-  TH_RETURN_IF_ERROR(
-      store_->ScanRecords("round/", [&](std::string_view, const v1::StoredRecord& s) {
-        if (s.has_record() && s.record().has_round()) *response.add_rounds() = s.record().round();
-        return true;
-      }));
+  TH_RETURN_IF_ERROR(store_->ScanRecords(domain::kRoundKeyPrefix,
+                                         [&](std::string_view, const v1::StoredRecord& s) {
+                                           if (s.has_record() && s.record().has_round())
+                                             *response.add_rounds() = s.record().round();
+                                           return true;
+                                         }));
   return response;
 }
 
@@ -969,7 +965,8 @@ absl::StatusOr<v1::ListEnterprisesResponse> Lists::ListEnterprises(
   v1::ListEnterprisesResponse response;
   Pager pager(request.page_token(), PageSize(request.page_size()));
   TH_RETURN_IF_ERROR(PageThroughIndex(
-      *store_, absl::StrCat(kRegionIndex, domain::JurisdictionPrefix(region)), "ent/", &pager,
+      *store_, absl::StrCat(kRegionIndex, domain::JurisdictionPrefix(region)),
+      domain::kEnterpriseKeyPrefix, &pager,
       [&](const v1::Record& r) {
         if (!r.has_enterprise()) return false;
         const v1::Enterprise& e = r.enterprise();
@@ -989,7 +986,7 @@ absl::StatusOr<v1::ListEquipmentResponse> Lists::ListEquipment(
   TH_RETURN_IF_ERROR(domain::ValidateCreditCodeField(request.credit_code(), "credit_code"));
   v1::ListEquipmentResponse response;
   TH_RETURN_IF_ERROR(store_->ScanRecords(
-      absl::StrCat("eqp/", request.credit_code(), "/"),
+      domain::EquipmentKeyPrefix(request.credit_code()),
       [&](std::string_view, const v1::StoredRecord& s) {
         if (s.has_record() && s.record().has_equipment() &&
             auth::CheckReadable(node_, caller, s.record().equipment().region_code()).ok()) {

@@ -11,6 +11,7 @@
 #include "services/common/status_macros.h"
 #include "services/common/status_text.h"
 #include "services/domain/field_limits.h"
+#include "services/domain/record_key.h"
 #include "services/domain/validation.h"
 
 namespace tierhub::registry {
@@ -201,8 +202,8 @@ absl::StatusOr<v1::RescreenEquipmentResponse> RegistryService::Rescreen(
   TH_RETURN_IF_ERROR(auth::CheckDimension(caller, v1::DIMENSION_TECHNOLOGY));
   v1::RescreenEquipmentResponse response;
   std::vector<store::Mutation> mutations;
-  absl::Status scan =
-      store_->ScanRecords("eqp/", [&](std::string_view key, const v1::StoredRecord& stored) {
+  absl::Status scan = store_->ScanRecords(
+      domain::kEquipmentKeyPrefix, [&](std::string_view key, const v1::StoredRecord& stored) {
         if (!stored.has_record() ||
             !auth::InJurisdiction(region, stored.record().equipment().region_code())) {
           return true;

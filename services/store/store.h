@@ -313,16 +313,20 @@ class Store {
   // so each compaction out of level 0 rewrites most of the level below (about the whole store)
   // and RocksDB waits for 12 files to do it (StoreRocksOptions).
   [[nodiscard]] uint64_t RandomKeyLevel0Files() const;
-  // Compacts those level-0 files into level 1 when there are at least `min_files` and
-  // nothing has been committed for `idle`, so that the next burst of writes (a child catching
-  // up after an outage, a large submission) does not meet a compaction of the whole store on
-  // its way. Waits for the compaction; returns how many files it compacted (0: none). Writes
-  // may go on meanwhile.
-  [[nodiscard]] absl::StatusOr<uint64_t> CompactLevel0IfIdle(absl::Duration idle,
-                                                             uint64_t min_files);
-  // Cancels a CompactLevel0IfIdle under way (what it has not compacted yet stays) and any later
-  // one: for a shutdown, which would otherwise wait for a compaction of the whole store.
+  // Compacts those level-0 files into level 1, in each of the two column families that has at
+  // least `min_files` of them and that RocksDB is not compacting already. When to call it is
+  // the caller's (IdleCompactionPolicy, services/store/compaction_policy.h: the node calls it
+  // once the store is idle). Waits for the compaction; returns how many files it compacted (0:
+  // none, and always 0 for a read-only store or one refusing writes). Writes may go on
+  // meanwhile.
+  [[nodiscard]] absl::StatusOr<uint64_t> CompactLevel0(uint64_t min_files);
+  // Cancels a CompactLevel0 under way (what it has not compacted yet stays) and any later one:
+  // for a shutdown, which would otherwise wait for a compaction of the whole store.
   void StopIdleCompactions();
+  // options.clock's time of the last commit, or of Open if nothing was committed since.
+  absl::Time LastCommitTime() const {
+    return absl::FromUnixMicros(last_commit_micros_.load(std::memory_order_relaxed));
+  }
 
   // ---- Disk (docs/OPERATIONS.md, "Disk full") ----
 

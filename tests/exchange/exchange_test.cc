@@ -17,6 +17,7 @@
 #include "tests/testutil/in_process_cluster.h"
 #include "tests/testutil/push.h"
 #include "tests/testutil/records.h"
+#include "tests/testutil/faulty_file_system.h"
 #include "tests/testutil/temp_dir.h"
 #include "tests/testutil/wait.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
@@ -148,19 +149,58 @@ TEST_F(ExchangeTest, UnreachableParentIsRetriedOftenWhateverTheMaxBackoff) {
   cluster.Stop("gd");
   auto upward_retries = [&] {
     v1::SyncStatusResponse status;
-    cluster.node("dg")->FillSyncStatusForTest(&status);
+    EXPECT_TRUE(cluster.node("dg")->FillSyncStatusForTest(&status).ok());
     return status.upward().retries();
   };
   EXPECT_TRUE(WaitUntil([&] { return Holds(upward_retries(), Ge(12u)); }, absl::Seconds(20),
                         "the child retries the unreachable parent"));
   v1::SyncStatusResponse status;
-  cluster.node("dg")->FillSyncStatusForTest(&status);
+  ASSERT_TRUE(cluster.node("dg")->FillSyncStatusForTest(&status).ok());
   EXPECT_EQ(status.upward().state(), v1::LINK_STATE_CONNECTING);
   EXPECT_NE(status.upward().last_error(), "");
 
   ASSERT_TRUE(cluster.Write("dg", Enterprises("441900", 1, 3)).ok());
   ASSERT_TRUE(cluster.Restart("gd").ok());
   EXPECT_TRUE(cluster.WaitForRecordCounts({{"gd", 3u}}));
+}
+
+// A child that cannot read its own log says so, in its upward link's last error and in its
+// status, instead of a cancelled stream and a lag of 0.
+TEST_F(ExchangeTest, AnUnreadableLogIsTheLinksErrorAndTheStatusError) {
+  FaultyEnv faulty;  // outlives the cluster
+  InProcessCluster cluster(dir_.path());
+  cluster.SetStoreEnv("dg", faulty.env.get());
+  ASSERT_TRUE(cluster.Add("gd", v1::REGION_LEVEL_PROVINCE, "440000", "").ok());
+  ASSERT_TRUE(cluster.Add("dg", v1::REGION_LEVEL_CITY, "441900", "gd").ok());
+  cluster.Stop("gd");
+  ASSERT_TRUE(cluster.Write("dg", Enterprises("441900", 1, 3)).ok());
+  store::Store* store = cluster.node("dg")->store();
+  // The log goes into new table files, none of them read yet; the acknowledged position stays
+  // readable in the memtable.
+  ASSERT_TRUE(store->CompactAll().ok());
+  auto acked = store->GetCursor(exchange::kParentAckedCursor);
+  ASSERT_TRUE(acked.ok());
+  ASSERT_TRUE(store->SetCursor(exchange::kParentAckedCursor, *acked).ok());
+  faulty.fs->FailReads(true);
+
+  v1::SyncStatusResponse status;
+  const absl::Status refreshed = cluster.node("dg")->FillSyncStatusForTest(&status);
+  EXPECT_EQ(refreshed.code(), absl::StatusCode::kUnavailable) << refreshed;
+  EXPECT_NE(std::string(refreshed.message()).find("read log"), std::string::npos) << refreshed;
+
+  ASSERT_TRUE(cluster.Restart("gd").ok());
+  std::string last_error;
+  EXPECT_TRUE(WaitUntil([&] {
+    v1::SyncStatusResponse s;
+    cluster.node("dg")->FillSyncStatusForTest(&s).IgnoreError();  // unreadable, as above
+    last_error = s.upward().last_error();
+    return last_error.find("read log") != std::string::npos;
+  }, kWaitBound, "the link's last error to name the unreadable log")) << "last error: "
+                                                                      << last_error;
+
+  faulty.fs->FailReads(false);
+  EXPECT_TRUE(cluster.WaitForRecordCounts({{"gd", 3u}}));
+  EXPECT_TRUE(cluster.node("dg")->FillSyncStatusForTest(&status).ok());
 }
 
 TEST(BackoffCapTest, ShortCapOnlyWhileNothingAnswers) {
@@ -341,7 +381,7 @@ TEST_F(ExchangeTest, StoreRestoredFromAnOlderBackupRefusesToLinkUp) {
   ASSERT_TRUE(WaitUntil(
       [&] {
         v1::SyncStatusResponse status;
-        cluster.node("sd")->FillSyncStatusForTest(&status);
+        EXPECT_TRUE(cluster.node("sd")->FillSyncStatusForTest(&status).ok());
         return Holds(status.upward(),
                      AllOf(Property(&v1::LinkStatus::state, v1::LINK_STATE_REFUSED),
                            Property(&v1::LinkStatus::last_error,

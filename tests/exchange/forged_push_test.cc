@@ -22,7 +22,7 @@ namespace {
 // The link entries a node shows for its children.
 std::map<std::string, v1::LinkStatus> Children(node::Node* node) {
   v1::SyncStatusResponse status;
-  node->FillSyncStatusForTest(&status);
+  EXPECT_TRUE(node->FillSyncStatusForTest(&status).ok());
   std::map<std::string, v1::LinkStatus> out;
   for (const v1::LinkStatus& child : status.children()) out[child.peer_node_id()] = child;
   return out;

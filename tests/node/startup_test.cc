@@ -335,7 +335,7 @@ TEST_F(NodeStartupTest, AnUnknownFaultPointInTheEnvironmentStopsTierhubd) {
   const std::string config_path = File("faults.textproto", text.str());
   const std::string log = dir_.Sub("faults.log");
   ASSERT_EQ(setenv("TIERHUB_FAULTS", "exchange.parent.pull_start=error,exchange.nope=crash", 1), 0);
-  testutil::Process tierhubd;
+  local_cluster::Process tierhubd;
   const bool started = tierhubd.Start({TIERHUBD_PATH, "--config=" + config_path}, log);
   ASSERT_EQ(unsetenv("TIERHUB_FAULTS"), 0);
   ASSERT_TRUE(started);

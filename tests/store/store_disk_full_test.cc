@@ -200,7 +200,7 @@ TEST_F(StoreDiskFullTest, ReopenOnAFullDiskOpensReadOnlyUntilSpaceIsFreed) {
   ExpectNothingAcknowledgedLost();
   ExpectDiskFull(Write(1));
   ExpectDiskFull(store_->SetCursor("parent", 1));
-  EXPECT_EQ(store_->CompactLevel0IfIdle(absl::ZeroDuration(), 1).value_or(99), 0u);
+  EXPECT_EQ(store_->CompactLevel0(1).value_or(99), 0u);
   EXPECT_THAT(store_->ReopenReason(), IsEmpty()) << "no room to open for writing yet";
 
   faulty_.fs->FreeDisk();

@@ -19,6 +19,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "services/common/clock.h"
+#include "services/store/compaction_policy.h"
 #include "services/store/format.h"
 #include "tests/store/raw_store.h"
 #include "tests/store/test_hooks.h"
@@ -1032,6 +1033,51 @@ TEST_F(ApplyRemoteTest, AVersionFromTooFarAheadIsRefusedUntilTheClockCatchesUp) 
   EXPECT_EQ(ApplyOk(*store_, up).applied, 1u);
 }
 
+TEST_F(ApplyRemoteTest, PushAndPullCheckEveryChangeTheSameWay) {
+  auto child = OpenNode("c1");
+  std::vector<v1::Change> up =
+      ChildWrites(*child, {Put("ent/a", Enterprise("440100", kOperating)),
+                           Put("ent/b", Enterprise("440100", kOperating)),
+                           Put("ent/c", Enterprise("440100", kOperating)),
+                           Put("ent/d", Enterprise("440100", kOperating))});
+  ASSERT_EQ(up.size(), 4u);
+  up[0].clear_key();
+  up[1].clear_version();
+  up[2].clear_record();
+  up[3].mutable_version()->set_wall_micros(absl::ToUnixMicros(clock_.Now() + absl::Hours(1)));
+  for (const bool ordered : {true, false}) {
+    SCOPED_TRACE(ordered ? "push" : "pull");
+    ApplyOptions options;
+    options.enforce_origin_order = ordered;
+    auto r = store_->ApplyRemote(up, options);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    const std::string message(r.status().message());
+    EXPECT_THAT(message, HasSubstr("4 bad item(s)"));
+    EXPECT_THAT(message, HasSubstr("change[0]: key: empty"));
+    EXPECT_THAT(message, HasSubstr("change[1]: version: missing"));
+    EXPECT_THAT(message, HasSubstr("change[2]: body: neither record nor tombstone"));
+    EXPECT_THAT(message, HasSubstr("change[3]: version: "));
+    EXPECT_THAT(message, HasSubstr("ahead of this node's clock"));
+    EXPECT_EQ(store_->LastSeq(), 0u);
+  }
+  // Only a push binds a change's version to its origin.
+  auto other = OpenNode("c2");
+  std::vector<v1::Change> foreign =
+      ChildWrites(*other, {Put("ent/e", Enterprise("440100", kOperating))});
+  ASSERT_EQ(foreign.size(), 1u);
+  foreign[0].mutable_version()->set_origin_node("elsewhere");
+  auto pushed = store_->ApplyRemote(foreign);
+  ASSERT_FALSE(pushed.ok());
+  EXPECT_THAT(std::string(pushed.status().message()),
+              HasSubstr("version.origin_node: elsewhere differs from origin_node c2"));
+  ApplyOptions pull;
+  pull.enforce_origin_order = false;
+  auto pulled = store_->ApplyRemote(foreign, pull);
+  ASSERT_TRUE(pulled.ok()) << pulled.status();
+  EXPECT_EQ(pulled->applied, 1u);
+}
+
 TEST_F(ApplyRemoteTest, WatermarksAndConflictListingAreQueryable) {
   auto c1 = OpenNode("c1");
   auto c2 = OpenNode("c2");
@@ -1063,6 +1109,16 @@ TEST_F(ApplyRemoteTest, WatermarksAndConflictListingAreQueryable) {
 
 // ---- Backup ----
 
+TEST(IdleCompactionPolicyTest, IdleOnceTheIdleTimeHasPassedSinceTheLastCommit) {
+  const IdleCompactionPolicy policy{absl::Seconds(30), 4};
+  const absl::Time last = absl::FromUnixSeconds(1565000000);
+  EXPECT_FALSE(policy.Idle(last, last));
+  EXPECT_FALSE(policy.Idle(last, last + absl::Seconds(30) - absl::Microseconds(1)));
+  EXPECT_TRUE(policy.Idle(last, last + absl::Seconds(30)));
+  // A commit stamped after `now` (another thread's, or a clock set back) is not idle.
+  EXPECT_FALSE(policy.Idle(last, last - absl::Seconds(60)));
+}
+
 TEST_F(StoreTest, IdleCompactionMovesLevelZeroDownWhenIdleWithEnoughFiles) {
   // Each reopen flushes what the WAL replays: one level-0 file in records and one in index.
   for (int round = 0; round < 2; ++round) {
@@ -1073,17 +1129,20 @@ TEST_F(StoreTest, IdleCompactionMovesLevelZeroDownWhenIdleWithEnoughFiles) {
   ASSERT_EQ(store_->RandomKeyLevel0Files(), 4u);
 
   // Written just now: not idle.
-  auto ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 2);
+  auto idle = [&](uint64_t min_files) {
+    return IdleCompactionPolicy{absl::Seconds(1), min_files}.Step(*store_, clock_.Now());
+  };
+  auto ran = idle(2);
   ASSERT_TRUE(ran.ok()) << ran.status();
   EXPECT_EQ(*ran, 0u);
   clock_.Advance(absl::Seconds(2));
   // Idle, but fewer files than asked for.
-  ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 3);
+  ran = idle(3);
   ASSERT_TRUE(ran.ok());
   EXPECT_EQ(*ran, 0u);
   EXPECT_EQ(store_->RandomKeyLevel0Files(), 4u);
 
-  ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 2);
+  ran = idle(2);
   ASSERT_TRUE(ran.ok());
   EXPECT_EQ(*ran, 4u);  // two files in each
   EXPECT_EQ(store_->RandomKeyLevel0Files(), 0u);
@@ -1097,19 +1156,19 @@ TEST_F(StoreTest, IdleCompactionMovesLevelZeroDownWhenIdleWithEnoughFiles) {
   store_.reset();
   store_ = OpenNode("n1");
   ASSERT_GT(store_->RandomKeyLevel0Files(), 0u);
-  ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 1);
+  ran = idle(1);
   ASSERT_TRUE(ran.ok());
   EXPECT_EQ(*ran, 0u);
   clock_.Advance(absl::Seconds(2));
   WriteOk({Put("ent/r3", Enterprise("440100", kOperating))});
-  ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 1);
+  ran = idle(1);
   ASSERT_TRUE(ran.ok());
   EXPECT_EQ(*ran, 0u);
 
   // Once stopped (a shutdown), never again.
   clock_.Advance(absl::Seconds(2));
   store_->StopIdleCompactions();
-  ran = store_->CompactLevel0IfIdle(absl::Seconds(1), 1);
+  ran = idle(1);
   ASSERT_TRUE(ran.ok());
   EXPECT_EQ(*ran, 0u);
   EXPECT_GT(store_->RandomKeyLevel0Files(), 0u);

@@ -18,7 +18,9 @@ namespace tierhub::testutil {
 class ProcessCluster final : public Cluster {
  public:
   // `dir` holds configs, stores, certificates and logs.
+  using Options = local_cluster::LocalCluster::Options;  // the binary to run, cache size
   explicit ProcessCluster(std::string dir) : local_(std::move(dir)) {}
+  ProcessCluster(std::string dir, Options options) : local_(std::move(dir), std::move(options)) {}
   ~ProcessCluster() override = default;  // SIGKILLs every node still running
 
   void Kill(const std::string& id) { local_.Kill(id); }  // SIGKILL
