@@ -66,8 +66,6 @@ std::string SubmissionVersionKey(v1::Department department, absl::string_view su
 std::string LateWaiverKey(absl::string_view round_id, v1::Department department,
                           absl::string_view region_code);
 std::string MergedEnterpriseKey(absl::string_view credit_code);
-// A city's action-plan target: target/<city>/<year>/<INDUSTRY>/<DIMENSION>.
-inline constexpr char kCityTargetKeyPrefix[] = "target/";
 // Electricity watch (electricity.proto): a month's reading of one grid account, and the alert
 // of an enterprise and month.
 inline constexpr char kElectricityReadingKeyPrefix[] = "elec/";
