@@ -762,9 +762,9 @@ int RunConsoleLoad() {
   if (!port.ok()) return Fail(port.status());
   const size_t name_bytes = NameBytesFor(absl::GetFlag(FLAGS_record_bytes));
   Bench bench(*dir + "/cluster", name_bytes);
-  if (absl::Status s = bench.Start(absl::StrCat("web { listen_address: \"127.0.0.1:", *port,
-                                                "\" insecure_http: true accounts_file: \"",
-                                                accounts, "\" }"));
+  if (absl::Status s =
+          bench.Start(absl::StrCat("web { listen_address: \"127.0.0.1:", *port,
+                                   "\" insecure_http: true accounts_file: \"", accounts, "\" }"));
       !s.ok()) {
     return Fail(s);
   }

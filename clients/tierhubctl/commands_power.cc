@@ -186,9 +186,8 @@ absl::Status PowerHandle(const Args& args, v1::UpdateAlertRequest::Action action
   if (request.month().empty()) return absl::InvalidArgumentError("--month: the alert's month");
   request.set_action(action);
   request.set_note(args.Get(action == v1::UpdateAlertRequest::ACTION_RESOLVE ? "reason" : "note"));
-  TH_ASSIGN_OR_RETURN(
-      v1::UpdateAlertResponse r,
-      Call(args, command, 60, &v1::ElectricityWatch::Stub::UpdateAlert, request));
+  TH_ASSIGN_OR_RETURN(v1::UpdateAlertResponse r,
+                      Call(args, command, 60, &v1::ElectricityWatch::Stub::UpdateAlert, request));
   if (PrintedAsJson(args, r)) return absl::OkStatus();
   google::protobuf::RepeatedPtrField<v1::PowerAlert> one;
   *one.Add() = r.alert();
@@ -235,15 +234,15 @@ void AddPowerCommands(std::vector<Command>* out) {
        "with its row number, column and reason; nothing is stored unless every row is good.\n\n"
        "Example:\n  tierhubctl power-import gdpg-201908.csv --region=440600 --cert=... ...\n",
        PowerImport});
-  out->push_back({"power-alerts",
-                  "electricity alerts under a region: shut-down plants drawing power",
-                  "  --region=CODE            (default: your certificate's region)\n"
-                  "  --from=YYYY-MM --to=YYYY-MM   month range (inclusive)\n"
-                  "  --credit-code=CODE       one enterprise\n"
-                  "  --limit=N                (default 1000)\n"
-                  "  --open                   only alerts neither resolved nor withdrawn\n\nExample:\n"
-                  "  tierhubctl power-alerts --region=440600 --from=2019-07 --to=2019-12 ...\n",
-                  PowerAlerts});
+  out->push_back(
+      {"power-alerts", "electricity alerts under a region: shut-down plants drawing power",
+       "  --region=CODE            (default: your certificate's region)\n"
+       "  --from=YYYY-MM --to=YYYY-MM   month range (inclusive)\n"
+       "  --credit-code=CODE       one enterprise\n"
+       "  --limit=N                (default 1000)\n"
+       "  --open                   only alerts neither resolved nor withdrawn\n\nExample:\n"
+       "  tierhubctl power-alerts --region=440600 --from=2019-07 --to=2019-12 ...\n",
+       PowerAlerts});
   out->push_back(
       {"power-recheck", "check stored readings again after plants were closed or sealed",
        "  --region=CODE            (default: your certificate's region)\n"

@@ -1,8 +1,8 @@
 #include "services/auth/policy.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/common/strings.h"
 #include "services/auth/jurisdiction.h"
+#include "services/common/strings.h"
 #include "services/domain/catalog.h"
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"

@@ -156,7 +156,8 @@ std::string AlertState(const v1::PowerAlert& a, Lang l) {
 std::string CapacityCell(const OverviewRow& row, Lang lang) {
   std::string out;
   for (const auto& [unit, c] : row.capacity) {
-    absl::StrAppend(&out, out.empty() ? "" : "; ", Num(c.exited), " ", Escape(UnitName(unit, lang)));
+    absl::StrAppend(&out, out.empty() ? "" : "; ", Num(c.exited), " ",
+                    Escape(UnitName(unit, lang)));
   }
   return out;
 }
@@ -284,9 +285,9 @@ class Console::Handlers {
   }
   // False (and a 403 page, and a log line) for a form posted from another site.
   bool SameOrigin(const httplib::Request& req, httplib::Response& res) const {
-    const absl::Status same = CheckSameOrigin(req.get_header_value("Origin"),
-                                              req.get_header_value("Sec-Fetch-Site"),
-                                              req.get_header_value("Host"));
+    const absl::Status same =
+        CheckSameOrigin(req.get_header_value("Origin"), req.get_header_value("Sec-Fetch-Site"),
+                        req.get_header_value("Host"));
     if (same.ok()) return true;
     LogWarning("console: ", req.path, " refused from ", req.remote_addr, ": ", same.message());
     const Lang l = LangOf(req);
@@ -576,13 +577,13 @@ std::string Console::Handlers::OverviewJson(const v1::GetProgressResponse& progr
                       ",\"unit_name\":", JsonString(UnitName(unit, lang)),
                       ",\"listed\":", Num(c.listed), ",\"exited\":", Num(c.exited), "}");
     }
-    absl::StrAppend(
-        &out, first ? "" : ",", "{\"region_code\":", JsonString(key.first),
-        ",\"region_name\":", JsonString(RegionName(key.first, lang)),
-        ",\"industry\":", JsonString(v1::Industry_Name(key.second)), ",\"listed\":", row.listed,
-        ",\"rectifying\":", row.rectifying, ",\"overdue\":", row.overdue,
-        ",\"closed\":", row.closed, ",\"exited\":", row.exited, ",\"cases_open\":", row.cases_open,
-        ",\"capacity\":[", capacity, "]}");
+    absl::StrAppend(&out, first ? "" : ",", "{\"region_code\":", JsonString(key.first),
+                    ",\"region_name\":", JsonString(RegionName(key.first, lang)),
+                    ",\"industry\":", JsonString(v1::Industry_Name(key.second)),
+                    ",\"listed\":", row.listed, ",\"rectifying\":", row.rectifying,
+                    ",\"overdue\":", row.overdue, ",\"closed\":", row.closed,
+                    ",\"exited\":", row.exited, ",\"cases_open\":", row.cases_open,
+                    ",\"capacity\":[", capacity, "]}");
     first = false;
   }
   return out + "]}\n";
@@ -638,8 +639,7 @@ void Console::Handlers::Overview(const httplib::Request& req, httplib::Response&
         Td(link), Td(Escape(IndustryName(key.second, l))), Td(absl::StrCat(row.listed), "n listed"),
         Td(absl::StrCat(row.rectifying), "n rectifying"),
         Td(absl::StrCat(row.overdue), "n overdue"), Td(absl::StrCat(row.closed), "n closed"),
-        Td(absl::StrCat(row.exited), "n exited"),
-        Td(CapacityCell(row, l), "n capacity"), "</tr>");
+        Td(absl::StrCat(row.exited), "n exited"), Td(CapacityCell(row, l), "n capacity"), "</tr>");
   }
   absl::StrAppend(&body, "</table>");
   absl::StrAppend(&body, "<p>", Tr(l, "逾期案件合计：", "Cases overdue: "),
@@ -824,8 +824,8 @@ void Console::Handlers::Enterprise(const httplib::Request&, httplib::Response& r
     for (const auto& a : alerts->alerts()) {
       absl::StrAppend(&body, "<tr>", Td(Escape(a.month())), Td(Num(a.kwh()), "n"),
                       Td(Num(a.threshold_kwh()), "n"),
-                      Td(Escape(v1::ShutdownReason_Name(a.reason()))), Td(AlertState(a, l), "state"),
-                      "</tr>");
+                      Td(Escape(v1::ShutdownReason_Name(a.reason()))),
+                      Td(AlertState(a, l), "state"), "</tr>");
     }
     absl::StrAppend(&body, "</table>");
   }

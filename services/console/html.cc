@@ -111,18 +111,18 @@ int HttpStatus(const absl::Status& status) {
 absl::Status CheckSameOrigin(absl::string_view origin, absl::string_view sec_fetch_site,
                              absl::string_view host) {
   if (!sec_fetch_site.empty() && sec_fetch_site != "same-origin" && sec_fetch_site != "none") {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "Sec-Fetch-Site: ", ShownText(sec_fetch_site),
-        ": a form of another site cannot post here; open the console's own page"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("Sec-Fetch-Site: ", ShownText(sec_fetch_site),
+                     ": a form of another site cannot post here; open the console's own page"));
   }
   if (origin.empty()) return absl::OkStatus();
   absl::string_view rest = origin;
   const bool has_scheme =
       absl::ConsumePrefix(&rest, "https://") || absl::ConsumePrefix(&rest, "http://");
   if (!has_scheme || rest != host || host.empty()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "Origin: ", ShownText(origin), " is not this console (", ShownText(host),
-        "): a form of another site cannot post here; open the console's own page"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("Origin: ", ShownText(origin), " is not this console (", ShownText(host),
+                     "): a form of another site cannot post here; open the console's own page"));
   }
   return absl::OkStatus();
 }

@@ -612,10 +612,9 @@ absl::StatusOr<v1::UpdateAlertResponse> ElectricityWatchService::Update(
         "the alert was withdrawn (", alert.withdrawn_reason(), "): nothing left to handle"));
   }
   if (alert.has_resolved_at()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the alert was resolved by ", alert.resolved_by(), " at ",
-                     domain::ChinaDay(FromProto(alert.resolved_at())), ": ",
-                     alert.resolved_reason()));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the alert was resolved by ", alert.resolved_by(), " at ",
+        domain::ChinaDay(FromProto(alert.resolved_at())), ": ", alert.resolved_reason()));
   }
   const absl::Time now = clock_->Now();
   if (resolve) {

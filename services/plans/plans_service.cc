@@ -127,7 +127,8 @@ absl::StatusOr<SummaryFile> PlansService::Summary(const auth::Identity& caller,
   out.closed_enterprises = static_cast<uint32_t>(enterprises.size());
   const std::string base = SummaryFileBase(region, request.year());
   if (request.format() == v1::EXPORT_FORMAT_XLSX) {
-    TH_ASSIGN_OR_RETURN(out.content, spreadsheet::XlsxOf({figures, closed}, domain::WorkbookTime(as_of)));
+    TH_ASSIGN_OR_RETURN(out.content,
+                        spreadsheet::XlsxOf({figures, closed}, domain::WorkbookTime(as_of)));
     out.file_name = absl::StrCat(base, ".xlsx");
   } else if (request.table() == v1::SUMMARY_TABLE_CLOSED) {
     out.content = spreadsheet::CsvOf(closed);

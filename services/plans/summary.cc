@@ -147,7 +147,8 @@ Sheet FiguresSheet(const SummaryInput& input) {
       // exits only, 无目标 (not a target of 0 that is on track).
       std::vector<std::array<Cell, 4>> capacity;
       for (const auto& [unit, u] : t.capacity) {
-        capacity.push_back({Cell::Text(std::string(domain::CapacityUnitNameZh(static_cast<v1::CapacityUnit>(unit)))),
+        capacity.push_back({Cell::Text(std::string(
+                                domain::CapacityUnitNameZh(static_cast<v1::CapacityUnit>(unit)))),
                             t.target_filed ? Cell::Number(u[0]) : Cell{},
                             t.target_filed ? Cell::Number(u[1]) : Cell{}, Cell::Number(u[2])});
       }
@@ -183,15 +184,15 @@ Sheet ClosedSheet(const SummaryInput& input) {
   for (size_t i = 0; i < closed.size(); ++i) {
     const ClosedEnterprise& c = closed[i];
     const bool has_capacity = c.capacity_unit != v1::CAPACITY_UNIT_UNSPECIFIED && c.capacity > 0;
-    sheet.rows.push_back({Cell::Number(static_cast<double>(i + 1)), Cell::Text(c.credit_code),
-                          Cell::Text(c.name), Cell::Text(c.region_code),
-                          Cell::Text(RegionName(c.region_code)),
-                          Cell::Text(std::string(domain::IndustryNameZh(c.industry))),
-                          Cell::Text(std::string(domain::DimensionNameZh(c.dimension))),
-                          Cell::Text(domain::ChinaDay(c.closed_at)),
-                          has_capacity ? Cell::Number(c.capacity) : Cell{},
-                          Cell::Text(has_capacity ? std::string(domain::CapacityUnitNameZh(c.capacity_unit)) : ""),
-                          Cell::Text(domain::CaseStateNameZh(c.state)), Cell::Text(c.case_id)});
+    sheet.rows.push_back(
+        {Cell::Number(static_cast<double>(i + 1)), Cell::Text(c.credit_code), Cell::Text(c.name),
+         Cell::Text(c.region_code), Cell::Text(RegionName(c.region_code)),
+         Cell::Text(std::string(domain::IndustryNameZh(c.industry))),
+         Cell::Text(std::string(domain::DimensionNameZh(c.dimension))),
+         Cell::Text(domain::ChinaDay(c.closed_at)),
+         has_capacity ? Cell::Number(c.capacity) : Cell{},
+         Cell::Text(has_capacity ? std::string(domain::CapacityUnitNameZh(c.capacity_unit)) : ""),
+         Cell::Text(domain::CaseStateNameZh(c.state)), Cell::Text(c.case_id)});
   }
   return sheet;
 }

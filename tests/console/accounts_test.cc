@@ -1,12 +1,11 @@
 #include "services/console/accounts.h"
 
+#include <filesystem>
 #include <fstream>
 
-#include <filesystem>
-
 #include "gmock/gmock.h"
-#include "services/console/accounts_file.h"
 #include "gtest/gtest.h"
+#include "services/console/accounts_file.h"
 
 namespace tierhub::console {
 namespace {

@@ -40,7 +40,7 @@ TEST(HtmlTest, StatusCodesMapToHttp) {
 TEST(HtmlTest, OnlyTheConsolesOwnPagesMayPostForms) {
   const std::string host = "127.0.0.1:8440";
   EXPECT_TRUE(CheckSameOrigin("https://127.0.0.1:8440", "same-origin", host).ok());
-  EXPECT_TRUE(CheckSameOrigin("", "", host).ok());  // not a browser: a city's system
+  EXPECT_TRUE(CheckSameOrigin("", "", host).ok());      // not a browser: a city's system
   EXPECT_TRUE(CheckSameOrigin("", "none", host).ok());  // typed into the address bar
   const absl::Status other = CheckSameOrigin("https://evil.example", "", host);
   EXPECT_EQ(other.code(), absl::StatusCode::kPermissionDenied);

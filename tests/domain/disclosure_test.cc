@@ -192,8 +192,8 @@ std::vector<std::string> ReadXlsx(const std::string& bytes) {
 TEST(DisclosureTest, XlsxReadsBackWithTheSameContent) {
   const DisclosureInput in = Input();
   auto rows = DisclosureRows(v1::DISCLOSURE_LIST_RECTIFICATION_DEADLINE, in, Cst(2019, 4, 15));
-  auto xlsx = ToXlsx(*rows, DisclosureTitle(v1::DISCLOSURE_LIST_RECTIFICATION_DEADLINE),
-                     Cst(2019, 4, 15));
+  auto xlsx =
+      ToXlsx(*rows, DisclosureTitle(v1::DISCLOSURE_LIST_RECTIFICATION_DEADLINE), Cst(2019, 4, 15));
   ASSERT_TRUE(xlsx.ok()) << xlsx.status();
   const std::vector<std::string> lines = ReadXlsx(*xlsx);
   ASSERT_EQ(lines.size(), 3u);

@@ -743,8 +743,9 @@ TEST_F(ElectricityServiceTest, AnAlertIsAcknowledgedThenResolvedByWhoMayWriteInI
   const std::string code = Code("440606", "TH000291");
   ASSERT_TRUE(cluster_.Write("sd", {Enterprise(code, "440606", v1::OPERATING_STATUS_CLOSED)}).ok());
   clock_.Set(Cst(2019, 12, 2));
-  ASSERT_TRUE(
-      watch("sd")->Import(Miit("440606"), Call("i-291", {Row(code, "2019-09", "0301", 52000)})).ok());
+  ASSERT_TRUE(watch("sd")
+                  ->Import(Miit("440606"), Call("i-291", {Row(code, "2019-09", "0301", 52000)}))
+                  .ok());
   auto request = [&](v1::UpdateAlertRequest::Action action, const std::string& note) {
     v1::UpdateAlertRequest r;
     r.set_credit_code(code);
@@ -792,15 +793,17 @@ TEST_F(ElectricityServiceTest, AnAlertIsAcknowledgedThenResolvedByWhoMayWriteInI
   EXPECT_EQ(open_count(), 1);  // acknowledged is still open
 
   // A re-import with other figures keeps the acknowledgement.
-  ASSERT_TRUE(
-      watch("sd")->Import(Miit("440606"), Call("i-292", {Row(code, "2019-09", "0301", 61000)})).ok());
+  ASSERT_TRUE(watch("sd")
+                  ->Import(Miit("440606"), Call("i-292", {Row(code, "2019-09", "0301", 61000)}))
+                  .ok());
   EXPECT_EQ(StoredAlert("sd", code, "2019-09")->kwh(), 61000);
   EXPECT_EQ(StoredAlert("sd", code, "2019-09")->acknowledged_note(), "已通知供电局现场核查");
 
   // Resolved by the city's clerk (Foshan is above Shunde), at Shunde: no longer open or counted,
   // and the resolution flows up to the province.
   clock_.Set(Cst(2019, 12, 5));
-  auto resolved = watch("sd")->Update(Miit("440600", "li"), request(kResolve, "核实为生活照明用电"));
+  auto resolved =
+      watch("sd")->Update(Miit("440600", "li"), request(kResolve, "核实为生活照明用电"));
   ASSERT_TRUE(resolved.ok()) << resolved.status();
   EXPECT_EQ(resolved->alert().resolved_by(), "dept:MIIT:440600:li");
   EXPECT_EQ(resolved->alert().resolved_reason(), "核实为生活照明用电");
@@ -812,10 +815,12 @@ TEST_F(ElectricityServiceTest, AnAlertIsAcknowledgedThenResolvedByWhoMayWriteInI
   auto after = watch("sd")->Update(Miit("440606"), request(kResolve, "again"));
   EXPECT_EQ(after.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(after.status().message(), HasSubstr("resolved by dept:MIIT:440600:li at 2019-12-05"));
-  ASSERT_TRUE(WaitUntil([&] {
-    auto at_province = StoredAlert("gd", code, "2019-09");
-    return at_province.has_value() && at_province->has_resolved_at();
-  }, kWaitBound, "the resolution at the province"));
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        auto at_province = StoredAlert("gd", code, "2019-09");
+        return at_province.has_value() && at_province->has_resolved_at();
+      },
+      kWaitBound, "the resolution at the province"));
 }
 
 TEST_F(ElectricityServiceTest, OneImportIdAtTwoNodesIsTwoImportsEverywhere) {
@@ -834,10 +839,12 @@ TEST_F(ElectricityServiceTest, OneImportIdAtTwoNodesIsTwoImportsEverywhere) {
       watch("gz")
           ->Import(Miit("440100"), Call("gdpg-201908", {Row(guangzhou, "2019-08", "1", 6000)}))
           .ok());
-  ASSERT_TRUE(WaitUntil([&] {
-    return StoredAlert("gd", shunde, "2019-08").has_value() &&
-           StoredAlert("gd", guangzhou, "2019-08").has_value();
-  }, kWaitBound, "both alerts at the province"));
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return StoredAlert("gd", shunde, "2019-08").has_value() &&
+               StoredAlert("gd", guangzhou, "2019-08").has_value();
+      },
+      kWaitBound, "both alerts at the province"));
   EXPECT_EQ(StoredAlert("gd", shunde, "2019-08")->import_node(), "sd");
   EXPECT_EQ(StoredAlert("gd", guangzhou, "2019-08")->import_node(), "gz");
   EXPECT_EQ(StoredAlert("gd", guangzhou, "2019-08")->import_id(), "gdpg-201908");

@@ -14,10 +14,10 @@
 #include "services/auth/jurisdiction.h"
 #include "services/domain/validation.h"
 #include "services/exchange/parent_link.h"
+#include "tests/testutil/faulty_file_system.h"
 #include "tests/testutil/in_process_cluster.h"
 #include "tests/testutil/push.h"
 #include "tests/testutil/records.h"
-#include "tests/testutil/faulty_file_system.h"
 #include "tests/testutil/temp_dir.h"
 #include "tests/testutil/wait.h"
 #include "tierhub/v1/exchange.grpc.pb.h"
@@ -190,13 +190,15 @@ TEST_F(ExchangeTest, AnUnreadableLogIsTheLinksErrorAndTheStatusError) {
 
   ASSERT_TRUE(cluster.Restart("gd").ok());
   std::string last_error;
-  EXPECT_TRUE(WaitUntil([&] {
-    v1::SyncStatusResponse s;
-    cluster.node("dg")->FillSyncStatusForTest(&s).IgnoreError();  // unreadable, as above
-    last_error = s.upward().last_error();
-    return last_error.find("read log") != std::string::npos;
-  }, kWaitBound, "the link's last error to name the unreadable log")) << "last error: "
-                                                                      << last_error;
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        v1::SyncStatusResponse s;
+        cluster.node("dg")->FillSyncStatusForTest(&s).IgnoreError();  // unreadable, as above
+        last_error = s.upward().last_error();
+        return last_error.find("read log") != std::string::npos;
+      },
+      kWaitBound, "the link's last error to name the unreadable log"))
+      << "last error: " << last_error;
 
   faulty.fs->FailReads(false);
   EXPECT_TRUE(cluster.WaitForRecordCounts({{"gd", 3u}}));

@@ -826,10 +826,9 @@ TEST_F(SummaryTest, CitySummaryReadsBackWithItsFiguresAndClosedList) {
   EXPECT_EQ(figures.rows.size(), 1u + file.rows);
   const int tech = FindRow(figures, "440600", "陶瓷", "技术");
   ASSERT_GT(tech, 0);
-  EXPECT_THAT(figures.rows[tech],
-              ElementsAre("440600", "佛山市", "陶瓷", "技术", "3", "3", "2", "1", "平方米/年",
-                          "3000000", "3000000", "1500000", "2", "0", "0", "0", "2/2", "滞后",
-                          "工业和信息化厅"));
+  EXPECT_THAT(figures.rows[tech], ElementsAre("440600", "佛山市", "陶瓷", "技术", "3", "3", "2",
+                                              "1", "平方米/年", "3000000", "3000000", "1500000",
+                                              "2", "0", "0", "0", "2/2", "滞后", "工业和信息化厅"));
   const int energy = FindRow(figures, "440600", "陶瓷", "能耗");
   ASSERT_GT(energy, 0);  // no target: the figures only
   EXPECT_EQ(figures.At(energy, 4), "");

@@ -20,11 +20,11 @@
 #include "services/exchange/parent_link.h"
 #include "services/node/node_hooks.h"
 #include "services/store/store.h"
-#include "tests/testutil/records.h"
-#include "tests/testutil/wait.h"
 #include "tests/system/cluster_calls.h"
 #include "tests/testutil/process_cluster.h"
+#include "tests/testutil/records.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 
 namespace tierhub::testutil {
 namespace {
@@ -168,10 +168,12 @@ class FaultPointsProcessTest : public ::testing::Test {
           << n.id << ": " << conflicts->DebugString().substr(0, 600);
     }
     // The county has nothing pending towards a parent that has it all.
-    EXPECT_TRUE(WaitUntil([&] {
-      auto s = SyncStatusOf(*cluster_, "sd");
-      return s.ok() && s->upward().pending_changes() == 0;
-    }, kWaitBound, "nothing pending at the county"));
+    EXPECT_TRUE(WaitUntil(
+        [&] {
+          auto s = SyncStatusOf(*cluster_, "sd");
+          return s.ok() && s->upward().pending_changes() == 0;
+        },
+        kWaitBound, "nothing pending at the county"));
   }
 
   TempDir dir_;
@@ -187,8 +189,8 @@ class FaultPointsProcessTest : public ::testing::Test {
 // there: nothing is sent twice, nothing is skipped.
 TEST_F(FaultPointsProcessTest, ParentCrashAfterApplyBeforeAckLosesAndDoublesNothing) {
   WriteNew("sd", 40);
-  ASSERT_TRUE(WaitUntil([&] { return Holds(RecordsAt("fs"), Eq(40)); }, kWaitBound,
-                        "the records at fs"));
+  ASSERT_TRUE(
+      WaitUntil([&] { return Holds(RecordsAt("fs"), Eq(40)); }, kWaitBound, "the records at fs"));
   RestartArmed("fs", "exchange.parent.after_apply_before_ack=crash");
   WriteNew("sd", 60);
   ASSERT_TRUE(WaitForPoint("fs", "exchange.parent.after_apply_before_ack"));
@@ -214,8 +216,8 @@ TEST_F(FaultPointsProcessTest, ParentCrashAfterApplyBeforeAckLosesAndDoublesNoth
 // resends nothing the city has.
 TEST_F(FaultPointsProcessTest, ChildCrashAfterAckBeforeStoreLosesAndDoublesNothing) {
   WriteNew("sd", 40);
-  ASSERT_TRUE(WaitUntil([&] { return Holds(RecordsAt("fs"), Eq(40)); }, kWaitBound,
-                        "the records at fs"));
+  ASSERT_TRUE(
+      WaitUntil([&] { return Holds(RecordsAt("fs"), Eq(40)); }, kWaitBound, "the records at fs"));
   RestartArmed("sd", "exchange.child.after_ack_before_store=block");
   WriteNew("sd", 20);
   ASSERT_TRUE(WaitForPoint("sd", "exchange.child.after_ack_before_store", 1, "block"));
@@ -241,8 +243,8 @@ TEST_F(FaultPointsProcessTest, ChildCrashAfterAckBeforeStoreLosesAndDoublesNothi
 // changes nor the cursor that covers them are on disk. Restarted, it pulls them again, once.
 TEST_F(FaultPointsProcessTest, ChildCrashMidPullBatchLosesAndDoublesNothing) {
   WriteNew("gd", 40);
-  ASSERT_TRUE(WaitUntil([&] { return Holds(RecordsAt("sd"), Eq(40)); }, kWaitBound,
-                        "the records at sd"));
+  ASSERT_TRUE(
+      WaitUntil([&] { return Holds(RecordsAt("sd"), Eq(40)); }, kWaitBound, "the records at sd"));
   RestartArmed("sd", "exchange.child.pull_mid_batch=crash");
   WriteNew("gd", 60);
   ASSERT_TRUE(WaitForPoint("sd", "exchange.child.pull_mid_batch"));
@@ -265,7 +267,7 @@ class FaultPointsSnapshotTest : public FaultPointsProcessTest {
     cluster_->Kill("sd");
     WriteNew("gd", kRecords, 100);
     ASSERT_TRUE(WaitUntil([&] { return Holds(RecordsAt("fs"), Eq(kRecords)); }, absl::Seconds(60),
-                        "the records at fs"));
+                          "the records at fs"));
   }
 };
 
@@ -277,8 +279,8 @@ TEST_F(FaultPointsSnapshotTest, ParentKilledMidSnapshotLosesAndDoublesNothing) {
                "exchange.parent.snapshot_mid=block@1");
   ASSERT_TRUE(cluster_->Restart("sd").ok());
   ASSERT_TRUE(WaitForPoint("fs", "exchange.parent.snapshot_mid", 1, "block"));
-  ASSERT_TRUE(WaitUntil([&] { return Holds(RecordsAt("sd"), Ge(500)); }, kWaitBound,
-                        "the records at sd"));
+  ASSERT_TRUE(
+      WaitUntil([&] { return Holds(RecordsAt("sd"), Ge(500)); }, kWaitBound, "the records at sd"));
   const uint64_t partial = RecordsAt("sd");
   EXPECT_LT(partial, static_cast<uint64_t>(kRecords));
   cluster_->Kill("fs");

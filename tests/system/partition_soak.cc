@@ -25,12 +25,12 @@
 #include "absl/time/clock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "services/domain/record_key.h"
-#include "tests/testutil/records.h"
-#include "tests/testutil/wait.h"
 #include "tests/system/cluster_calls.h"
 #include "tests/system/fault_proxy.h"
 #include "tests/testutil/process_cluster.h"
+#include "tests/testutil/records.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/wait.h"
 
 ABSL_FLAG(int, kills, 100, "SIGKILLs (and restarts) of random nodes, at least");
 ABSL_FLAG(int, partitions, 10, "partitions of random links (stall or cut), at least");
@@ -148,10 +148,12 @@ int Run() {
         return 1;
       }
       // Nothing the node had logged (every acknowledged write is) is gone after SIGKILL.
-      if (before.ok() && !WaitUntil([&] {
-            auto after = SyncStatusOf(cluster, victim.id);
-            return after.ok() && after->last_seq() >= before->last_seq();
-          }, kWaitBound, "the restarted node's log")) {
+      if (before.ok() && !WaitUntil(
+                             [&] {
+                               auto after = SyncStatusOf(cluster, victim.id);
+                               return after.ok() && after->last_seq() >= before->last_seq();
+                             },
+                             kWaitBound, "the restarted node's log")) {
         ++log_lost_on_kill;
       }
       next_kill = w + 10 + static_cast<int>(rng() % 25);
@@ -201,8 +203,9 @@ int Run() {
 
   // Converged: the province has applied every origin's changes up to its own sequence.
   const std::string root = topology.front().id;
-  const bool converged = static_cast<bool>(WaitUntil([&] { return RootHasEveryOrigin(cluster, topology, root); },
-                                   absl::Seconds(absl::GetFlag(FLAGS_converge_seconds)), "the tree to converge"));
+  const bool converged = static_cast<bool>(
+      WaitUntil([&] { return RootHasEveryOrigin(cluster, topology, root); },
+                absl::Seconds(absl::GetFlag(FLAGS_converge_seconds)), "the tree to converge"));
   const double converge_seconds = absl::ToDoubleSeconds(absl::Now() - healed);
 
   auto province = LiveRecordsOf(cluster, root);
