@@ -778,7 +778,7 @@ void Console::Handlers::Enterprise(const httplib::Request&, httplib::Response& r
                     Escape(ec.case_id()), "</b> ",
                     Escape(EnumText(v1::CaseState_Name(ec.state()), "CASE_STATE_")), " · ",
                     Escape(ec.finding()), " · ", Tr(l, "期限 ", "deadline "),
-                    Escape(Moment(ec.deadline())),
+                    Escape(ec.deadline_day()),
                     c->overdue() ? Tr(l, "（逾期）", " (overdue)") : "", "</p><p>",
                     Tr(l, "可进行的下一步：", "Allowed next steps: "), Escape(next),
                     "</p><table><tr>", Th(l, "自", "From"), Th(l, "至", "To"), Th(l, "时间", "At"),
@@ -945,7 +945,7 @@ void Console::Handlers::Overdue(const httplib::Request& req, httplib::Response& 
                                     Escape(c.credit_code()), "</a>")),
                     Td(Escape(c.region_code())),
                     Td(Escape(EnumText(v1::CaseState_Name(c.state()), "CASE_STATE_"))),
-                    Td(Escape(Moment(c.deadline()))), "</tr>");
+                    Td(Escape(c.deadline_day())), "</tr>");
   }
   absl::StrAppend(&body, "</table>");
   if (r->cases_size() > (page + 1) * kPageSize) {
@@ -1299,7 +1299,7 @@ absl::StatusOr<std::unique_ptr<Console>> Console::Start(const v1::WebConfig& web
   server.set_default_headers({{"Content-Security-Policy", kCsp},
                               {"X-Content-Type-Options", "nosniff"},
                               {"X-Frame-Options", "DENY"},
-                              {"Referrer-Policy", "no-referrer"},
+                              {"Referrer-Policy", "same-origin"},
                               {"Cache-Control", "no-store"}});
   server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) {

@@ -43,9 +43,10 @@ std::string Page(const PageFrame& frame, absl::string_view title, absl::string_v
 int HttpStatus(const absl::Status& status);
 
 // Whether a form post comes from one of the console's own pages, by the headers a browser sets
-// and a page cannot forge (OWASP, "Verifying Origin With Standard Headers"): PERMISSION_DENIED
-// naming the header when `sec_fetch_site` is set and is neither "same-origin" nor "none", or
-// when `origin` is set ("null" included) and its host[:port] is not `host` (the request's Host).
+// and a page cannot forge (OWASP, "Verifying Origin With Standard Headers"). When
+// `sec_fetch_site` is set it decides alone: "same-origin" or "none" is allowed, anything else is
+// PERMISSION_DENIED naming it. Without it (older browsers), `origin` must be unset or name
+// `host` (the request's Host) as scheme://host[:port]; "null" or another origin is refused.
 // Both unset is a client that is not a browser (a city's system logging in), which is allowed.
 // This is what stops login CSRF (another site logging a user in under its own account), which
 // SameSite cookies cannot, as there is no session yet.

@@ -19,6 +19,7 @@ import http.client
 import io
 import json
 import os
+import re
 import socket
 import ssl
 import subprocess
@@ -253,7 +254,7 @@ def main():
 
             # A wrong password is refused, and nothing is set.
             login("analyst", "wrong")
-            assert "用户名或密码错误" in driver.find_element(By.ID, "error").text
+            assert "用户名或密码错误" in driver.find_element(By.ID, "error").text, driver.page_source[:1500]
             assert driver.get_cookie("th_session") is None
             shot("login-refused")
             login("analyst", USERS["analyst"][1])
@@ -311,6 +312,9 @@ def main():
             assert "DRC" in driver.find_element(By.ID, "listings").text  # its list
             case = driver.find_element(By.CSS_SELECTOR, "div.case[data-case='sd-web-1']").text
             assert "RECTIFYING" in case and "ZG-WEB-1" in case, case
+            # The deadline is a day (docs/DAYS.md), not the instant it is stored as.
+            head = case.splitlines()[0]
+            assert re.search(r"期限 \d{4}-\d{2}-\d{2}$", head), head
             assert "EXTENDED" in case and "COMPLIANT" in case, case  # allowed next steps
             assert "EQ-1" in driver.find_element(By.ID, "equipment").text
             shot("enterprise")

@@ -53,6 +53,9 @@ TEST(HtmlTest, OnlyTheConsolesOwnPagesMayPostForms) {
   const absl::Status cross = CheckSameOrigin("", "cross-site", host);
   EXPECT_THAT(cross.message(), HasSubstr("Sec-Fetch-Site: cross-site"));
   EXPECT_FALSE(CheckSameOrigin("https://127.0.0.1:8440", "same-site", host).ok());
+  // Where the browser says same-origin, an Origin of "null" (sent under some referrer policies)
+  // does not matter.
+  EXPECT_TRUE(CheckSameOrigin("null", "same-origin", host).ok());
 }
 
 TEST(HtmlTest, UrlEncodeKeepsOnlyUnreserved) { EXPECT_EQ(UrlEncode("a b&c=<"), "a%20b%26c%3D%3C"); }
