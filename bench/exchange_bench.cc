@@ -682,6 +682,7 @@ class ConsoleUsers {
     return std::move(ms_);
   }
   uint64_t errors() const { return errors_; }
+  uint64_t throttled() const { return throttled_; }  // 429: over the session's budget
 
  private:
   void Browse(uint32_t user, const std::string& cookie) {
@@ -691,6 +692,14 @@ class ConsoleUsers {
       const absl::Time start = absl::Now();
       auto r = ConsoleGet(port_, kPages[i % std::size(kPages)], cookie);
       const double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
+      if (r.ok() && r->first == 429) {
+        // Over the session's budget: wait the Retry-After (1 s at the default budget).
+        ++throttled_;
+        for (absl::Time until = absl::Now() + absl::Seconds(1); !stop_ && absl::Now() < until;) {
+          absl::SleepFor(absl::Milliseconds(50));
+        }
+        continue;
+      }
       if (!r.ok() || r->first != 200) {
         ++errors_;
       } else {
@@ -708,6 +717,7 @@ class ConsoleUsers {
   const absl::Duration think_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> errors_{0};
+  std::atomic<uint64_t> throttled_{0};
   std::vector<std::thread> threads_;
   absl::Mutex mu_;
   std::vector<double> ms_ ABSL_GUARDED_BY(mu_);
@@ -801,6 +811,8 @@ int RunConsoleLoad() {
   std::printf("console_pages=%zu\n", page_ms.size());
   std::printf("console_page_errors=%llu\n",
               static_cast<unsigned long long>(console_users.errors()));
+  std::printf("console_pages_throttled=%llu\n",
+              static_cast<unsigned long long>(console_users.throttled()));
   std::printf("console_page_p50_ms=%.1f\n", Percentile(page_ms, 0.50));
   std::printf("console_page_p99_ms=%.1f\n", Percentile(page_ms, 0.99));
   if (!absl::GetFlag(FLAGS_keep)) std::filesystem::remove_all(*dir);

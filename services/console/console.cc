@@ -269,6 +269,7 @@ class Console::Handlers {
         res.set_redirect("/login", 303);
         return;
       }
+      if (Throttled(req, res, *viewer)) return;
       fn(req, res, *viewer);
     };
   }
@@ -280,8 +281,24 @@ class Console::Handlers {
         ApiError(res, absl::UnauthenticatedError("log in first (POST /login)"));
         return;
       }
+      if (Throttled(req, res, *viewer)) return;
       fn(req, res, *viewer);
     };
+  }
+  // True (and a 429 with Retry-After) when the session has spent its request budget.
+  bool Throttled(const httplib::Request& req, httplib::Response& res, const Viewer& v) {
+    const absl::Duration wait = sessions_->Admit(CookieValue(req, kSessionCookie));
+    if (wait <= absl::ZeroDuration()) return false;
+    const int64_t seconds = absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)));
+    res.status = 429;
+    res.set_header("Retry-After", absl::StrCat(seconds));
+    res.set_content(
+        absl::StrCat(Tr(v.lang, "请求过于频繁：每个会话每秒最多 ", "too many requests: at most "),
+                     sessions_->requests_per_second(),
+                     Tr(v.lang, " 次，请稍候 ", " per second per session; wait "), seconds,
+                     Tr(v.lang, " 秒", " s"), "\n"),
+        "text/plain; charset=utf-8");
+    return true;
   }
   // False (and a 403 page, and a log line) for a form posted from another site.
   bool SameOrigin(const httplib::Request& req, httplib::Response& res) const {
@@ -778,9 +795,8 @@ void Console::Handlers::Enterprise(const httplib::Request&, httplib::Response& r
                     Escape(ec.case_id()), "</b> ",
                     Escape(EnumText(v1::CaseState_Name(ec.state()), "CASE_STATE_")), " · ",
                     Escape(ec.finding()), " · ", Tr(l, "期限 ", "deadline "),
-                    Escape(ec.deadline_day()),
-                    c->overdue() ? Tr(l, "（逾期）", " (overdue)") : "", "</p><p>",
-                    Tr(l, "可进行的下一步：", "Allowed next steps: "), Escape(next),
+                    Escape(ec.deadline_day()), c->overdue() ? Tr(l, "（逾期）", " (overdue)") : "",
+                    "</p><p>", Tr(l, "可进行的下一步：", "Allowed next steps: "), Escape(next),
                     "</p><table><tr>", Th(l, "自", "From"), Th(l, "至", "To"), Th(l, "时间", "At"),
                     Th(l, "操作人", "Actor"), Th(l, "依据", "Evidence"), "</tr>");
     for (const auto& t : ec.history()) {
@@ -1245,8 +1261,9 @@ Console::Console(const v1::WebConfig& web, const auth::NodeContext& node, Consol
     : web_(web),
       node_(node),
       services_(services),
-      sessions_(node.clock, web.session_seconds() > 0 ? absl::Seconds(web.session_seconds())
-                                                      : kDefaultSession) {}
+      sessions_(node.clock,
+                web.session_seconds() > 0 ? absl::Seconds(web.session_seconds()) : kDefaultSession,
+                web.session_requests_per_second()) {}
 
 Console::~Console() { Stop(); }
 

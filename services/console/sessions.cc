@@ -31,8 +31,23 @@ std::string Sessions::Create(const std::string& name, const std::string& identit
     });
     sessions_.erase(oldest);
   }
-  sessions_[token] = Session{name, identity, RandomToken(), now + lifetime_};
+  sessions_[token] = Session{name, identity, RandomToken(), now + lifetime_, burst_, now};
   return token;
+}
+
+absl::Duration Sessions::Admit(const std::string& token) {
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(&mu_);
+  auto it = sessions_.find(token);
+  if (it == sessions_.end()) return absl::ZeroDuration();
+  Session& s = it->second;
+  s.budget = std::min(burst_, s.budget + absl::ToDoubleSeconds(now - s.refilled) * rate_);
+  s.refilled = now;
+  if (s.budget >= 1) {
+    s.budget -= 1;
+    return absl::ZeroDuration();
+  }
+  return absl::Seconds((1 - s.budget) / rate_);
 }
 
 std::optional<Session> Sessions::Find(const std::string& token) {

@@ -429,7 +429,16 @@ def main():
                 assert status in (400, 404) and b"root:" not in body, (path, status)
             status, _, _ = session.request("POST", "/login", "name=a&password=" + "x" * 100000)
             assert status == 413, status
-            # Login CSRF: another site's form posting good credentials logs no one in.
+            # A session has a request budget (5/s, bursts of 30): a script that hammers the API
+            # with a user's cookie is told to wait, and gets no data meanwhile.
+            script = Http(web["gd"])
+            script.login("analyst", USERS["analyst"][1])
+            answers = [script.request("GET", "/api/v1/progress?region=440600") for _ in range(45)]
+            codes = [a[0] for a in answers]
+            assert codes.count(200) >= 30 and 429 in codes, codes
+            throttled = next(a for a in answers if a[0] == 429)
+            assert int(throttled[1]["Retry-After"]) >= 1 and b"440600" not in throttled[2], throttled
+                        # Login CSRF: another site's form posting good credentials logs no one in.
             good = urllib.parse.urlencode({"name": "analyst", "password": USERS["analyst"][1]})
             for forged in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"},
                            {"Origin": "null"}):

@@ -32,6 +32,31 @@ TEST(SessionsTest, ForgedAndRemovedTokensFindNothing) {
   EXPECT_FALSE(sessions.Find(token).has_value());
 }
 
+TEST(SessionsTest, EachSessionHasARequestBudget) {
+  FakeClock clock;
+  Sessions sessions(&clock, absl::Hours(2));
+  ASSERT_EQ(sessions.burst_requests(), 30);
+  const std::string a = sessions.Create("wang", "ops:440000:wang");
+  const std::string b = sessions.Create("li", "ops:440600:li");
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_EQ(sessions.Admit(a), absl::ZeroDuration()) << i;
+  }
+  EXPECT_EQ(sessions.Admit(a), absl::Milliseconds(200));  // one more in 1 / 5 s
+  EXPECT_EQ(sessions.Admit(b), absl::ZeroDuration());     // another user is not slowed
+  clock.Advance(absl::Seconds(1));
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(sessions.Admit(a), absl::ZeroDuration()) << i;
+  EXPECT_GT(sessions.Admit(a), absl::ZeroDuration());
+  clock.Advance(absl::Hours(1) - absl::Seconds(1));  // refilled, never beyond the burst
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_EQ(sessions.Admit(b), absl::ZeroDuration()) << i;
+  }
+  EXPECT_GT(sessions.Admit(b), absl::ZeroDuration());
+  Sessions faster(&clock, absl::Hours(1), 100);  // web.session_requests_per_second: 100
+  const std::string c = faster.Create("bench", "ops:440000:bench");
+  for (int i = 0; i < 600; ++i) ASSERT_EQ(faster.Admit(c), absl::ZeroDuration()) << i;
+  EXPECT_EQ(faster.Admit(c), absl::Milliseconds(10));
+}
+
 TEST(SessionsTest, RepeatedFailuresSlowANameDown) {
   FakeClock clock;
   Sessions sessions(&clock, absl::Hours(1));
