@@ -23,6 +23,7 @@
 #include "services/domain/electricity.h"
 #include "services/domain/region_table.h"
 #include "services/domain/validation.h"
+#include "services/spreadsheet/spreadsheet.h"
 
 namespace tierhub::ctl {
 namespace {
@@ -220,7 +221,8 @@ const std::map<std::string, Field>& HeaderAliases() {
 }
 
 std::string CleanCell(absl::string_view cell) {
-  std::string s(absl::StripAsciiWhitespace(cell));
+  // A cell this project exported carries a quote that keeps Excel from running it (CsvText).
+  std::string s(spreadsheet::UnneutralisedCsvText(absl::StripAsciiWhitespace(cell)));
   // Excel users type full-width spaces; they are never meaningful in these columns.
   absl::StrReplaceAll({{"\xE3\x80\x80", ""}}, &s);
   return s;

@@ -50,6 +50,14 @@ std::string CsvText(absl::string_view text) {
   return absl::StrCat("\"", absl::StrReplaceAll(cell, {{"\"", "\"\""}}), "\"");
 }
 
+absl::string_view UnneutralisedCsvText(absl::string_view cell) {
+  if (cell.size() >= 2 && cell[0] == '\'' &&
+      absl::string_view("=+-@\t\r").find(cell[1]) != absl::string_view::npos) {
+    cell.remove_prefix(1);
+  }
+  return cell;
+}
+
 std::string Cell::ToString() const {
   if (!number.has_value()) return text;
   return absl::StrFormat("%.15g", *number);

@@ -51,6 +51,11 @@ std::string CsvOf(const Sheet& sheet);
 // running it as a formula (OWASP, "CSV Injection"); then quoted where RFC 4180 needs it. Every
 // CSV the project writes puts its text cells through this.
 std::string CsvText(absl::string_view text);
+// The inverse of CsvText's quote, for a cell read back (already unquoted by the CSV reader): a
+// leading single quote before '=', '+', '-', '@', a tab or a carriage return is dropped, so
+// that a file the project exported imports with the text as it was ("'=1+1" -> "=1+1").
+// Anything else is returned as it is.
+absl::string_view UnneutralisedCsvText(absl::string_view cell);
 
 // An .xlsx workbook with one worksheet per sheet, in order, that says it was made at `created`
 // (its document properties and every zip entry carry that time, whole seconds): the same sheets

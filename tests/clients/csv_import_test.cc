@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "services/spreadsheet/spreadsheet.h"
 
 namespace tierhub::ctl {
 namespace {
@@ -60,6 +61,24 @@ TEST(CsvImportTest, ReadsChineseHeadersInUtf8Gb18030AndWithBom) {
     EXPECT_EQ(b.reported_status(), v1::OPERATING_STATUS_SUSPENDED);
     EXPECT_EQ(list.rows, (std::vector<int>{2, 3}));  // the header is row 1
   }
+}
+
+TEST(CsvImportTest, AFileThisProjectExportedImportsWithItsTextAsItWas) {
+  // CsvText quoted the formula-like cells on export; the import drops that quote again, and
+  // only that one: a name that really begins with a quote keeps it.
+  const std::string csv =
+      absl::StrCat("credit_code,enterprise_name,region_code,industry,reason\n",
+                   "91440606MA3EDFR842,", spreadsheet::CsvText("=1+1 陶瓷厂 (synthetic)"),
+                   ",440606,CERAMICS,", spreadsheet::CsvText("-超限额, \"整改\""), "\n",
+                   "91440606HC0007779U,'引号厂 (synthetic),440606,"
+                   "CERAMICS,'x\n");
+  ParsedList list = ParseListCsv(csv, Defaults());
+  ASSERT_TRUE(list.errors.empty()) << FormatRowErrors(list.errors);
+  ASSERT_EQ(list.entries.size(), 2u);
+  EXPECT_EQ(list.entries[0].enterprise_name(), "=1+1 陶瓷厂 (synthetic)");
+  EXPECT_EQ(list.entries[0].reason(), "-超限额, \"整改\"");
+  EXPECT_EQ(list.entries[1].enterprise_name(), "'引号厂 (synthetic)");
+  EXPECT_EQ(list.entries[1].reason(), "'x");
 }
 
 TEST(CsvImportTest, ReadsEnglishHeaders) {
