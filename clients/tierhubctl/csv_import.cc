@@ -277,31 +277,6 @@ absl::StatusOr<v1::OperatingStatus> StatusOf(const std::string& text) {
                    "' is not a status (在产, 限产, 停产, 查封, 关停, 拆除 or OPERATING, ...)"));
 }
 
-absl::StatusOr<v1::CapacityUnit> UnitOf(const std::string& text) {
-  static const auto* names = new std::map<std::string, v1::CapacityUnit>{
-      {"吨/年", v1::CAPACITY_UNIT_TONNES_PER_YEAR},
-      {"t/a", v1::CAPACITY_UNIT_TONNES_PER_YEAR},
-      {"平方米/年", v1::CAPACITY_UNIT_SQUARE_METRES_PER_YEAR},
-      {"件/年", v1::CAPACITY_UNIT_PIECES_PER_YEAR},
-      {"标张/年", v1::CAPACITY_UNIT_HIDES_PER_YEAR},
-      {"MW", v1::CAPACITY_UNIT_MEGAWATTS},
-      {"兆瓦", v1::CAPACITY_UNIT_MEGAWATTS},
-      {"重量箱/年", v1::CAPACITY_UNIT_WEIGHT_BOXES_PER_YEAR},
-      {"kVAh/年", v1::CAPACITY_UNIT_KVAH_PER_YEAR},
-  };
-  auto it = names->find(text);
-  if (it != names->end()) return it->second;
-  v1::CapacityUnit unit;
-  std::string upper = absl::AsciiStrToUpper(text);
-  if ((v1::CapacityUnit_Parse(upper, &unit) ||
-       v1::CapacityUnit_Parse("CAPACITY_UNIT_" + upper, &unit)) &&
-      unit != v1::CAPACITY_UNIT_UNSPECIFIED) {
-    return unit;
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "'", ShownText(text), "' is not a unit (吨/年, 平方米/年, 件/年, 标张/年, MW, ...)"));
-}
-
 // A non-negative number as clerks write it, thousands separators allowed ("12,000.5").
 std::optional<double> NonNegativeNumberOf(const std::string& text) {
   double value = 0;
@@ -560,7 +535,8 @@ ParsedList ParseListCsv(absl::string_view utf8, const ListDefaults& defaults) {
           case Field::kUnit:
             unit_cell = cell;
             if (cell.empty()) break;
-            if (auto unit = Value(UnitOf(cell), bad)) e->set_capacity_unit(*unit);
+            if (auto unit = DomainValue(domain::ParseCapacityUnit(cell), bad))
+              e->set_capacity_unit(*unit);
             break;
         }
       },

@@ -132,12 +132,15 @@ constexpr Term<Department> kDepartments[] = {
 
 // ---- Capacity units ------------------------------------------------------------------------
 
+constexpr absl::string_view kTonnesAliases[] = {"t/a"};
+constexpr absl::string_view kMegawattAliases[] = {"兆瓦"};
+
 constexpr Term<v1::CapacityUnit> kCapacityUnits[] = {
-    {v1::CAPACITY_UNIT_TONNES_PER_YEAR, "TONNES_PER_YEAR", "吨/年", "t/year"},
+    {v1::CAPACITY_UNIT_TONNES_PER_YEAR, "TONNES_PER_YEAR", "吨/年", "t/year", kTonnesAliases},
     {v1::CAPACITY_UNIT_SQUARE_METRES_PER_YEAR, "SQUARE_METRES_PER_YEAR", "平方米/年", "m²/year"},
     {v1::CAPACITY_UNIT_PIECES_PER_YEAR, "PIECES_PER_YEAR", "件/年", "pieces/year"},
     {v1::CAPACITY_UNIT_HIDES_PER_YEAR, "HIDES_PER_YEAR", "标张/年", "standard hides/year"},
-    {v1::CAPACITY_UNIT_MEGAWATTS, "MEGAWATTS", "MW", "MW"},
+    {v1::CAPACITY_UNIT_MEGAWATTS, "MEGAWATTS", "MW", "MW", kMegawattAliases},
     {v1::CAPACITY_UNIT_WEIGHT_BOXES_PER_YEAR, "WEIGHT_BOXES_PER_YEAR", "重量箱/年",
      "weight boxes/year"},
     {v1::CAPACITY_UNIT_KVAH_PER_YEAR, "KVAH_PER_YEAR", "kVAh/年", "kVAh/year"},
@@ -286,6 +289,9 @@ absl::StatusOr<Department> ParseDepartment(absl::string_view text) {
 absl::string_view CapacityUnitCode(v1::CapacityUnit unit) { return CodeOf(kCapacityUnits, unit); }
 absl::string_view CapacityUnitNameZh(v1::CapacityUnit unit) { return ZhOf(kCapacityUnits, unit); }
 absl::string_view CapacityUnitNameEn(v1::CapacityUnit unit) { return EnOf(kCapacityUnits, unit); }
+absl::StatusOr<v1::CapacityUnit> ParseCapacityUnit(absl::string_view text) {
+  return Parse(kCapacityUnits, text, "capacity_unit", &v1::CapacityUnit_Name<v1::CapacityUnit>);
+}
 
 absl::Span<const Department> LeadDepartments(Dimension dimension) {
   switch (dimension) {

@@ -52,6 +52,8 @@ absl::string_view DepartmentNameEn(v1::Department department);
 absl::string_view CapacityUnitCode(v1::CapacityUnit unit);
 absl::string_view CapacityUnitNameZh(v1::CapacityUnit unit);
 absl::string_view CapacityUnitNameEn(v1::CapacityUnit unit);
+// Also "t/a" (tonnes per year) and 兆瓦 (MW), as clerks write them.
+[[nodiscard]] absl::StatusOr<v1::CapacityUnit> ParseCapacityUnit(absl::string_view text);
 
 // The departments section 二 puts in charge of a dimension: ENERGY and TECHNOLOGY MIIT, DRC,
 // NEA; ENVIRONMENT ECO; QUALITY SAMR; SAFETY MEM.

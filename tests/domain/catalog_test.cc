@@ -68,6 +68,21 @@ TEST(IndustryCatalogTest, RefusesUnknownTextAndUnspecified) {
   EXPECT_EQ(IndustryCode(v1::INDUSTRY_UNSPECIFIED), "");
 }
 
+TEST(CapacityUnitCatalogTest, NamesAndParsesEveryUnitBothWays) {
+  for (int u = v1::CAPACITY_UNIT_TONNES_PER_YEAR; u <= v1::CAPACITY_UNIT_KVAH_PER_YEAR; ++u) {
+    const auto unit = static_cast<v1::CapacityUnit>(u);
+    ASSERT_FALSE(CapacityUnitNameZh(unit).empty()) << u;
+    EXPECT_EQ(ParseCapacityUnit(CapacityUnitNameZh(unit)).value(), unit);
+    EXPECT_EQ(ParseCapacityUnit(CapacityUnitCode(unit)).value(), unit);
+    EXPECT_EQ(ParseCapacityUnit(v1::CapacityUnit_Name(unit)).value(), unit);
+  }
+  EXPECT_EQ(CapacityUnitNameEn(v1::CAPACITY_UNIT_SQUARE_METRES_PER_YEAR), "m²/year");
+  EXPECT_EQ(ParseCapacityUnit(" t/a ").value(), v1::CAPACITY_UNIT_TONNES_PER_YEAR);
+  EXPECT_EQ(ParseCapacityUnit("兆瓦").value(), v1::CAPACITY_UNIT_MEGAWATTS);
+  EXPECT_THAT(ParseCapacityUnit("吨").status().message(), HasSubstr("capacity_unit: '吨'"));
+  EXPECT_FALSE(ParseCapacityUnit("CAPACITY_UNIT_UNSPECIFIED").ok());
+}
+
 TEST(IndustryCatalogTest, CopperLeadAndPowerHaveNoQualityDimension) {
   std::set<v1::Industry> without;
   for (v1::Industry i : AllIndustries()) {
